@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Hindsight",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hindsight", targets: ["hindsight"]),
+        .library(name: "HindsightCore", targets: ["HindsightCore"]),
+        .library(name: "TimeMachine", targets: ["TimeMachine"]),
+        .library(name: "MarketData", targets: ["MarketData"]),
+        .library(name: "Storage", targets: ["Storage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "HindsightCore"),
+        .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
+        .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "HindsightCore", "TimeMachine", "MarketData",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "HindsightTestSupport",
+            dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Storage"]
+        ),
+        .executableTarget(
+            name: "hindsight",
+            dependencies: [
+                "HindsightCore", "TimeMachine", "MarketData", "Storage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"]),
+        .testTarget(name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

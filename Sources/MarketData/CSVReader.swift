@@ -1,0 +1,119 @@
+import HindsightCore
+
+/// A byte-level CSV reader: one pass over the buffer, fields as byte ranges, no per-field allocation.
+public struct CSVReader {
+    public let bytes: [UInt8]
+    public let path: String
+    private var position = 0
+    /// 1-based line number of the current record.
+    public private(set) var lineNumber = 0
+    /// Byte ranges of the current record's fields.
+    public private(set) var fields: [Range<Int>] = []
+    /// Whether each field was quoted (quoted fields may contain escaped quotes).
+    private var quoted: [Bool] = []
+
+    public init(bytes: [UInt8], path: String) {
+        self.bytes = bytes
+        self.path = path
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        fields.reserveCapacity(16)
+        quoted.reserveCapacity(16)
+    }
+
+    /// Advances to the next non-empty record; false at end of input.
+    public mutating func next() -> Bool {
+        let n = bytes.count
+        return bytes.withUnsafeBufferPointer { b in
+            while position < n {
+                lineNumber += 1
+                fields.removeAll(keepingCapacity: true)
+                quoted.removeAll(keepingCapacity: true)
+                var start = position
+                var i = position
+                var inQuotes = false
+                var fieldQuoted = false
+                var sawContent = false
+                while i < n {
+                    let c = b[i]
+                    if inQuotes {
+                        if c == 0x22 {
+                            if i + 1 < n, b[i + 1] == 0x22 { i += 2; continue }
+                            inQuotes = false
+                        } else if c == 0x0A {
+                            lineNumber += 1
+                        }
+                        i += 1
+                        continue
+                    }
+                    if c == 0x2C { // ,
+                        appendField(start, i, fieldQuoted, b)
+                        fieldQuoted = false
+                        start = i + 1
+                        sawContent = true
+                    } else if c == 0x0A {
+                        break
+                    } else if c == 0x22, i == start {
+                        inQuotes = true
+                        fieldQuoted = true
+                    }
+                    if c != 0x0D && c != 0x20 && c != 0x09 { sawContent = true }
+                    i += 1
+                }
+                var end = i
+                if end > start, b[end - 1] == 0x0D { end -= 1 }
+                position = i + 1
+                if !sawContent && fields.isEmpty { continue } // blank line
+                appendField(start, end, fieldQuoted, b)
+                return true
+            }
+            return false
+        }
+    }
+
+    @inline(__always)
+    private mutating func appendField(_ s: Int, _ e: Int, _ q: Bool, _ b: UnsafeBufferPointer<UInt8>) {
+        var s = s, e = e
+        while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+        while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
+        if q, e - s >= 2, b[s] == 0x22, b[e - 1] == 0x22 { s += 1; e -= 1 }
+        fields.append(s..<e)
+        quoted.append(q)
+    }
+
+    public var fieldCount: Int { fields.count }
+
+    /// The field as a String (quotes unescaped).
+    public func string(_ i: Int) -> String {
+        let s = String(decoding: bytes[fields[i]], as: UTF8.self)
+        return quoted[i] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+
+    /// The whole current line as text, for error messages.
+    public func lineText(maxLength: Int = 120) -> String {
+        guard let first = fields.first, let last = fields.last else { return "" }
+        let s = String(decoding: bytes[first.lowerBound..<last.upperBound], as: UTF8.self)
+        return s.count > maxLength ? String(s.prefix(maxLength)) + "…" : s
+    }
+
+    /// Parses the field as a Double; nil when it is not a plain decimal number.
+    @inline(__always)
+    public func double(_ i: Int) -> Double? {
+        bytes.withUnsafeBufferPointer { NumberParser.parseDouble(UnsafeBufferPointer(rebasing: $0[fields[i]])) }
+    }
+
+    /// Parses the field as a date (`YYYY-MM-DD` or `YYYYMMDD`).
+    @inline(__always)
+    public func day(_ i: Int) -> TradingDay? {
+        bytes.withUnsafeBufferPointer { TradingDay(isoBytes: UnsafeBufferPointer(rebasing: $0[fields[i]])) }
+    }
+
+    public func isEmpty(_ i: Int) -> Bool { fields[i].isEmpty }
+
+    /// Reads the header row; throws when the file is empty.
+    public mutating func header() throws -> [String] {
+        guard next() else {
+            throw HindsightError(.invalidData, "\(path): the file is empty", cause: "expected a header row")
+        }
+        return (0..<fieldCount).map { string($0) }
+    }
+}

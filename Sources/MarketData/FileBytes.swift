@@ -1,0 +1,59 @@
+import CZlib
+import Foundation
+import HindsightCore
+
+/// Reads a whole file into memory, transparently inflating gzip (detected by its magic bytes).
+public enum FileBytes {
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw HindsightError(.fileNotFound, "\(path): file not found", cause: "check the path; it is resolved from the current directory")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
+        }
+        let raw = [UInt8](data)
+        if raw.count >= 2, raw[0] == 0x1f, raw[1] == 0x8b {
+            return try gunzip(raw, path: path)
+        }
+        return raw
+    }
+
+    /// Inflates every gzip member of `input`.
+    static func gunzip(_ input: [UInt8], path: String) throws -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(input.count * 4)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var consumed = 0
+        while consumed < input.count {
+            var stream = z_stream()
+            guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                throw HindsightError(.io, "\(path): cannot initialise gzip decoding")
+            }
+            defer { inflateEnd(&stream) }
+            var status: Int32 = Z_OK
+            try input.withUnsafeBufferPointer { inBuf in
+                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress! + consumed)
+                stream.avail_in = UInt32(inBuf.count - consumed)
+                repeat {
+                    try chunk.withUnsafeMutableBufferPointer { outBuf in
+                        stream.next_out = outBuf.baseAddress
+                        stream.avail_out = UInt32(outBuf.count)
+                        status = inflate(&stream, Z_NO_FLUSH)
+                        if status != Z_OK && status != Z_STREAM_END {
+                            throw HindsightError(.invalidData, "\(path): corrupt gzip data (zlib status \(status))",
+                                cause: "re-download the file or pass the uncompressed CSV")
+                        }
+                        out.append(contentsOf: outBuf[0..<(outBuf.count - Int(stream.avail_out))])
+                    }
+                } while status != Z_STREAM_END && stream.avail_in > 0
+                if status != Z_STREAM_END {
+                    throw HindsightError(.invalidData, "\(path): truncated gzip file", cause: "the file ends before the gzip stream does; re-download it")
+                }
+                consumed = inBuf.count - Int(stream.avail_in)
+            }
+            // Skip trailing zero padding some tools append.
+            while consumed < input.count, input[consumed] == 0 { consumed += 1 }
+        }
+        return out
+    }
+}

@@ -1,0 +1,151 @@
+import HindsightCore
+
+/// Parses and validates price files into `PriceRows`, collecting rejected rows.
+public struct PriceFileParser {
+    public var forcedFormat: PriceFormat?
+    public var forcedTicker: String?
+    /// Relative slack allowed for open/close outside [low, high] (float rounding in vendor files).
+    public static let rangeTolerance = 1e-6
+
+    public private(set) var rows = PriceRows()
+    public private(set) var rejects: [RejectedRow] = []
+    private var tickerLookup: [String: Int32] = [:]
+    private var files: [String] = []
+
+    public init(format: PriceFormat? = nil, ticker: String? = nil) {
+        self.forcedFormat = format
+        self.forcedTicker = ticker
+    }
+
+    /// Parses one file (plain or gzip) and appends its valid rows.
+    public mutating func parse(file path: String) throws {
+        let bytes = try FileBytes.read(path)
+        try parse(bytes: bytes, path: path)
+    }
+
+    public mutating func parse(bytes: [UInt8], path: String) throws {
+        var csv = CSVReader(bytes: bytes, path: path)
+        let header = try csv.header()
+        guard let format = forcedFormat ?? PriceFormat.detect(header: header) else {
+            throw HindsightError(.invalidData,
+                "\(path):1: unrecognised price header '\(header.joined(separator: ","))'",
+                cause: "expected date,ticker,open,high,low,close,volume (long), Date,Open,High,Low,Close,Volume[,OpenInt] (stooq/plain) or Date,Open,High,Low,Close,Adj Close,Volume (yahoo); or pass --format")
+        }
+        let names = header.map(PriceFormat.normalize)
+        func column(_ wanted: [String], _ label: String) throws -> Int {
+            for w in wanted { if let i = names.firstIndex(of: w) { return i } }
+            throw HindsightError(.invalidData, "\(path):1: missing column '\(label)' in header '\(header.joined(separator: ","))'",
+                cause: "add the column, or pass --format to choose another layout")
+        }
+        let cDate = try column(["date"], "date")
+        let cOpen = try column(["open"], "open")
+        let cHigh = try column(["high"], "high")
+        let cLow = try column(["low"], "low")
+        let cClose = try column(["close"], "close")
+        let cVol = try column(["volume", "vol"], "volume")
+        var cTicker = -1
+        var fileTicker: Int32 = -1
+        if format.isPerTicker {
+            let t = forcedTicker ?? PriceFormat.ticker(fromFileName: path)
+            guard !t.isEmpty else {
+                throw HindsightError(.invalidArgument, "\(path): cannot tell the ticker from the file name", cause: "pass --ticker SYMBOL")
+            }
+            fileTicker = intern(t)
+        } else {
+            cTicker = try column(["ticker", "symbol"], "ticker")
+        }
+        let fileIndex = Int16(files.count)
+        files.append(path)
+        let needed = max(cDate, cOpen, cHigh, cLow, cClose, cVol, cTicker) + 1
+        let colNames = header
+        rows.reserve(rows.count + bytes.count / 48)
+
+        while csv.next() {
+            let line = csv.lineNumber
+            @inline(__always) func reject(_ col: Int, _ reason: String) {
+                let name = col >= 0 && col < colNames.count ? colNames[col] : "?"
+                let value = col >= 0 && col < csv.fieldCount ? csv.string(col) : ""
+                rejects.append(RejectedRow(file: path, line: line, column: name, value: value, reason: reason))
+            }
+            if csv.fieldCount < needed {
+                let missing = (0..<needed).first { $0 >= csv.fieldCount } ?? 0
+                rejects.append(RejectedRow(file: path, line: line, column: colNames[missing], value: csv.lineText(),
+                    reason: "missing column: expected \(header.count) fields, found \(csv.fieldCount)"))
+                continue
+            }
+            guard let day = csv.day(cDate) else { reject(cDate, "unparsable date; expected YYYY-MM-DD"); continue }
+            guard let o = csv.double(cOpen) else { reject(cOpen, "unparsable number"); continue }
+            guard let h = csv.double(cHigh) else { reject(cHigh, "unparsable number"); continue }
+            guard let l = csv.double(cLow) else { reject(cLow, "unparsable number"); continue }
+            guard let c = csv.double(cClose) else { reject(cClose, "unparsable number"); continue }
+            guard let v = csv.double(cVol) else { reject(cVol, "unparsable number"); continue }
+            if !(o > 0) { reject(cOpen, "non-positive price; prices must be > 0"); continue }
+            if !(h > 0) { reject(cHigh, "non-positive price; prices must be > 0"); continue }
+            if !(l > 0) { reject(cLow, "non-positive price; prices must be > 0"); continue }
+            if !(c > 0) { reject(cClose, "non-positive price; prices must be > 0"); continue }
+            if h < l { reject(cHigh, "high \(h) is below low \(l)"); continue }
+            let tol = PriceFileParser.rangeTolerance * h
+            if o > h + tol || o < l - tol { reject(cOpen, "open \(o) is outside [low \(l), high \(h)]"); continue }
+            if c > h + tol || c < l - tol { reject(cClose, "close \(c) is outside [low \(l), high \(h)]"); continue }
+            if v < 0 { reject(cVol, "negative volume"); continue }
+            let t: Int32
+            if cTicker >= 0 {
+                if csv.isEmpty(cTicker) { reject(cTicker, "empty ticker"); continue }
+                t = intern(csv.string(cTicker).uppercased())
+            } else {
+                t = fileTicker
+            }
+            rows.tickerIndex.append(t); rows.dates.append(day)
+            rows.open.append(o); rows.high.append(h); rows.low.append(l); rows.close.append(c); rows.volume.append(v)
+            rows.lines.append(Int32(line)); rows.sourceFile.append(fileIndex)
+        }
+        rows.tickers = tickerOrder
+        rows.files = files
+    }
+
+    private var tickerOrder: [String] = []
+
+    private mutating func intern(_ t: String) -> Int32 {
+        if let i = tickerLookup[t] { return i }
+        let i = Int32(tickerOrder.count)
+        tickerLookup[t] = i
+        tickerOrder.append(t)
+        return i
+    }
+
+    /// Moves duplicate (ticker, date) rows to the rejects; the first occurrence is kept.
+    public mutating func rejectDuplicates() {
+        let n = rows.count
+        guard n > 1 else { return }
+        let keys = (0..<n).map { Int64(rows.tickerIndex[$0]) << 32 | Int64(UInt32(bitPattern: rows.dates[$0].daysSinceEpoch)) }
+        var order = Array(0..<n)
+        order.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+        var drop = [Bool](repeating: false, count: n)
+        var any = false
+        for k in 1..<n where keys[order[k]] == keys[order[k - 1]] {
+            let i = order[k]
+            drop[i] = true
+            any = true
+            let firstLine = rows.lines[order[k - 1]]
+            rejects.append(RejectedRow(file: files[Int(rows.sourceFile[i])], line: Int(rows.lines[i]), column: "date",
+                value: rows.dates[i].iso, reason: "duplicate (ticker \(rows.tickers[Int(rows.tickerIndex[i])]), date); first seen on line \(firstLine)"))
+        }
+        guard any else { return }
+        var kept = PriceRows()
+        kept.tickers = rows.tickers
+        kept.files = rows.files
+        kept.reserve(n)
+        for i in 0..<n where !drop[i] {
+            kept.tickerIndex.append(rows.tickerIndex[i]); kept.dates.append(rows.dates[i])
+            kept.open.append(rows.open[i]); kept.high.append(rows.high[i]); kept.low.append(rows.low[i])
+            kept.close.append(rows.close[i]); kept.volume.append(rows.volume[i])
+            kept.lines.append(rows.lines[i]); kept.sourceFile.append(rows.sourceFile[i])
+        }
+        rows = kept
+    }
+
+    /// Rejects sorted by file then line.
+    public var sortedRejects: [RejectedRow] {
+        rejects.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import HindsightCore
+
+/// The one owner of a Hindsight SQLite database: its connection pool, its migrator and every query.
+public final class HindsightDatabase: Sendable {
+    public let path: String
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) and migrates a database file in WAL mode.
+    public init(path: String, migrate: Bool = true) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw HindsightError(.io, "\(path): cannot create the folder \(dir)", cause: "\(error)")
+            }
+        }
+        do {
+            writer = try DatabasePool(path: path, configuration: HindsightDatabase.configuration())
+        } catch {
+            throw HindsightError(.database, "\(path): cannot open the database", cause: HindsightDatabase.describe(error))
+        }
+        try checkAndMigrate(migrate: migrate)
+    }
+
+    /// An in-memory database, for tests.
+    public init(inMemory: Void = ()) throws {
+        self.path = ":memory:"
+        writer = try DatabaseQueue(configuration: HindsightDatabase.configuration())
+        try checkAndMigrate(migrate: true)
+    }
+
+    /// Opens an existing database without creating it.
+    public static func openExisting(path: String) throws -> HindsightDatabase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw HindsightError(.fileNotFound, "\(path): no such database", cause: "create it with `hindsight data init --db \(path)` or `hindsight data synth --db \(path)`")
+        }
+        return try HindsightDatabase(path: path)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    private func checkAndMigrate(migrate: Bool) throws {
+        let migrator = HindsightDatabase.migrator
+        do {
+            let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                let known = try writer.read { db in try migrator.appliedIdentifiers(db) }
+                throw HindsightError(.schemaTooNew,
+                    "\(path): the database was made by a newer Hindsight (its schema has migrations this build does not know; this build knows up to '\(HindsightDatabase.latestMigration)', applied: \(known.sorted().last ?? "none"))",
+                    cause: "upgrade hindsight, or use a database made by this version")
+            }
+            if migrate { try migrator.migrate(writer) }
+        } catch let e as HindsightError {
+            throw e
+        } catch {
+            throw HindsightError(.database, "\(path): cannot read or migrate the database", cause: HindsightDatabase.describe(error))
+        }
+    }
+
+    /// Migration identifiers applied to this database.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try HindsightDatabase.migrator.appliedIdentifiers(db).sorted() }
+    }
+
+    /// Names of all user tables.
+    public func tableNames() throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        }
+    }
+
+    /// Row count of a known table.
+    public func count(table: String) throws -> Int {
+        guard HindsightDatabase.allTables.contains(table) else {
+            throw HindsightError(.invalidArgument, "unknown table '\(table)'")
+        }
+        return try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e)" }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,8 @@
+import HindsightCore
+
+/// What one import wrote.
+public struct ImportSummary: Sendable, Equatable {
+    public var rowsByTable: [String: Int] = [:]
+    public init() {}
+    public var totalRows: Int { rowsByTable.values.reduce(0, +) }
+}

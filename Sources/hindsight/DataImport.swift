@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import HindsightCore
+import MarketData
+import Storage
+
+struct DataImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import CSV files (plain or .gz) into a database, in one transaction.",
+        discussion: """
+        KIND is one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
+        Headers: \(InputKind.allCases.map { "\n  \($0.rawValue): \($0.expectedHeader)" }.joined())
+        Strict by default: any bad row aborts the import and nothing is written.
+        """)
+
+    @Argument(help: "What the files hold.") var kind: String
+    @Argument(help: "One or more CSV files (plain or gzip).") var files: [String]
+    @Option(help: "Database file (created if missing).") var db: String
+    @Option(help: "Force the price layout: long, stooq, yahoo or plain.") var format: String?
+    @Option(help: "Ticker for per-ticker price files (default: from the file name).") var ticker: String?
+    @Flag(help: "Import the valid rows and write the rejected ones to the rejects CSV.") var skipInvalid = false
+    @Option(help: "Rejects CSV for --skip-invalid (default: next to the database).") var rejects: String?
+    @Flag(help: "Overwrite rows whose key is already stored.") var replace = false
+    @Flag(help: "Factor values are in percent (divide by 100).") var percent = false
+
+    func run() async throws {
+        try await CLI.run {
+            let start = ContinuousClock.now
+            let k = try InputKind(parsing: kind)
+            if format != nil && k != .prices { throw HindsightError(.invalidArgument, "--format applies to prices only") }
+            if ticker != nil && k != .prices { throw HindsightError(.invalidArgument, "--ticker applies to prices only") }
+            if percent && k != .factors { throw HindsightError(.invalidArgument, "--percent applies to factors only") }
+            if rejects != nil && !skipInvalid { throw HindsightError(.invalidArgument, "--rejects needs --skip-invalid") }
+            if ticker != nil && files.count > 1 {
+                throw HindsightError(.invalidArgument, "--ticker names one ticker but \(files.count) files were given", cause: "import per-ticker files one at a time, or let the file names give the tickers")
+            }
+            var dataset: MarketDataset
+            var rejected: [RejectedRow]
+            if k == .prices {
+                var parser = PriceFileParser(format: try format.map(PriceFormat.init(parsing:)), ticker: ticker?.uppercased())
+                for f in files { try parser.parse(file: f) }
+                parser.rejectDuplicates()
+                dataset = MarketDataset()
+                dataset.prices = parser.rows
+                rejected = parser.sortedRejects
+            } else {
+                var parser = InputFileParser(factorsInPercent: percent)
+                for f in files { try parser.parse(kind: k, file: f) }
+                dataset = parser.dataset
+                rejected = parser.rejects.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+            }
+            if !rejected.isEmpty && !skipInvalid {
+                let shown = rejected.prefix(10).map { "  " + $0.message }.joined(separator: "\n")
+                let more = rejected.count > 10 ? "\n  … and \(rejected.count - 10) more" : ""
+                throw HindsightError(.invalidData,
+                    "\(rejected.count) invalid row\(rejected.count == 1 ? "" : "s"); nothing was imported:\n\(shown)\(more)",
+                    cause: "fix the rows, or pass --skip-invalid to import the valid rows and write the rejected ones to a CSV")
+            }
+            let store = try HindsightDatabase(path: db)
+            let summary = try store.importDataset(dataset, replace: replace)
+            let elapsed = CLI.seconds(since: start)
+            var rejectsPath: String?
+            if skipInvalid && !rejected.isEmpty {
+                let path = rejects ?? DataImport.defaultRejectsPath(db: db, kind: k)
+                var text = "file,line,column,value,reason\n"
+                for r in rejected {
+                    text += [r.file, String(r.line), r.column, r.value, r.reason].map(csvField).joined(separator: ",") + "\n"
+                }
+                try CLI.writeAtomically(text, to: path)
+                rejectsPath = path
+            }
+            var lines: [String] = []
+            let rows = summary.totalRows
+            lines.append("imported \(CLI.formatCount(rows)) rows (\(summary.rowsByTable.sorted { $0.key < $1.key }.map { "\($0.key): \(CLI.formatCount($0.value))" }.joined(separator: ", "))) into \(db)")
+            if k == .prices, dataset.prices.count > 0 {
+                let lo = dataset.prices.dates.min()!, hi = dataset.prices.dates.max()!
+                lines.append("tickers: \(dataset.prices.tickers.count), dates: \(lo) .. \(hi)")
+            }
+            lines.append(String(format: "time: %.2f s, %@ rows/s", elapsed, CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
+            if let rejectsPath { lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)") }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+
+    static func defaultRejectsPath(db: String, kind: InputKind) -> String {
+        let base = db.hasSuffix(".sqlite") ? String(db.dropLast(7)) : db
+        return "\(base).\(kind.rawValue).rejects.csv"
+    }
+}
+
+func csvField(_ s: String) -> String {
+    if s.contains(",") || s.contains("\"") || s.contains("\n") {
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return s
+}
