@@ -18,7 +18,7 @@ demo: build
 
 test: deps
 	swift build --build-tests -j $(SWIFT_JOBS)
-	swift test --skip-build --parallel
+	swift test --skip-build
 
 clean:
 	rm -rf .build .hindsight

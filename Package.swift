@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData",
+                "HindsightCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

@@ -28,3 +28,22 @@ public struct StableHasher: Sendable {
         return String(repeating: "0", count: 16 - s.count) + s
     }
 }
+
+extension StableHasher {
+    /// Word-at-a-time mixing for large arrays (same result on every machine).
+    public mutating func combine(words: UnsafeBufferPointer<UInt64>) {
+        var h = value
+        for w in words {
+            h = (h ^ (w &* 0x9E37_79B9_7F4A_7C15))
+            h = ((h << 31) | (h >> 33)) &* 0xC2B2_AE3D_27D4_EB4F
+        }
+        value = h
+    }
+
+    public mutating func combine(doubles: [Double]) {
+        combine(doubles.count)
+        doubles.withUnsafeBytes { raw in
+            combine(words: raw.bindMemory(to: UInt64.self))
+        }
+    }
+}

@@ -1,16 +1,19 @@
 import GRDB
 import HindsightCore
-import MarketData
+
 
 extension HindsightDatabase {
     /// Writes a dataset in one transaction: any conflict or bad row rolls back everything.
     /// Without `replace`, a row whose key is already stored is refused; with it, that row is overwritten.
     @discardableResult
-    public func importDataset(_ data: MarketDataset, replace: Bool) throws -> ImportSummary {
+    public func importDataset(_ data: MarketDataset, replace: Bool, wipeInputs: Bool = false) throws -> ImportSummary {
         let verb = replace ? "INSERT OR REPLACE" : "INSERT"
         do {
             return try writer.write { db -> ImportSummary in
                 var summary = ImportSummary()
+                if wipeInputs {
+                    for t in HindsightDatabase.inputTables.reversed() { try db.execute(sql: "DELETE FROM \(t)") }
+                }
                 if data.prices.count > 0 {
                     summary.rowsByTable["equity_prices_daily"] = try insertPrices(db, data.prices, verb: verb)
                 }

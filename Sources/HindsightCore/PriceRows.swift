@@ -1,4 +1,4 @@
-import HindsightCore
+
 
 /// Parsed price rows, columnar, with tickers interned.
 public struct PriceRows: Sendable {
@@ -20,7 +20,7 @@ public struct PriceRows: Sendable {
 
     public var count: Int { dates.count }
 
-    mutating func reserve(_ n: Int) {
+    public mutating func reserve(_ n: Int) {
         tickerIndex.reserveCapacity(n); dates.reserveCapacity(n); open.reserveCapacity(n)
         high.reserveCapacity(n); low.reserveCapacity(n); close.reserveCapacity(n)
         volume.reserveCapacity(n); lines.reserveCapacity(n); sourceFile.reserveCapacity(n)

@@ -1,4 +1,4 @@
-import HindsightCore
+
 
 /// Everything one import or one synthetic market writes, applied to the store in one transaction.
 public struct MarketDataset: Sendable {

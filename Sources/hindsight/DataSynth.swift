@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import HindsightCore
+import MarketData
+import Storage
+import TimeMachine
+
+struct DataSynth: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Write the built-in synthetic market into every input table (bit-identical for the same arguments).")
+
+    @Option(help: "Database file (created if missing).") var db: String
+    @Option(help: "Number of assets, including the benchmark MKT.") var assets: Int = 200
+    @Option(help: "First date, YYYY-MM-DD.") var start: String = "2012-01-03"
+    @Option(help: "Last date, YYYY-MM-DD.") var end: String = "2021-12-31"
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(help: "NYSE or weekdays.") var calendar: String = "NYSE"
+    @Flag(help: "Wipe the database's existing input tables first.") var replace = false
+
+    func run() async throws {
+        try await CLI.run {
+            let clock = ContinuousClock.now
+            let params = SyntheticMarket.Parameters(
+                assets: assets, start: try CLI.day(start, option: "--start"), end: try CLI.day(end, option: "--end"),
+                seed: seed, calendar: try CalendarKind(parsing: calendar))
+            let market = SyntheticMarket(params)
+            _ = try market.calendar()
+            let store = try HindsightDatabase(path: db)
+            if !replace, try store.count(table: "equity_prices_daily") > 0 {
+                throw HindsightError(.invalidArgument, "\(db) already holds market data",
+                    cause: "pass --replace to wipe its input tables, or choose a new --db")
+            }
+            let data = try market.generate()
+            let generated = CLI.seconds(since: clock)
+            let summary = try store.importDataset(data, replace: false, wipeInputs: replace)
+            let total = CLI.seconds(since: clock)
+            print(DataSynth.describe(data, summary: summary, db: db))
+            print(String(format: "time: %.2f s (generate %.2f s, write %.2f s)", total, generated, total - generated))
+        }
+    }
+
+    static func describe(_ data: MarketDataset, summary: ImportSummary, db: String) -> String {
+        let p = data.prices
+        var firstDay = [TradingDay](repeating: TradingDay(daysSinceEpoch: Int32.max), count: p.tickers.count)
+        var lastDay = [TradingDay](repeating: TradingDay(daysSinceEpoch: Int32.min), count: p.tickers.count)
+        for i in 0..<p.count {
+            let t = Int(p.tickerIndex[i])
+            firstDay[t] = min(firstDay[t], p.dates[i]); lastDay[t] = max(lastDay[t], p.dates[i])
+        }
+        let lo = p.dates.min()!, hi = p.dates.max()!
+        let ipos = firstDay.filter { $0 > lo }.count, delists = lastDay.filter { $0 < hi }.count
+        var regimeDays: [String: Int] = [:]
+        for r in data.regimes { regimeDays[r.label, default: 0] += 1 }
+        let regimeText = SyntheticMarket.regimes.map { "\($0.label) \(regimeDays[$0.label] ?? 0)" }.joined(separator: ", ")
+        var changes = 0
+        for i in 1..<max(1, data.regimes.count) where data.regimes[i].regimeID != data.regimes[i - 1].regimeID { changes += 1 }
+        let splits = data.corporateActions.filter { $0.kind == .split }.count
+        return """
+        synthetic market written to \(db)
+          assets:            \(p.tickers.count) (benchmark \(SyntheticMarket.benchmarkTicker); \(ipos) list during the sample, \(delists) delist)
+          days:              \(Set(p.dates).count) sessions, \(lo) .. \(hi)
+          price rows:        \(CLI.formatCount(p.count))
+          regimes:           \(changes) changes; days per regime: \(regimeText)
+          corporate actions: \(splits) splits, \(data.corporateActions.count - splits) dividends
+          profiles:          \(data.companyProfiles.count) company profile versions, \(data.sectorProfiles.count) sector profile versions
+          universe:          \(SyntheticMarket.universeID), \(data.universes.count) monthly snapshots
+          factors:           \(CLI.formatCount(data.factorReturns.count)) rows (mkt_rf, smb, hml, mom, rf)
+        """
+    }
+}
