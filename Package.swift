@@ -44,7 +44,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"]),
+        .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport"]),
