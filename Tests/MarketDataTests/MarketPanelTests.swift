@@ -1,0 +1,88 @@
+import HindsightCore
+import Testing
+import TimeMachine
+@testable import MarketData
+
+private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
+
+private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
+    var r = PriceRows()
+    r.tickers = [ticker]
+    for (d, c) in closes {
+        r.tickerIndex.append(0); r.dates.append(day(d))
+        r.open.append(c); r.high.append(c); r.low.append(c); r.close.append(c); r.volume.append(1000)
+    }
+    return r
+}
+
+@Suite struct MarketPanelTests {
+    let cal = TradingCalendar.weekdays(from: TradingDay(iso: "2024-01-01")!, to: TradingDay(iso: "2024-01-05")!)
+
+    @Test func totalReturnAdjustmentMatchesHandWorkedSplitAndDividendExample() throws {
+        // 100 → 102 → 2:1 split, 51 → $1 dividend ex-date, 52 → 53.
+        let r = rows("AAA", [("2024-01-01", 100), ("2024-01-02", 102), ("2024-01-03", 51), ("2024-01-04", 52), ("2024-01-05", 53)])
+        let actions = [CorporateAction(ticker: "AAA", date: day("2024-01-03"), kind: .split, value: 2),
+                       CorporateAction(ticker: "AAA", date: day("2024-01-04"), kind: .dividend, value: 1)]
+        let panel = try MarketPanel(rows: r, actions: actions, calendar: cal)
+        // By hand, backwards from the last close 53: 52 (no event), 52·51/53, unchanged across the split, ·100/102.
+        let expected: [Double] = [52.0 * 51 / 53 * 100 / 102, 52.0 * 51 / 53, 52.0 * 51 / 53, 52, 53]
+        for (a, e) in zip(panel.adjustedClose, expected) { #expect(abs(a - e) < 1e-12 * e, "\(a) vs \(e)") }
+        #expect(panel.splitRatio == [1, 1, 2, 1, 1])
+        #expect(panel.dividend == [0, 0, 0, 1, 0])
+        #expect(panel.close == [100, 102, 51, 52, 53]) // raw prices are kept
+        // The adjusted series' total return equals holding the share with the dividend reinvested at the close.
+        let shares = 2 * (1 + 1.0 / 52)
+        #expect(abs(panel.adjustedClose[4] / panel.adjustedClose[0] - shares * 53 / 100) < 1e-12)
+    }
+
+    @Test func gapsAreInvalidNaNAndReturnsBridgeThem() throws {
+        let r = rows("AAA", [("2024-01-01", 10), ("2024-01-02", 11), ("2024-01-04", 12.1)])
+        let panel = try MarketPanel(rows: r, calendar: cal)
+        #expect(panel.valid == [true, true, false, true, false])
+        #expect(panel.close[2].isNaN && panel.adjustedClose[2].isNaN)
+        #expect(panel.bar(asset: 0, day: 2) == nil)
+        #expect(panel.bar(asset: 0, day: 3)?.close == 12.1)
+        #expect(abs(panel.adjustedClose[3] / panel.adjustedClose[1] - 1.1) < 1e-12)
+    }
+
+    @Test func rowsOffTheCalendarAreCountedNotLoaded() throws {
+        let r = rows("AAA", [("2024-01-01", 10), ("2024-01-06", 11)]) // a Saturday
+        let panel = try MarketPanel(rows: r, calendar: cal)
+        #expect(panel.rowsOutsideCalendar == 1)
+        #expect(panel.valid.filter { $0 }.count == 1)
+    }
+
+    @Test func fingerprintIsStableAndSensitiveToEveryValue() throws {
+        let base = rows("AAA", [("2024-01-01", 10), ("2024-01-02", 11)])
+        let a = try MarketPanel(rows: base, calendar: cal).fingerprint
+        #expect(try MarketPanel(rows: base, calendar: cal).fingerprint == a)
+        var changed = base
+        changed.volume[1] = 1001
+        #expect(try MarketPanel(rows: changed, calendar: cal).fingerprint != a)
+        let split = [CorporateAction(ticker: "AAA", date: day("2024-01-02"), kind: .split, value: 2)]
+        #expect(try MarketPanel(rows: base, actions: split, calendar: cal).fingerprint != a)
+    }
+
+    @Test func layoutIsAssetMajor() throws {
+        var r = rows("AAA", [("2024-01-01", 10)])
+        r.tickers.append("BBB")
+        r.tickerIndex.append(1); r.dates.append(day("2024-01-02"))
+        r.open.append(20); r.high.append(20); r.low.append(20); r.close.append(20); r.volume.append(5)
+        let panel = try MarketPanel(rows: r, calendar: cal)
+        #expect(panel.tickers == ["AAA", "BBB"])
+        #expect(panel.close[panel.index(asset: 1, day: 1)] == 20)
+        #expect(panel.range(asset: 1) == 5..<10)
+    }
+
+    @Test func dataQualityCountsHandMadeProblems() {
+        let r = rows("AAA", [("2024-01-01", 10), ("2024-01-02", 10), ("2024-01-04", 16), ("2024-01-06", 16.5)])
+        var withZero = r
+        withZero.volume[1] = 0
+        let q = DataQualityReport(rows: withZero, actions: [], calendar: cal).tickers[0]
+        #expect(q.missingSessions == 2)  // Jan 3 and Jan 5 (Jan 6 is a Saturday, outside the calendar)
+        #expect(q.zeroVolumeDays == 1)
+        #expect(q.staleCloses == 1)
+        #expect(q.bigMoves == 1)         // 10 → 16
+        #expect(q.outsideCalendar == 1)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import Testing
+@testable import MarketData
+
+@Suite struct ParsingTests {
+    @Test func numberParserAgreesWithSwiftDoubleParsingBitForBit() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        var samples = ["0", "1", "-1", "0.1", "123.456", "5.7411", "1e-3", "2.5E6", "+3.25", "0.000001", "99999999999999999999.5",
+                       "1234567890123456789", "3.14159265358979323846", ".5", "5."]
+        for _ in 0..<20_000 {
+            let intPart = rng.int(below: 100_000)
+            let frac = rng.int(below: 1_000_000)
+            samples.append("\(intPart).\(String(frac).count < 6 ? String(repeating: "0", count: 6 - String(frac).count) + String(frac) : String(frac))")
+        }
+        for s in samples {
+            let bytes = Array(s.utf8)
+            let got = bytes.withUnsafeBufferPointer { NumberParser.parseDouble($0) }
+            #expect(got?.bitPattern == Double(s)?.bitPattern, "\(s)")
+        }
+        for bad in ["", "-", "1.2.3", "abc", "1,5", "12a", "e5", "."] {
+            let bytes = Array(bad.utf8)
+            let parsed = bytes.withUnsafeBufferPointer { NumberParser.parseDouble($0) }
+            #expect(parsed == nil, "\(bad)")
+        }
+    }
+
+    @Test func csvReaderHandlesBomCrlfQuotesAndBlankLines() throws {
+        let text = "\u{FEFF}a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n 2 , z ,3\n"
+        var csv = CSVReader(bytes: Array(text.utf8), path: "t.csv")
+        let header = try csv.header()
+        #expect(header == ["a", "b", "c"])
+        let first = csv.next()
+        #expect(first)
+        #expect(csv.lineNumber == 2)
+        #expect(csv.string(1) == "x, y")
+        #expect(csv.string(2) == "say \"hi\"")
+        let second = csv.next()
+        #expect(second)
+        #expect(csv.lineNumber == 4)
+        #expect(csv.double(0) == 2)
+        #expect(csv.string(1) == "z")
+        let third = csv.next()
+        #expect(!third)
+    }
+
+    @Test func priceFormatsAreDetectedFromTheHeader() {
+        #expect(PriceFormat.detect(header: ["close", "ticker", "date", "open", "high", "low", "volume"]) == .long)
+        #expect(PriceFormat.detect(header: ["Date", "Open", "High", "Low", "Close", "Volume", "OpenInt"]) == .stooq)
+        #expect(PriceFormat.detect(header: ["Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"]) == .yahoo)
+        #expect(PriceFormat.detect(header: ["Date", "Open", "High", "Low", "Close", "Volume"]) == .plain)
+        #expect(PriceFormat.detect(header: ["when", "price"]) == nil)
+    }
+
+    @Test func tickersComeFromFileNames() {
+        #expect(PriceFormat.ticker(fromFileName: "/data/aapl.us.txt") == "AAPL")
+        #expect(PriceFormat.ticker(fromFileName: "../shared/data/goog-2004-2013.csv") == "GOOG")
+        #expect(PriceFormat.ticker(fromFileName: "brk-b.csv.gz") == "BRK-B")
+        #expect(PriceFormat.ticker(fromFileName: "SPY.csv") == "SPY")
+    }
+
+    private func parse(_ text: String, path: String = "p.csv", format: PriceFormat? = nil) throws -> PriceFileParser {
+        var p = PriceFileParser(format: format)
+        try p.parse(bytes: Array(text.utf8), path: path)
+        p.rejectDuplicates()
+        return p
+    }
+
+    @Test func longFormatInAnyColumnOrderParsesEveryField() throws {
+        let p = try parse("ticker,volume,date,close,open,low,high\nabc,1000,2020-01-02,10.5,10,9.5,11\nXYZ,0,2020-01-02,5,5,5,5\n")
+        #expect(p.rejects.isEmpty)
+        #expect(p.rows.count == 2)
+        #expect(p.rows.tickers == ["ABC", "XYZ"])
+        #expect(p.rows.open[0] == 10 && p.rows.high[0] == 11 && p.rows.low[0] == 9.5 && p.rows.close[0] == 10.5 && p.rows.volume[0] == 1000)
+        #expect(p.rows.dates[0] == TradingDay(iso: "2020-01-02"))
+    }
+
+    @Test func yahooFilesIgnoreAdjCloseAndTakeTheTickerFromTheName() throws {
+        let p = try parse("Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,7.7,100\n", path: "dir/msft.csv")
+        #expect(p.rows.tickers == ["MSFT"])
+        #expect(p.rows.close == [10.5])
+    }
+
+    @Test func everyKindOfBadRowIsRejectedWithItsLineColumnAndReason() throws {
+        let text = """
+        date,ticker,open,high,low,close,volume
+        2020-01-02,AAA,10,11,9,10,100
+        2020-01-03,AAA,10,11,9
+        2020-13-03,AAA,10,11,9,10,100
+        2020-01-06,AAA,ten,11,9,10,100
+        2020-01-07,AAA,0,11,9,10,100
+        2020-01-08,AAA,10,9,11,10,100
+        2020-01-09,AAA,25.102,2.6138,2.59,2.61,100
+        2020-01-10,AAA,10,11,9,12,100
+        2020-01-13,AAA,10,11,9,10,-5
+        2020-01-02,AAA,10,11,9,10,100
+        2020-01-14,AAA,10,11,9,10.000001,100
+        """
+        let p = try parse(text)
+        let r = p.sortedRejects
+        #expect(r.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(r[0].reason.contains("missing column"))
+        #expect(r[1].column == "date" && r[1].value == "2020-13-03")
+        #expect(r[2].column == "open" && r[2].reason.contains("unparsable"))
+        #expect(r[3].reason.contains("non-positive"))
+        #expect(r[4].reason.contains("below low"))
+        #expect(r[5].column == "open" && r[5].value == "25.102" && r[5].reason.contains("outside"))
+        #expect(r[6].column == "close")
+        #expect(r[7].column == "volume" && r[7].reason.contains("negative"))
+        #expect(r[8].reason.contains("duplicate") && r[8].reason.contains("line 2"))
+        // Line 12's close exceeds the high by 1e-7 relative: rounding, so it is accepted.
+        #expect(p.rows.count == 2)
+    }
+
+    @Test func unknownHeadersAreRefusedWithTheExpectedLayouts() {
+        #expect(throws: HindsightError.self) { try parse("when,price\n2020-01-01,3\n") }
+        do {
+            _ = try parse("when,price\n2020-01-01,3\n")
+        } catch let e as HindsightError {
+            #expect(e.message.contains("p.csv:1"))
+            #expect(e.cause?.contains("--format") == true)
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func gzipFilesAreReadTransparently() throws {
+        let dir = TestPaths.makeTempDirForMarketData()
+        let path = dir + "/abc.csv"
+        try Data("Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n".utf8).write(to: URL(fileURLWithPath: path))
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-k", path]
+        try gz.run(); gz.waitUntilExit()
+        var p = PriceFileParser()
+        try p.parse(file: path + ".gz")
+        #expect(p.rows.tickers == ["ABC"])
+        #expect(p.rows.close == [10.5])
+        let inflated = try FileBytes.read(path + ".gz"), plain = try FileBytes.read(path)
+        #expect(inflated == plain)
+    }
+
+    @Test func otherInputKindsParseAndRejectBadRows() throws {
+        var p = InputFileParser(factorsInPercent: true)
+        try p.parse(kind: .factors, bytes: Array("date,mkt_rf,smb\n2020-01-02,1.5,-0.25\n2020-01-03,x,1\n".utf8), path: "f.csv")
+        #expect(p.dataset.factorReturns.map(\.value) == [0.015, -0.0025])
+        #expect(p.rejects.map(\.line) == [3])
+        try p.parse(kind: .corporateActions, bytes: Array("ticker,date,kind,value\naaa,2020-01-02,split,2\nAAA,2020-02-03,bonus,1\n".utf8), path: "c.csv")
+        #expect(p.dataset.corporateActions == [CorporateAction(ticker: "AAA", date: TradingDay(iso: "2020-01-02")!, kind: .split, value: 2, source: .init(file: "c.csv", line: 2))])
+        #expect(p.rejects.last?.column == "kind")
+        try p.parse(kind: .profiles, bytes: Array("ticker,sector,kind\nAAPL,Information Technology,stock\n".utf8), path: "profiles.csv")
+        #expect(p.dataset.companyProfiles.first?.fieldsJSON == "{\"kind\":\"stock\"}")
+        #expect(p.dataset.companyProfiles.first?.profileVersionID == "AAPL@1900-01-01")
+        try p.parse(kind: .universe, bytes: Array("universe_id,as_of_date,ticker\nu1,2020-01-02,AAA\nu1,2020-01-02,BBB\nu1,2020-02-03,AAA\n".utf8), path: "u.csv")
+        #expect(p.dataset.universes.count == 2)
+        #expect(p.dataset.universes[0].members.map(\.rank) == [1, 2])
+    }
+}
+
+extension TestPaths {
+    static func makeTempDirForMarketData() -> String { makeTempDir("hindsight-md") }
+}
