@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
