@@ -45,6 +45,8 @@ public struct PriceFileParser {
         let cVol = try column(["volume", "vol"], "volume")
         var cTicker = -1
         var fileTicker: Int32 = -1
+        // stooq's bulk files carry `<TICKER>,<PER>,...` with tickers like `AAPL.US`.
+        let stooqTickers = names.contains("per")
         if format.isPerTicker {
             let t = forcedTicker ?? PriceFormat.ticker(fromFileName: path)
             guard !t.isEmpty else {
@@ -91,7 +93,9 @@ public struct PriceFileParser {
             let t: Int32
             if cTicker >= 0 {
                 if csv.isEmpty(cTicker) { reject(cTicker, "empty ticker"); continue }
-                t = intern(csv.string(cTicker).uppercased())
+                var name = csv.string(cTicker).uppercased()
+                if stooqTickers, name.hasSuffix(".US") { name.removeLast(3) }
+                t = intern(name)
             } else {
                 t = fileTicker
             }

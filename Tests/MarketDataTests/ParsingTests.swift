@@ -159,3 +159,14 @@ import Testing
 extension TestPaths {
     static func makeTempDirForMarketData() -> String { makeTempDir("hindsight-md") }
 }
+
+@Suite struct StooqBulkFormatTests {
+    @Test func stooqBulkFilesWithTickerColumnAndCompactDatesParse() throws {
+        var p = PriceFileParser()
+        try p.parse(bytes: Array("<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\nAAPL.US,D,20200102,000000,74.06,75.15,73.8,75.09,135480400,0\n".utf8), path: "aapl.us.txt")
+        #expect(p.rejects.isEmpty)
+        #expect(p.rows.tickers == ["AAPL"])
+        #expect(p.rows.dates == [TradingDay(iso: "2020-01-02")!])
+        #expect(p.rows.volume == [135_480_400])
+    }
+}
