@@ -109,6 +109,39 @@ public struct CSVReader {
 
     public func isEmpty(_ i: Int) -> Bool { fields[i].isEmpty }
 
+    /// Digits written after the decimal point (0 when none).
+    public func decimals(_ i: Int) -> Int {
+        let r = fields[i]
+        guard let dot = bytes[r].firstIndex(of: UInt8(ascii: ".")) else { return 0 }
+        var n = 0
+        for k in (dot + 1)..<r.upperBound where bytes[k] >= 48 && bytes[k] <= 57 { n += 1 }
+        return n
+    }
+
+    /// FNV-1a of the field's raw bytes.
+    @inline(__always)
+    public func fieldHash(_ i: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        bytes.withUnsafeBufferPointer { b in
+            for k in fields[i] { h = (h ^ UInt64(b[k])) &* 0x0000_0100_0000_01b3 }
+        }
+        return h
+    }
+
+    public func fieldBytes(_ i: Int) -> [UInt8] { Array(bytes[fields[i]]) }
+
+    @inline(__always)
+    public func fieldEquals(_ i: Int, _ other: [UInt8]) -> Bool {
+        let r = fields[i]
+        guard r.count == other.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            other.withUnsafeBufferPointer { o in
+                for k in 0..<r.count where b[r.lowerBound + k] != o[k] { return false }
+                return true
+            }
+        }
+    }
+
     /// Reads the header row; throws when the file is empty.
     public mutating func header() throws -> [String] {
         guard next() else {

@@ -7,6 +7,12 @@ public struct PriceFileParser {
     /// Relative slack allowed for open/close outside [low, high] (float rounding in vendor files).
     public static let rangeTolerance = 1e-6
 
+    static func powerOfTenInverse(_ d: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<d { v /= 10 }
+        return v
+    }
+
     public private(set) var rows = PriceRows()
     public private(set) var rejects: [RejectedRow] = []
     private var tickerLookup: [String: Int32] = [:]
@@ -86,16 +92,30 @@ public struct PriceFileParser {
             if !(l > 0) { reject(cLow, "non-positive price; prices must be > 0"); continue }
             if !(c > 0) { reject(cClose, "non-positive price; prices must be > 0"); continue }
             if h < l { reject(cHigh, "high \(h) is below low \(l)"); continue }
-            let tol = PriceFileParser.rangeTolerance * h
+            var tol = PriceFileParser.rangeTolerance * h
+            if o > h + tol || o < l - tol || c > h + tol || c < l - tol {
+                // Rounding slack: one unit in the last decimal written (capped at 1e-4 of the price).
+                let d = [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0
+                tol = max(tol, min(PriceFileParser.powerOfTenInverse(d), 1e-4 * h))
+            }
             if o > h + tol || o < l - tol { reject(cOpen, "open \(o) is outside [low \(l), high \(h)]"); continue }
             if c > h + tol || c < l - tol { reject(cClose, "close \(c) is outside [low \(l), high \(h)]"); continue }
             if v < 0 { reject(cVol, "negative volume"); continue }
             let t: Int32
             if cTicker >= 0 {
                 if csv.isEmpty(cTicker) { reject(cTicker, "empty ticker"); continue }
-                var name = csv.string(cTicker).uppercased()
-                if stooqTickers, name.hasSuffix(".US") { name.removeLast(3) }
-                t = intern(name)
+                // Fast path: the raw bytes were seen before, so no String is made for this row.
+                let key = csv.fieldHash(cTicker)
+                if let known = rawTickerLookup[key], csv.fieldEquals(cTicker, rawTickerBytes[Int(known)]) {
+                    t = rawTickerIndex[Int(known)]
+                } else {
+                    var name = csv.string(cTicker).uppercased()
+                    if stooqTickers, name.hasSuffix(".US") { name.removeLast(3) }
+                    t = intern(name)
+                    rawTickerLookup[key] = Int32(rawTickerBytes.count)
+                    rawTickerBytes.append(csv.fieldBytes(cTicker))
+                    rawTickerIndex.append(t)
+                }
             } else {
                 t = fileTicker
             }
@@ -108,6 +128,9 @@ public struct PriceFileParser {
     }
 
     private var tickerOrder: [String] = []
+    private var rawTickerLookup: [UInt64: Int32] = [:]
+    private var rawTickerBytes: [[UInt8]] = []
+    private var rawTickerIndex: [Int32] = []
 
     private mutating func intern(_ t: String) -> Int32 {
         if let i = tickerLookup[t] { return i }

@@ -94,7 +94,7 @@ extension HindsightDatabase {
     }
 
     private func insertPrices(_ db: Database, _ rows: PriceRows, verb: String) throws -> Int {
-        var st = try RawStatement(db, sql: "\(verb) INTO equity_prices_daily(ticker, date, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let st = try RawStatement(db, sql: "\(verb) INTO equity_prices_daily(ticker, date, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)")
         // Insert in key order: B-tree appends instead of random page splits.
         let n = rows.count
         let keys = (0..<n).map { Int64(rows.tickerIndex[$0]) << 32 | Int64(UInt32(bitPattern: rows.dates[$0].daysSinceEpoch)) }
@@ -109,15 +109,26 @@ extension HindsightDatabase {
             let ra = tickerRank[Int(rows.tickerIndex[$0])], rb = tickerRank[Int(rows.tickerIndex[$1])]
             return ra != rb ? ra < rb : keys[$0] < keys[$1]
         }
-        for i in order {
-            st.bind(1, rows.tickers[Int(rows.tickerIndex[i])])
-            st.bind(2, day: rows.dates[i])
-            st.bind(3, rows.open[i]); st.bind(4, rows.high[i]); st.bind(5, rows.low[i])
-            st.bind(6, rows.close[i]); st.bind(7, rows.volume[i])
-            let rc = st.run()
-            if rc != 0 {
-                let loc = rows.files.isEmpty ? nil : SourceLocation(file: rows.files[Int(rows.sourceFile[i])], line: Int(rows.lines[i]))
-                try check(st, rc, loc, "(\(rows.tickers[Int(rows.tickerIndex[i])]), \(rows.dates[i]))")
+        // Ticker and date texts are encoded once and bound without copies.
+        let tickerBytes: [[UInt8]] = rows.tickers.map { Array($0.utf8) }
+        let minDay = rows.dates.min()?.daysSinceEpoch ?? 0, maxDay = rows.dates.max()?.daysSinceEpoch ?? 0
+        var dayText = [UInt8]()
+        dayText.reserveCapacity(Int(maxDay - minDay + 1) * 10)
+        for d in minDay...maxDay { dayText.append(contentsOf: TradingDay(daysSinceEpoch: d).iso.utf8) }
+        try dayText.withUnsafeBufferPointer { days in
+            for i in order {
+                let t = Int(rows.tickerIndex[i])
+                let rc: Int32 = tickerBytes[t].withUnsafeBufferPointer { tb in
+                    st.bindStatic(1, tb.baseAddress!, count: tb.count)
+                    st.bindStatic(2, days.baseAddress! + Int(rows.dates[i].daysSinceEpoch - minDay) * 10, count: 10)
+                    st.bind(3, rows.open[i]); st.bind(4, rows.high[i]); st.bind(5, rows.low[i])
+                    st.bind(6, rows.close[i]); st.bind(7, rows.volume[i])
+                    return st.run()
+                }
+                if rc != 0 {
+                    let loc = rows.files.isEmpty ? nil : SourceLocation(file: rows.files[Int(rows.sourceFile[i])], line: Int(rows.lines[i]))
+                    try check(st, rc, loc, "(\(rows.tickers[t]), \(rows.dates[i]))")
+                }
             }
         }
         return n

@@ -47,6 +47,9 @@ public final class HindsightDatabase: Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Large imports keep dirty pages in memory until commit instead of spilling them mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return config
     }

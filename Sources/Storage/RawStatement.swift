@@ -42,6 +42,11 @@ struct RawStatement {
         }
     }
 
+    /// Binds bytes that stay alive and unchanged until the next step (no copy).
+    @inline(__always) func bindStatic(_ i: Int32, _ p: UnsafePointer<UInt8>, count: Int) {
+        sqlite3_bind_text(handle, i, UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+    }
+
     /// Runs an INSERT/UPDATE to completion and resets; returns the SQLite result code on failure.
     @inline(__always) func run() -> Int32 {
         let rc = sqlite3_step(handle)

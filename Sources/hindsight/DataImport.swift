@@ -57,6 +57,7 @@ struct DataImport: AsyncParsableCommand {
                     "\(rejected.count) invalid row\(rejected.count == 1 ? "" : "s"); nothing was imported:\n\(shown)\(more)",
                     cause: "fix the rows, or pass --skip-invalid to import the valid rows and write the rejected ones to a CSV")
             }
+            let parsed = CLI.seconds(since: start)
             let store = try HindsightDatabase(path: db)
             let summary = try store.importDataset(dataset, replace: replace)
             let elapsed = CLI.seconds(since: start)
@@ -77,7 +78,8 @@ struct DataImport: AsyncParsableCommand {
                 let lo = dataset.prices.dates.min()!, hi = dataset.prices.dates.max()!
                 lines.append("tickers: \(dataset.prices.tickers.count), dates: \(lo) .. \(hi)")
             }
-            lines.append(String(format: "time: %.2f s, %@ rows/s", elapsed, CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
+            lines.append(String(format: "time: %.2f s (read and check %.2f s, write %.2f s), %@ rows/s", elapsed, parsed, elapsed - parsed,
+                                CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
             if let rejectsPath { lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)") }
             print(lines.joined(separator: "\n"))
         }

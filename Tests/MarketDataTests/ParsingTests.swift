@@ -96,10 +96,12 @@ import Testing
         2020-01-13,AAA,10,11,9,10,-5
         2020-01-02,AAA,10,11,9,10,100
         2020-01-14,AAA,10,11,9,10.000001,100
+        2020-01-15,AAA,5.7564,5.7563,5.6461,5.6975,100
+        2020-01-16,AAA,5.7566,5.7563,5.6461,5.6975,100
         """
         let p = try parse(text)
         let r = p.sortedRejects
-        #expect(r.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(r.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 14])
         #expect(r[0].reason.contains("missing column"))
         #expect(r[1].column == "date" && r[1].value == "2020-13-03")
         #expect(r[2].column == "open" && r[2].reason.contains("unparsable"))
@@ -109,8 +111,9 @@ import Testing
         #expect(r[6].column == "close")
         #expect(r[7].column == "volume" && r[7].reason.contains("negative"))
         #expect(r[8].reason.contains("duplicate") && r[8].reason.contains("line 2"))
-        // Line 12's close exceeds the high by 1e-7 relative: rounding, so it is accepted.
-        #expect(p.rows.count == 2)
+        // Line 12's close exceeds the high by 1e-7 relative, line 13's open by one unit in the 4th decimal:
+        // both are rounding and accepted; line 14's open is 3 units over and refused.
+        #expect(p.rows.count == 3)
     }
 
     @Test func unknownHeadersAreRefusedWithTheExpectedLayouts() {
