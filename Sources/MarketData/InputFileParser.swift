@@ -60,11 +60,7 @@ public struct InputFileParser {
             try InputFileParser.rows(&csv, header, need: max(cT, cS, cI ?? 0, cF ?? 0, cP ?? 0), &rej) { csv, line in
                 let t = csv.string(cT).uppercased()
                 guard !t.isEmpty else { return (cT, "empty ticker") }
-                var from = InputFileParser.defaultValidFrom
-                if let cF, !csv.isEmpty(cF) {
-                    guard let d = csv.day(cF) else { return (cF, "unparsable date; expected YYYY-MM-DD") }
-                    from = d
-                }
+                guard let from = InputFileParser.validFrom(csv, cF) else { return (cF!, "unparsable date; expected YYYY-MM-DD") }
                 let version = cP.flatMap { csv.isEmpty($0) ? nil : csv.string($0) } ?? "\(t)@\(from.iso)"
                 ds.companyProfiles.append(CompanyProfile(ticker: t, validFrom: from, profileVersionID: version,
                     sector: csv.string(cS), industry: cI.map { csv.string($0) } ?? "",
@@ -78,11 +74,7 @@ public struct InputFileParser {
             try InputFileParser.rows(&csv, header, need: max(cS, cF ?? 0, cP ?? 0), &rej) { csv, line in
                 let s = csv.string(cS)
                 guard !s.isEmpty else { return (cS, "empty sector") }
-                var from = InputFileParser.defaultValidFrom
-                if let cF, !csv.isEmpty(cF) {
-                    guard let d = csv.day(cF) else { return (cF, "unparsable date; expected YYYY-MM-DD") }
-                    from = d
-                }
+                guard let from = InputFileParser.validFrom(csv, cF) else { return (cF!, "unparsable date; expected YYYY-MM-DD") }
                 let version = cP.flatMap { csv.isEmpty($0) ? nil : csv.string($0) } ?? "\(s)@\(from.iso)"
                 ds.sectorProfiles.append(SectorProfile(sector: s, validFrom: from, profileVersionID: version,
                     fieldsJSON: InputFileParser.fields(csv, names, extra), source: .init(file: path, line: line)))
@@ -150,6 +142,12 @@ public struct InputFileParser {
                 rejects.append(RejectedRow(file: csv.path, line: line, column: header[c], value: csv.string(c), reason: reason))
             }
         }
+    }
+
+    /// The optional valid_from column, defaulting to 1900-01-01; nil when present but unparsable.
+    static func validFrom(_ csv: CSVReader, _ col: Int?) -> TradingDay? {
+        guard let col, !csv.isEmpty(col) else { return defaultValidFrom }
+        return csv.day(col)
     }
 
     /// Extra columns as a JSON object: numbers stay numbers, the rest are strings, empty cells are dropped.

@@ -17,38 +17,36 @@ extension HindsightDatabase {
                 if data.prices.count > 0 {
                     summary.rowsByTable["equity_prices_daily"] = try insertPrices(db, data.prices, verb: verb)
                 }
-                if !data.corporateActions.isEmpty {
-                    var st = try RawStatement(db, sql: "\(verb) INTO corporate_actions(ticker, date, kind, ratio_or_amount) VALUES (?, ?, ?, ?)")
-                    for a in data.corporateActions {
-                        st.bind(1, a.ticker); st.bind(2, day: a.date); st.bind(3, a.kind.rawValue); st.bind(4, a.value)
-                        try check(st, st.run(), a.source, "(\(a.ticker), \(a.date), \(a.kind.rawValue))")
+                func insertAll<T>(_ table: String, _ columns: String, _ items: [T], source: (T) -> SourceLocation?,
+                                  describe: (T) -> String, bind: (inout RawStatement, T) -> Void) throws {
+                    guard !items.isEmpty else { return }
+                    let marks = Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")
+                    var st = try RawStatement(db, sql: "\(verb) INTO \(table)(\(columns)) VALUES (\(marks))")
+                    for item in items {
+                        bind(&st, item)
+                        try check(st, st.run(), source(item), describe(item))
                     }
-                    summary.rowsByTable["corporate_actions"] = data.corporateActions.count
+                    summary.rowsByTable[table] = items.count
                 }
-                if !data.regimes.isEmpty {
-                    var st = try RawStatement(db, sql: "\(verb) INTO regime_history(date, regime_id, label) VALUES (?, ?, ?)")
-                    for r in data.regimes {
-                        st.bind(1, day: r.date); st.bind(2, r.regimeID); st.bind(3, r.label)
-                        try check(st, st.run(), r.source, "(date \(r.date))")
-                    }
-                    summary.rowsByTable["regime_history"] = data.regimes.count
+                try insertAll("corporate_actions", "ticker, date, kind, ratio_or_amount", data.corporateActions, source: \.source,
+                              describe: { "(\($0.ticker), \($0.date), \($0.kind.rawValue))" }) { st, a in
+                    st.bind(1, a.ticker); st.bind(2, day: a.date); st.bind(3, a.kind.rawValue); st.bind(4, a.value)
                 }
-                if !data.companyProfiles.isEmpty {
-                    var st = try RawStatement(db, sql: "\(verb) INTO company_profiles(ticker, valid_from, profile_version_id, sector, industry, fields_json) VALUES (?, ?, ?, ?, ?, ?)")
-                    for p in data.companyProfiles {
-                        st.bind(1, p.ticker); st.bind(2, day: p.validFrom); st.bind(3, p.profileVersionID)
-                        st.bind(4, p.sector); st.bind(5, p.industry); st.bind(6, p.fieldsJSON)
-                        try check(st, st.run(), p.source, "(\(p.ticker), valid_from \(p.validFrom), version \(p.profileVersionID))")
-                    }
-                    summary.rowsByTable["company_profiles"] = data.companyProfiles.count
+                try insertAll("regime_history", "date, regime_id, label", data.regimes, source: \.source, describe: { "(date \($0.date))" }) { st, r in
+                    st.bind(1, day: r.date); st.bind(2, r.regimeID); st.bind(3, r.label)
                 }
-                if !data.sectorProfiles.isEmpty {
-                    var st = try RawStatement(db, sql: "\(verb) INTO sector_profiles(sector, valid_from, profile_version_id, fields_json) VALUES (?, ?, ?, ?)")
-                    for p in data.sectorProfiles {
-                        st.bind(1, p.sector); st.bind(2, day: p.validFrom); st.bind(3, p.profileVersionID); st.bind(4, p.fieldsJSON)
-                        try check(st, st.run(), p.source, "(\(p.sector), valid_from \(p.validFrom))")
-                    }
-                    summary.rowsByTable["sector_profiles"] = data.sectorProfiles.count
+                try insertAll("company_profiles", "ticker, valid_from, profile_version_id, sector, industry, fields_json", data.companyProfiles,
+                              source: \.source, describe: { "(\($0.ticker), valid_from \($0.validFrom), version \($0.profileVersionID))" }) { st, p in
+                    st.bind(1, p.ticker); st.bind(2, day: p.validFrom); st.bind(3, p.profileVersionID)
+                    st.bind(4, p.sector); st.bind(5, p.industry); st.bind(6, p.fieldsJSON)
+                }
+                try insertAll("sector_profiles", "sector, valid_from, profile_version_id, fields_json", data.sectorProfiles,
+                              source: \.source, describe: { "(\($0.sector), valid_from \($0.validFrom))" }) { st, p in
+                    st.bind(1, p.sector); st.bind(2, day: p.validFrom); st.bind(3, p.profileVersionID); st.bind(4, p.fieldsJSON)
+                }
+                try insertAll("factor_returns", "date, factor, value", data.factorReturns, source: \.source,
+                              describe: { "(\($0.date), \($0.factor))" }) { st, f in
+                    st.bind(1, day: f.date); st.bind(2, f.factor); st.bind(3, f.value)
                 }
                 if !data.universes.isEmpty {
                     var snap = try RawStatement(db, sql: "\(verb) INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)")
@@ -68,14 +66,6 @@ extension HindsightDatabase {
                     }
                     summary.rowsByTable["universe_snapshots"] = data.universes.count
                     summary.rowsByTable["universe_members"] = members
-                }
-                if !data.factorReturns.isEmpty {
-                    var st = try RawStatement(db, sql: "\(verb) INTO factor_returns(date, factor, value) VALUES (?, ?, ?)")
-                    for f in data.factorReturns {
-                        st.bind(1, day: f.date); st.bind(2, f.factor); st.bind(3, f.value)
-                        try check(st, st.run(), f.source, "(\(f.date), \(f.factor))")
-                    }
-                    summary.rowsByTable["factor_returns"] = data.factorReturns.count
                 }
                 if !data.metadata.isEmpty {
                     let st = try RawStatement(db, sql: "INSERT OR REPLACE INTO dataset_metadata(key, value) VALUES (?, ?)")
