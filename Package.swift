@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TimeMachine", targets: ["TimeMachine"]),
         .library(name: "MarketData", targets: ["MarketData"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Analytics", targets: ["Analytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -22,7 +23,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas", "lapack"])]
+        ),
         .target(name: "HindsightCore"),
+        .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(
@@ -40,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +56,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport"]),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
