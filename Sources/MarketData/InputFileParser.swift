@@ -112,13 +112,13 @@ public struct InputFileParser {
             guard !factorCols.isEmpty else {
                 throw HindsightError(.invalidData, "\(path):1: no factor columns", cause: "a factors file needs the header: \(kind.expectedHeader)")
             }
-            let scale = factorsInPercent ? 0.01 : 1.0
+            let divisor = factorsInPercent ? 100.0 : 1.0
             try InputFileParser.rows(&csv, header, need: max(cD, factorCols.max()!), &rej) { csv, line in
                 guard let d = csv.day(cD) else { return (cD, "unparsable date; expected YYYY-MM-DD") }
                 var values: [Double] = []
                 for c in factorCols {
                     guard let v = csv.double(c) else { return (c, "unparsable number") }
-                    values.append(v * scale)
+                    values.append(v / divisor)
                 }
                 for (c, v) in zip(factorCols, values) {
                     ds.factorReturns.append(FactorReturn(date: d, factor: names[c], value: v, source: .init(file: path, line: line)))
