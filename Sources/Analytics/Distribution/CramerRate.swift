@@ -37,7 +37,7 @@ extension Metrics {
         while empiricalCGF(r, b).mean < x { b *= 2 }
         for _ in 0..<200 {
             let mid = (a + b) / 2
-            if mid == a || mid == b { break }
+            if mid == a || mid == b || b - a <= 1e-13 * max(abs(a), abs(b)) { break }
             if empiricalCGF(r, mid).mean < x { a = mid } else { b = mid }
         }
         let theta = (a + b) / 2

@@ -1,0 +1,62 @@
+import Foundation
+import HindsightTestSupport
+import Testing
+
+@Suite struct AnalyticsCommandTests {
+    let dir = TestPaths.makeTempDir("hindsight-analytics")
+
+    private func write(_ name: String, _ rows: [(String, Double)], header: String = "date,value") -> String {
+        let p = dir + "/" + name
+        TestPaths.write(header + "\n" + rows.map { "\($0.0),\($0.1)" }.joined(separator: "\n") + "\n", to: p)
+        return p
+    }
+
+    private func days(_ n: Int) -> [String] {
+        (0..<n).map { i in String(format: "2021-%02d-%02d", 1 + i / 28, 1 + i % 28) }
+    }
+
+    @Test func jsonHasTheMetricNamesAndAlignsByIntersection() throws {
+        let d = days(120)
+        let r = write("r.csv", d.enumerated().map { ($1, 0.001 * sin(Double($0))) })
+        let b = write("b.csv", d.dropFirst(10).enumerated().map { ($1, 0.0008 * cos(Double($0))) })
+        let f = dir + "/f.csv"
+        TestPaths.write("date,mkt_rf,smb,rf\n" + d.enumerated().map { "\($1),\(0.1 * sin(Double($0) * 0.7)),\(0.05 * cos(Double($0) * 1.3)),0.01" }.joined(separator: "\n") + "\n", to: f)
+        let out = try HindsightBinary.run(["analytics", "metrics", "--returns", r, "--benchmark", b, "--factors", f, "--factors-in-percent", "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("aligned 110 dates"))
+        #expect(out.stderr.contains("10 rows dropped"))
+        let obj = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        for key in ["total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
+                    "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis", "value_at_risk",
+                    "conditional_value_at_risk", "tail_ratio", "common_sense_ratio", "hill_tail_index", "cramer_rate", "alpha", "beta",
+                    "up_capture", "down_capture", "tracking_error", "information_ratio", "probabilistic_sharpe_ratio",
+                    "deflated_sharpe_ratio", "minimum_track_record_length", "monthly_returns", "yearly_returns", "factor_regression"] {
+            #expect(obj[key] != nil, "missing \(key)")
+        }
+        let reg = obj["factor_regression"] as! [String: Any]
+        for key in ["coefficients", "std_errors", "t_stats", "hac_std_errors", "hac_t_stats", "r_squared", "adj_r_squared", "n_obs"] {
+            #expect(reg[key] != nil, "missing factor_regression.\(key)")
+        }
+        #expect(reg["n_obs"] as? Int == 110)
+        #expect((reg["coefficients"] as! [String: Any]).keys.sorted() == ["const", "mkt_rf", "smb"])
+    }
+
+    @Test func pricesAreTurnedIntoReturnsAndTextIsReadable() throws {
+        let d = days(40)
+        let p = write("p.csv", d.enumerated().map { ($1, 100 + Double($0)) }, header: "date,close")
+        let out = try HindsightBinary.run(["analytics", "metrics", "--prices", p])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("sharpe_ratio"))
+        #expect(out.stderr.contains("aligned 39 dates"))
+    }
+
+    @Test func badInputNamesTheFileLineAndColumn() throws {
+        let p = dir + "/bad.csv"
+        TestPaths.write("date,value\n2021-01-01,0.01\n2021-01-02,abc\n", to: p)
+        let out = try HindsightBinary.run(["analytics", "metrics", "--returns", p])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("bad.csv:3") && out.stderr.contains("'abc'"))
+        let both = try HindsightBinary.run(["analytics", "metrics", "--returns", p, "--prices", p])
+        #expect(both.status == 1 && both.stderr.contains("exactly one"))
+    }
+}
