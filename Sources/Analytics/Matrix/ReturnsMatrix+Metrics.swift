@@ -1,0 +1,55 @@
+import Dispatch
+
+extension ReturnsMatrix {
+    /// The scalar metrics computed for every column by `summaryMetrics`.
+    public static let summaryMetricNames = [
+        "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
+        "stability_of_timeseries", "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis",
+        "value_at_risk", "conditional_value_at_risk", "tail_ratio", "win_rate", "profit_factor", "best_day", "worst_day",
+        "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
+    ]
+
+    /// Every summary metric for every column, in parallel over columns (`threads` ≥ 1). The deflated Sharpe ratio
+    /// uses the number of columns as the number of trials and the variance of the columns' per-period Sharpe ratios.
+    public func summaryMetrics(periodsPerYear p: Double = Metrics.defaultPeriodsPerYear, threads: Int = 2) -> [(name: String, values: [Double])] {
+        let names = ReturnsMatrix.summaryMetricNames
+        let k = names.count
+        let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: k * columns)
+        defer { out.deallocate() }
+        let perPeriodSharpe = UnsafeMutableBufferPointer<Double>.allocate(capacity: columns)
+        defer { perPeriodSharpe.deallocate() }
+        let chunk = max(1, (columns + threads * 4 - 1) / (threads * 4))
+        let chunks = (columns + chunk - 1) / chunk
+        // Each column writes only its own slots.
+        nonisolated(unsafe) let outShared = out, sharpeShared = perPeriodSharpe
+        nonisolated(unsafe) let moments = UnsafeMutableBufferPointer<(Double, Double, Double)>.allocate(capacity: columns)
+        defer { moments.deallocate() }
+        let rows = self.rows, columns = self.columns
+        values.withUnsafeBufferPointer { v in
+            nonisolated(unsafe) let v = v
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(rows, 1))
+                defer { scratch.deallocate() }
+                var row = [Double](repeating: .nan, count: k)
+                for j in (c * chunk)..<min(columns, (c + 1) * chunk) {
+                    let col = UnsafeBufferPointer(rebasing: v[(j * rows)..<((j + 1) * rows)])
+                    let m = ColumnSummary.compute(col, scratch: scratch, periodsPerYear: p, into: &row)
+                    for (i, x) in row.enumerated() { outShared[i * columns + j] = x }
+                    sharpeShared[j] = m?.sr ?? .nan
+                    moments[j] = m ?? (.nan, .nan, .nan)
+                }
+            }
+        }
+        let finite = perPeriodSharpe.filter { $0.isFinite }
+        let variance = finite.count > 1 ? Stat.std(Array(finite)) * Stat.std(Array(finite)) : 0
+        let dsrRow = names.firstIndex(of: "deflated_sharpe_ratio")!
+        let benchmark = Metrics.expectedMaxSharpe(trials: columns, variance: variance)
+        for j in 0..<columns {
+            let (sr, g3, g4) = moments[j]
+            let denom = 1 - g3 * sr + (g4 - 1) / 4 * sr * sr
+            out[dsrRow * columns + j] = sr.isFinite && denom > 0
+                ? Stat.normalCDF((sr - benchmark) * Double(rows - 1).squareRoot() / denom.squareRoot()) : .nan
+        }
+        return names.enumerated().map { m, name in (name, Array(out[(m * columns)..<((m + 1) * columns)])) }
+    }
+}
