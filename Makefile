@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DEMO_DB ?= .hindsight/demo.sqlite
 SWIFT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test bench bench-check bench-analytics-peers clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,17 @@ demo: build
 test: deps
 	swift build --build-tests -j $(SWIFT_JOBS)
 	swift test --skip-build
+
+# Benchmarks (own package, so the main build stays lean). `bench-check` compares with the committed baseline.
+bench: deps
+	cd Benchmarks && swift package --disable-sandbox benchmark --no-progress
+
+bench-check: deps
+	cd Benchmarks && swift package --disable-sandbox benchmark baseline check default --no-progress
+
+# Side-by-side with empyrical on the same 2520 x 10000 matrix (creates .venv-fixtures).
+bench-analytics-peers: build
+	python3 Benchmarks/peers/analytics_vs_empyrical.py --runs 5
 
 clean:
 	rm -rf .build .hindsight

@@ -55,7 +55,11 @@ struct AnalyticsMatrix: AsyncParsableCommand {
                     o.append(("overfitting", .object([("pbo", .number(pbo.pbo)), ("splits", .integer(pbo.splits)), ("blocks", .integer(pbo.blocks)),
                                                       ("degradation_slope", .number(pbo.degradationSlope)),
                                                       ("degradation_intercept", .number(pbo.degradationIntercept)),
-                                                      ("probability_of_loss", .number(pbo.probabilityOfLoss))])))
+                                                      ("probability_of_loss", .number(pbo.probabilityOfLoss)),
+                                                      ("logit_quantiles", .object([0.05, 0.25, 0.5, 0.75, 0.95].map { q in
+                                                          let s = pbo.logits.sorted()
+                                                          return (String(q), .number(s[min(s.count - 1, Int(q * Double(s.count - 1)))]))
+                                                      }))])))
                 }
                 o.append(("timing_seconds", .object([("metrics", .number(metricsTime)), ("cscv", .number(cscvTime))])))
                 print(JSONValue.object(o).render())
