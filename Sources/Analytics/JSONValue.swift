@@ -1,3 +1,5 @@
+import HindsightCore
+
 /// An ordered JSON value; NaN and infinities are written as null (JSON has no such numbers).
 public indirect enum JSONValue: Sendable, Equatable {
     case number(Double)
@@ -23,7 +25,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         switch self {
         case .number(let v): out += v.isFinite ? (v == v.rounded() && abs(v) < 1e15 ? String(format: v) : "\(v)") : "null"
         case .integer(let v): out += String(v)
-        case .string(let s): out += JSONValue.quote(s)
+        case .string(let s): out += JSONText.quote(s)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):
@@ -39,7 +41,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             if pairs.isEmpty { out += "{}"; return }
             out += "{" + nl
             for (i, (k, v)) in pairs.enumerated() {
-                out += pad(level + 1) + JSONValue.quote(k) + (indent == nil ? ":" : ": ")
+                out += pad(level + 1) + JSONText.quote(k) + (indent == nil ? ":" : ": ")
                 v.write(&out, indent: indent, level: level + 1)
                 out += (i + 1 < pairs.count ? "," : "") + nl
             }
@@ -47,18 +49,6 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: if u.value < 0x20 { out += String(format: u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
 
     /// Looks up a key of an object.
     public subscript(key: String) -> JSONValue? {
@@ -70,8 +60,4 @@ public indirect enum JSONValue: Sendable, Equatable {
 private extension String {
     /// Integral doubles print with a trailing ".0" so readers keep them as floats.
     init(format v: Double) { self = String(Int64(v)) + ".0" }
-    init(format u: UInt32) {
-        let h = String(u, radix: 16)
-        self = "\\u" + String(repeating: "0", count: 4 - h.count) + h
-    }
 }
