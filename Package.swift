@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MarketData", targets: ["MarketData"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Analytics", targets: ["Analytics"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -30,6 +31,7 @@ let package = Package(
         ),
         .target(name: "HindsightCore"),
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
+        .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "HindsightTestSupport"]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

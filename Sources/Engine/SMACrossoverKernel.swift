@@ -1,0 +1,94 @@
+import HindsightCore
+
+/// Single-asset SMA crossover on one close series, shared by every (fast, slow) point of a sweep.
+///
+/// SMA crossings are decided exactly: when every close is a whole number of 10⁻ᵈ units (d ≤ 6), prefix sums are
+/// kept in Int64 and SMA_f(t) vs SMA_s(t) is the sign of sum_f·s − sum_s·f, so equal SMAs compare equal (float
+/// SMAs get such ties wrong at random). Otherwise sums are Double.
+/// Semantics (vectorbt `Portfolio.from_signals` with `fees`): enter long at the close of t when fast > slow at t
+/// and fast ≤ slow at t − 1, both after warm-up; exit mirrored. All-in buy: shares = cash / (close·(1 + fee));
+/// a sell returns shares·close·(1 − fee). Entries while long and exits while flat are ignored; an open position
+/// is marked at the last close.
+public struct SMACrossoverKernel: Sendable {
+    public let close: [Double]
+    private let exactSums: [Int64]?
+    private let floatSums: [Double]
+
+    public init(close: [Double]) {
+        self.close = close
+        var fs = [Double](repeating: 0, count: close.count + 1)
+        for i in 0..<close.count { fs[i + 1] = fs[i] + close[i] }
+        floatSums = fs
+        exactSums = SMACrossoverKernel.integerSums(close)
+    }
+
+    /// Prefix sums of the closes in integer units of 10⁻ᵈ, when that is exact and cannot overflow.
+    static func integerSums(_ close: [Double]) -> [Int64]? {
+        for d in 0...6 {
+            let scale = Double(Int64(pow10(d)))
+            var units = [Int64](repeating: 0, count: close.count + 1)
+            var ok = true
+            for (i, c) in close.enumerated() {
+                let u = (c * scale).rounded()
+                guard c.isFinite, abs(u) < 1e12, u / scale == c else { ok = false; break }
+                units[i + 1] = units[i] + Int64(u)
+            }
+            // Products sum·window must stay far from Int64's limit.
+            if ok, (units.map { abs($0) }.max() ?? 0) < Int64(1) << 40 { return units }
+        }
+        return nil
+    }
+
+    private static func pow10(_ d: Int) -> Int { (0..<d).reduce(1) { acc, _ in acc * 10 } }
+
+    /// Sign of SMA_fast(t) − SMA_slow(t); t ≥ slow − 1.
+    @inline(__always)
+    func sign(_ fast: Int, _ slow: Int, _ t: Int) -> Int {
+        if let s = exactSums {
+            let a = (s[t + 1] - s[t + 1 - fast]) * Int64(slow), b = (s[t + 1] - s[t + 1 - slow]) * Int64(fast)
+            return a > b ? 1 : (a < b ? -1 : 0)
+        }
+        let a = (floatSums[t + 1] - floatSums[t + 1 - fast]) / Double(fast)
+        let b = (floatSums[t + 1] - floatSums[t + 1 - slow]) / Double(slow)
+        return a > b ? 1 : (a < b ? -1 : 0)
+    }
+
+    /// The result of one (fast, slow) run.
+    public struct Summary: Sendable, Equatable {
+        public var finalValue: Double
+        public var totalReturn: Double
+        /// Entries (a still-open position counts).
+        public var trades: Int
+    }
+
+    /// Runs one grid point; writes the daily equity when `equity` is given (its count must equal the series').
+    public func run(fast: Int, slow: Int, fee: Double, initialCash: Double,
+                    equity: UnsafeMutableBufferPointer<Double>? = nil) -> Summary {
+        let n = close.count
+        var cash = initialCash, shares = 0.0, trades = 0
+        var prev = 2 // "no previous value" during warm-up
+        for t in 0..<n {
+            if t >= slow - 1, fast >= 1, slow <= n {
+                let s = sign(fast, slow, t)
+                if prev != 2 {
+                    if s > 0 && prev <= 0 && shares == 0 {
+                        let price = close[t]
+                        let size = cash / (price * (1 + fee))
+                        let cost = size * price
+                        cash -= cost + cost * fee
+                        shares = size
+                        trades += 1
+                    } else if s < 0 && prev >= 0 && shares > 0 {
+                        let value = shares * close[t]
+                        cash += value - value * fee
+                        shares = 0
+                    }
+                }
+                prev = s
+            }
+            equity?[t] = cash + shares * close[t]
+        }
+        let final = n > 0 ? cash + shares * close[n - 1] : initialCash
+        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades)
+    }
+}
