@@ -20,6 +20,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Analytics", package: hindsight),
+                .product(name: "Engine", package: hindsight),
                 .product(name: "MarketData", package: hindsight),
                 .product(name: "Storage", package: hindsight),
                 .product(name: "HindsightCore", package: hindsight),

@@ -1,5 +1,6 @@
 import Analytics
 import Benchmark
+import Engine
 import Foundation
 import HindsightCore
 import MarketData
@@ -44,6 +45,20 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(thresholds: [.wallClock: .init(relative: [.p50: 25])])) { benchmark in
         let p = SyntheticMarket.Parameters(assets: 500, start: TradingDay(iso: "2010-01-04")!, end: TradingDay(iso: "2019-12-31")!, seed: 7)
         blackHole(try SyntheticMarket(p).generate())
+    }
+
+    let googFile = sharedData + "/goog-2004-2013.csv"
+    if FileManager.default.fileExists(atPath: googFile) {
+        var parser = PriceFileParser()
+        try? parser.parse(file: googFile)
+        let kernel = SMACrossoverKernel(close: parser.rows.close)
+        let grid = (2...100).flatMap { f in ((f + 1)...200).map { (f, $0) } }
+        Benchmark("Engine: SMA crossover grid on GOOG, 14751 points x 2148 bars (one thread)",
+                  configuration: .init(thresholds: [.wallClock: .init(relative: [.p50: 25])])) { benchmark in
+            var total = 0.0
+            for (f, s) in grid { total += kernel.run(fast: f, slow: s, fee: 0.001, initialCash: 10_000).totalReturn }
+            blackHole(total)
+        }
     }
 
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
