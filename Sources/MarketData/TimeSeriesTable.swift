@@ -8,7 +8,10 @@ public struct TimeSeriesTable: Sendable {
     /// One array per column, aligned with `dates`.
     public var columns: [[Double]]
 
-    /// Reads a file; every cell must be a number and dates must be unique.
+    /// Cells read as missing (NaN): empty, nan, null, na, n/a, #n/a (case-insensitive).
+    public static let missingMarkers: Set<String> = ["nan", "null", "na", "n/a", "#n/a", "none"]
+
+    /// Reads a file; every cell must be a number or missing, and dates must be unique.
     public static func read(_ path: String) throws -> TimeSeriesTable {
         var csv = CSVReader(bytes: try FileBytes.read(path), path: path)
         let header = try csv.header()
@@ -37,9 +40,13 @@ public struct TimeSeriesTable: Sendable {
             }
             t.dates.append(d)
             for (k, c) in valueCols.enumerated() {
+                if csv.isEmpty(c) || TimeSeriesTable.missingMarkers.contains(csv.string(c).lowercased()) {
+                    t.columns[k].append(.nan)
+                    continue
+                }
                 guard let v = csv.double(c) else {
                     throw HindsightError(.invalidData, "\(path):\(line): column '\(header[c])' value '\(csv.string(c))' is not a number",
-                                         cause: "write plain decimal numbers; remove or fill missing values")
+                                         cause: "write plain decimal numbers; leave a cell empty (or NaN) for a missing value")
                 }
                 t.columns[k].append(v)
             }
@@ -62,10 +69,11 @@ public struct TimeSeriesTable: Sendable {
     /// Simple returns from a price column: pₜ/pₜ₋₁ − 1, dropping the first date.
     public func returnsFromPrices(column k: Int) throws -> TimeSeriesTable {
         let p = columns[k]
-        for (i, v) in p.enumerated() where !(v > 0) {
+        for (i, v) in p.enumerated() where !(v > 0) && !v.isNaN {
             throw HindsightError(.invalidData, "\(path): price \(v) on \(dates[i]) is not positive", cause: "a prices file needs positive prices")
         }
         var out = TimeSeriesTable(path: path, dates: Array(dates.dropFirst()), names: [names[k]], columns: [[]])
+        // A missing price makes the returns on both sides of it missing.
         out.columns[0] = (1..<p.count).map { p[$0] / p[$0 - 1] - 1 }
         return out
     }

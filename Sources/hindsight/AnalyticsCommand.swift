@@ -48,9 +48,15 @@ struct AnalyticsCommand: AsyncParsableCommand {
                 var factorTable = try factors.map { try TimeSeriesTable.read($0) }
                 if factorsInPercent, var f = factorTable { f.columns = f.columns.map { $0.map { $0 / 100 } }; factorTable = f }
 
-                // Align by intersection of dates.
-                var common = Set(main.dates)
-                for t in [bench, rfTable, factorTable].compactMap({ $0 }) { common.formIntersection(t.dates) }
+                // Align by intersection of the dates where every used value is present.
+                func presentDates(_ t: TimeSeriesTable, columns: [Int]) -> Set<TradingDay> {
+                    Set(t.dates.indices.filter { i in columns.allSatisfy { !t.columns[$0][i].isNaN } }.map { t.dates[$0] })
+                }
+                var common = presentDates(main, columns: [0])
+                let missing = main.dates.count - common.count
+                if let bench { common.formIntersection(presentDates(bench, columns: [0])) }
+                if let rfTable { common.formIntersection(presentDates(rfTable, columns: [0])) }
+                if let factorTable { common.formIntersection(presentDates(factorTable, columns: Array(factorTable.columns.indices))) }
                 let dates = main.dates.filter { common.contains($0) }
                 guard dates.count >= 2 else {
                     throw HindsightError(.invalidData, "only \(dates.count) dates are common to all inputs", cause: "check that the files cover the same period")
@@ -61,8 +67,11 @@ struct AnalyticsCommand: AsyncParsableCommand {
                     return dates.map { t.columns[k][idx[$0]!] }
                 }
                 var notes: [String] = []
-                for t in [main, bench, rfTable, factorTable].compactMap({ $0 }) where t.dates.count != dates.count {
-                    notes.append("\(t.path): \(t.dates.count - dates.count) rows dropped")
+                if missing > 0 { notes.append("\(main.path): \(missing) missing values skipped") }
+                for (i, t) in [main, bench, rfTable, factorTable].enumerated() {
+                    guard let t else { continue }
+                    let dropped = t.dates.count - (i == 0 ? missing : 0) - dates.count
+                    if dropped > 0 { notes.append("\(t.path): \(dropped) rows dropped") }
                 }
                 FileHandle.standardError.write(Data("aligned \(dates.count) dates (\(dates.first!) .. \(dates.last!))\(notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))\n".utf8))
                 var f: MetricsReport.Factors?

@@ -60,3 +60,19 @@ import Testing
         #expect(both.status == 1 && both.stderr.contains("exactly one"))
     }
 }
+
+@Suite struct AnalyticsMissingValueTests {
+    @Test func emptyAndNaNCellsAreSkippedAndReported() throws {
+        let dir = TestPaths.makeTempDir("hindsight-nan")
+        let p = dir + "/r.csv"
+        TestPaths.write("date,value\n2021-01-04,\n2021-01-05,0.01\n2021-01-06,NaN\n2021-01-07,-0.02\n2021-01-08,0.005\n2021-01-11,0.001\n", to: p)
+        let out = try HindsightBinary.run(["analytics", "metrics", "--returns", p, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("aligned 4 dates") && out.stderr.contains("2 missing values skipped"))
+        #expect(!out.stderr.contains("rows dropped"))
+        let obj = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        #expect(obj["n_obs"] as? Int == 4)
+        let total = obj["total_return"] as! Double
+        #expect(abs(total - (1.01 * 0.98 * 1.005 * 1.001 - 1)) < 1e-15)
+    }
+}
