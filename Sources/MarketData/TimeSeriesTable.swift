@@ -66,6 +66,12 @@ public struct TimeSeriesTable: Sendable {
         names.firstIndex { $0.lowercased() == name.lowercased() }.map { columns[$0] }
     }
 
+    /// The price column to use: adjusted close, else close, else the first value column.
+    public var priceColumn: Int {
+        let norm = names.map { String($0.lowercased().filter { $0.isLetter }) }
+        return norm.firstIndex(of: "adjclose") ?? norm.firstIndex(of: "close") ?? 0
+    }
+
     /// Simple returns from a price column: pₜ/pₜ₋₁ − 1, dropping the first date.
     public func returnsFromPrices(column k: Int) throws -> TimeSeriesTable {
         let p = columns[k]

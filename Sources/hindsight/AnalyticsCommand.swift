@@ -20,7 +20,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             """)
 
         @Option(help: "Returns CSV: date,value.") var returns: String?
-        @Option(help: "Prices CSV (date,value or date,close,...): returns are computed from the first value column.") var prices: String?
+        @Option(help: "Prices CSV: returns from its adj close, else close, else first value column.") var prices: String?
         @Option(help: "Benchmark returns CSV: date,value.") var benchmark: String?
         @Option(help: "Benchmark prices CSV.") var benchmarkPrices: String?
         @Option(help: "Factor returns CSV: date,<factor1>,... (may include rf).") var factors: String?
@@ -38,8 +38,8 @@ struct AnalyticsCommand: AsyncParsableCommand {
                 }
                 if benchmark != nil && benchmarkPrices != nil { throw HindsightError(.invalidArgument, "give only one of --benchmark or --benchmark-prices") }
                 guard periodsPerYear > 0 else { throw HindsightError(.invalidArgument, "--periods-per-year must be positive") }
-                let main = try returns.map { try TimeSeriesTable.read($0) } ?? TimeSeriesTable.read(prices!).returnsFromPrices(column: 0)
-                let bench = try benchmark.map { try TimeSeriesTable.read($0) } ?? benchmarkPrices.map { try TimeSeriesTable.read($0).returnsFromPrices(column: 0) }
+                let main = try returns.map { try TimeSeriesTable.read($0) } ?? { let t = try TimeSeriesTable.read(prices!); return try t.returnsFromPrices(column: t.priceColumn) }()
+                let bench = try benchmark.map { try TimeSeriesTable.read($0) } ?? benchmarkPrices.map { let t = try TimeSeriesTable.read($0); return try t.returnsFromPrices(column: t.priceColumn) }
                 var rfTable: TimeSeriesTable?
                 var rfConstant: Double?
                 if let riskFree {

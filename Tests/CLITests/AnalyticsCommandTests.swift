@@ -76,3 +76,15 @@ import Testing
         #expect(abs(total - (1.01 * 0.98 * 1.005 * 1.001 - 1)) < 1e-15)
     }
 }
+
+@Suite struct AnalyticsPriceColumnTests {
+    @Test func pricesFilesUseTheCloseColumnNotTheFirst() throws {
+        let dir = TestPaths.makeTempDir("hindsight-px")
+        let p = dir + "/px.csv"
+        TestPaths.write("Date,Open,High,Low,Close,Volume\n2021-01-04,50,110,40,100,1\n2021-01-05,50,110,40,110,1\n2021-01-06,50,130,40,121,1\n", to: p)
+        let out = try HindsightBinary.run(["analytics", "metrics", "--prices", p, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        #expect(abs((obj["total_return"] as! Double) - 0.21) < 1e-12)
+    }
+}
