@@ -20,7 +20,6 @@ struct RawStatement {
 
     @inline(__always) func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(handle, i, v) }
     @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
-    @inline(__always) func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
 
     func bind(_ i: Int32, _ s: String) {
         var s = s
@@ -29,7 +28,6 @@ struct RawStatement {
         }
     }
 
-    func bind(_ i: Int32, _ s: String?) { if let s { bind(i, s) } else { bindNull(i) } }
 
     /// Binds a day as `YYYY-MM-DD` text without allocating.
     mutating func bind(_ i: Int32, day: TradingDay) {
@@ -68,7 +66,6 @@ struct RawStatement {
 
     @inline(__always) func double(_ col: Int32) -> Double { sqlite3_column_double(handle, col) }
     @inline(__always) func int(_ col: Int32) -> Int { Int(sqlite3_column_int64(handle, col)) }
-    @inline(__always) func isNull(_ col: Int32) -> Bool { sqlite3_column_type(handle, col) == SQLITE_NULL }
 
     func string(_ col: Int32) -> String {
         guard let p = sqlite3_column_text(handle, col) else { return "" }

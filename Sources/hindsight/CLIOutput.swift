@@ -19,10 +19,6 @@ enum CLI {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    static func warn(_ s: String) {
-        FileHandle.standardError.write(Data(("warning: " + s + "\n").utf8))
-    }
-
     static func day(_ text: String, option: String) throws -> TradingDay {
         guard let d = TradingDay(iso: text) else {
             throw HindsightError(.invalidArgument, "\(option) '\(text)' is not a date", cause: "write it as YYYY-MM-DD, for example 2015-01-02")

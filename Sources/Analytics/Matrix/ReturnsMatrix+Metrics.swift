@@ -9,39 +9,37 @@ extension ReturnsMatrix {
         "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
     ]
 
-    /// Every summary metric for every column, in parallel over columns (`threads` ≥ 1). The deflated Sharpe ratio
-    /// uses the number of columns as the number of trials and the variance of the columns' per-period Sharpe ratios.
+    /// Every summary metric for every column, with at most `threads` columns in flight (interleaved so the
+    /// workers stay balanced). The deflated Sharpe ratio uses the number of columns as the number of trials and
+    /// the variance of the columns' per-period Sharpe ratios.
     public func summaryMetrics(periodsPerYear p: Double = Metrics.defaultPeriodsPerYear, threads: Int = 2) -> [(name: String, values: [Double])] {
         let names = ReturnsMatrix.summaryMetricNames
         let k = names.count
         let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: k * columns)
         defer { out.deallocate() }
-        let perPeriodSharpe = UnsafeMutableBufferPointer<Double>.allocate(capacity: columns)
-        defer { perPeriodSharpe.deallocate() }
-        let chunk = max(1, (columns + threads * 4 - 1) / (threads * 4))
-        let chunks = (columns + chunk - 1) / chunk
-        // Each column writes only its own slots.
-        nonisolated(unsafe) let outShared = out, sharpeShared = perPeriodSharpe
-        nonisolated(unsafe) let moments = UnsafeMutableBufferPointer<(Double, Double, Double)>.allocate(capacity: columns)
+        let moments = UnsafeMutableBufferPointer<(sr: Double, g3: Double, g4: Double)>.allocate(capacity: columns)
         defer { moments.deallocate() }
+        let workers = max(1, min(threads, columns))
         let rows = self.rows, columns = self.columns
+        // Each column writes only its own slots.
+        nonisolated(unsafe) let outShared = out, momentsShared = moments
         values.withUnsafeBufferPointer { v in
             nonisolated(unsafe) let v = v
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(rows, 1))
                 defer { scratch.deallocate() }
                 var row = [Double](repeating: .nan, count: k)
-                for j in (c * chunk)..<min(columns, (c + 1) * chunk) {
+                for j in stride(from: w, to: columns, by: workers) {
                     let col = UnsafeBufferPointer(rebasing: v[(j * rows)..<((j + 1) * rows)])
                     let m = ColumnSummary.compute(col, scratch: scratch, periodsPerYear: p, into: &row)
                     for (i, x) in row.enumerated() { outShared[i * columns + j] = x }
-                    sharpeShared[j] = m?.sr ?? .nan
-                    moments[j] = m ?? (.nan, .nan, .nan)
+                    momentsShared[j] = m ?? (.nan, .nan, .nan)
                 }
             }
         }
-        let finite = perPeriodSharpe.filter { $0.isFinite }
-        let variance = finite.count > 1 ? Stat.std(Array(finite)) * Stat.std(Array(finite)) : 0
+        let finite = moments.map(\.sr).filter { $0.isFinite }
+        let sd = finite.count > 1 ? Stat.std(finite) : 0
+        let variance = sd * sd
         let dsrRow = names.firstIndex(of: "deflated_sharpe_ratio")!
         let benchmark = Metrics.expectedMaxSharpe(trials: columns, variance: variance)
         for j in 0..<columns {
