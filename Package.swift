@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Analytics", targets: ["Analytics"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Backtest", targets: ["Backtest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,7 +33,10 @@ let package = Package(
         ),
         .target(name: "HindsightCore"),
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
-        .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData"]),
+        .target(name: "Configuration", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics"]),
+        .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services"]),
+        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "Configuration"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(
@@ -49,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +63,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "HindsightTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "Configuration", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -41,9 +41,9 @@ public struct SMACrossoverKernel: Sendable {
 
     private static func pow10(_ d: Int) -> Int { (0..<d).reduce(1) { acc, _ in acc * 10 } }
 
-    /// Sign of SMA_fast(t) − SMA_slow(t); t ≥ slow − 1.
+    /// Sign of SMA_fast(t) − SMA_slow(t), decided exactly when the closes allow; t ≥ slow − 1.
     @inline(__always)
-    func sign(_ fast: Int, _ slow: Int, _ t: Int) -> Int {
+    public func sign(_ fast: Int, _ slow: Int, _ t: Int) -> Int {
         if let s = exactSums {
             let a = (s[t + 1] - s[t + 1 - fast]) * Int64(slow), b = (s[t + 1] - s[t + 1 - slow]) * Int64(fast)
             return a > b ? 1 : (a < b ? -1 : 0)

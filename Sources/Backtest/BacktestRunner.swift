@@ -1,0 +1,136 @@
+import Analytics
+import Configuration
+import Engine
+import Foundation
+import HindsightCore
+import MarketData
+import Services
+import Storage
+
+/// The run API: parse → validate → load data → run the engine → compute metrics → store, one transaction per run.
+/// Invalid configs are recorded with `status = invalid` and the reason; run-time errors with `status = failed`.
+public struct BacktestRunner: Sendable {
+    public let store: HindsightDatabase
+
+    public init(store: HindsightDatabase) { self.store = store }
+
+    /// Runs one config and stores it; returns its id. Throws `RunError` (carrying the recorded run id) when the run is invalid or fails.
+    public func runBacktest(_ config: RunConfig, inputs: MarketInputs? = nil) async throws -> RunID {
+        try run(config, inputs: inputs).runID
+    }
+
+    /// The stored run, its trades and its daily equity.
+    public func backtestResults(runID: RunID) throws -> BacktestResults {
+        try store.loadRun(id: runID.rawValue)
+    }
+
+    /// Reads a YAML run config, recording an invalid run when it cannot be read.
+    public func loadConfig(path: String) throws -> RunConfig {
+        do {
+            let root = try YAMLDocument.load(path: path)
+            let config = try RunConfig.parse(root, strategyKinds: StrategyRegistry.kinds)
+            try StrategyRegistry.validate(config)
+            return config
+        } catch let e as HindsightError {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            throw recordInvalid(configJSON: JSONText.object([("path", JSONText.quote(path)), ("text", JSONText.quote(text))]), strategy: "unknown", error: e)
+        }
+    }
+
+    /// The outcome of one run, with the in-memory result for callers that want more than the id.
+    public struct Outcome: Sendable {
+        public var runID: RunID
+        public var metrics: JSONValue
+        public var result: BacktestResult
+    }
+
+    public func run(_ config: RunConfig, inputs given: MarketInputs? = nil) throws -> Outcome {
+        let inputs: MarketInputs, regimes: BacktestRegimeService
+        do {
+            try StrategyRegistry.validate(config)
+            inputs = try given ?? MarketInputs.load(for: config)
+            try inputs.validate(config)
+            regimes = inputs.regimeService(for: config)
+        } catch let e as HindsightError {
+            throw recordInvalid(config, error: e, fingerprint: given?.panel.fingerprint)
+        }
+        let result: BacktestResult
+        do {
+            var cashRate: [Double]?
+            if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
+            result = try BacktestEngine.run(config, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
+                                            regimes: regimes, cashRate: cashRate)
+        } catch let e as HindsightError {
+            // Strategy set-up checks that need data (for example unknown regime labels) make the config invalid.
+            throw recordInvalid(config, error: e, fingerprint: inputs.panel.fingerprint)
+        }
+        let id = RunID.make(configHash: config.configHash)
+        do {
+            let metrics = try RunMetrics.compute(result, config: config, inputs: inputs, regimes: regimes)
+            let rows = RunRows(result: result, inputs: inputs, regimes: regimes)
+            let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
+                                   dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+                                   startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,
+                                   metricsJSON: metrics.render(), status: .ok, error: nil, createdAt: BacktestRunner.now())
+            let classified = regimes.isBuiltin ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
+            try store.saveRun(record, trades: rows.trades(), equity: rows.equity(), universes: result.universe, classifiedRegimes: classified)
+            return Outcome(runID: id, metrics: metrics, result: result)
+        } catch let e as HindsightError {
+            let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
+                                   dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+                                   startDate: config.start, endDate: config.end, universeID: nil, metricsJSON: nil, status: .failed,
+                                   error: e.description, createdAt: BacktestRunner.now())
+            try? store.saveRun(record)
+            throw RunError(runID: id, status: .failed, error: e)
+        }
+    }
+
+    func recordInvalid(_ config: RunConfig, error: HindsightError, fingerprint: String?) -> RunError {
+        recordInvalid(configJSON: config.canonicalJSON, strategy: config.strategyKind, error: error, fingerprint: fingerprint,
+                      seed: config.seed, start: config.start, end: config.end)
+    }
+
+    func recordInvalid(configJSON: String, strategy: String, error: HindsightError, fingerprint: String? = nil,
+                       seed: UInt64 = 0, start: TradingDay? = nil, end: TradingDay? = nil) -> RunError {
+        var h = StableHasher()
+        h.combine(configJSON)
+        let id = RunID.make(configHash: h.hex)
+        let record = RunRecord(runID: id.rawValue, strategyID: strategy, configJSON: configJSON, configHash: h.hex, dataFingerprint: fingerprint,
+                               seed: seed, codeVersion: HindsightVersion.current, startDate: start, endDate: end, universeID: nil,
+                               metricsJSON: nil, status: .invalid, error: error.description, createdAt: BacktestRunner.now())
+        do {
+            try store.saveRun(record)
+            return RunError(runID: id, status: .invalid, error: error)
+        } catch {
+            return RunError(runID: nil, status: .invalid, error: (error as? HindsightError) ?? HindsightError(.database, "\(error)"))
+        }
+    }
+
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }
+}
+
+/// `runBacktest` from the original plan: runs a config and stores it in `database` (default: the config's data
+/// database, or `.hindsight/runs.sqlite` for synthetic data).
+public func runBacktest(_ config: RunConfig, database: String? = nil) async throws -> RunID {
+    let store = try HindsightDatabase(path: database ?? BacktestRunner.defaultDatabase(for: config))
+    return try await BacktestRunner(store: store).runBacktest(config)
+}
+
+/// `get_backtest_results` from the original plan.
+public func backtestResults(runID: RunID, database: String) throws -> BacktestResults {
+    try HindsightDatabase.openExisting(path: database).loadRun(id: runID.rawValue)
+}
+
+extension BacktestRunner {
+    public static let defaultResultsPath = ".hindsight/runs.sqlite"
+
+    /// Where results go when no `--db` is given.
+    public static func defaultDatabase(for config: RunConfig) -> String {
+        if case .database(let path) = config.data { return path }
+        return defaultResultsPath
+    }
+}

@@ -1,0 +1,205 @@
+import HindsightCore
+import MarketData
+import Services
+
+/// The simulation loop. Pure: reads the panel and the services, returns a `BacktestResult`; no I/O, no clock, no
+/// global random numbers. Each session, in order:
+/// 1. splits and dividends on their ex-date; 2. interest on cash and borrow fees on shorts;
+/// 3. `next_open` fills; 4. marks at the close; 5. the strategy decides on the close;
+/// 6. `close` fills; 7. dividend reinvestment; 8. the daily row (equity, drawdown, exposures) and attribution.
+public enum BacktestEngine {
+    /// Sessions of the panel that fall in [start, end].
+    public static func sessions(_ config: RunConfig, panel: MarketPanel) -> Range<Int> {
+        let lo = panel.calendar.indexOnOrAfter(config.start)
+        let hi = panel.calendar.indexOnOrAfter(config.end.adding(days: 1))
+        return lo..<max(lo, hi)
+    }
+
+    public static func run(_ config: RunConfig, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService,
+                           regimes: BacktestRegimeService, cashRate: [Double]? = nil) throws -> BacktestResult {
+        let range = sessions(config, panel: panel)
+        guard !range.isEmpty else {
+            throw HindsightError(.invalidArgument, "no sessions between \(config.start) and \(config.end) in the data",
+                                 cause: "pick dates inside the data's range (\(panel.calendar.first.map(\.iso) ?? "-") .. \(panel.calendar.last.map(\.iso) ?? "-"))")
+        }
+        let universe = BacktestUniverseService(config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range)
+        let env = StrategyEnvironment(config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
+                                      universe: universe, sessions: range)
+        guard let plugin = StrategyRegistry.plugin(config.strategyKind) else {
+            throw config.strategy.error("unknown strategy '\(config.strategyKind)'")
+        }
+        let setup = try plugin.make(env)
+        var loop = Loop(config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
+                        technicals: technicals, cashRate: cashRate)
+        loop.run()
+        return loop.result(universe: universe)
+    }
+}
+
+/// The per-run mutable state; every buffer is allocated before the first session.
+struct Loop {
+    let config: RunConfig
+    let panel: MarketPanel
+    let profiles: BacktestProfileService
+    let regimes: BacktestRegimeService
+    let range: Range<Int>
+    let cashRate: [Double]?
+    let modelNames: [String]
+    var strategy: any Strategy
+    var simulator: MarketSimulator
+    var portfolio: Portfolio
+    var out = StrategyOutput()
+    var trades: [TradeRecord] = []
+    var gaps: [GapEvent] = []
+    var actionDays: [Int32] = []
+    var actionAssets: [Int32] = []
+    // Daily rows.
+    var equity: [Double], cash: [Double], drawdown: [Double], gross: [Double], net: [Double], long: [Double], short: [Double]
+    var names: [Int32], turnover: [Double], sectorExposure: [Double]
+    // Attribution.
+    var assetValue: [Double]
+    var pnlSector: [Double], pnlModel: [Double], pnlRegime: [Int: Double] = [:]
+    var cashPnL = 0.0
+
+    init(config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService, setup: StrategySetup,
+         sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?) {
+        self.config = config; self.panel = panel; self.profiles = profiles; self.regimes = regimes
+        self.range = sessions; self.cashRate = cashRate
+        modelNames = setup.modelNames
+        strategy = setup.strategy
+        simulator = MarketSimulator(execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
+                                    sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
+        let nA = panel.assetCount, n = sessions.count
+        portfolio = Portfolio(cash: config.initialCash, assets: nA)
+        out.orders.reserveCapacity(nA * 2)
+        out.decisions.reserveCapacity(max(1024, n * 16))
+        out.modelShare = [Double](repeating: 1 / Double(max(1, modelNames.count)), count: nA * max(1, modelNames.count))
+        trades.reserveCapacity(max(1024, n * 8))
+        gaps.reserveCapacity(1024)
+        let nD = panel.dayCount
+        for d in sessions {
+            for a in 0..<nA where panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 {
+                actionDays.append(Int32(d)); actionAssets.append(Int32(a))
+            }
+        }
+        equity = [Double](repeating: 0, count: n)
+        cash = equity; drawdown = equity; gross = equity; net = equity; long = equity; short = equity; turnover = equity
+        names = [Int32](repeating: 0, count: n)
+        sectorExposure = [Double](repeating: 0, count: n * (profiles.sectors.count + 1))
+        assetValue = [Double](repeating: 0, count: nA)
+        pnlSector = [Double](repeating: 0, count: profiles.sectors.count + 1)
+        pnlModel = [Double](repeating: 0, count: max(1, modelNames.count))
+    }
+
+    mutating func run() {
+        let nA = panel.assetCount, nD = panel.dayCount
+        let reinvest = config.portfolio.dividends == .reinvest
+        let borrow = config.portfolio.borrowFeeBps / 10_000 / 252
+        let annualCash: Double? = { if case .annual(let r) = config.portfolio.cashRate { return r / 252 }; return nil }()
+        let nSectors = profiles.sectors.count + 1
+        let models = max(1, modelNames.count)
+        var nextAction = 0
+        var peak = config.initialCash
+        var previousEquity = config.initialCash
+        for (i, d) in range.enumerated() {
+            let regime = Int(regimes.regimeOfDay[d])
+            // 1. Corporate actions on their ex-date.
+            while nextAction < actionDays.count, Int(actionDays[nextAction]) == d {
+                let a = Int(actionAssets[nextAction]), k = a * nD + d
+                portfolio.applyCorporateAction(asset: a, split: panel.splitRatio[k], dividend: panel.dividend[k], reinvest: reinvest)
+                if panel.splitRatio[k] != 1 { simulator.applySplit(asset: a, ratio: panel.splitRatio[k]) }
+                nextAction += 1
+            }
+            // 2. Interest and borrow fees, from the previous close to this one.
+            if i > 0 {
+                let before = portfolio.cash
+                let rate = annualCash ?? cashRate.map { $0[d].isFinite ? $0[d] : 0 } ?? 0
+                portfolio.accrue(cashRate: rate, borrowRate: 0)
+                cashPnL += portfolio.cash - before
+                if borrow != 0 { portfolio.accrue(cashRate: 0, borrowRate: borrow) }
+            }
+            // 3. Orders from the previous close fill at this open.
+            var traded = 0.0
+            if config.execution.fill == .nextOpen {
+                traded += simulator.execute(day: d, atOpen: true, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+            }
+            // 4. Marks.
+            for a in 0..<nA {
+                let k = a * nD + d
+                if panel.valid[k] { portfolio.mark(asset: a, close: panel.close[k]) } else if portfolio.shares[a] != 0 {
+                    gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
+                }
+            }
+            // 5. The strategy decides on this close.
+            let pre = portfolio.equity
+            out.orders.removeAll(keepingCapacity: true)
+            strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
+            simulator.submit(out.orders, day: d)
+            // 6. Close fills (including carried remainders in close mode).
+            if config.execution.fill == .close {
+                traded += simulator.execute(day: d, atOpen: false, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+            }
+            // 7. Dividend reinvestment at the close.
+            if reinvest {
+                for a in 0..<nA where portfolio.pendingReinvest[a] != 0 {
+                    let k = a * nD + d
+                    let px = panel.valid[k] ? panel.close[k] : portfolio.lastPrice[a]
+                    let amount = portfolio.pendingReinvest[a]
+                    portfolio.reinvestDividend(asset: a, close: px)
+                    trades.append(TradeRecord(day: Int32(d), asset: Int32(a), quantity: amount / px, price: px, commission: 0, slippage: 0,
+                                              decision: -1, requested: amount / px, flags: TradeRecord.dividendReinvestment))
+                }
+            }
+            // 8. The daily row and attribution.
+            let e = portfolio.equity
+            var lg = 0.0, sh = 0.0, count: Int32 = 0
+            let row = i * nSectors
+            for a in 0..<nA {
+                let s = portfolio.shares[a]
+                let value = s == 0 ? 0 : s * portfolio.lastPrice[a] + portfolio.pendingReinvest[a]
+                let total = value + portfolio.cashFlow[a]
+                let pnl = total - assetValue[a]
+                if s == 0 && pnl == 0 { continue }
+                assetValue[a] = total
+                let sector = profiles.sectorIndex(asset: a, day: d)
+                pnlSector[sector] += pnl
+                for j in 0..<models { pnlModel[j] += pnl * out.modelShare[a * models + j] }
+                guard s != 0 else { continue }
+                if value > 0 { lg += value } else { sh += value }
+                count += 1
+                sectorExposure[row + sector] += e != 0 ? value / e : 0
+            }
+            pnlRegime[regime, default: 0] += e - previousEquity
+            previousEquity = e
+            peak = max(peak, e)
+            equity[i] = e
+            cash[i] = portfolio.cash
+            drawdown[i] = peak > 0 ? e / peak - 1 : 0
+            long[i] = e != 0 ? lg / e : 0
+            short[i] = e != 0 ? sh / e : 0
+            gross[i] = long[i] - short[i]
+            net[i] = long[i] + short[i]
+            names[i] = count
+            turnover[i] = e != 0 ? traded / e : 0
+        }
+    }
+
+    func result(universe: BacktestUniverseService) -> BacktestResult {
+        var bySector = profiles.sectors.indices.map { (profiles.sectors[$0], pnlSector[$0]) }
+        bySector.append(("unknown", pnlSector[profiles.sectors.count]))
+        bySector = bySector.filter { $0.1 != 0 || $0.0 != "unknown" }
+        bySector.append(("cash", cashPnL))
+        let byModel = modelNames.indices.map { (modelNames[$0], pnlModel[$0]) }
+        let byRegime = pnlRegime.keys.sorted().map { (regimes.label($0), pnlRegime[$0]!) }
+        return BacktestResult(
+            dates: range.map { panel.calendar.day(at: $0) }, equity: equity, cash: cash, drawdown: drawdown,
+            gross: gross, net: net, long: long, short: short, names: names, turnover: turnover,
+            sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
+            regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
+            trades: trades, decisions: out.decisions, gaps: gaps, tickers: panel.tickers, firstSession: range.lowerBound,
+            pnlBySector: bySector, pnlByModel: byModel, modelNames: modelNames, pnlByRegime: byRegime,
+            totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: trades.reduce(0) { $0 + $1.slippage },
+            profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
+            universe: universe.snapshots, universeID: universe.universeID)
+    }
+}

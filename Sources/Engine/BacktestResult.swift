@@ -1,0 +1,50 @@
+import HindsightCore
+
+/// Everything one run produced, in memory; storage writes it afterwards.
+public struct BacktestResult: Sendable {
+    /// Sessions of the run.
+    public var dates: [TradingDay]
+    public var equity: [Double]
+    public var cash: [Double]
+    public var drawdown: [Double]
+    /// Per session, as fractions of equity: gross, net, long, short; plus names held and turnover (traded value / equity).
+    public var gross: [Double]
+    public var net: [Double]
+    public var long: [Double]
+    public var short: [Double]
+    public var names: [Int32]
+    public var turnover: [Double]
+    /// Net exposure per session and sector (session-major, `sectors.count` per session; the last sector is "unknown").
+    public var sectorExposure: [Double]
+    public var sectors: [String]
+    public var regimeOfDay: [Int32]
+    public var regimeLabels: [Int: String]
+    public var trades: [TradeRecord]
+    public var decisions: [DecisionRecord]
+    public var gaps: [GapEvent]
+    public var tickers: [String]
+    /// Session index of the run's first day in the panel (trade and gap days are panel indices).
+    public var firstSession: Int
+    /// P&L attribution: by sector (plus "cash" for interest), by assessment model and by regime label.
+    public var pnlBySector: [(String, Double)]
+    public var pnlByModel: [(String, Double)]
+    public var modelNames: [String]
+    public var pnlByRegime: [(String, Double)]
+    public var totalCommission: Double
+    public var totalSlippage: Double
+    /// Profile version ids per (asset, version position), for the trade log.
+    public var profileVersionIDs: [[String]]
+    /// The universe snapshots the run used.
+    public var universe: [UniverseSnapshot]
+    public var universeID: String
+
+    public var finalEquity: Double { equity.last ?? .nan }
+
+    /// Daily simple returns of equity; the first is against the initial cash.
+    public func returns(initialCash: Double) -> [Double] {
+        var out = [Double](repeating: 0, count: equity.count)
+        var prev = initialCash
+        for (i, e) in equity.enumerated() { out[i] = prev != 0 ? e / prev - 1 : 0; prev = e }
+        return out
+    }
+}

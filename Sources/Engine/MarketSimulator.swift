@@ -1,0 +1,205 @@
+import HindsightCore
+import MarketData
+import Services
+
+/// The backtest `ExecutionService`: fills orders at the close of the decision session or the next session's open,
+/// applies slippage then commission, limits fills to a share of the bar's volume (carrying or cancelling the rest),
+/// never fills without a bar (a gap), and executes sells before buys.
+///
+/// Sizing: a target weight w becomes w × (equity at the decision close) / (fill bar's price) shares (whole shares
+/// round toward zero); an all-in buy gets cash / (price × (1 + commission rate)) shares. A long-only book without
+/// leverage never lets cash go negative: the last buys are trimmed to the cash left.
+public struct MarketSimulator: ExecutionService {
+    public let execution: RunConfig.Execution
+    public let fractional: Bool
+    let panel: MarketPanel
+    let technicals: Technicals
+    /// Per-asset capital for sleeve strategies (all-in spends the sleeve, not all cash); nil = all cash.
+    let sleeveCapital: Double?
+    /// Cash may not fall below this after a buy (−∞ when margin is allowed).
+    let cashFloor: Double
+    var pending: [Order] = []
+    var work: [Order] = []
+    var quantities: [Double] = []
+    var newOrderDay: [Int32]
+
+    public init(execution: RunConfig.Execution, fractional: Bool, panel: MarketPanel, technicals: Technicals,
+                sleeveCapital: Double?, allowMargin: Bool) {
+        self.execution = execution
+        self.fractional = fractional
+        self.panel = panel
+        self.technicals = technicals
+        self.sleeveCapital = sleeveCapital
+        self.cashFloor = allowMargin ? -.infinity : 0
+        newOrderDay = [Int32](repeating: -1, count: panel.assetCount)
+        pending.reserveCapacity(panel.assetCount * 2)
+        work.reserveCapacity(panel.assetCount * 2)
+        quantities.reserveCapacity(panel.assetCount * 2)
+    }
+
+    /// Queues orders decided after the close of `day`; they replace carried remainders for the same assets.
+    public mutating func submit(_ orders: [Order], day: Int) {
+        guard !orders.isEmpty else { return }
+        for o in orders { newOrderDay[Int(o.asset)] = Int32(day) }
+        var w = 0
+        for i in pending.indices where !(pending[i].carried && newOrderDay[Int(pending[i].asset)] == Int32(day)) {
+            pending[w] = pending[i]; w += 1
+        }
+        pending.removeLast(pending.count - w)
+        pending.append(contentsOf: orders)
+    }
+
+    /// True when orders wait for a fill.
+    public var hasPending: Bool { !pending.isEmpty }
+
+    /// Scales pending share quantities on a split.
+    mutating func applySplit(asset a: Int, ratio: Double) {
+        for i in pending.indices where pending[i].asset == Int32(a) {
+            if case .quantity(let q) = pending[i].kind { pending[i].kind = .quantity(q * ratio) }
+        }
+    }
+
+    /// Executes the queued orders on session `day` at its open or close. Returns the traded value.
+    mutating func execute(day d: Int, atOpen: Bool, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]) -> Double {
+        guard !pending.isEmpty else { return 0 }
+        swap(&pending, &work)
+        pending.removeAll(keepingCapacity: true)
+        quantities.removeAll(keepingCapacity: true)
+        let nD = panel.dayCount
+        // Desired quantities, all from the pre-trade book (all-in buys are sized later, after sells free cash).
+        for o in work {
+            let a = Int(o.asset), k = a * nD + d
+            let ref = atOpen ? panel.open[k] : panel.close[k]
+            var q = 0.0
+            switch o.kind {
+            case .targetWeight(let w):
+                if panel.valid[k], ref > 0 {
+                    var target = w * o.decisionEquity / ref
+                    if !fractional { target = target.rounded(.towardZero) }
+                    q = target - portfolio.shares[a]
+                }
+            case .allIn: q = portfolio.shares[a] == 0 ? .infinity : 0
+            case .closeOut: q = -portfolio.shares[a]
+            case .quantity(let x): q = x
+            }
+            quantities.append(q)
+        }
+        var traded = 0.0
+        for pass in 0..<2 {
+            for (i, o) in work.enumerated() {
+                let q = quantities[i]
+                guard pass == 0 ? q < 0 : q > 0 else { continue }
+                traded += fill(o, quantity: q, day: d, atOpen: atOpen, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+            }
+        }
+        work.removeAll(keepingCapacity: true)
+        return traded
+    }
+
+    /// Fills one order; returns the traded value.
+    mutating func fill(_ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool,
+                       portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]) -> Double {
+        let a = Int(o.asset), k = a * panel.dayCount + d
+        guard panel.valid[k] else {
+            gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
+            return 0
+        }
+        let ref = atOpen ? panel.open[k] : panel.close[k]
+        guard ref > 0 else { return 0 }
+        let side: Double = wanted > 0 ? 1 : -1
+        var q = wanted
+        var flags: UInt8 = o.carried ? TradeRecord.fromCarry : 0
+        if q == .infinity {
+            // All-in: the cash (or sleeve) at this moment, after commission and slippage.
+            var budget = max(0, portfolio.cash)
+            if let sleeve = sleeveCapital { budget = min(budget, max(0, sleeve + portfolio.cashFlow[a])) }
+            q = affordable(budget: budget, price: ref + slippagePerShare(ref: ref, quantity: budget / ref, k: k, asset: a, day: d))
+            guard q > 0 else { return 0 }
+        }
+        var requested = q
+        if let p = execution.maxParticipation {
+            var cap = p * panel.volume[k]
+            if !fractional { cap = cap.rounded(.down) }
+            if abs(q) > cap {
+                let rest = q - side * cap
+                q = side * cap
+                flags |= TradeRecord.partial
+                if execution.partialFills == .carry {
+                    flags |= TradeRecord.carriedRemainder
+                    pending.append(Order(asset: o.asset, kind: .quantity(rest), decision: o.decision, decisionDay: o.decisionDay,
+                                         decisionEquity: o.decisionEquity, carried: true))
+                } else {
+                    flags |= TradeRecord.cancelledRemainder
+                }
+            }
+        }
+        if q == 0 {
+            if flags & TradeRecord.partial != 0 {
+                trades.append(TradeRecord(day: Int32(d), asset: o.asset, quantity: 0, price: ref, commission: 0, slippage: 0,
+                                          decision: o.decision, requested: requested, flags: flags))
+            }
+            return 0
+        }
+        var price = ref + side * slippagePerShare(ref: ref, quantity: abs(q), k: k, asset: a, day: d)
+        if side > 0, cashFloor.isFinite {
+            let room = portfolio.cash - cashFloor
+            let need = q * price + commission(quantity: q, price: price)
+            // A relative slack absorbs float round-off when weights sum to exactly 1.
+            if need > room + 1e-9 * max(1, abs(portfolio.cash)) {
+                let before = q
+                q = min(q, affordable(budget: max(0, room), price: price))
+                if q < before { flags |= TradeRecord.trimmedToCash }
+                if q <= 0 { return 0 }
+                price = ref + side * slippagePerShare(ref: ref, quantity: q, k: k, asset: a, day: d)
+                if requested == .infinity { requested = q }
+            }
+        }
+        let fee = commission(quantity: q, price: price)
+        portfolio.fill(asset: a, quantity: q, price: price, commission: fee)
+        trades.append(TradeRecord(day: Int32(d), asset: o.asset, quantity: q, price: price, commission: fee,
+                                  slippage: abs(q) * abs(price - ref), decision: o.decision, requested: requested, flags: flags))
+        return abs(q) * price
+    }
+
+    @inline(__always)
+    func slippagePerShare(ref: Double, quantity: Double, k: Int, asset a: Int, day d: Int) -> Double {
+        switch execution.slippage {
+        case .none: return 0
+        case .fixedBps(let bps): return ref * bps / 10_000
+        case .halfSpread(let f):
+            let range = panel.high[k] - panel.low[k]
+            return range.isFinite ? f * max(0, range) : 0
+        case .sqrtImpact(let kk):
+            let v = panel.volume[k]
+            let sigma = d > 0 ? technicals.volatility(asset: a, day: d - 1, window: 21) : .nan
+            guard v > 0, sigma.isFinite else { return 0 }
+            return ref * kk * sigma * (abs(quantity) / v).squareRoot()
+        }
+    }
+
+    @inline(__always)
+    func commission(quantity q: Double, price p: Double) -> Double {
+        switch execution.commission {
+        case .none: return 0
+        case .bps(let bps): return abs(q) * p * bps / 10_000
+        case .perShare(let ps, let minimum): return max(minimum, abs(q) * ps)
+        case .fixed(let amount): return amount
+        }
+    }
+
+    /// Most shares `budget` buys at `price` including commission (whole shares round down).
+    func affordable(budget b: Double, price p: Double) -> Double {
+        guard p > 0, b > 0 else { return 0 }
+        var q: Double
+        switch execution.commission {
+        case .none: q = b / p
+        case .bps(let bps): q = b / (p * (1 + bps / 10_000))
+        case .perShare(let ps, let minimum):
+            q = b / (p + ps)
+            if q * ps < minimum { q = (b - minimum) / p }
+        case .fixed(let amount): q = (b - amount) / p
+        }
+        if !fractional { q = q.rounded(.down) }
+        return max(0, q)
+    }
+}

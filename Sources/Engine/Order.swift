@@ -1,0 +1,71 @@
+/// An instruction from a strategy to the market simulator, decided after a session's close.
+public struct Order: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Hold `weight` × decision-day equity, in shares at the fill price.
+        case targetWeight(Double)
+        /// Spend all available cash (or the asset's sleeve) on the asset.
+        case allIn
+        /// Close the whole position.
+        case closeOut
+        /// A fixed number of shares (signed); used for carried partial fills.
+        case quantity(Double)
+    }
+
+    public var asset: Int32
+    public var kind: Kind
+    /// Index into the run's decision log, or −1.
+    public var decision: Int32
+    public var decisionDay: Int32
+    public var decisionEquity: Double
+    /// True for the carried remainder of a partial fill.
+    public var carried: Bool
+
+    public init(asset: Int32, kind: Kind, decision: Int32 = -1, decisionDay: Int32, decisionEquity: Double, carried: Bool = false) {
+        self.asset = asset; self.kind = kind; self.decision = decision; self.decisionDay = decisionDay
+        self.decisionEquity = decisionEquity; self.carried = carried
+    }
+}
+
+/// One fill, with what was asked for when it was only partly filled.
+public struct TradeRecord: Sendable, Equatable {
+    public var day: Int32
+    public var asset: Int32
+    /// Signed shares: > 0 buy, < 0 sell.
+    public var quantity: Double
+    /// Execution price after slippage.
+    public var price: Double
+    public var commission: Double
+    /// Slippage cost in cash: |quantity| × |price − reference price|.
+    public var slippage: Double
+    public var decision: Int32
+    /// Shares requested by this order (equal to `quantity` unless partly filled or trimmed to cash).
+    public var requested: Double
+    public var flags: UInt8
+
+    public static let partial: UInt8 = 1
+    public static let carriedRemainder: UInt8 = 2
+    public static let cancelledRemainder: UInt8 = 4
+    public static let trimmedToCash: UInt8 = 8
+    public static let fromCarry: UInt8 = 16
+    public static let dividendReinvestment: UInt8 = 32
+}
+
+/// A session on which an order or a mark could not use a bar because the asset had none.
+public struct GapEvent: Sendable, Equatable {
+    public var day: Int32
+    public var asset: Int32
+    /// True when an order was skipped; false when only the mark used the last known close.
+    public var orderSkipped: Bool
+}
+
+/// One decision kept for the trade log and attribution.
+public struct DecisionRecord: Sendable, Equatable {
+    public var day: Int32
+    public var asset: Int32
+    public var direction: Int8
+    public var score: Double
+    public var confidence: Double
+    public var targetWeight: Double
+    public var regime: Int32
+    public var profileVersion: Int32
+}

@@ -1,0 +1,111 @@
+/// Where a config value sits: file, 1-based line and column.
+public struct ConfigMark: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) { self.file = file; self.line = line; self.column = column }
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A parsed YAML (or programmatic) config tree that remembers where each value came from,
+/// so every error can name the line and column.
+public struct ConfigNode: Sendable {
+    public indirect enum Value: Sendable {
+        /// A scalar's text; `plain` is false when it was quoted (so `"10"` stays a string).
+        case scalar(String, plain: Bool)
+        case mapping([Entry])
+        case sequence([ConfigNode])
+        case null
+    }
+
+    public struct Entry: Sendable {
+        public var key: String
+        public var keyMark: ConfigMark
+        public var value: ConfigNode
+        public init(key: String, keyMark: ConfigMark, value: ConfigNode) { self.key = key; self.keyMark = keyMark; self.value = value }
+    }
+
+    public var value: Value
+    public var mark: ConfigMark
+    /// Dotted path from the root, e.g. `strategy.params.fast`.
+    public var path: String
+
+    public init(_ value: Value, mark: ConfigMark, path: String) { self.value = value; self.mark = mark; self.path = path }
+
+    /// A programmatic scalar (used by sweeps to override values).
+    public static func scalar(_ text: String, mark: ConfigMark, path: String) -> ConfigNode {
+        ConfigNode(.scalar(text, plain: true), mark: mark, path: path)
+    }
+
+    public var isNull: Bool { if case .null = value { return true }; return false }
+
+    /// An error that names this node's place and key.
+    public func error(_ message: String, hint: String? = nil) -> HindsightError {
+        HindsightError(.invalidArgument, "\(mark): \(path.isEmpty ? "" : "`\(path)`: ")\(message)", cause: hint)
+    }
+
+    var kindName: String {
+        switch value {
+        case .scalar: return "a value"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .null: return "nothing"
+        }
+    }
+
+    /// Canonical JSON (keys sorted): plain scalars that read as numbers or booleans become JSON numbers/booleans.
+    public var canonicalJSON: String {
+        switch value {
+        case .null: return "null"
+        case .scalar(let s, let plain):
+            if plain {
+                if let b = ConfigNode.bool(s) { return b ? "true" : "false" }
+                if let d = Double(s), d.isFinite { return JSONText.number(d) }
+                if ["null", "~"].contains(s) { return "null" }
+            }
+            return JSONText.quote(s)
+        case .sequence(let items): return "[" + items.map(\.canonicalJSON).joined(separator: ",") + "]"
+        case .mapping(let entries): return JSONText.object(entries.map { ($0.key, $0.value.canonicalJSON) })
+        }
+    }
+
+    static func bool(_ s: String) -> Bool? {
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    /// The entry at a dotted path, if present.
+    public func child(_ dotted: String) -> ConfigNode? {
+        var node = self
+        for part in dotted.split(separator: ".") {
+            guard case .mapping(let entries) = node.value, let e = entries.first(where: { $0.key == part }) else { return nil }
+            node = e.value
+        }
+        return node
+    }
+
+    /// A copy with the value at a dotted path replaced (intermediate mappings are created as needed).
+    public func setting(_ dotted: String, to newValue: ConfigNode) -> ConfigNode {
+        let parts = dotted.split(separator: ".").map(String.init)
+        return setting(parts[...], newValue)
+    }
+
+    private func setting(_ parts: ArraySlice<String>, _ newValue: ConfigNode) -> ConfigNode {
+        guard let head = parts.first else { return newValue }
+        var entries: [Entry] = []
+        if case .mapping(let e) = value { entries = e }
+        let childPath = path.isEmpty ? head : path + "." + head
+        if let i = entries.firstIndex(where: { $0.key == head }) {
+            entries[i].value = entries[i].value.setting(parts.dropFirst(), newValue)
+        } else {
+            let empty = ConfigNode(.mapping([]), mark: newValue.mark, path: childPath)
+            entries.append(Entry(key: head, keyMark: newValue.mark, value: empty.setting(parts.dropFirst(), newValue)))
+        }
+        var out = self
+        out.value = .mapping(entries)
+        return out
+    }
+}

@@ -1,0 +1,71 @@
+import HindsightCore
+
+/// Scores universe members from the panel's technicals, the regime and the profile in force.
+/// Preallocates its scratch buffers, so assessing a day allocates nothing.
+public struct BacktestAssessmentEngine: AssessmentEngine {
+    public let settings: AssessmentSettings
+    let technicals: Technicals
+    let profiles: BacktestProfileService
+    /// Component weights per regime id (falls back to the default weights).
+    let weightsByRegime: [Int: [Double]]
+    var raw: [Double]
+    var dirs: [Int8]
+
+    public init(settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService, regimeLabels: [Int: String]) {
+        self.settings = settings
+        self.technicals = technicals
+        self.profiles = profiles
+        var w = [Int: [Double]]()
+        for (id, label) in regimeLabels { if let x = settings.regimeWeights[label] { w[id] = x } }
+        weightsByRegime = w
+        raw = [Double](repeating: .nan, count: technicals.panel.assetCount * settings.components.count)
+        dirs = [Int8](repeating: 0, count: technicals.panel.assetCount)
+    }
+
+    public var modelNames: [String] { settings.isComposite ? settings.modelNames : [settings.components[0].name] }
+
+    public mutating func assess(day d: Int, members: [Int32], regime: Int, into out: inout [Decision], modelShare: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
+        modelShare.removeAll(keepingCapacity: true)
+        let n = members.count, k = settings.components.count
+        if !settings.isComposite {
+            let model = settings.components[0]
+            for a in members {
+                let (s, dir) = model.score(technicals, asset: Int(a), day: d)
+                out.append(Decision(asset: a, direction: dir, score: s, confidence: 0, profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
+                modelShare.append(1)
+            }
+        } else {
+            let weights = weightsByRegime[regime] ?? settings.weights
+            // Raw scores, then z-scores per component across the names that have one.
+            for (j, model) in settings.components.enumerated() {
+                var sum = 0.0, sum2 = 0.0, c = 0.0
+                for (i, a) in members.enumerated() {
+                    let s = model.score(technicals, asset: Int(a), day: d).score
+                    raw[j * n + i] = s
+                    if s.isFinite { sum += s; sum2 += s * s; c += 1 }
+                }
+                let mean = c > 0 ? sum / c : 0
+                let sd = c > 1 ? max(0, (sum2 - sum * sum / c) / (c - 1)).squareRoot() : 0
+                for i in 0..<n { raw[j * n + i] = sd > 0 ? (raw[j * n + i] - mean) / sd : (raw[j * n + i].isFinite ? 0 : .nan) }
+            }
+            for (i, a) in members.enumerated() {
+                var s = 0.0, absTotal = 0.0
+                for j in 0..<k { s += weights[j] * raw[j * n + i]; absTotal += abs(weights[j] * raw[j * n + i]) }
+                out.append(Decision(asset: a, direction: s > 0 ? 1 : (s < 0 ? -1 : 0), score: s, confidence: 0,
+                                    profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
+                for j in 0..<k { modelShare.append(absTotal > 0 ? abs(weights[j] * raw[j * n + i]) / absTotal : 1 / Double(k)) }
+            }
+        }
+        // Confidence: cross-sectional |z| / 3, capped at 1.
+        var sum = 0.0, sum2 = 0.0, c = 0.0
+        for x in out where x.score.isFinite { sum += x.score; sum2 += x.score * x.score; c += 1 }
+        let mean = c > 0 ? sum / c : 0
+        let sd = c > 1 ? max(0, (sum2 - sum * sum / c) / (c - 1)).squareRoot() : 0
+        for i in out.indices {
+            let z = sd > 0 ? (out[i].score - mean) / sd : 0
+            out[i].confidence = out[i].score.isFinite ? min(1, abs(z) / 3) : 0
+            if !out[i].score.isFinite { out[i].direction = 0 }
+        }
+    }
+}

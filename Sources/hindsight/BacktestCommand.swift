@@ -1,0 +1,141 @@
+import Analytics
+import ArgumentParser
+import Backtest
+import Configuration
+import Foundation
+import HindsightCore
+import Storage
+
+struct BacktestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest", abstract: "Run one backtest from a YAML config, or show a stored run.",
+        subcommands: [BacktestRun.self, BacktestShow.self])
+}
+
+struct BacktestRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a config (see README: Run configuration) and store it.")
+
+    @Argument(help: "The run config (YAML).") var config: String
+    @Option(help: "Results database (default: the config's data database, or .hindsight/runs.sqlite for synthetic data).") var db: String?
+    @Flag(help: "Print one JSON object: run_id, status, metrics (and equity with --equity).") var json = false
+    @Flag(help: "Include the daily equity.") var equity = false
+
+    func run() async throws {
+        try await CLI.run {
+            let path = db ?? BacktestRun.resultsPath(forConfigAt: config)
+            let store = try HindsightDatabase(path: path)
+            let runner = BacktestRunner(store: store)
+            do {
+                let cfg = try runner.loadConfig(path: config)
+                let outcome = try runner.run(cfg)
+                if json {
+                    var fields: [(String, JSONValue)] = [("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")), ("metrics", outcome.metrics)]
+                    if equity {
+                        fields.append(("equity", .array(zip(outcome.result.dates, outcome.result.equity).map {
+                            .object([("date", .string($0.iso)), ("equity", .number($1))])
+                        })))
+                    }
+                    print(JSONValue.object(fields).render())
+                } else {
+                    print(BacktestRun.headline(outcome, db: path))
+                    if equity {
+                        print("\ndate,equity")
+                        for (d, e) in zip(outcome.result.dates, outcome.result.equity) { print("\(d.iso),\(e)") }
+                    }
+                }
+            } catch let e as RunError {
+                if json {
+                    print(JSONValue.object([("run_id", e.runID.map { .string($0.rawValue) } ?? .null), ("status", .string(e.status.rawValue)),
+                                            ("error", .string(e.error.description))]).render())
+                }
+                var err = e.error
+                if let id = e.runID { err.message += " (recorded as run \(id), status \(e.status.rawValue), in \(path))" }
+                throw err
+            }
+        }
+    }
+
+    /// The config's own data database when the file names one, else the default results path.
+    static func resultsPath(forConfigAt path: String) -> String {
+        if let root = try? YAMLDocument.load(path: path), let db = root.child("data.db"), case .scalar(let s, _) = db.value { return s }
+        return BacktestRunner.defaultResultsPath
+    }
+
+    static func headline(_ o: BacktestRunner.Outcome, db: String) -> String {
+        guard case .object(let m) = o.metrics else { return "" }
+        let keys = ["strategy", "start", "end", "initial_cash", "final_equity", "total_return", "cagr", "annual_volatility", "sharpe_ratio",
+                    "sortino_ratio", "max_drawdown", "trades", "total_commission", "gaps", "average_gross_exposure", "regime_source"]
+        var rows: [[String]] = []
+        for k in keys {
+            guard let v = m.first(where: { $0.0 == k })?.1 else { continue }
+            switch v {
+            case .number(let d): rows.append([k, MetricsText.format(d)])
+            case .integer(let i): rows.append([k, String(i)])
+            case .string(let s): rows.append([k, s])
+            default: break
+            }
+        }
+        return "run \(o.runID) stored in \(db) (status ok)\n\n" + TextTable.render(header: ["metric", "value"], rows: rows)
+            + "\n\nall metrics: hindsight backtest show \(o.runID) --db \(db)"
+    }
+}
+
+struct BacktestShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a stored run: status, metrics, trades, equity.")
+
+    @Argument(help: "The run id (printed by `backtest run`).") var runID: String
+    @Option(help: "Results database.") var db: String
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Include the trades.") var trades = false
+    @Flag(help: "Include the daily equity.") var equity = false
+
+    func run() async throws {
+        try await CLI.run {
+            let r = try HindsightDatabase.openExisting(path: db).loadRun(id: runID)
+            if json {
+                var fields: [(String, JSONValue)] = [
+                    ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)), ("strategy", .string(r.run.strategyID)),
+                    ("config_hash", .string(r.run.configHash)), ("data_fingerprint", r.run.dataFingerprint.map { .string($0) } ?? .null),
+                    ("seed", .integer(Int(r.run.seed))), ("code_version", .string(r.run.codeVersion)),
+                    ("error", r.run.error.map { .string($0) } ?? .null), ("created_at", .string(r.run.createdAt)),
+                ]
+                var text = JSONValue.object(fields).render()
+                // metrics_json and config_json are stored JSON: splice them in as they are.
+                text.removeLast()
+                text += ",\"config\":" + r.run.configJSON + ",\"metrics\":" + (r.run.metricsJSON ?? "null")
+                if trades {
+                    text += ",\"trades\":" + JSONValue.array(r.trades.map { t in
+                        .object([("trade_id", .integer(t.tradeID)), ("date", .string(t.date.iso)), ("ticker", .string(t.ticker)),
+                                 ("direction", .string(t.direction)), ("size", .number(t.size)), ("price", .number(t.price)),
+                                 ("commission", .number(t.commission)), ("slippage", .number(t.slippage)),
+                                 ("regime_id", t.regimeID.map { .integer($0) } ?? .null), ("profile_version_id", t.profileVersionID.map { .string($0) } ?? .null),
+                                 ("decision_metadata", .string(t.decisionMetadataJSON))])
+                    }).render()
+                }
+                if equity {
+                    text += ",\"equity\":[" + r.equity.map { e in
+                        "{\"date\":\"\(e.date.iso)\",\"equity\":\(JSONText.number(e.equity)),\"drawdown\":\(JSONText.number(e.drawdown)),\"exposure\":\(e.exposureJSON)}"
+                    }.joined(separator: ",") + "]"
+                }
+                fields.removeAll()
+                print(text + "}")
+                return
+            }
+            print("run \(r.run.runID): \(r.run.status.rawValue), strategy \(r.run.strategyID), \(r.run.startDate?.iso ?? "-") .. \(r.run.endDate?.iso ?? "-")")
+            print("config hash \(r.run.configHash), data fingerprint \(r.run.dataFingerprint ?? "-"), seed \(r.run.seed), code \(r.run.codeVersion)")
+            if let e = r.run.error { print("error: \(e)") }
+            if let m = r.run.metricsJSON, let v = try? JSONValue.parse(m) { print("\n" + MetricsText.render(v)) }
+            if trades {
+                print("\n" + TextTable.render(header: ["#", "date", "ticker", "side", "size", "price", "commission", "slippage"], rows: r.trades.map {
+                    [String($0.tradeID), $0.date.iso, $0.ticker, $0.direction, MetricsText.format($0.size), MetricsText.format($0.price),
+                     MetricsText.format($0.commission), MetricsText.format($0.slippage)]
+                }))
+            }
+            if equity {
+                print("\ndate,equity,drawdown")
+                for e in r.equity { print("\(e.date.iso),\(e.equity),\(e.drawdown)") }
+            }
+        }
+    }
+}
