@@ -1,0 +1,78 @@
+import Backtest
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import Testing
+
+/// Daily equity against vectorbt, backtesting.py and a NumPy reference (scripts/make_engine_fixtures.py).
+@Suite(.enabled(if: TestPaths.sharedDataAvailable, "../shared/data is not present"))
+struct PeerCrossCheckTests {
+    static let pairs = [(10, 30), (20, 50), (5, 100), (50, 200)]
+
+    func googDB() throws -> String {
+        try Kit.sharedDatabase("goog.sqlite", imports: [["prices", TestPaths.shared("goog-2004-2013.csv"), "--ticker", "GOOG"]])
+    }
+
+    func smaConfig(db: String, fast: Int, slow: Int, fill: String, fractional: Bool) -> String {
+        """
+        data: {db: \(db)}
+        calendar: data
+        start: 2004-08-19
+        end: 2013-03-01
+        initial_cash: 10000
+        fractional_shares: \(fractional)
+        universe: {tickers: [GOOG]}
+        strategy: {kind: sma_crossover, params: {fast: \(fast), slow: \(slow)}}
+        execution: {fill: \(fill), commission: {model: bps, bps: 10}}
+        """
+    }
+
+    @Test func smaCrossoverAtTheCloseEqualsVectorbtFromSignalsDailyAt1e9() throws {
+        let db = try googDB()
+        let ref = try Kit.fixture("vectorbt-sma-goog.csv")
+        for (f, s) in Self.pairs {
+            let (o, _) = try Kit.run(smaConfig(db: db, fast: f, slow: s, fill: "close", fractional: true))
+            let expected = ref.columns["sma_\(f)_\(s)"]!
+            #expect(o.result.dates.map(\.iso) == ref.dates)
+            let worst = zip(o.result.equity, expected).map { Kit.relativeError($0, $1) }.max()!
+            #expect(worst < 1e-9, "SMA(\(f),\(s)): worst relative error \(worst)")
+        }
+    }
+
+    @Test func smaCrossoverAtTheNextOpenWithWholeSharesEqualsBacktestingPy() throws {
+        let db = try googDB()
+        let ref = try Kit.fixture("backtestingpy-sma-goog.csv")
+        for (f, s) in Self.pairs {
+            let (o, _) = try Kit.run(smaConfig(db: db, fast: f, slow: s, fill: "next_open", fractional: false))
+            let expected = ref.columns["sma_\(f)_\(s)"]!
+            #expect(o.result.dates.map(\.iso) == ref.dates)
+            #expect(o.result.trades.allSatisfy { $0.quantity == $0.quantity.rounded() })
+            let worst = zip(o.result.equity, expected).map { Kit.relativeError($0, $1) }.max()!
+            #expect(worst < 1e-9, "SMA(\(f),\(s)): worst relative error \(worst)")
+        }
+    }
+
+    @Test func monthlyTopTenMomentumEqualsTheNumPyRebalanceArithmetic() throws {
+        let db = try Kit.sharedDatabase("us.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")],
+                                                               ["profiles", TestPaths.shared("us-equities/profiles.csv")]])
+        let (o, _) = try Kit.run("""
+            data: {db: \(db)}
+            calendar: data
+            start: 2006-03-01
+            end: 2017-11-10
+            initial_cash: 1000000
+            fractional_shares: true
+            universe: {all: true}
+            strategy:
+              kind: assessment_risk_daily_rebal
+              rebalance: monthly
+              assessment: {model: momentum, lookback: 252, skip: 21}
+              risk: {top_n: 10, long_only: true}
+            execution: {fill: close}
+            """)
+        let ref = try Kit.fixture("momentum-us-equities.csv")
+        #expect(o.result.dates.map(\.iso) == ref.dates)
+        let worst = zip(o.result.equity, ref.columns["equity"]!).map { Kit.relativeError($0, $1) }.max()!
+        #expect(worst < 1e-9, "worst relative error \(worst)")
+    }
+}
