@@ -71,9 +71,14 @@ public struct MarketSimulator: ExecutionService {
             let a = Int(o.asset), k = a * nD + d
             let ref = atOpen ? panel.open[k] : panel.close[k]
             var q = 0.0
+            guard panel.valid[k] else {
+                gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
+                quantities.append(0)
+                continue
+            }
             switch o.kind {
             case .targetWeight(let w):
-                if panel.valid[k], ref > 0 {
+                if ref > 0 {
                     var target = w * o.decisionEquity / ref
                     if !fractional { target = target.rounded(.towardZero) }
                     q = target - portfolio.shares[a]

@@ -56,6 +56,8 @@ public struct GapEvent: Sendable, Equatable {
     public var asset: Int32
     /// True when an order was skipped; false when only the mark used the last known close.
     public var orderSkipped: Bool
+
+    public init(day: Int32, asset: Int32, orderSkipped: Bool) { self.day = day; self.asset = asset; self.orderSkipped = orderSkipped }
 }
 
 /// One decision kept for the trade log and attribution.
