@@ -15,6 +15,7 @@ demo: build
 	@mkdir -p .hindsight
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	.build/release/hindsight data synth --db $(DEMO_DB) --assets 200 --start 2012-01-03 --end 2021-12-31 --seed 42 --calendar NYSE
+	.build/release/hindsight backtest run configs/demo-momentum.yaml --db $(DEMO_DB)
 
 test: deps
 	swift build --build-tests -j $(SWIFT_JOBS)

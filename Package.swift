@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Analytics", targets: ["Analytics"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Backtest", targets: ["Backtest"]),
+        .library(name: "Services", targets: ["Services"]),
+        .library(name: "Configuration", targets: ["Configuration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

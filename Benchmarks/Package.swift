@@ -24,6 +24,9 @@ let package = Package(
                 .product(name: "MarketData", package: hindsight),
                 .product(name: "Storage", package: hindsight),
                 .product(name: "HindsightCore", package: hindsight),
+                .product(name: "Backtest", package: hindsight),
+                .product(name: "Configuration", package: hindsight),
+                .product(name: "Services", package: hindsight),
             ],
             path: "Benchmarks/HindsightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

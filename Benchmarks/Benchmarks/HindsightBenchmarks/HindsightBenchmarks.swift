@@ -61,6 +61,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    EngineBenchmarks.register(sharedData: sharedData)
+
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
     if FileManager.default.fileExists(atPath: pricesFile) {
         Benchmark("Import: parse and check us-equities prices.csv.gz (416k rows)",
