@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DEMO_DB ?= .hindsight/demo.sqlite
 SWIFT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: deps build demo test bench bench-check bench-analytics-peers clean
+.PHONY: deps build demo test bench bench-check bench-analytics-peers bench-engine-peers clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -31,6 +31,10 @@ bench-check: deps
 # Side-by-side with empyrical on the same 2520 x 10000 matrix (creates .venv-fixtures).
 bench-analytics-peers: build
 	python3 Benchmarks/peers/analytics_vs_empyrical.py --runs 5
+
+# One SMA backtest on GOOG in backtrader and in Hindsight, side by side (creates .venv-fixtures).
+bench-engine-peers: build
+	python3 Benchmarks/peers/engine_vs_backtrader.py
 
 clean:
 	rm -rf .build .hindsight

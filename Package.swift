@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

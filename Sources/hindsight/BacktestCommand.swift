@@ -2,6 +2,7 @@ import Analytics
 import ArgumentParser
 import Backtest
 import Configuration
+import Engine
 import Foundation
 import HindsightCore
 import Storage
@@ -20,6 +21,12 @@ struct BacktestRun: AsyncParsableCommand {
     @Option(help: "Results database (default: the config's data database, or .hindsight/runs.sqlite for synthetic data).") var db: String?
     @Flag(help: "Print one JSON object: run_id, status, metrics (and equity with --equity).") var json = false
     @Flag(help: "Include the daily equity.") var equity = false
+    @Flag(help: "Print phase timings to stderr (data load, engine, metrics and storage).") var timing = false
+    @Option(help: "With --timing, run the engine this many times and report the min and median.") var `repeat`: Int = 1
+
+    func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be ≥ 1") }
+    }
 
     func run() async throws {
         try await CLI.run {
@@ -28,7 +35,34 @@ struct BacktestRun: AsyncParsableCommand {
             let runner = BacktestRunner(store: store)
             do {
                 let cfg = try runner.loadConfig(path: config)
-                let outcome = try runner.run(cfg)
+                var inputs: MarketInputs?
+                var timingText = ""
+                if timing {
+                    let t0 = ContinuousClock.now
+                    let loaded = try? MarketInputs.load(for: cfg)
+                    let load = CLI.seconds(since: t0)
+                    if let loaded, (try? loaded.validate(cfg)) != nil {
+                        inputs = loaded
+                        let regimes = loaded.regimeService(for: cfg)
+                        var times: [Double] = []
+                        var bars = 0
+                        for _ in 0..<`repeat` {
+                            let t = ContinuousClock.now
+                            let r = try BacktestEngine.run(cfg, panel: loaded.panel, technicals: loaded.technicals, profiles: loaded.profiles, regimes: regimes)
+                            times.append(CLI.seconds(since: t))
+                            bars = r.dates.count * max(1, BacktestRun.assetCount(cfg, panel: loaded.panel.assetCount))
+                        }
+                        times.sort()
+                        let median = times[times.count / 2]
+                        timingText = String(format: "timing: data load %.4f s; engine min %.6f s, median %.6f s over %d runs (%d asset-sessions, %.0f bars/s at the median)",
+                                            load, times[0], median, times.count, bars, Double(bars) / median)
+                    }
+                }
+                let t1 = ContinuousClock.now
+                let outcome = try runner.run(cfg, inputs: inputs)
+                if timing {
+                    FileHandle.standardError.write(Data((timingText + String(format: "; engine + metrics + storage %.4f s\n", CLI.seconds(since: t1))).utf8))
+                }
                 if json {
                     var fields: [(String, JSONValue)] = [("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")), ("metrics", outcome.metrics)]
                     if equity {
@@ -54,6 +88,12 @@ struct BacktestRun: AsyncParsableCommand {
                 throw err
             }
         }
+    }
+
+    /// Assets the strategy trades (for bars/s): the static list, or every asset in the panel.
+    static func assetCount(_ c: RunConfig, panel: Int) -> Int {
+        if case .tickers(let t) = c.universe { return t.count }
+        return panel
     }
 
     /// The config's own data database when the file names one, else the default results path.
