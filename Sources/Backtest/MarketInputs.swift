@@ -47,7 +47,7 @@ public final class MarketInputs: Sendable {
             let calendar = try makeCalendar(config, from: dates.first!, dataDates: dates)
             let panel = try MarketPanel(rows: rows, actions: try store.loadCorporateActions(), calendar: calendar)
             return MarketInputs(panel: panel, companies: try store.loadCompanyProfiles(), sectors: try store.loadSectorProfiles(),
-                                regimes: try store.loadDataRegimes(), factorReturns: try store.loadFactorReturns(), sourceDescription: path)
+                                regimes: try store.loadRegimes(source: "data"), factorReturns: try store.loadFactorReturns(), sourceDescription: path)
         case .synthetic(let assets, let start, let end, let seed):
             let market = SyntheticMarket(.init(assets: assets, start: start, end: end, seed: seed,
                                                calendar: config.calendar == "weekdays" ? .weekdays : .nyse))

@@ -60,21 +60,21 @@ public final class Technicals: Sendable {
     /// Sample standard deviation (ddof 1) of the adjusted close over the `window` sessions ending at `day`.
     @inline(__always)
     public func priceDeviation(asset a: Int, day d: Int, window w: Int) -> Double {
-        guard w >= 2, d + 1 >= w else { return .nan }
-        let hi = p(a, d + 1), lo = p(a, d + 1 - w)
-        guard Int(countPrice[hi] - countPrice[lo]) == w else { return .nan }
-        let s = sumPrice[hi] - sumPrice[lo], s2 = sumPrice2[hi] - sumPrice2[lo]
-        let n = Double(w)
-        return max(0, (s2 - s * s / n) / (n - 1)).squareRoot()
+        deviation(countPrice, sumPrice, sumPrice2, asset: a, day: d, window: w)
     }
 
     /// Sample standard deviation (ddof 1) of daily returns over the `window` sessions ending at `day`; NaN on any gap.
     @inline(__always)
     public func volatility(asset a: Int, day d: Int, window w: Int) -> Double {
+        deviation(countReturn, sumReturn, sumReturn2, asset: a, day: d, window: w)
+    }
+
+    @inline(__always)
+    func deviation(_ count: [Int32], _ sum: [Double], _ sum2: [Double], asset a: Int, day d: Int, window w: Int) -> Double {
         guard w >= 2, d + 1 >= w else { return .nan }
         let hi = p(a, d + 1), lo = p(a, d + 1 - w)
-        guard Int(countReturn[hi] - countReturn[lo]) == w else { return .nan }
-        let s = sumReturn[hi] - sumReturn[lo], s2 = sumReturn2[hi] - sumReturn2[lo]
+        guard Int(count[hi] - count[lo]) == w else { return .nan }
+        let s = sum[hi] - sum[lo], s2 = sum2[hi] - sum2[lo]
         let n = Double(w)
         return max(0, (s2 - s * s / n) / (n - 1)).squareRoot()
     }

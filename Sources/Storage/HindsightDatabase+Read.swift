@@ -63,9 +63,11 @@ extension HindsightDatabase {
         }
     }
 
-    public func loadRegimes() throws -> [RegimeRecord] {
+    /// Regimes, optionally only those from one source (`data` for imported ones, `builtin` for classified ones).
+    public func loadRegimes(source: String? = nil) throws -> [RegimeRecord] {
         try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT date, regime_id, label FROM regime_history ORDER BY date")
+            let st = try RawStatement(db, sql: "SELECT date, regime_id, label FROM regime_history \(source == nil ? "" : "WHERE source = ?") ORDER BY date")
+            if let source { st.bind(1, source) }
             var out: [RegimeRecord] = []
             while try st.step() {
                 guard let d = st.day(0) else { throw HindsightError(.invalidData, "\(path): regime_history has a bad date") }

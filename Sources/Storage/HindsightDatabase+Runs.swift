@@ -70,19 +70,6 @@ extension HindsightDatabase {
         }
     }
 
-    /// Regimes that came with the data (not ones the built-in classifier stored).
-    public func loadDataRegimes() throws -> [RegimeRecord] {
-        try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT date, regime_id, label FROM regime_history WHERE source = 'data' ORDER BY date")
-            var out: [RegimeRecord] = []
-            while try st.step() {
-                guard let d = st.day(0) else { throw HindsightError(.invalidData, "\(path): regime_history has a bad date") }
-                out.append(RegimeRecord(date: d, regimeID: st.int(1), label: st.string(2)))
-            }
-            return out
-        }
-    }
-
     public func loadSectorProfiles() throws -> [SectorProfile] {
         try readWrapped { db in
             try Row.fetchAll(db, sql: "SELECT sector, valid_from, profile_version_id, fields_json FROM sector_profiles ORDER BY sector, valid_from").map { row in

@@ -57,18 +57,22 @@ struct ClosedFormTests {
         CorporateAction(ticker: "X", date: TradingDay(year: 2020, month: 1, day: 16)!, kind: .dividend, value: 0.75),
     ]
 
+    /// Buy-and-hold of X over the eleven sessions, with extra top-level keys.
+    static func holdX(_ extra: String) -> String {
+        """
+        data: {db: unused.sqlite}
+        calendar: weekdays
+        start: 2020-01-06
+        end: 2020-01-20
+        universe: {tickers: [X]}
+        strategy: {kind: equal_weight_buy_and_hold}
+        \(extra)
+        """
+    }
+
     @Test func splitsAndReinvestedDividendsGiveTheAdjustedSeriesTotalReturn() throws {
         let inputs = try Kit.inputs(closes: ["X": Self.raw], actions: Self.actions)
-        let (o, _) = try Kit.run("""
-            data: {db: unused.sqlite}
-            calendar: weekdays
-            start: 2020-01-06
-            end: 2020-01-20
-            fractional_shares: true
-            universe: {tickers: [X]}
-            strategy: {kind: equal_weight_buy_and_hold}
-            portfolio: {dividends: reinvest}
-            """, inputs: inputs)
+        let (o, _) = try Kit.run(Self.holdX("fractional_shares: true\nportfolio: {dividends: reinvest}"), inputs: inputs)
         // By hand, the product of split × (close + dividend) / previous close over days 1..10 telescopes to
         // (99 + 1.5)/100 × 1/99 × 2 × (50 + 0.75) × 55/50 (the dividend days, the split, and the last close).
         let byHand = (99 + 1.5) / 100 / 99 * 2 * (50 + 0.75) * 55 / 50
@@ -82,14 +86,7 @@ struct ClosedFormTests {
 
     @Test func cashDividendsAreCreditedAndSplitsScaleTheShares() throws {
         let inputs = try Kit.inputs(closes: ["X": Self.raw], actions: Self.actions)
-        let (o, _) = try Kit.run("""
-            data: {db: unused.sqlite}
-            calendar: weekdays
-            start: 2020-01-06
-            end: 2020-01-20
-            universe: {tickers: [X]}
-            strategy: {kind: equal_weight_buy_and_hold}
-            """, inputs: inputs)
+        let (o, _) = try Kit.run(Self.holdX(""), inputs: inputs)
         // Whole shares: 100 at 100; dividend 1.5 × 100; split → 200 shares; dividend 0.75 × 200.
         #expect(o.result.trades.count == 1 && o.result.trades[0].quantity == 100)
         #expect(o.result.equity.last! == 200 * 55 + 150 + 150)

@@ -147,6 +147,26 @@ struct ServicesTests {
         #expect(abs(w[3] - 0.15) < 1e-15 && abs(w[4] - 0.15) < 1e-15)
     }
 
+    @Test func aRunStoresItsUniverseSnapshotsAndTheClassifiedRegimes() throws {
+        let inputs = try Kit.inputs(closes: ["X": (0..<30).map { 10 + 2 * Double($0) }, "Y": (0..<30).map { 50 - Double($0) }])
+        let (o, store) = try Kit.run("""
+            data: {db: unused.sqlite}
+            calendar: weekdays
+            start: 2020-01-06
+            end: 2020-03-01
+            universe: {rule: {kind: top_dollar_volume, size: 1, lookback: 5, rebalance: monthly}}
+            strategy: {kind: equal_weight_buy_and_hold}
+            """, inputs: inputs)
+        // Sessions run from January into February: two monthly snapshots of one member each.
+        #expect(try store.count(table: "universe_snapshots") == 2)
+        #expect(try store.count(table: "universe_members") == 2)
+        #expect(o.result.universe.map { $0.members.map(\.ticker) } == [["Y"], ["X"]])
+        // No regimes in the data: the built-in classification of every session is stored.
+        let stored = try store.loadRegimes(source: "builtin")
+        #expect(stored.count == o.result.dates.count)
+        #expect(stored.allSatisfy { $0.label == "warmup" })
+    }
+
     @Test func heapSortOrdersLikeTheStandardLibrary() {
         var rng = Xoshiro256StarStar(seed: 9)
         for n in [0, 1, 2, 7, 100, 513] {
