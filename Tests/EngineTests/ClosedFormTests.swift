@@ -131,4 +131,35 @@ struct ClosedFormTests {
         #expect(Kit.relativeError(buy.commission, buy.quantity * 8 * 0.0025) < 1e-15)
         #expect(Kit.relativeError(o.result.cash[4], 1000 - buy.quantity * 8 * 1.0025) < 1e-12)
     }
+
+    @Test func shortsPayTheBorrowFeeOnTheirPreviousCloseValue() throws {
+        // X rises and Y falls: a long-short trend book goes long X and short Y once and holds.
+        let x = (0..<20).map { 50 + Double($0) }, y = (0..<20).map { 80 - Double($0) }
+        let inputs = try Kit.inputs(closes: ["X": x, "Y": y])
+        func run(_ fee: Double) throws -> BacktestResult {
+            try Kit.run("""
+                data: {db: unused.sqlite}
+                calendar: weekdays
+                start: 2020-01-08
+                end: 2020-03-01
+                fractional_shares: true
+                universe: {tickers: [X, Y]}
+                strategy:
+                  kind: assessment_risk_daily_rebal
+                  rebalance: 1000
+                  assessment: {model: trend, window: 2}
+                  risk: {long_only: false, top_n: 1, gross_leverage: 1, net_leverage: 0}
+                portfolio: {borrow_fee_bps: \(fee)}
+                """, inputs: inputs).0.result
+        }
+        let free = try run(0), charged = try run(1000)
+        let short = try #require(free.trades.first { $0.quantity < 0 })
+        #expect(short.asset == 1 && Kit.relativeError(short.quantity, -5_000 / y[2]) < 1e-12)
+        #expect(free.trades.count == 2 && charged.trades.count == 2)
+        // Fee per session = shares short × previous close × 10% / 252, from the session after the trade.
+        var fees = 0.0
+        for d in 3..<20 { fees += -short.quantity * y[d - 1] * 0.1 / 252 }
+        #expect(Kit.relativeError(free.finalEquity - charged.finalEquity, fees) < 1e-9)
+        #expect(free.short.last! < 0 && abs(free.net[0]) < 1e-12)
+    }
 }
