@@ -51,10 +51,11 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
             }
             for (i, a) in members.enumerated() {
                 var s = 0.0, absTotal = 0.0
-                for j in 0..<k { s += weights[j] * raw[j * n + i]; absTotal += abs(weights[j] * raw[j * n + i]) }
+                // A zero-weight component neither scores nor vetoes (its NaN must not poison the sum).
+                for j in 0..<k where weights[j] != 0 { s += weights[j] * raw[j * n + i]; absTotal += abs(weights[j] * raw[j * n + i]) }
                 out.append(Decision(asset: a, direction: s > 0 ? 1 : (s < 0 ? -1 : 0), score: s, confidence: 0,
                                     profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
-                for j in 0..<k { modelShare.append(absTotal > 0 ? abs(weights[j] * raw[j * n + i]) / absTotal : 1 / Double(k)) }
+                for j in 0..<k { modelShare.append(absTotal > 0 && weights[j] != 0 ? abs(weights[j] * raw[j * n + i]) / absTotal : (absTotal > 0 ? 0 : 1 / Double(k))) }
             }
         }
         // Confidence: cross-sectional |z| / 3, capped at 1.

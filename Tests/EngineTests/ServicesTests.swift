@@ -1,5 +1,6 @@
 import Analytics
 import Backtest
+import Configuration
 import Engine
 import Foundation
 import HindsightCore
@@ -165,6 +166,38 @@ struct ServicesTests {
         let stored = try store.loadRegimes(source: "builtin")
         #expect(stored.count == o.result.dates.count)
         #expect(stored.allSatisfy { $0.label == "warmup" })
+    }
+
+    @Test func compositeScoresAreWeightedZScoresWithPerRegimeWeights() throws {
+        let config = try Kit.config(Self.synthetic)
+        let inputs = try MarketInputs.load(for: config)
+        let node = try YAMLDocument.parse("""
+            model: composite
+            components:
+              - {model: momentum, lookback: 60, skip: 5, weight: 1}
+              - {model: trend, window: 20, weight: 0}
+            regime_weights: {stress: [0, 2]}
+            """, file: "a.yaml")
+        let settings = try AssessmentSettings.parse(node)
+        var engine = BacktestAssessmentEngine(settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [7: "stress"])
+        let day = 400, p = inputs.panel
+        let members = (0..<p.assetCount).map(Int32.init).filter { p.valid[Int($0) * p.dayCount + day] }
+        var out: [Decision] = [], shares: [Double] = []
+        func zscores(_ model: AssessmentModel) -> [Double] {
+            let raw = members.map { model.score(inputs.technicals, asset: Int($0), day: day).score }
+            let finite = raw.filter(\.isFinite)
+            let mean = finite.reduce(0, +) / Double(finite.count)
+            let sd = (finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finite.count - 1)).squareRoot()
+            return raw.map { ($0 - mean) / sd }
+        }
+        engine.assess(day: day, members: members, regime: 0, into: &out, modelShare: &shares)
+        let momentum = zscores(.momentum(lookback: 60, skip: 5))
+        #expect(zip(out.map(\.score), momentum).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(shares.count == 2 * members.count && shares[0] == 1 && shares[1] == 0)
+        engine.assess(day: day, members: members, regime: 7, into: &out, modelShare: &shares)
+        let trend = zscores(.trend(window: 20))
+        #expect(zip(out.map(\.score), trend).allSatisfy { abs($0 - 2 * $1) < 1e-9 })
+        #expect(out.allSatisfy { $0.confidence >= 0 && $0.confidence <= 1 })
     }
 
     @Test func heapSortOrdersLikeTheStandardLibrary() {
