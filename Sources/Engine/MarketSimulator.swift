@@ -186,7 +186,8 @@ public struct MarketSimulator: ExecutionService {
     func commission(quantity q: Double, price p: Double) -> Double {
         switch execution.commission {
         case .none: return 0
-        case .bps(let bps): return abs(q) * p * bps / 10_000
+        // abs(q) × p × rate, in the same order as the SMA kernel, so both give bit-identical cash.
+        case .bps(let bps): return abs(q) * p * (bps / 10_000)
         case .perShare(let ps, let minimum): return max(minimum, abs(q) * ps)
         case .fixed(let amount): return amount
         }

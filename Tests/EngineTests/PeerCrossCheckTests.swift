@@ -1,4 +1,6 @@
 import Backtest
+import Engine
+import Storage
 import Foundation
 import HindsightCore
 import HindsightTestSupport
@@ -37,6 +39,16 @@ struct PeerCrossCheckTests {
             let worst = zip(o.result.equity, expected).map { Kit.relativeError($0, $1) }.max()!
             #expect(worst < 1e-9, "SMA(\(f),\(s)): worst relative error \(worst)")
         }
+    }
+
+    @Test func theFullEngineAndTheSweepKernelGiveBitIdenticalEquity() throws {
+        let db = try googDB()
+        let (o, _) = try Kit.run(smaConfig(db: db, fast: 10, slow: 30, fill: "close", fractional: true))
+        let closes = try HindsightDatabase(path: db).loadPrices().close
+        let kernel = SMACrossoverKernel(close: closes)
+        var equity = [Double](repeating: 0, count: closes.count)
+        _ = equity.withUnsafeMutableBufferPointer { kernel.run(fast: 10, slow: 30, fee: 0.001, initialCash: 10_000, equity: $0) }
+        #expect(o.result.equity == equity)
     }
 
     @Test func smaCrossoverAtTheNextOpenWithWholeSharesEqualsBacktestingPy() throws {
