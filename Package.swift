@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "Backtest", targets: ["Backtest"]),
         .library(name: "Services", targets: ["Services"]),
         .library(name: "Configuration", targets: ["Configuration"]),
+        .library(name: "Sweep", targets: ["Sweep"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -38,6 +40,8 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics"]),
         .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services"]),
+        .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "Configuration", "Backtest"]),
+        .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),
         .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "Configuration"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
@@ -56,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services", "Sweep", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,12 +3,16 @@ import HindsightCore
 import Services
 
 /// Turns an in-memory result into the rows of `backtest_trades` and `backtest_daily_equity`.
-struct RunRows {
+public struct RunRows {
     let result: BacktestResult
     let inputs: MarketInputs
     let regimes: BacktestRegimeService
 
-    func trades() -> [TradeRow] {
+    public init(result: BacktestResult, inputs: MarketInputs, regimes: BacktestRegimeService) {
+        self.result = result; self.inputs = inputs; self.regimes = regimes
+    }
+
+    public func trades() -> [TradeRow] {
         let r = result
         var out: [TradeRow] = []
         out.reserveCapacity(r.trades.count)
@@ -47,7 +51,7 @@ struct RunRows {
         return out
     }
 
-    func equity() -> [EquityRow] {
+    public func equity() -> [EquityRow] {
         let r = result
         let nS = r.sectors.count
         var gapsByDay = [Int: [String]]()

@@ -59,13 +59,16 @@ public struct SMACrossoverKernel: Sendable {
         public var totalReturn: Double
         /// Entries (a still-open position counts).
         public var trades: Int
+        /// Fills: entries plus exits.
+        public var fills: Int
     }
 
     /// Runs one grid point; writes the daily equity when `equity` is given (its count must equal the series').
-    public func run(fast: Int, slow: Int, fee: Double, initialCash: Double,
+    /// With `wholeShares`, an entry buys ⌊cash / (close·(1 + fee))⌋ shares.
+    public func run(fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false,
                     equity: UnsafeMutableBufferPointer<Double>? = nil) -> Summary {
         let n = close.count
-        var cash = initialCash, shares = 0.0, trades = 0
+        var cash = initialCash, shares = 0.0, trades = 0, fills = 0
         var prev = 2 // "no previous value" during warm-up
         for t in 0..<n {
             if t >= slow - 1, fast >= 1, slow <= n {
@@ -73,15 +76,19 @@ public struct SMACrossoverKernel: Sendable {
                 if prev != 2 {
                     if s > 0 && prev <= 0 && shares == 0 {
                         let price = close[t]
-                        let size = cash / (price * (1 + fee))
-                        let cost = size * price
-                        cash -= cost + cost * fee
-                        shares = size
-                        trades += 1
+                        var size = cash / (price * (1 + fee))
+                        if wholeShares { size = size.rounded(.down) }
+                        if size > 0 {
+                            let cost = size * price
+                            cash -= cost + cost * fee
+                            shares = size
+                            trades += 1; fills += 1
+                        }
                     } else if s < 0 && prev >= 0 && shares > 0 {
                         let value = shares * close[t]
                         cash += value - value * fee
                         shares = 0
+                        fills += 1
                     }
                 }
                 prev = s
@@ -89,6 +96,6 @@ public struct SMACrossoverKernel: Sendable {
             equity?[t] = cash + shares * close[t]
         }
         let final = n > 0 ? cash + shares * close[n - 1] : initialCash
-        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades)
+        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
     }
 }

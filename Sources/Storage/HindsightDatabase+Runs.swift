@@ -23,30 +23,7 @@ extension HindsightDatabase {
             """, arguments: [run.runID, run.strategyID, run.configJSON, run.configHash, run.dataFingerprint, Int64(bitPattern: run.seed),
                              run.codeVersion, run.startDate?.iso, run.endDate?.iso, run.universeID, run.metricsJSON,
                              run.status.rawValue, run.error, run.sweepID, run.pointID, run.createdAt])
-        if !trades.isEmpty {
-            var st = try RawStatement(db, sql: """
-                INSERT INTO backtest_trades(run_id, trade_id, date, ticker, direction, size, price, commission, slippage,
-                    regime_id, universe_id, profile_version_id, decision_metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for t in trades {
-                st.bind(1, run.runID); st.bind(2, t.tradeID); st.bind(3, day: t.date); st.bind(4, t.ticker); st.bind(5, t.direction)
-                st.bind(6, t.size); st.bind(7, t.price); st.bind(8, t.commission); st.bind(9, t.slippage)
-                if let r = t.regimeID { st.bind(10, r) } else { st.bindNull(10) }
-                if let u = t.universeID { st.bind(11, u) } else { st.bindNull(11) }
-                if let p = t.profileVersionID { st.bind(12, p) } else { st.bindNull(12) }
-                st.bind(13, t.decisionMetadataJSON)
-                let rc = st.run()
-                if rc != 0 { throw HindsightError(.database, "cannot store trade \(t.tradeID) of run \(run.runID)", cause: st.lastError) }
-            }
-        }
-        if !equity.isEmpty {
-            var st = try RawStatement(db, sql: "INSERT INTO backtest_daily_equity(run_id, date, equity_curve_value, drawdown, exposure_metrics_json) VALUES (?, ?, ?, ?, ?)")
-            for e in equity {
-                st.bind(1, run.runID); st.bind(2, day: e.date); st.bind(3, e.equity); st.bind(4, e.drawdown); st.bind(5, e.exposureJSON)
-                let rc = st.run()
-                if rc != 0 { throw HindsightError(.database, "cannot store the equity of run \(run.runID) on \(e.date)", cause: st.lastError) }
-            }
-        }
+        try insertDetails(db, runID: run.runID, trades: trades, equity: equity)
         for u in universes {
             try db.execute(sql: "INSERT OR IGNORE INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)",
                            arguments: [u.universeID, u.asOf.iso, u.ruleJSON])
@@ -113,6 +90,33 @@ extension HindsightDatabase {
                 equity.append(EquityRow(date: d, equity: es.double(1), drawdown: es.double(2), exposureJSON: es.string(3)))
             }
             return BacktestResults(run: run, trades: trades, equity: equity)
+        }
+    }
+
+    static func insertDetails(_ db: Database, runID: String, trades: [TradeRow], equity: [EquityRow]) throws {
+        if !trades.isEmpty {
+            var st = try RawStatement(db, sql: """
+                INSERT INTO backtest_trades(run_id, trade_id, date, ticker, direction, size, price, commission, slippage,
+                    regime_id, universe_id, profile_version_id, decision_metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for t in trades {
+                st.bind(1, runID); st.bind(2, t.tradeID); st.bind(3, day: t.date); st.bind(4, t.ticker); st.bind(5, t.direction)
+                st.bind(6, t.size); st.bind(7, t.price); st.bind(8, t.commission); st.bind(9, t.slippage)
+                if let r = t.regimeID { st.bind(10, r) } else { st.bindNull(10) }
+                if let u = t.universeID { st.bind(11, u) } else { st.bindNull(11) }
+                if let p = t.profileVersionID { st.bind(12, p) } else { st.bindNull(12) }
+                st.bind(13, t.decisionMetadataJSON)
+                let rc = st.run()
+                if rc != 0 { throw HindsightError(.database, "cannot store trade \(t.tradeID) of run \(runID)", cause: st.lastError) }
+            }
+        }
+        if !equity.isEmpty {
+            var st = try RawStatement(db, sql: "INSERT INTO backtest_daily_equity(run_id, date, equity_curve_value, drawdown, exposure_metrics_json) VALUES (?, ?, ?, ?, ?)")
+            for e in equity {
+                st.bind(1, runID); st.bind(2, day: e.date); st.bind(3, e.equity); st.bind(4, e.drawdown); st.bind(5, e.exposureJSON)
+                let rc = st.run()
+                if rc != 0 { throw HindsightError(.database, "cannot store the equity of run \(runID) on \(e.date)", cause: st.lastError) }
+            }
         }
     }
 }

@@ -5,9 +5,9 @@ extension HindsightDatabase {
         "equity_prices_daily", "corporate_actions", "regime_history", "universe_snapshots",
         "universe_members", "company_profiles", "sector_profiles", "factor_returns", "dataset_metadata",
     ]
-    public static let outputTables = ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity"]
+    public static let outputTables = ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns"]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v1-initial"
+    static let latestMigration = "v2-sweep-results"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -73,6 +73,14 @@ extension HindsightDatabase {
                     date TEXT NOT NULL, equity_curve_value REAL NOT NULL, drawdown REAL NOT NULL,
                     exposure_metrics_json TEXT,
                     PRIMARY KEY(run_id, date)) WITHOUT ROWID;
+                """)
+        }
+        m.registerMigration("v2-sweep-results") { db in
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX backtest_runs_sweep_point ON backtest_runs(sweep_id, point_id) WHERE sweep_id IS NOT NULL;
+                CREATE TABLE sweep_returns(
+                    sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, returns BLOB NOT NULL,
+                    PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
                 """)
         }
         return m

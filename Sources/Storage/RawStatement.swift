@@ -21,6 +21,7 @@ struct RawStatement {
     @inline(__always) func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(handle, i, v) }
     @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
     @inline(__always) func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
+    func bindBlob(_ i: Int32, _ b: UnsafeRawBufferPointer) { sqlite3_bind_blob(handle, i, b.baseAddress, Int32(b.count), RawStatement.transient) }
     @inline(__always) func isNull(_ col: Int32) -> Bool { sqlite3_column_type(handle, col) == SQLITE_NULL }
 
     func bind(_ i: Int32, _ s: String) {

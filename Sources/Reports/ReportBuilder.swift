@@ -1,0 +1,326 @@
+import Analytics
+import Foundation
+import HindsightCore
+import Storage
+
+/// Builds the report's Markdown and charts from `SweepReportData`.
+struct ReportBuilder {
+    let data: SweepReportData
+    let store: HindsightDatabase
+    let wallSeconds: Double?
+
+    /// Stored details of one top point: dated daily returns, equity rows and trades.
+    struct Detail {
+        var point: SweepReportData.Point
+        var dates: [TradingDay]
+        var returns: [Double]
+        var equity: [EquityRow]
+        var trades: [TradeRow]
+    }
+
+    func num(_ v: Double?, _ digits: Int = 4) -> String {
+        guard let v, v.isFinite else { return "–" }
+        return String(format: "%.\(digits)g", v)
+    }
+
+    func pct(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "–" }
+        return String(format: "%.2f%%", v * 100)
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var s = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for r in rows { s += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        return s
+    }
+
+    func build(files: inout [String: String]) throws -> String {
+        let d = data
+        let ok = d.points.filter { $0.status == "ok" }.count
+        let invalid = d.points.filter { $0.status == "invalid" }.count
+        let failed = d.points.filter { $0.status == "failed" }.count
+        let missing = d.points.filter { $0.status == "missing" }.count
+        let details = try topDetails()
+        var md = "# Sweep `\(d.sweep.name)`\n\n"
+        // Overview.
+        let first = details.first?.dates.first?.iso ?? "–", last = details.first?.dates.last?.iso ?? "–"
+        md += "## Overview\n\n"
+        md += ReportBuilder.table(["", ""], [
+            ["sweep id", "`\(d.sweep.sweepID)`"], ["plan hash", "`\(d.sweep.planHash)`"],
+            ["data fingerprint", "`\(d.sweep.dataFingerprint ?? "–")`"], ["date range", "\(first) .. \(last)"],
+            ["points", "\(d.points.count) planned: \(ok) ok, \(invalid) invalid, \(failed) failed, \(missing) not run"],
+            ["parameters", d.paramPaths.map { "`\($0)`" }.joined(separator: ", ")],
+            ["rank by", "`\(d.lowerIsBetter ? "-" : "")\(d.rankBy)` (\(d.lowerIsBetter ? "lower" : "higher") is better)"],
+            ["wall time", wallSeconds.map { String(format: "%.2f s (%.0f runs/s)", $0, Double(d.points.count) / max($0, 1e-9)) } ?? "– (report rebuilt from the database)"],
+            ["created", d.sweep.createdAt],
+        ])
+        md += "\nFiles: [`points.csv`](points.csv) (every point, every parameter and metric), `top/` (one page per top point), `charts/`.\n\n"
+        md += leaderboard(&files)
+        md += try overfitting()
+        md += sensitivity(&files)
+        md += curves(details, &files)
+        md += regimeTable(details)
+        md += try factorExposures(details)
+        md += sectorAttribution(details)
+        md += walkForward()
+        for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
+        if invalid + failed > 0 {
+            md += "## Points that did not run\n\n"
+            md += ReportBuilder.table(["point", "status", "error"], d.points.filter { $0.status == "invalid" || $0.status == "failed" }.prefix(20).map {
+                [$0.id, $0.status, String(($0.error ?? "").prefix(160))]
+            })
+            md += "\n"
+        }
+        return md
+    }
+
+    func leaderboard(_ files: inout [String: String]) -> String {
+        let d = data
+        var md = "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ok points by `\(d.rankBy)`. "
+        md += "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
+        let header = ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy, "sharpe", "cagr", "max dd", "total return", "trades", "DSR", "PSR"]
+        var rows: [[String]] = []
+        for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
+            rows.append(["\(i + 1)", "[`\(p.id)`](top/\(p.id).md)"] + d.paramPaths.map { p.params[$0] ?? "" } + [
+                num(p.metrics[d.rankBy]), num(p.metrics["sharpe_ratio"], 3), pct(p.metrics["cagr"]), pct(p.metrics["max_drawdown"]),
+                pct(p.metrics["total_return"]), num(p.metrics["trades"], 6), num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3),
+            ])
+        }
+        return md + ReportBuilder.table(header, rows) + "\n"
+    }
+
+    func overfitting() throws -> String {
+        var md = "## Overfitting\n\n"
+        let stored = try store.sweepReturns(id: data.sweep.sweepID)
+        let okIDs = Set(data.points.filter { $0.status == "ok" }.map(\.id))
+        var cols = stored.filter { okIDs.contains($0.key) }.sorted { $0.key < $1.key }
+        if let n = cols.first?.value.returns.count { cols = cols.filter { $0.value.returns.count == n && $0.value.first == cols[0].value.first } }
+        guard cols.count >= 2, let rows = cols.first?.value.returns.count, rows >= 32 else {
+            return md + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n"
+        }
+        let m = try ReturnsMatrix(rows: rows, columns: cols.count, values: cols.flatMap { $0.value.returns })
+        let r = try Metrics.backtestOverfitting(m, blocks: 16)
+        let verdict: String
+        switch r.pbo {
+        case ..<0.1: verdict = "Low: the in-sample winner usually stays above the median out of sample. The ranking carries information."
+        case ..<0.3: verdict = "Moderate: the in-sample winner often falls below the median out of sample. Prefer robust regions of the parameter space to the single best point."
+        case ..<0.5: verdict = "High: the in-sample winner falls below the median out of sample close to half the time. Treat the top of the leaderboard with suspicion."
+        default: verdict = "Very high: picking the in-sample best is no better than picking at random. The leaderboard is mostly noise."
+        }
+        md += "Probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein, López de Prado and Zhu), "
+        md += "\(r.blocks) blocks, \(r.splits) splits, over \(cols.count) points\(cols.count < data.ranked.count ? " (an even sample of the \(data.ranked.count) ok points)" : ""):\n\n"
+        md += ReportBuilder.table(["PBO", "P(out-of-sample loss of the IS best)", "degradation slope (OOS on IS Sharpe)"],
+                                  [[num(r.pbo, 3), num(r.probabilityOfLoss, 3), num(r.degradationSlope, 3)]])
+        md += "\n**Verdict.** \(verdict)\n\n"
+        if let best = data.ranked.first, let dsr = data.deflated[best.id] {
+            md += "The best point's deflated Sharpe ratio is \(num(dsr, 3)): " + (dsr > 0.95 ? "its Sharpe ratio survives the number of trials.\n\n" : "after \(data.ranked.count) trials its Sharpe ratio is not significant at 95%.\n\n")
+        }
+        return md
+    }
+
+    func sensitivity(_ files: inout [String: String]) -> String {
+        let d = data
+        let numeric = d.numericParams
+        guard !numeric.isEmpty else { return "" }
+        var md = "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
+        let ok = d.points.filter { $0.status == "ok" && ($0.metrics[d.rankBy]?.isFinite ?? false) }
+        func median(_ v: [Double]) -> Double {
+            guard !v.isEmpty else { return .nan }
+            let s = v.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        for p in numeric {
+            var groups: [Double: [Double]] = [:]
+            for x in ok { groups[Double(x.params[p]!)!, default: []].append(x.metrics[d.rankBy]!) }
+            let xs = groups.keys.sorted()
+            guard xs.count > 1 else { continue }
+            let name = "param-" + slug(p) + ".svg"
+            files["charts/" + name] = SVGChart.lines(title: "\(d.rankBy) by \(d.short(p))", xTitle: p, yTitle: d.rankBy, series: [
+                .init(name: "median", x: xs, y: xs.map { median(groups[$0]!) }),
+                .init(name: "best", x: xs, y: xs.map { d.lowerIsBetter ? groups[$0]!.min()! : groups[$0]!.max()! }),
+            ])
+            md += "![\(d.rankBy) by \(p)](charts/\(name))\n\n"
+        }
+        guard d.heatmaps else { return md }
+        var pairs = 0
+        for (i, a) in numeric.enumerated() {
+            for b in numeric[(i + 1)...] where pairs < 6 {
+                var cells: [String: [Double]] = [:]
+                for x in ok { cells[x.params[a]! + "|" + x.params[b]!, default: []].append(x.metrics[d.rankBy]!) }
+                let xa = Array(Set(ok.map { Double($0.params[a]!)! })).sorted(), xb = Array(Set(ok.map { Double($0.params[b]!)! })).sorted()
+                guard xa.count > 1, xb.count > 1 else { continue }
+                let ta = Dictionary(uniqueKeysWithValues: ok.map { (Double($0.params[a]!)!, $0.params[a]!) }.reversed().map { ($0.0, $0.1) }.uniqued())
+                let tb = Dictionary(uniqueKeysWithValues: ok.map { (Double($0.params[b]!)!, $0.params[b]!) }.reversed().map { ($0.0, $0.1) }.uniqued())
+                let values = xb.map { vb in xa.map { va in cells[ta[va]! + "|" + tb[vb]!].map(median) ?? .nan } }
+                let name = "heatmap-" + slug(a) + "-" + slug(b) + ".svg"
+                files["charts/" + name] = SVGChart.heatmap(title: "median \(d.rankBy): \(d.short(a)) × \(d.short(b))", xTitle: a, yTitle: b,
+                                                           xValues: xa.map { SVGChart.fmt($0) }, yValues: xb.map { SVGChart.fmt($0) },
+                                                           values: values, valueTitle: d.rankBy)
+                md += "![heatmap \(a) × \(b)](charts/\(name))\n\n"
+                pairs += 1
+            }
+        }
+        return md
+    }
+
+    func slug(_ s: String) -> String { String(s.map { $0.isLetter || $0.isNumber ? $0 : "-" }) }
+
+    /// The top points' stored details (at most 5 for charts and pages; report.top for the pages).
+    func topDetails() throws -> [Detail] {
+        let returns = try store.sweepReturns(id: data.sweep.sweepID)
+        var out: [Detail] = []
+        for p in data.ranked.prefix(min(data.reportTop, 20)) {
+            guard let runID = p.runID else { continue }
+            let run = try store.loadRun(id: runID)
+            var dates = run.equity.map(\.date)
+            var r: [Double] = []
+            if let stored = returns[p.id] {
+                r = stored.returns
+                if dates.count != r.count { dates = [] }
+            }
+            if r.isEmpty, !run.equity.isEmpty {
+                let initial = p.metrics["initial_cash"] ?? run.equity[0].equity
+                var prev = initial
+                r = run.equity.map { e in defer { prev = e.equity }; return prev != 0 ? e.equity / prev - 1 : 0 }
+            }
+            guard !r.isEmpty, !dates.isEmpty else { continue }
+            out.append(Detail(point: p, dates: dates, returns: r, equity: run.equity, trades: run.trades))
+        }
+        return out
+    }
+
+    func curves(_ details: [Detail], _ files: inout [String: String]) -> String {
+        guard !details.isEmpty else { return "" }
+        let shown = details.prefix(5)
+        let dates = shown[0].dates
+        let label: (Double) -> String = { x in let i = Int(x.rounded()); return i >= 0 && i < dates.count ? dates[i].iso : "" }
+        var series = shown.map { det in SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity)) }
+        if let b = data.baseString("benchmark"), let first = shown[0].equity.first,
+           let prices = try? store.loadPrices(tickers: [b], from: dates.first, to: dates.last), prices.count > 1 {
+            var byDate: [TradingDay: Double] = [:]
+            for i in 0..<prices.count { byDate[prices.dates[i]] = prices.close[i] }
+            if let p0 = byDate[dates[0]] {
+                series.append(.init(name: "benchmark \(b)", x: dates.indices.map(Double.init), y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
+            }
+        }
+        files["charts/equity-top.svg"] = SVGChart.lines(title: "Equity of the top \(shown.count) points", xTitle: "date", yTitle: "equity", series: series, xLabel: label)
+        files["charts/drawdown-top.svg"] = SVGChart.lines(title: "Drawdowns of the top \(shown.count) points", xTitle: "date", yTitle: "drawdown",
+                                                           series: shown.map { .init(name: $0.point.id, x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown)) },
+                                                           xLabel: label, fillToZero: true)
+        var md = "## Equity curves\n\n![equity of the top points](charts/equity-top.svg)\n\n"
+        md += "## Drawdowns\n\n![drawdowns of the top points](charts/drawdown-top.svg)\n\n"
+        md += ReportBuilder.table(["point", "max drawdown", "longest drawdown (sessions)", "ulcer index"], shown.map {
+            [$0.point.id, pct($0.point.metrics["max_drawdown"]), num($0.point.metrics["max_drawdown_duration_days"], 6), num($0.point.metrics["ulcer_index"], 3)]
+        })
+        return md + "\n"
+    }
+
+    func regimeTable(_ details: [Detail]) -> String {
+        guard let best = details.first, !best.equity.isEmpty else { return "" }
+        var byRegime: [String: [Double]] = [:]
+        var order: [String] = []
+        for (i, e) in best.equity.enumerated() where i < best.returns.count {
+            let label = FlatJSON.fields(e.exposureJSON)["regime"] ?? "unknown"
+            if byRegime[label] == nil { order.append(label) }
+            byRegime[label, default: []].append(best.returns[i])
+        }
+        var md = "## Regimes\n\nThe best point's daily returns split by the regime of each session.\n\n"
+        md += ReportBuilder.table(["regime", "sessions", "annual return (mean × 252)", "annual volatility", "Sharpe", "hit rate"], order.sorted().map { label in
+            let r = byRegime[label]!
+            let mean = r.reduce(0, +) / Double(r.count)
+            let sd = r.count > 1 ? (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot() : .nan
+            return [label, "\(r.count)", pct(mean * 252), pct(sd * 252.0.squareRoot()), num(sd > 0 ? mean / sd * 252.0.squareRoot() : .nan, 3),
+                    pct(Double(r.filter { $0 > 0 }.count) / Double(r.count))]
+        })
+        return md + "\n"
+    }
+
+    func factorExposures(_ details: [Detail]) throws -> String {
+        guard let best = details.first else { return "" }
+        let factors = try store.loadFactorReturns()
+        guard !factors.isEmpty else { return "" }
+        var series: [String: [TradingDay: Double]] = [:]
+        for f in factors { series[f.factor, default: [:]][f.date] = f.value }
+        let names = series.keys.filter { $0 != "rf" }.sorted()
+        let rows = best.dates.indices.filter { i in names.allSatisfy { series[$0]![best.dates[i]] != nil } }
+        guard rows.count > names.count + 10 else { return "" }
+        let rf = series["rf"]
+        let y = rows.map { best.returns[$0] - (rf?[best.dates[$0]] ?? 0) }
+        let x = names.map { n in rows.map { series[n]![best.dates[$0]]! } }
+        let fit = try Metrics.linearRegression(y: y, regressors: x, names: names)
+        var md = "## Factor exposures\n\nThe best point's daily \(rf == nil ? "" : "excess ")returns regressed on the factors in `factor_returns` (\(rows.count) sessions; Newey-West t-statistics).\n\n"
+        md += ReportBuilder.table(["term", "coefficient", "t (HAC)"], fit.names.indices.map { [fit.names[$0], num(fit.coefficients[$0], 4), num(fit.hacTStats[$0], 3)] })
+        return md + "\nR² = \(num(fit.rSquared, 3)); alpha is per session.\n\n"
+    }
+
+    func sectorAttribution(_ details: [Detail]) -> String {
+        guard let best = details.first, let json = best.point.metricsJSON, case .object(let o)? = try? JSONValue.parse(json),
+              case .object(let attr)? = o.first(where: { $0.0 == "attribution" })?.1 else { return "" }
+        var md = "## Attribution\n\nThe best point's P&L by sector, by assessment model and by regime (in cash).\n\n"
+        for (key, title) in [("pnl_by_sector", "sector"), ("pnl_by_model", "model"), ("pnl_by_regime", "regime")] {
+            guard case .object(let pairs)? = attr.first(where: { $0.0 == key })?.1, !pairs.isEmpty else { continue }
+            md += ReportBuilder.table([title, "P&L"], pairs.map { k, v in
+                if case .number(let x) = v { return [k, String(format: "%.2f", x)] }
+                if case .integer(let x) = v { return [k, "\(x)"] }
+                return [k, "–"]
+            }) + "\n"
+        }
+        return md
+    }
+
+    func walkForward() -> String {
+        guard case .object(let wf)? = data.spec.first(where: { $0.0 == "walk_forward" })?.1 else { return "" }
+        _ = wf
+        guard let text = try? store.metadataValue("walk_forward:" + data.sweep.sweepID) else {
+            return "## Walk-forward\n\nConfigured, but no walk-forward results are stored for this sweep (run `hindsight sweep run` to completion).\n\n"
+        }
+        return "## Walk-forward\n\n" + text + "\n"
+    }
+
+    func topPage(_ det: Detail, rank: Int) -> String {
+        let p = det.point
+        var md = "# Point `\(p.id)` (rank \(rank))\n\n[back to the report](../README.md)\n\n"
+        md += ReportBuilder.table(["parameter", "value"], data.paramPaths.map { [$0, p.params[$0] ?? ""] }) + "\n"
+        md += ReportBuilder.table(["metric", "value"], ["total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio",
+                                                        "max_drawdown", "trades", "final_equity"].map { [$0, num(p.metrics[$0], 5)] }) + "\n"
+        md += "## Monthly returns\n\n"
+        let monthly = Metrics.periodReturns(det.returns, dates: det.dates, by: .month)
+        var years: [String: [String: Double]] = [:]
+        for m in monthly { years[String(m.period.prefix(4)), default: [:]][String(m.period.suffix(2))] = m.value }
+        let yearly = Dictionary(uniqueKeysWithValues: Metrics.periodReturns(det.returns, dates: det.dates, by: .year).map { ($0.period, $0.value) })
+        let months = (1...12).map { String(format: "%02d", $0) }
+        md += ReportBuilder.table(["year"] + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] + ["year"], years.keys.sorted().map { y in
+            [y] + months.map { m in years[y]![m].map { String(format: "%.1f%%", $0 * 100) } ?? "" } + [yearly[y].map { String(format: "%.1f%%", $0 * 100) } ?? ""]
+        }) + "\n"
+        md += "## Drawdowns\n\n"
+        md += ReportBuilder.table(["peak", "valley", "recovery", "depth", "sessions"], Metrics.drawdownTable(det.returns, top: 5).map { s in
+            [s.peak >= 0 ? det.dates[s.peak].iso : "start", det.dates[s.valley].iso, s.recovery.map { det.dates[$0].iso } ?? "not recovered", pct(s.depth), "\(s.length)"]
+        }) + "\n"
+        md += "## Trades\n\n"
+        if det.trades.isEmpty {
+            md += "No trades stored for this point (see `store:` in the sweep file).\n"
+        } else {
+            let buys = det.trades.filter { $0.direction == "buy" }, sells = det.trades.filter { $0.direction == "sell" }
+            let value = det.trades.reduce(0) { $0 + $1.size * $1.price }
+            md += ReportBuilder.table(["", ""], [
+                ["fills", "\(det.trades.count) (\(buys.count) buys, \(sells.count) sells)"], ["names traded", "\(Set(det.trades.map(\.ticker)).count)"],
+                ["traded value", String(format: "%.0f", value)], ["commission", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.commission })],
+                ["slippage", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.slippage })],
+                ["first / last fill", "\(det.trades.first!.date.iso) / \(det.trades.last!.date.iso)"],
+            ]) + "\n"
+            md += ReportBuilder.table(["date", "ticker", "side", "size", "price"], det.trades.prefix(10).map {
+                [$0.date.iso, $0.ticker, $0.direction, String(format: "%.4g", $0.size), String(format: "%.4g", $0.price)]
+            })
+            if det.trades.count > 10 { md += "\n(first 10 of \(det.trades.count); all in `backtest_trades`, run `\(p.runID ?? "")`)\n" }
+        }
+        return md
+    }
+}
+
+extension Array {
+    /// Keeps the first element for each key.
+    func uniqued<K: Hashable>() -> [(K, String)] where Element == (K, String) {
+        var seen = Set<K>()
+        return filter { seen.insert($0.0).inserted }
+    }
+}

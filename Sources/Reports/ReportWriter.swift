@@ -1,0 +1,52 @@
+import Analytics
+import Foundation
+import HindsightCore
+import Storage
+
+/// Writes `README.md`, `points.csv`, `top/<point>.md` and `charts/*.svg` for one stored sweep, reading only the database.
+/// Files are written to a temporary folder and moved into place, so a report is never half-written.
+public struct ReportWriter {
+    let store: HindsightDatabase
+    let sweepID: String
+
+    public init(store: HindsightDatabase, sweepID: String) { self.store = store; self.sweepID = sweepID }
+
+    public func write(to dir: String, wallSeconds: Double?) throws {
+        let data = try SweepReportData(store: store, sweepID: sweepID)
+        let fm = FileManager.default
+        let tmp = dir + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try? fm.removeItem(atPath: tmp)
+        do {
+            try fm.createDirectory(atPath: tmp + "/charts", withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
+            var files: [String: String] = [:]
+            let readme = try ReportBuilder(data: data, store: store, wallSeconds: wallSeconds).build(files: &files)
+            files["README.md"] = readme
+            files["points.csv"] = pointsCSV(data)
+            for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
+            if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+            try fm.createDirectory(atPath: (dir as NSString).deletingLastPathComponent.isEmpty ? "." : (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.moveItem(atPath: tmp, toPath: dir)
+        } catch let e as HindsightError {
+            try? fm.removeItem(atPath: tmp)
+            throw e
+        } catch {
+            try? fm.removeItem(atPath: tmp)
+            throw HindsightError(.io, "\(dir): cannot write the report", cause: error.localizedDescription)
+        }
+    }
+
+    /// One row per point: id, status, every parameter, every scalar metric.
+    func pointsCSV(_ data: SweepReportData) -> String {
+        let metricNames = Array(Set(data.points.flatMap { $0.metrics.keys })).sorted()
+        func cell(_ s: String) -> String { s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        var out = (["point_id", "status"] + data.paramPaths + metricNames + ["error"]).map(cell).joined(separator: ",") + "\n"
+        for p in data.points {
+            var row = [p.id, p.status] + data.paramPaths.map { p.params[$0] ?? "" }
+            row += metricNames.map { p.metrics[$0].map { $0.isFinite ? "\($0)" : "" } ?? "" }
+            row.append(p.error ?? "")
+            out += row.map(cell).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,97 @@
+import Analytics
+import Foundation
+import HindsightCore
+import Storage
+
+/// Everything a sweep report shows, read from the database alone.
+struct SweepReportData {
+    struct Point {
+        var id: String
+        var index: Int
+        var params: [String: String]
+        var status: String
+        var metrics: [String: Double]
+        var metricsJSON: String?
+        var runID: String?
+        var error: String?
+    }
+
+    let sweep: SweepRecord
+    let spec: [(String, JSONValue)]
+    let points: [Point]
+    let paramPaths: [String]
+    let rankBy: String
+    let lowerIsBetter: Bool
+    let reportTop: Int
+    let heatmaps: Bool
+    /// ok points, best first.
+    let ranked: [Point]
+    let deflated: [String: Double]
+    let sharpeVariance: Double
+
+    init(store: HindsightDatabase, sweepID: String) throws {
+        sweep = try store.loadSweep(id: sweepID)
+        guard case .object(let o) = try JSONValue.parse(sweep.specJSON) else {
+            throw HindsightError(.invalidData, "\(store.path): sweep \(sweepID) has an unreadable spec", cause: "re-run the sweep into a new database")
+        }
+        spec = o
+        func obj(_ k: String) -> [(String, JSONValue)] { if case .object(let x)? = o.first(where: { $0.0 == k })?.1 { return x }; return [] }
+        var paths = obj("grid").map(\.0) + obj("zip").map(\.0)
+        if case .object(let r)? = obj("random").first(where: { $0.0 == "params" })?.1 { paths += r.map(\.0) }
+        paramPaths = paths
+        var rank = "sharpe_ratio"
+        if case .string(let s)? = o.first(where: { $0.0 == "rank_by" })?.1 { rank = s }
+        lowerIsBetter = rank.hasPrefix("-")
+        rankBy = lowerIsBetter ? String(rank.dropFirst()) : rank
+        var top = 20, heat = true
+        for (k, v) in obj("report") {
+            if k == "top", case .integer(let n) = v { top = n }
+            if k == "heatmaps", case .bool(let b) = v { heat = b }
+        }
+        reportTop = top
+        heatmaps = heat
+        var pts: [Point] = []
+        for (i, row) in try store.sweepPoints(id: sweepID).enumerated() {
+            var m: [String: Double] = [:]
+            if let j = row.metricsJSON { for (k, v) in FlatJSON.fields(j) { if let d = Double(v) { m[k] = d } } }
+            pts.append(Point(id: row.pointID, index: i, params: FlatJSON.fields(row.paramsJSON), status: row.status ?? "missing",
+                             metrics: m, metricsJSON: row.metricsJSON, runID: row.runID, error: row.error))
+        }
+        points = pts
+        let lower = lowerIsBetter, key = rankBy
+        let ok = pts.filter { $0.status == "ok" && ($0.metrics[key]?.isFinite ?? false) }
+        ranked = ok.sorted {
+            let a = $0.metrics[key]!, b = $1.metrics[key]!
+            return a != b ? (lower ? a < b : a > b) : $0.index < $1.index
+        }
+        let srs = pts.compactMap { $0.status == "ok" ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
+        let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
+        sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
+        var dsr: [String: Double] = [:]
+        for p in ranked.prefix(max(top, 50)) {
+            dsr[p.id] = Metrics.deflatedSharpe(sharpePerPeriod: p.metrics["sharpe_per_period"] ?? .nan, skewness: p.metrics["skewness_g3"] ?? .nan,
+                                               kurtosis: p.metrics["kurtosis_g4"] ?? .nan, observations: Int(p.metrics["n_obs"] ?? 0),
+                                               trials: srs.count, trialSharpeVariance: sharpeVariance)
+        }
+        deflated = dsr
+    }
+
+    /// The base run config inside the spec.
+    var base: [(String, JSONValue)] { if case .object(let b)? = spec.first(where: { $0.0 == "base" })?.1 { return b }; return [] }
+
+    func baseString(_ key: String) -> String? {
+        if case .string(let s)? = base.first(where: { $0.0 == key })?.1 { return s }
+        return nil
+    }
+
+    /// Swept parameters whose every value is a number.
+    var numericParams: [String] {
+        paramPaths.filter { p in points.allSatisfy { Double($0.params[p] ?? "x") != nil } }
+    }
+
+    /// A short label for a dotted path (its last component, or two if that is ambiguous).
+    func short(_ path: String) -> String {
+        let last = path.split(separator: ".").last.map(String.init) ?? path
+        return paramPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1 ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import HindsightCore
+
+/// One finished sweep point, written atomically with the others of its batch.
+public struct SweepPointRecord: Sendable {
+    public var run: RunRecord
+    public var trades: [TradeRow]
+    public var equity: [EquityRow]
+    /// Daily returns kept for the report (overfitting statistics and charts), or nil.
+    public var returns: [Double]?
+    public var firstDate: TradingDay?
+    public init(run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [], returns: [Double]? = nil, firstDate: TradingDay? = nil) {
+        self.run = run; self.trades = trades; self.equity = equity; self.returns = returns; self.firstDate = firstDate
+    }
+}
+
+/// A stored sweep's row.
+public struct SweepRecord: Sendable, Equatable {
+    public var sweepID: String
+    public var name: String
+    public var planHash: String
+    public var specJSON: String
+    public var dataFingerprint: String?
+    public var createdAt: String
+    public init(sweepID: String, name: String, planHash: String, specJSON: String, dataFingerprint: String?, createdAt: String) {
+        self.sweepID = sweepID; self.name = name; self.planHash = planHash; self.specJSON = specJSON
+        self.dataFingerprint = dataFingerprint; self.createdAt = createdAt
+    }
+}
+
+extension HindsightDatabase {
+    /// Records a sweep and its planned points (idempotent: a resumed or sharded sweep writes the same rows).
+    /// Refuses a database that holds the same sweep id with another plan hash or data fingerprint.
+    public func registerSweep(_ s: SweepRecord, points: [(id: String, paramsJSON: String)]) throws {
+        try writeWrapped("register sweep \(s.sweepID)") { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT plan_hash, data_fingerprint FROM sweeps WHERE sweep_id = ?", arguments: [s.sweepID]) {
+                let hash: String = row[0], fp: String? = row[1]
+                if hash != s.planHash || fp != s.dataFingerprint {
+                    throw HindsightError(.duplicate, "\(self.path) already holds sweep \(s.sweepID) with another plan or data (plan \(hash), data \(fp ?? "-"))",
+                                         cause: "use a new --db, or rename the sweep")
+                }
+                return
+            }
+            try db.execute(sql: "INSERT INTO sweeps(sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [s.sweepID, s.name, s.planHash, s.specJSON, s.dataFingerprint, s.createdAt])
+            var st = try RawStatement(db, sql: "INSERT OR IGNORE INTO sweep_points(sweep_id, point_id, params_json) VALUES (?, ?, ?)")
+            for p in points {
+                st.bind(1, s.sweepID); st.bind(2, p.id); st.bind(3, p.paramsJSON)
+                let rc = st.run()
+                if rc != 0 { throw HindsightError(.database, "cannot record point \(p.id)", cause: st.lastError) }
+            }
+        }
+    }
+
+    /// Ids of the points of a sweep that already have a stored run (any status).
+    public func finishedPoints(sweepID: String) throws -> Set<String> {
+        try readWrapped { db in Set(try String.fetchAll(db, sql: "SELECT point_id FROM backtest_runs WHERE sweep_id = ?", arguments: [sweepID])) }
+    }
+
+    /// Writes a batch of finished points in one transaction: each point's run, trades, equity and returns.
+    public func saveSweepPoints(_ batch: [SweepPointRecord]) throws {
+        guard !batch.isEmpty else { return }
+        try writeWrapped("store \(batch.count) sweep points") { db in
+            var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
+            var link = try RawStatement(db, sql: "UPDATE sweep_points SET run_id = ? WHERE sweep_id = ? AND point_id = ?")
+            for p in batch {
+                try HindsightDatabase.insertRun(db, p.run, trades: p.trades, equity: p.equity, universes: [], regimes: [])
+                if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
+                    ret.bind(1, sweep); ret.bind(2, point); ret.bind(3, day: first)
+                    r.withUnsafeBytes { b in ret.bindBlob(4, b) }
+                    let rc = ret.run()
+                    if rc != 0 { throw HindsightError(.database, "cannot store the returns of point \(point)", cause: ret.lastError) }
+                }
+                if let sweep = p.run.sweepID, let point = p.run.pointID {
+                    link.bind(1, p.run.runID); link.bind(2, sweep); link.bind(3, point)
+                    _ = link.run()
+                }
+            }
+        }
+    }
+
+    /// Replaces the stored trades and equity of existing sweep runs (the top points, re-run at the end).
+    public func attachDetails(_ items: [SweepPointRecord]) throws {
+        try writeWrapped("store the top points' details") { db in
+            for p in items {
+                try db.execute(sql: "DELETE FROM backtest_trades WHERE run_id = ?", arguments: [p.run.runID])
+                try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
+                try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
+                if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
+                    var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
+                    ret.bind(1, sweep); ret.bind(2, point); ret.bind(3, day: first)
+                    r.withUnsafeBytes { b in ret.bindBlob(4, b) }
+                    _ = ret.run()
+                }
+            }
+        }
+    }
+
+    public func loadSweep(id: String) throws -> SweepRecord {
+        try readWrapped { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at FROM sweeps WHERE sweep_id = ?", arguments: [id]) else {
+                let known = try String.fetchAll(db, sql: "SELECT sweep_id FROM sweeps ORDER BY sweep_id")
+                throw HindsightError(.notFound, "\(path): no sweep with id \(id)", cause: known.isEmpty ? "this database holds no sweeps" : "sweeps here: \(known.joined(separator: ", "))")
+            }
+            return SweepRecord(sweepID: r[0], name: r[1], planHash: r[2], specJSON: r[3], dataFingerprint: r[4], createdAt: r[5])
+        }
+    }
+
+    public func sweepIDs() throws -> [String] {
+        try readWrapped { db in try String.fetchAll(db, sql: "SELECT sweep_id FROM sweeps ORDER BY created_at, sweep_id") }
+    }
+
+    /// Every planned point of a sweep with its parameters, and its run's status and metrics when finished.
+    public func sweepPoints(id: String) throws -> [(pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?)] {
+        try readWrapped { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
+                LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
+                WHERE p.sweep_id = ? ORDER BY p.rowid
+                """, arguments: [id]).map { ($0[0], $0[1], $0[2], $0[3], $0[4], $0[5]) }
+        }
+    }
+
+    /// Stored daily returns of sweep points, by point id.
+    public func sweepReturns(id: String) throws -> [String: (first: TradingDay, returns: [Double])] {
+        try readWrapped { db in
+            var out: [String: (TradingDay, [Double])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT point_id, first_date, returns FROM sweep_returns WHERE sweep_id = ?", arguments: [id]) {
+                let data: Data = row[2]
+                let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+                guard let d = TradingDay(iso: row[1] as String) else { continue }
+                out[row[0]] = (d, values)
+            }
+            return out
+        }
+    }
+
+    /// Daily equity rows of one run.
+    public func equityRows(runID: String) throws -> [EquityRow] { try loadRun(id: runID).equity }
+
+    func writeWrapped(_ what: String, _ body: @escaping (Database) throws -> Void) throws {
+        do {
+            try writer.write(body)
+        } catch let e as HindsightError {
+            throw e
+        } catch {
+            throw HindsightError(.database, "\(path): cannot \(what)", cause: HindsightDatabase.describe(error))
+        }
+    }
+}
+
+extension HindsightDatabase {
+    /// A value from `dataset_metadata`, or nil.
+    public func metadataValue(_ key: String) throws -> String? {
+        try readWrapped { db in try String.fetchOne(db, sql: "SELECT value FROM dataset_metadata WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setMetadataValue(_ key: String, _ value: String) throws {
+        try writeWrapped("record \(key)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO dataset_metadata(key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Analytics
+import Backtest
+import Engine
+import Foundation
+import HindsightCore
+import Services
+import Storage
+
+/// Runs one sweep point and turns it into the rows to store.
+struct PointExecutor {
+    let context: SweepContext
+    let createdAt: String
+
+    /// What to keep of a point beyond its run row.
+    struct Keep { var returns: Bool; var equity: Bool; var trades: Bool }
+
+    struct Output: Sendable {
+        var record: SweepPointRecordBox
+        var rankValue: Double
+        var status: RunRecord.Status
+    }
+
+    func runID(_ point: SweepPoint) -> String { point.id + "-" + String(context.plan.hash.prefix(8)) }
+
+    func run(_ point: SweepPoint, keep: Keep) -> Output {
+        let plan = context.plan
+        var cfg: RunConfig?
+        do {
+            let c = try context.config(for: point)
+            cfg = c
+            try StrategyRegistry.validate(c)
+            if !context.strategyOnly { try context.inputs.validate(c) }
+            let (returns, equity, extras, details) = try simulate(c, keep: keep)
+            let summary = Metrics.summary(returns)
+            var fields: [(String, String)] = []
+            for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" {
+                fields.append((name, JSONText.number(summary.values[i])))
+            }
+            fields.append(("sharpe_per_period", JSONText.number(summary.sharpePerPeriod)))
+            fields.append(("skewness_g3", JSONText.number(summary.skewness)))
+            fields.append(("kurtosis_g4", JSONText.number(summary.kurtosis)))
+            fields.append(("n_obs", String(returns.count)))
+            fields.append(("final_equity", JSONText.number(equity.last ?? c.initialCash)))
+            fields.append(("initial_cash", JSONText.number(c.initialCash)))
+            fields += extras
+            let metrics = JSONText.object(fields)
+            let rankIndex = fields.firstIndex { $0.0 == plan.spec.rankBy }
+            let rank = rankIndex.flatMap { Double(fields[$0].1) } ?? .nan
+            let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
+            let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: c.canonicalJSON, configHash: c.configHash,
+                                   dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
+                                   startDate: context.inputs.panel.calendar.day(at: first), endDate: context.inputs.panel.calendar.day(at: first + equity.count - 1),
+                                   universeID: details?.universeID, metricsJSON: metrics, status: .ok, error: nil,
+                                   sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt)
+            return Output(record: SweepPointRecordBox(SweepPointRecord(run: record, trades: keep.trades ? details?.trades ?? [] : [],
+                                                                       equity: keep.equity ? details?.equity ?? [] : [],
+                                                                       returns: keep.returns ? returns : nil,
+                                                                       firstDate: context.inputs.panel.calendar.day(at: first))),
+                          rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
+        } catch let e as HindsightError {
+            return failure(point, cfg, status: e.code == .invalidArgument || e.code == .notFound ? .invalid : .failed, message: e.description)
+        } catch {
+            return failure(point, cfg, status: .failed, message: "\(error)")
+        }
+    }
+
+    func failure(_ point: SweepPoint, _ c: RunConfig?, status: RunRecord.Status, message: String) -> Output {
+        let record = RunRecord(runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
+                               configJSON: c?.canonicalJSON ?? point.paramsJSON, configHash: c?.configHash ?? "",
+                               dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0, codeVersion: HindsightVersion.current,
+                               startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
+                               sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)
+        return Output(record: SweepPointRecordBox(SweepPointRecord(run: record)), rankValue: .nan, status: status)
+    }
+
+    struct Details { var trades: [TradeRow]; var equity: [EquityRow]; var universeID: String }
+
+    /// Daily returns, equity, extra metrics and (when the full engine ran and details are wanted) the rows.
+    func simulate(_ c: RunConfig, keep: Keep) throws -> ([Double], [Double], [(String, String)], Details?) {
+        if let fast = context.smaFastPath(c), !keep.trades, !keep.equity {
+            var equity = [Double](repeating: 0, count: fast.kernel.close.count)
+            let s = equity.withUnsafeMutableBufferPointer {
+                fast.kernel.run(fast: fast.fast, slow: fast.slow, fee: fast.fee, initialCash: c.initialCash, wholeShares: !c.fractionalShares, equity: $0)
+            }
+            return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("sma-kernel"))], nil)
+        }
+        let r = try BacktestEngine.run(c, panel: context.inputs.panel, technicals: context.inputs.technicals, profiles: context.inputs.profiles,
+                                       regimes: context.regimes(for: c))
+        let fills = r.trades.filter { $0.quantity != 0 }.count
+        func pairs(_ v: [(String, Double)]) -> String { JSONText.object(v.map { ($0.0, JSONText.number($0.1)) }) }
+        let mean = { (v: [Double]) in v.isEmpty ? Double.nan : v.reduce(0, +) / Double(v.count) }
+        let extras: [(String, String)] = [
+            ("trades", String(fills)), ("gaps", String(r.gaps.count)), ("total_commission", JSONText.number(r.totalCommission)),
+            ("total_slippage", JSONText.number(r.totalSlippage)), ("average_gross_exposure", JSONText.number(mean(r.gross))),
+            ("average_daily_turnover", JSONText.number(mean(r.turnover))), ("engine", JSONText.quote("full")),
+            ("attribution", JSONText.object([("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)), ("pnl_by_regime", pairs(r.pnlByRegime))])),
+        ]
+        var details: Details?
+        if keep.trades || keep.equity {
+            let rows = RunRows(result: r, inputs: context.inputs, regimes: context.regimes(for: c))
+            details = Details(trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [], universeID: r.universeID)
+        }
+        return (r.returns(initialCash: c.initialCash), r.equity, extras, details)
+    }
+
+    func returns(_ equity: [Double], _ initial: Double) -> [Double] {
+        var out = [Double](repeating: 0, count: equity.count)
+        var prev = initial
+        for (i, e) in equity.enumerated() { out[i] = prev != 0 ? e / prev - 1 : 0; prev = e }
+        return out
+    }
+}
+
+/// A record passed between tasks (its arrays are never shared mutably).
+struct SweepPointRecordBox: @unchecked Sendable {
+    var value: SweepPointRecord
+    init(_ v: SweepPointRecord) { value = v }
+}

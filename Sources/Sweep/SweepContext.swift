@@ -1,0 +1,91 @@
+import Backtest
+import Engine
+import Foundation
+import HindsightCore
+import MarketData
+import Services
+
+/// What every point of a sweep shares, read-only: the plan, the market inputs, the regimes and the SMA kernels
+/// (each ticker's prefix sums, so every SMA window of the grid is computed once per sweep).
+public final class SweepContext: Sendable {
+    public let plan: SweepPlan
+    public let inputs: MarketInputs
+    public let base: RunConfig
+    let regimes: BacktestRegimeService
+    let kernels: [Int: SMACrossoverKernel]
+    /// Swept paths that leave everything but `strategy` untouched (then a point's config is the base's with a new strategy).
+    let strategyOnly: Bool
+
+    public init(plan: SweepPlan, inputs: MarketInputs? = nil) throws {
+        self.plan = plan
+        let base = try RunConfig.parse(plan.spec.base, strategyKinds: StrategyRegistry.kinds)
+        try StrategyRegistry.validate(base)
+        self.base = base
+        let loaded = try inputs ?? MarketInputs.load(for: base)
+        self.inputs = loaded
+        regimes = loaded.regimeService(for: base)
+        var k = [Int: SMACrossoverKernel]()
+        if case .tickers(let t) = base.universe {
+            for name in t {
+                guard let a = loaded.panel.asset(ticker: name) else { continue }
+                let p = loaded.panel
+                k[a] = SMACrossoverKernel(close: Array(p.close[p.range(asset: a)]))
+            }
+        }
+        kernels = k
+        strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
+    }
+
+    /// The run config of a point (fast when only strategy keys are swept).
+    func config(for point: SweepPoint) throws -> RunConfig {
+        guard strategyOnly else {
+            let c = try plan.config(for: point)
+            if c.data != base.data || c.calendar != base.calendar {
+                throw HindsightError(.invalidArgument, "point \(point.id) changes the data or calendar", cause: "a sweep shares one dataset: sweep strategy, execution, universe or dates, not data or calendar")
+            }
+            return c
+        }
+        var c = base
+        var strategy = base.strategy
+        var source = base.source
+        for (path, value) in point.params {
+            let rel = String(path.dropFirst("strategy.".count))
+            strategy = strategy.setting(rel, to: value)
+            source = source.setting(path, to: value)
+        }
+        c.strategy = strategy
+        c.source = source
+        return c
+    }
+
+    /// The regime service for a config (shared when its regime settings are the base's).
+    func regimes(for c: RunConfig) -> BacktestRegimeService {
+        c.regime == base.regime && c.benchmark == base.benchmark ? regimes : inputs.regimeService(for: c)
+    }
+
+    /// The SMA kernel and its parameters when a point can take the exact kernel instead of the full engine:
+    /// one ticker with a bar every session of the whole panel and no corporate actions, fill at the close,
+    /// no slippage, a bps (or no) commission, no participation limit and no cash rate. Results are bit-identical.
+    func smaFastPath(_ c: RunConfig) -> (kernel: SMACrossoverKernel, fast: Int, slow: Int, fee: Double)? {
+        guard c.strategyKind == SMACrossoverStrategy.kind, case .tickers(let t) = c.universe, t.count == 1,
+              let a = inputs.panel.asset(ticker: t[0]), let kernel = kernels[a],
+              c.execution.fill == .close, c.execution.slippage == .none, c.execution.maxParticipation == nil,
+              c.portfolio.cashRate == .none else { return nil }
+        let fee: Double
+        switch c.execution.commission {
+        case .none: fee = 0
+        case .bps(let b): fee = b / 10_000
+        default: return nil
+        }
+        let p = inputs.panel
+        let range = BacktestEngine.sessions(c, panel: p)
+        guard range == 0..<p.dayCount else { return nil }
+        for d in 0..<p.dayCount {
+            let k = a * p.dayCount + d
+            if !p.valid[k] || p.splitRatio[k] != 1 || p.dividend[k] != 0 { return nil }
+        }
+        guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
+              let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s) else { return nil }
+        return (kernel, fast, slow, fee)
+    }
+}

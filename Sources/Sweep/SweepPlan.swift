@@ -1,0 +1,127 @@
+import Foundation
+import HindsightCore
+
+/// One grid point: its parameter values and its deterministic id (a hash of its canonical parameters).
+public struct SweepPoint: Sendable {
+    public var index: Int
+    public var id: String
+    public var params: [(path: String, value: ConfigNode)]
+    /// `{"path": value, ...}` with sorted keys.
+    public var paramsJSON: String
+
+    /// The numeric value of a parameter, if it is a number.
+    public func number(_ path: String) -> Double? {
+        guard let v = params.first(where: { $0.path == path })?.value, case .scalar(let s, _) = v.value else { return nil }
+        return Double(s)
+    }
+
+    public func text(_ path: String) -> String {
+        guard let v = params.first(where: { $0.path == path })?.value else { return "" }
+        if case .scalar(let s, _) = v.value { return s }
+        return v.canonicalJSON
+    }
+}
+
+/// The expanded sweep: every point in a fixed order, and a hash that identifies the plan.
+public struct SweepPlan: Sendable {
+    public static let forceLimit = 1_000_000
+
+    public let spec: SweepSpec
+    public let points: [SweepPoint]
+    public let hash: String
+    /// Points the constraints removed.
+    public let excluded: Int
+
+    /// The sweep's id: its name and the first 8 hex digits of the plan hash.
+    public var sweepID: String { spec.name + "-" + String(hash.prefix(8)) }
+
+    /// Expands grid × zip × random samples, keeps the points that satisfy every constraint, and drops duplicates.
+    public init(_ spec: SweepSpec, force: Bool = false) throws {
+        let gridCount = spec.grid.reduce(1) { $0 * $1.values.count }
+        let zipCount = spec.zip.first?.values.count ?? 1
+        let randomCount = spec.random?.samples ?? 1
+        let total = gridCount.multipliedReportingOverflow(by: zipCount)
+        let total2 = total.partialValue.multipliedReportingOverflow(by: randomCount)
+        if total.overflow || total2.overflow || (total2.partialValue > SweepPlan.forceLimit && !force) {
+            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : CLIFormat.count(total2.partialValue)) points, above the \(CLIFormat.count(SweepPlan.forceLimit)) limit",
+                                 cause: "narrow the grid, or pass --force to run it anyway")
+        }
+        // Random samples are drawn once, in order, from the seed.
+        var samples: [[(String, ConfigNode)]] = [[]]
+        if let r = spec.random {
+            var rng = Xoshiro256StarStar(seed: r.seed)
+            samples = (0..<r.samples).map { _ in
+                r.params.map { p -> (String, ConfigNode) in
+                    let mark = spec.base.mark
+                    switch p.distribution {
+                    case .uniform(let a, let b): return (p.path, .scalar(JSONText.number(a + (b - a) * rng.uniform()), mark: mark, path: p.path))
+                    case .logUniform(let a, let b): return (p.path, .scalar(JSONText.number(exp(log(a) + (log(b) - log(a)) * rng.uniform())), mark: mark, path: p.path))
+                    case .int(let a, let b): return (p.path, .scalar(String(a + rng.int(below: b - a + 1)), mark: mark, path: p.path))
+                    case .choice(let items): return (p.path, items[rng.int(below: items.count)])
+                    }
+                }
+            }
+        }
+        var points: [SweepPoint] = []
+        var seen = Set<String>()
+        var excluded = 0
+        var counters = [Int](repeating: 0, count: spec.grid.count)
+        let numberOf: ([(String, ConfigNode)], String) -> Double? = { params, name in
+            guard let v = params.first(where: { $0.0 == name })?.1, case .scalar(let s, _) = v.value else { return nil }
+            return Double(s)
+        }
+        for g in 0..<gridCount {
+            var rem = g
+            for i in stride(from: spec.grid.count - 1, through: 0, by: -1) {
+                counters[i] = rem % spec.grid[i].values.count
+                rem /= spec.grid[i].values.count
+            }
+            let gridParams = spec.grid.enumerated().map { ($1.path, $1.values[counters[$0]]) }
+            for z in 0..<zipCount {
+                let zipParams = spec.zip.map { ($0.path, $0.values[z]) }
+                for s in samples {
+                    let params = gridParams + zipParams + s
+                    if !spec.constraints.allSatisfy({ c in c.holds { numberOf(params, $0) } }) { excluded += 1; continue }
+                    let json = JSONText.object(params.map { ($0.0, $0.1.canonicalJSON) })
+                    var h = StableHasher()
+                    h.combine(json)
+                    let id = "p" + h.hex
+                    guard seen.insert(id).inserted else { continue }
+                    points.append(SweepPoint(index: points.count, id: id, params: params.map { (path: $0.0, value: $0.1) }, paramsJSON: json))
+                }
+            }
+        }
+        var h = StableHasher()
+        h.combine(spec.canonicalJSON)
+        for p in points { h.combine(p.id) }
+        self.spec = spec
+        self.points = points
+        self.hash = h.hex
+        self.excluded = excluded
+    }
+
+    /// The run config of one point: the base with the point's values written over it.
+    public func config(for point: SweepPoint) throws -> RunConfig {
+        var node = spec.base
+        for (path, value) in point.params { node = node.setting(path, to: value) }
+        return try RunConfig.parse(node)
+    }
+
+    /// The points of shard `i` of `n` (1-based): every n-th point, starting with the i-th.
+    public func shard(_ i: Int, of n: Int) -> [SweepPoint] {
+        points.filter { $0.index % n == i - 1 }
+    }
+}
+
+/// Number formatting shared by sweep messages.
+enum CLIFormat {
+    static func count(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, c) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}

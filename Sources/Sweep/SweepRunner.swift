@@ -1,0 +1,128 @@
+import Analytics
+import Backtest
+import Foundation
+import HindsightCore
+import Storage
+
+/// A flag the CLI raises on Ctrl-C: no new points start; in-flight points finish and are committed.
+public final class CancellationFlag: @unchecked Sendable {
+    private var raised = false
+    private let lock = NSLock()
+    public init() {}
+    public func raise() { lock.lock(); raised = true; lock.unlock() }
+    public var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+}
+
+/// Runs a plan's points concurrently (at most `jobs` in flight, one shared context), stores them through one
+/// writer in batches, then re-runs the top points to keep their equity and trades.
+public enum SweepRunner {
+    public struct Options: Sendable {
+        public var jobs: Int
+        public var resume: Bool
+        public var shard: (index: Int, count: Int)?
+        public var quiet: Bool
+        public var batchSize = 256
+        public init(jobs: Int, resume: Bool, shard: (index: Int, count: Int)?, quiet: Bool) {
+            self.jobs = jobs; self.resume = resume; self.shard = shard; self.quiet = quiet
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var sweepID: String
+        public var planned: Int
+        public var inShard: Int
+        public var skipped: Int
+        public var ran: Int
+        public var invalid: Int
+        public var failed: Int
+        public var interrupted: Bool
+        public var seconds: Double
+        public var runsPerSecond: Double { seconds > 0 ? Double(ran) / seconds : 0 }
+    }
+
+    /// At most this many points keep their daily returns for the report's overfitting statistics (an even sample).
+    public static let returnsSample = 1_000
+
+    public static func run(context: SweepContext, store: HindsightDatabase, options: Options, cancel: CancellationFlag = CancellationFlag()) async throws -> Summary {
+        let plan = context.plan, spec = plan.spec
+        let start = Date()
+        let createdAt = ISO8601DateFormatter().string(from: start)
+        try store.registerSweep(SweepRecord(sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
+                                            dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
+                                points: plan.points.map { ($0.id, $0.paramsJSON) })
+        let finished = try store.finishedPoints(sweepID: plan.sweepID)
+        let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.points
+        let alreadyDone = mine.filter { finished.contains($0.id) }.count
+        if alreadyDone > 0 && !options.resume {
+            throw HindsightError(.duplicate, "\(store.path) already holds \(alreadyDone) finished points of sweep \(plan.sweepID)",
+                                 cause: "pass --resume to run only the rest, or use a new --db")
+        }
+        let todo = mine.filter { !finished.contains($0.id) }
+        let stride = max(1, (plan.points.count + returnsSample - 1) / returnsSample)
+        let equityAll = spec.storeEquity == .all
+        let executor = PointExecutor(context: context, createdAt: createdAt)
+        let progress = SweepProgress(startDone: alreadyDone, quiet: options.quiet, metric: spec.rankBy, lowerIsBetter: spec.lowerIsBetter)
+        let writer = SweepWriter(store: store, total: mine.count, alreadyDone: alreadyDone, batchSize: options.batchSize, progress: progress)
+        let jobs = max(1, options.jobs)
+        let chunk = max(1, min(64, todo.count / (jobs * 8)))
+        let chunks = Swift.stride(from: 0, to: todo.count, by: chunk).map { todo[$0..<min($0 + chunk, todo.count)] }
+        var interrupted = false
+        try await withThrowingTaskGroup(of: [(index: Int, output: PointExecutor.Output)].self) { group in
+            var next = 0
+            func startNext() {
+                let slice = chunks[next]
+                next += 1
+                group.addTask {
+                    slice.map { p in
+                        let keep = PointExecutor.Keep(returns: p.index % stride == 0, equity: equityAll, trades: spec.storeTradesAll)
+                        return (p.index, executor.run(p, keep: keep))
+                    }
+                }
+            }
+            while next < chunks.count && next < jobs { startNext() }
+            while let outputs = try await group.next() {
+                try await writer.add(outputs)
+                if cancel.isRaised { interrupted = true; continue }
+                if next < chunks.count { startNext() }
+            }
+        }
+        try await writer.flush()
+        progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
+        if !interrupted { try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty) }
+        let seconds = Date().timeIntervalSince(start)
+        return Summary(sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
+                       ran: await writer.done - alreadyDone, invalid: await writer.invalid, failed: await writer.failed,
+                       interrupted: interrupted, seconds: seconds)
+    }
+
+    /// Re-runs the best points (by `rank_by`) to store their returns, daily equity and trades for the report.
+    static func storeTopDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool) async throws {
+        let spec = context.plan.spec
+        var equityTop = 0
+        if case .top(let n) = spec.storeEquity { equityTop = n }
+        let k = max(spec.reportTop, equityTop, spec.storeTradesTop ?? 0)
+        var all = ranks
+        if resumed {
+            // Points finished by an earlier process: read their rank metric back.
+            let seen = Set(ranks.map(\.index))
+            let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
+            for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == "ok" {
+                guard let i = byID[row.pointID], !seen.contains(i), let m = row.metricsJSON,
+                      case .object(let o)? = try? JSONValue.parse(m) else { continue }
+                var v = Double.nan
+                if case .number(let x)? = o.first(where: { $0.0 == spec.rankBy })?.1 { v = x }
+                if case .integer(let x)? = o.first(where: { $0.0 == spec.rankBy })?.1 { v = Double(x) }
+                all.append((i, spec.lowerIsBetter ? -v : v))
+            }
+        }
+        let top = all.filter { $0.value.isFinite }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(k)
+        var items: [SweepPointRecord] = []
+        for (rank, t) in top.enumerated() {
+            let keep = PointExecutor.Keep(returns: true, equity: spec.storeEquity == .all || rank < max(equityTop, spec.reportTop),
+                                          trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
+            let out = executor.run(context.plan.points[t.index], keep: keep)
+            if out.status == .ok { items.append(out.record.value) }
+        }
+        try store.attachDetails(items)
+    }
+}

@@ -1,0 +1,198 @@
+import Configuration
+import Foundation
+import HindsightCore
+
+extension SweepSpec {
+    static let keys = ["sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report"]
+
+    /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
+    public static func load(path: String) throws -> SweepSpec {
+        let root = try YAMLDocument.load(path: path)
+        return try parse(root, file: path)
+    }
+
+    public static func parse(_ root: ConfigNode, file: String) throws -> SweepSpec {
+        let m = try ConfigMap(root, allowed: keys)
+        guard let name = try m.string("sweep") else { throw root.error("missing key `sweep`", hint: "name the sweep, e.g. `sweep: sma-goog-grid`") }
+        guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
+            throw m.node("sweep")!.error("the sweep name '\(name)' must be letters, digits, '.', '_' or '-'", hint: "it names the report folder")
+        }
+        let baseNode = try m.require("base", "a run config file, e.g. `base: ../configs/sma-goog.yaml`, or the run config inline")
+        var base: ConfigNode
+        switch baseNode.value {
+        case .scalar(let rel, _):
+            let dir = (file as NSString).deletingLastPathComponent
+            let path = rel.hasPrefix("/") ? rel : (dir.isEmpty ? rel : dir + "/" + rel)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw baseNode.error("the base config \(path) does not exist", hint: "give a path relative to the sweep file, or write the run config inline under `base:`")
+            }
+            base = try YAMLDocument.load(path: path)
+        case .mapping:
+            base = baseNode
+            base.path = ""
+            base = rebase(base)
+        default:
+            throw baseNode.error("expected a file path or a mapping")
+        }
+        // The base must be a valid run config on its own (sweep values then override it).
+        _ = try RunConfig.parse(base)
+
+        var grid: [Axis] = []
+        if let g = m.node("grid") {
+            guard case .mapping(let entries) = g.value else { throw g.error("expected `dotted.key: values` lines") }
+            for e in entries { grid.append(Axis(path: e.key, values: try values(e.value, path: e.key, base: base))) }
+        }
+        var zip: [Axis] = []
+        if let z = m.node("zip") {
+            guard case .mapping(let entries) = z.value else { throw z.error("expected `dotted.key: [values]` lines") }
+            for e in entries { zip.append(Axis(path: e.key, values: try values(e.value, path: e.key, base: base))) }
+            if let n = zip.first?.values.count, let bad = entries.first(where: { e in zip.first { $0.path == e.key }!.values.count != n }) {
+                throw bad.value.error("zip lists must have equal lengths: `\(zip[0].path)` has \(n) values, `\(bad.key)` has \(zip.first { $0.path == bad.key }!.values.count)")
+            }
+        }
+        let random = try m.node("random").map { try parseRandom($0, base: base) }
+        var seen = Set<String>()
+        for p in grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? []) where !seen.insert(p).inserted {
+            throw root.error("parameter `\(p)` is swept twice", hint: "list each parameter in one of grid, zip or random")
+        }
+        let all = grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? [])
+        var constraints: [ConstraintExpression] = []
+        if let c = m.node("constraints") {
+            let items: [ConfigNode]
+            if case .sequence(let s) = c.value { items = s } else { items = [c] }
+            for item in items {
+                let e = try ConstraintExpression(try ConfigMap.string(item), node: item)
+                for n in e.names where !all.contains(n) {
+                    let hint = closestMatch(to: n, in: all).map { "did you mean `\($0)`? " } ?? ""
+                    throw item.error("constraint `\(e.text)` names `\(n)`, which is not a swept parameter", hint: "\(hint)swept: \(all.joined(separator: ", "))")
+                }
+                constraints.append(e)
+            }
+        }
+        var rankBy = try m.string("rank_by") ?? "sharpe_ratio"
+        var lower = false
+        if rankBy.hasPrefix("-") { lower = true; rankBy.removeFirst() }
+        var wf: WalkForward?
+        if let w = m.node("walk_forward") {
+            let wm = try ConfigMap(w, allowed: ["train", "test", "step"])
+            func months(_ key: String) throws -> Int {
+                let n = try wm.require(key, "a duration such as 3y or 6m")
+                let s = try ConfigMap.string(n)
+                guard let unit = s.last, let v = Int(s.dropLast()), v > 0, unit == "y" || unit == "m" else {
+                    throw n.error("'\(s)' is not a duration", hint: "write years or months, e.g. 3y or 18m")
+                }
+                return unit == "y" ? v * 12 : v
+            }
+            wf = WalkForward(trainMonths: try months("train"), testMonths: try months("test"), stepMonths: try wm.has("step") ? months("step") : months("test"))
+        }
+        var equity = EquityStore.top(20), tradesTop: Int? = 50, tradesAll = false
+        if let s = m.node("store") {
+            let sm = try ConfigMap(s, allowed: ["equity", "trades"])
+            if let e = sm.node("equity") { equity = try storeChoice(e) }
+            if let t = sm.node("trades") {
+                switch try storeChoice(t) {
+                case .all: tradesAll = true; tradesTop = nil
+                case .none: tradesTop = nil
+                case .top(let n): tradesTop = n
+                }
+            }
+        }
+        var top = 20, heatmaps = true
+        if let r = m.node("report") {
+            let rm = try ConfigMap(r, allowed: ["top", "heatmaps"])
+            top = try rm.int("top") ?? 20
+            if top < 1 { throw rm.node("top")!.error("top must be ≥ 1") }
+            heatmaps = try rm.bool("heatmaps") ?? true
+        }
+        var canon = root
+        canon = canon.setting("base", to: base)
+        return SweepSpec(name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
+                         rankBy: rankBy, lowerIsBetter: lower, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
+                         storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
+    }
+
+    /// `all`, `none`, `{top: N}` or a number N (top N).
+    static func storeChoice(_ n: ConfigNode) throws -> EquityStore {
+        if case .scalar(let s, _) = n.value {
+            if s == "all" { return .all }
+            if s == "none" { return .none }
+            if let v = Int(s), v >= 0 { return v == 0 ? .none : .top(v) }
+        }
+        if case .mapping = n.value, let v = try ConfigMap(n, allowed: ["top"]).int("top"), v >= 0 { return v == 0 ? .none : .top(v) }
+        throw n.error("expected all, none or {top: N}")
+    }
+
+    /// Paths of an inline base are relative to the base itself.
+    static func rebase(_ n: ConfigNode, prefix: String = "") -> ConfigNode {
+        var out = n
+        out.path = prefix
+        if case .mapping(let entries) = n.value {
+            out.value = .mapping(entries.map { e in
+                var e = e
+                e.value = rebase(e.value, prefix: prefix.isEmpty ? e.key : prefix + "." + e.key)
+                return e
+            })
+        }
+        return out
+    }
+
+    /// A grid axis: a list, or `{range: [start, end, step]}` (inclusive).
+    static func values(_ n: ConfigNode, path: String, base: ConfigNode) throws -> [ConfigNode] {
+        try checkPath(path, node: n, base: base)
+        switch n.value {
+        case .sequence(let items):
+            if items.isEmpty { throw n.error("the value list is empty") }
+            return items.map { var x = $0; x.path = path; return x }
+        case .mapping:
+            let rm = try ConfigMap(n, allowed: ["range"])
+            guard let r = try rm.doubleList("range"), r.count == 3 || r.count == 2 else {
+                throw n.error("expected {range: [start, end, step]}")
+            }
+            let (a, b, step) = (r[0], r[1], r.count == 3 ? r[2] : 1)
+            guard step > 0, b >= a else { throw n.error("a range needs start ≤ end and a positive step") }
+            let count = Int(((b - a) / step + 1e-9).rounded(.down)) + 1
+            if count > 10_000_000 { throw n.error("this range has \(count) values") }
+            let integral = [a, b, step].allSatisfy { $0 == $0.rounded() }
+            return (0..<count).map { i in
+                let v = a + Double(i) * step
+                let text = integral ? String(Int(v)) : JSONText.number((v * 1e12).rounded() / 1e12)
+                return ConfigNode.scalar(text, mark: n.mark, path: path)
+            }
+        case .scalar:
+            return [n]
+        case .null:
+            throw n.error("no values given")
+        }
+    }
+
+    /// A swept path must exist in the base config, or at least have a parent mapping there.
+    static func checkPath(_ path: String, node: ConfigNode, base: ConfigNode) throws {
+        if base.child(path) != nil { return }
+        let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+        if parent.isEmpty || base.child(parent) != nil { return }
+        throw node.error("`\(path)` is not in the base config", hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
+    }
+
+    static func parseRandom(_ n: ConfigNode, base: ConfigNode) throws -> RandomSearch {
+        let m = try ConfigMap(n, allowed: ["samples", "seed", "params"])
+        guard let samples = try m.int("samples"), samples >= 1 else { throw n.error("`samples` must be a whole number ≥ 1") }
+        let seed = try m.int("seed") ?? 0
+        let p = try m.require("params", "parameter: {uniform: [a, b]} lines")
+        guard case .mapping(let entries) = p.value else { throw p.error("expected `dotted.key: {uniform: [a, b]}` lines") }
+        var params: [(String, Distribution)] = []
+        for e in entries {
+            try checkPath(e.key, node: e.value, base: base)
+            let dm = try ConfigMap(e.value, allowed: ["uniform", "log_uniform", "int", "choice"])
+            if let r = try dm.doubleList("uniform"), r.count == 2, r[0] <= r[1] { params.append((e.key, .uniform(r[0], r[1]))) } else if let r = try dm.doubleList("log_uniform"), r.count == 2, r[0] > 0, r[0] <= r[1] {
+                params.append((e.key, .logUniform(r[0], r[1])))
+            } else if let r = try dm.doubleList("int"), r.count == 2, r[0] <= r[1], r[0] == r[0].rounded(), r[1] == r[1].rounded() {
+                params.append((e.key, .int(Int(r[0]), Int(r[1]))))
+            } else if let c = dm.node("choice"), case .sequence(let items) = c.value, !items.isEmpty {
+                params.append((e.key, .choice(items)))
+            } else {
+                throw e.value.error("expected one of {uniform: [a, b]}, {log_uniform: [a, b]} (a > 0), {int: [a, b]}, {choice: [...]}, with a ≤ b")
+            }
+        }
+        return RandomSearch(samples: samples, seed: UInt64(max(0, seed)), params: params)
+    }
+}

@@ -1,0 +1,58 @@
+import Configuration
+import Foundation
+import HindsightCore
+
+/// A parsed sweep file: the base run config and how to vary it.
+public struct SweepSpec: Sendable {
+    /// One swept parameter's values (scalars as they appear in YAML).
+    public struct Axis: Sendable {
+        public var path: String
+        public var values: [ConfigNode]
+    }
+
+    public enum Distribution: Sendable {
+        case uniform(Double, Double)
+        case logUniform(Double, Double)
+        case int(Int, Int)
+        case choice([ConfigNode])
+    }
+
+    public struct RandomSearch: Sendable {
+        public var samples: Int
+        public var seed: UInt64
+        public var params: [(path: String, distribution: Distribution)]
+    }
+
+    public struct WalkForward: Sendable, Equatable {
+        /// Window lengths in calendar months.
+        public var trainMonths: Int
+        public var testMonths: Int
+        public var stepMonths: Int
+    }
+
+    public enum EquityStore: Sendable, Equatable { case all, none, top(Int) }
+
+    public var name: String
+    public var file: String
+    public var base: ConfigNode
+    public var grid: [Axis]
+    public var zip: [Axis]
+    public var random: RandomSearch?
+    public var constraints: [ConstraintExpression]
+    /// The metric to rank by; higher is better unless `lowerIsBetter` (written `-metric`).
+    public var rankBy: String
+    public var lowerIsBetter: Bool
+    public var walkForward: WalkForward?
+    public var storeEquity: EquityStore
+    public var storeTradesTop: Int?
+    public var storeTradesAll: Bool
+    public var reportTop: Int
+    public var heatmaps: Bool
+    /// The sweep file's canonical JSON (with the base config inlined).
+    public var canonicalJSON: String
+
+    /// Every swept parameter path, in plan order.
+    public var parameterPaths: [String] {
+        grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? [])
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Backtest
+import Foundation
+import HindsightCore
+import Reports
+import Storage
+import Sweep
+
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep", abstract: "Plan, run, shard, merge and report parameter sweeps.",
+        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepReportCommand.self, SweepMergeCommand.self, SweepSlurmCommand.self])
+}
+
+struct SweepPlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plan", abstract: "Print a sweep's number of points, a sample and its plan hash; runs nothing.")
+    @Argument(help: "The sweep file (YAML).") var sweep: String
+    @Flag(help: "Allow more than 1,000,000 points.") var force = false
+    @Option(help: "How many sample points to print.") var sample: Int = 5
+
+    func run() async throws {
+        try await CLI.run {
+            let plan = try SweepPlan(try SweepSpec.load(path: sweep), force: force)
+            print("sweep \(plan.spec.name): \(CLI.formatCount(plan.points.count)) points (\(CLI.formatCount(plan.excluded)) removed by constraints)")
+            print("sweep id: \(plan.sweepID)")
+            print("plan hash: \(plan.hash)")
+            print("parameters: \(plan.spec.parameterPaths.joined(separator: ", "))")
+            print("rank by: \(plan.spec.lowerIsBetter ? "-" : "")\(plan.spec.rankBy)")
+            let n = plan.points.count
+            let picks = n <= sample ? Array(0..<n) : (0..<sample).map { $0 * (n - 1) / max(1, sample - 1) }
+            for i in picks { print("  \(plan.points[i].id)  \(plan.points[i].paramsJSON)") }
+        }
+    }
+}
+
+struct SweepRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a sweep on all cores, store every point and write the report.")
+    @Argument(help: "The sweep file (YAML).") var sweep: String
+    @Option(help: "Results database (default: the base config's data database, or .hindsight/sweeps.sqlite).") var db: String?
+    @Option(help: "Runs in flight (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Skip points that already finished and run the rest.") var resume = false
+    @Option(help: "Run only shard I of N (1-based), e.g. 2/8; needs its own --db.") var shard: String?
+    @Option(help: "Where reports go (reports/<sweep>/).") var reportDir: String = "reports"
+    @Flag(help: "No progress lines.") var quiet = false
+    @Flag(help: "Allow more than 1,000,000 points.") var force = false
+    @Flag(help: "Do not write the report.") var noReport = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
+        if let shard, SweepRunCommand.parseShard(shard) == nil { throw ValidationError("--shard must look like I/N with 1 ≤ I ≤ N, e.g. 2/8; got '\(shard)'") }
+        if shard != nil && db == nil { throw ValidationError("--shard needs its own --db (one database per shard; merge them with `hindsight sweep merge`)") }
+    }
+
+    static func parseShard(_ s: String) -> (Int, Int)? {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else { return nil }
+        return (i, n)
+    }
+
+    func run() async throws {
+        let cancel = CancellationFlag()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            cancel.raise()
+            FileHandle.standardError.write(Data("\ninterrupt: finishing the points in flight, then stopping (Ctrl-C again to abort)\n".utf8))
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+        try await CLI.run {
+            let start = Date()
+            let spec = try SweepSpec.load(path: sweep)
+            let plan = try SweepPlan(spec, force: force)
+            let context = try SweepContext(plan: plan)
+            var path = db ?? ".hindsight/sweeps.sqlite"
+            if db == nil, case .database(let p) = context.base.data { path = p }
+            let store = try HindsightDatabase(path: path)
+            let options = SweepRunner.Options(jobs: jobs, resume: resume, shard: shard.flatMap(SweepRunCommand.parseShard).map { (index: $0.0, count: $0.1) }, quiet: quiet)
+            let s = try await SweepRunner.run(context: context, store: store, options: options, cancel: cancel)
+            let wall = Date().timeIntervalSince(start)
+            print("sweep \(s.sweepID): \(s.ran) points run, \(s.skipped) already done, \(s.invalid) invalid, \(s.failed) failed (of \(s.inShard)\(shard.map { " in shard \($0)" } ?? ""))")
+            print(String(format: "time: %.2f s, %.0f runs/s; results in %@", wall, Double(s.ran) / max(wall, 1e-9), path))
+            if s.interrupted {
+                FileHandle.standardError.write(Data("stopped early; finish with: hindsight sweep run \(sweep) --db \(path) --resume\(shard.map { " --shard \($0)" } ?? "")\n".utf8))
+                throw ExitCode(130)
+            }
+            if !noReport && shard == nil {
+                let out = reportDir + "/" + spec.name
+                try ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: wall)
+                print("report: \(out)/README.md")
+            }
+            if s.failed > 0 {
+                FileHandle.standardError.write(Data("\(s.failed) points failed; see their errors with `hindsight sweep report` or in backtest_runs\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+}
+
+struct SweepReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write a sweep's report from the database alone.")
+    @Argument(help: "The sweep id (printed by `sweep run` and `sweep plan`).") var sweepID: String
+    @Option(help: "Results database.") var db: String
+    @Option(help: "Output folder.") var out: String
+
+    func run() async throws {
+        try await CLI.run {
+            let store = try HindsightDatabase.openExisting(path: db)
+            try ReportWriter(store: store, sweepID: sweepID).write(to: out, wallSeconds: nil)
+            print("report: \(out)/README.md")
+        }
+    }
+}
