@@ -1,6 +1,8 @@
 /// Minimal, deterministic JSON writing for small metadata objects (sorted keys, no Foundation formatting drift).
 public enum JSONText {
     public static func quote(_ s: String) -> String {
+        // Fast path: nothing to escape.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -30,6 +32,17 @@ public enum JSONText {
 
     /// An object from already-encoded values, keys sorted.
     public static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.sorted { $0.0 < $1.0 }.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        var sortedPairs = pairs
+        if !zip(pairs, pairs.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { sortedPairs.sort { $0.0 < $1.0 } }
+        var out = "{"
+        out.reserveCapacity(pairs.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        for (i, (k, v)) in sortedPairs.enumerated() {
+            if i > 0 { out += "," }
+            out += quote(k)
+            out += ":"
+            out += v
+        }
+        out += "}"
+        return out
     }
 }

@@ -59,7 +59,9 @@ enum FlatJSON {
             } else {
                 let s = i
                 while i < b.count, b[i] != 44, b[i] != 125 { i += 1 }
-                out[key] = String(decoding: b[s..<i], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                var e = i
+                while e > s, b[e - 1] == 32 || b[e - 1] == 10 || b[e - 1] == 13 || b[e - 1] == 9 { e -= 1 }
+                out[key] = String(decoding: b[s..<e], as: UTF8.self)
             }
             skipSpace()
             if i < b.count, b[i] == 44 { i += 1 }

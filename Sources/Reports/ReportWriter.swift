@@ -39,7 +39,9 @@ public struct ReportWriter {
     /// One row per point: id, status, every parameter, every scalar metric.
     func pointsCSV(_ data: SweepReportData) -> String {
         let metricNames = Array(Set(data.points.flatMap { $0.metrics.keys })).sorted()
-        func cell(_ s: String) -> String { s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        func cell(_ s: String) -> String {
+            s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 } ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
         var out = (["point_id", "status"] + data.paramPaths + metricNames + ["error"]).map(cell).joined(separator: ",") + "\n"
         for p in data.points {
             var row = [p.id, p.status] + data.paramPaths.map { p.params[$0] ?? "" }

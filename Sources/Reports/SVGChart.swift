@@ -12,7 +12,8 @@ public enum SVGChart {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
     static func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        if !s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) { return s }
+        return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     static func fmt(_ v: Double) -> String {
@@ -121,7 +122,12 @@ public enum SVGChart {
         return String(format: "#%02x%02x%02x", Int(r), Int(g), Int(b))
     }
 
-    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// One decimal, without Foundation's formatter (charts write tens of thousands of coordinates).
+    static func f(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let t = Int((abs(v) * 10).rounded())
+        return (v < 0 && t != 0 ? "-" : "") + String(t / 10) + "." + String(t % 10)
+    }
 
     static func header(_ width: Int, _ height: Int, _ title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"Helvetica, Arial, sans-serif\">"

@@ -47,7 +47,10 @@ struct PointExecutor {
             let rankIndex = fields.firstIndex { $0.0 == plan.spec.rankBy }
             let rank = rankIndex.flatMap { Double(fields[$0].1) } ?? .nan
             let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
-            let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: c.canonicalJSON, configHash: c.configHash,
+            let json = c.canonicalJSON
+            var hasher = StableHasher()
+            hasher.combine(json)
+            let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
                                    dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
                                    startDate: context.inputs.panel.calendar.day(at: first), endDate: context.inputs.panel.calendar.day(at: first + equity.count - 1),
                                    universeID: details?.universeID, metricsJSON: metrics, status: .ok, error: nil,

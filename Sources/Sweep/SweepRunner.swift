@@ -81,12 +81,11 @@ public enum SweepRunner {
             }
             while next < chunks.count && next < jobs { startNext() }
             while let outputs = try await group.next() {
+                if cancel.isRaised { interrupted = true } else if next < chunks.count { startNext() }
                 try await writer.add(outputs)
-                if cancel.isRaised { interrupted = true; continue }
-                if next < chunks.count { startNext() }
             }
         }
-        try await writer.flush()
+        try await writer.flush(wait: true)
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted { try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty) }
         let seconds = Date().timeIntervalSince(start)

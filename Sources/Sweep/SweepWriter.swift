@@ -21,6 +21,7 @@ actor SweepWriter {
         self.store = store
         self.total = total
         self.done = alreadyDone
+        self.committed = alreadyDone
         self.batchSize = batchSize
         self.progress = progress
     }
@@ -39,13 +40,38 @@ actor SweepWriter {
         if pending.count >= batchSize { try flush() }
     }
 
-    func flush() throws {
-        guard !pending.isEmpty else { return }
-        try store.saveSweepPoints(pending)
-        done += pending.count
-        pending.removeAll(keepingCapacity: true)
-        progress?.update(done: done, total: total, best: best)
+    /// Hands the pending batch to the database thread (commits run off the cooperative pool, so the workers keep
+    /// computing); a commit error is thrown by the next call.
+    func flush(wait: Bool = false) throws {
+        if let e = io.error { throw e }
+        if !pending.isEmpty {
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let store = self.store, io = self.io, progress = self.progress, total = self.total, best = self.best
+            committed += batch.count
+            let doneNow = committed
+            io.queue.async {
+                guard io.error == nil else { return }
+                do {
+                    try store.saveSweepPoints(batch)
+                    progress?.update(done: doneNow, total: total, best: best)
+                } catch { io.error = error }
+            }
+        }
+        if wait {
+            io.queue.sync {}
+            if let e = io.error { throw e }
+            done = committed
+        }
     }
+
+    /// The database thread and the first error it met.
+    final class IO: @unchecked Sendable {
+        let queue = DispatchQueue(label: "hindsight.sweep.writer")
+        var error: Error?
+    }
+    let io = IO()
+    private var committed = 0
 }
 
 /// Progress on stderr: done/total, runs/s, ETA and the best point; redrawn in place on a terminal, plain lines otherwise.

@@ -55,21 +55,42 @@ public struct ConfigNode: Sendable {
 
     /// Canonical JSON (keys sorted): plain scalars that read as numbers or booleans become JSON numbers/booleans.
     public var canonicalJSON: String {
+        var out = ""
+        writeCanonical(&out)
+        return out
+    }
+
+    func writeCanonical(_ out: inout String) {
         switch value {
-        case .null: return "null"
+        case .null: out += "null"
         case .scalar(let s, let plain):
             if plain {
-                if let b = ConfigNode.bool(s) { return b ? "true" : "false" }
-                if let d = Double(s), d.isFinite { return JSONText.number(d) }
-                if ["null", "~"].contains(s) { return "null" }
+                if let c = s.utf8.first, (c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46, let d = Double(s), d.isFinite {
+                    out += JSONText.number(d); return
+                }
+                if let b = ConfigNode.bool(s) { out += b ? "true" : "false"; return }
+                if s == "null" || s == "~" { out += "null"; return }
             }
-            return JSONText.quote(s)
-        case .sequence(let items): return "[" + items.map(\.canonicalJSON).joined(separator: ",") + "]"
-        case .mapping(let entries): return JSONText.object(entries.map { ($0.key, $0.value.canonicalJSON) })
+            out += JSONText.quote(s)
+        case .sequence(let items):
+            out += "["
+            for (i, x) in items.enumerated() { if i > 0 { out += "," }; x.writeCanonical(&out) }
+            out += "]"
+        case .mapping(let entries):
+            out += "{"
+            let sorted = zip(entries, entries.dropFirst()).allSatisfy({ $0.key < $1.key }) ? entries : entries.sorted { $0.key < $1.key }
+            for (i, e) in sorted.enumerated() {
+                if i > 0 { out += "," }
+                out += JSONText.quote(e.key)
+                out += ":"
+                e.value.writeCanonical(&out)
+            }
+            out += "}"
         }
     }
 
     static func bool(_ s: String) -> Bool? {
+        guard let c = s.utf8.first, "tTfFyYnNoO".utf8.contains(c), s.utf8.count <= 5 else { return nil }
         switch s.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
