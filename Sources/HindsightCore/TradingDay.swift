@@ -62,6 +62,14 @@ public struct TradingDay: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public func adding(days: Int) -> TradingDay { TradingDay(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
 
+    /// The same day of the month `months` later (clamped to the month's last day: Jan 31 + 1 month = Feb 28/29).
+    public func adding(months: Int) -> TradingDay {
+        let c = components
+        let total = c.year * 12 + (c.month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return TradingDay(year: y, month: m, day: min(c.day, TradingDay.daysIn(month: m, year: y)))!
+    }
+
     /// `YYYY-MM-DD`.
     public var iso: String {
         let (y, m, d) = components

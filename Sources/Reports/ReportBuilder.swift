@@ -62,7 +62,7 @@ struct ReportBuilder {
         md += regimeTable(details)
         md += try factorExposures(details)
         md += sectorAttribution(details)
-        md += walkForward()
+        md += walkForward(&files)
         for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
         if invalid + failed > 0 {
             md += "## Points that did not run\n\n"
@@ -78,13 +78,15 @@ struct ReportBuilder {
         let d = data
         var md = "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ok points by `\(d.rankBy)`. "
         md += "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
-        let header = ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy, "sharpe", "cagr", "max dd", "total return", "trades", "DSR", "PSR"]
+        // The key metrics, with the rank metric first and not repeated.
+        let keyMetrics: [(name: String, title: String, percent: Bool)] = [("sharpe_ratio", "sharpe", false), ("cagr", "cagr", true),
+            ("max_drawdown", "max dd", true), ("total_return", "total return", true), ("trades", "trades", false)].filter { $0.name != d.rankBy }
+        let header = ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + ["DSR", "PSR"]
         var rows: [[String]] = []
         for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
-            rows.append(["\(i + 1)", "[`\(p.id)`](top/\(p.id).md)"] + d.paramPaths.map { p.params[$0] ?? "" } + [
-                num(p.metrics[d.rankBy]), num(p.metrics["sharpe_ratio"], 3), pct(p.metrics["cagr"]), pct(p.metrics["max_drawdown"]),
-                pct(p.metrics["total_return"]), num(p.metrics["trades"], 6), num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3),
-            ])
+            rows.append(["\(i + 1)", "[`\(p.id)`](top/\(p.id).md)"] + d.paramPaths.map { p.params[$0] ?? "" } + [num(p.metrics[d.rankBy])]
+                + keyMetrics.map { $0.percent ? pct(p.metrics[$0.name]) : num(p.metrics[$0.name], $0.name == "trades" ? 6 : 3) }
+                + [num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3)])
         }
         return md + ReportBuilder.table(header, rows) + "\n"
     }
@@ -258,23 +260,76 @@ struct ReportBuilder {
               case .object(let attr)? = o.first(where: { $0.0 == "attribution" })?.1 else { return "" }
         var md = "## Attribution\n\nThe best point's P&L by sector, by assessment model and by regime (in cash).\n\n"
         for (key, title) in [("pnl_by_sector", "sector"), ("pnl_by_model", "model"), ("pnl_by_regime", "regime")] {
-            guard case .object(let pairs)? = attr.first(where: { $0.0 == key })?.1, !pairs.isEmpty else { continue }
-            md += ReportBuilder.table([title, "P&L"], pairs.map { k, v in
-                if case .number(let x) = v { return [k, String(format: "%.2f", x)] }
-                if case .integer(let x) = v { return [k, "\(x)"] }
-                return [k, "–"]
-            }) + "\n"
+            guard case .object(let pairs)? = attr.first(where: { $0.0 == key })?.1 else { continue }
+            // Rows that never traded (exactly zero P&L) say nothing.
+            let rows: [[String]] = pairs.compactMap { k, v in
+                if case .number(let x) = v { return x == 0 ? nil : [k, String(format: "%.2f", x)] }
+                if case .integer(let x) = v { return x == 0 ? nil : [k, "\(x)"] }
+                return nil
+            }
+            guard !rows.isEmpty else { continue }
+            md += ReportBuilder.table([title, "P&L"], rows) + "\n"
         }
         return md
     }
 
-    func walkForward() -> String {
-        guard case .object(let wf)? = data.spec.first(where: { $0.0 == "walk_forward" })?.1 else { return "" }
-        _ = wf
-        guard let text = try? store.metadataValue("walk_forward:" + data.sweep.sweepID) else {
-            return "## Walk-forward\n\nConfigured, but no walk-forward results are stored for this sweep (run `hindsight sweep run` to completion).\n\n"
+    func walkForward(_ files: inout [String: String]) -> String {
+        guard case .object? = data.spec.first(where: { $0.0 == "walk_forward" })?.1 else { return "" }
+        var md = "## Walk-forward\n\n"
+        guard let text = try? store.metadataValue("walk_forward:" + data.sweep.sweepID), case .object(let o)? = try? JSONValue.parse(text) else {
+            return md + "Configured, but no walk-forward result is stored for this sweep: it is computed once every point of the plan is in one database "
+                + "(after an unsharded run, or `hindsight sweep run SWEEP --db MERGED --resume` after a merge).\n\n"
         }
-        return "## Walk-forward\n\n" + text + "\n"
+        func field(_ obj: [(String, JSONValue)], _ k: String) -> JSONValue? { obj.first { $0.0 == k }?.1 }
+        func double(_ v: JSONValue?) -> Double? {
+            if case .number(let x)? = v { return x }
+            if case .integer(let n)? = v { return Double(n) }
+            return nil
+        }
+        func string(_ v: JSONValue?) -> String { if case .string(let s)? = v { return s }; return "" }
+        if case .string(let e)? = field(o, "error") { return md + "Not computed: \(e).\n\n" }
+        let metric = string(field(o, "metric"))
+        md += "Rolling windows of \(Int(double(field(o, "train_months")) ?? 0)) months in sample and \(Int(double(field(o, "test_months")) ?? 0)) months out of sample, "
+        md += "stepping \(Int(double(field(o, "step_months")) ?? 0)) months. In each window the point with the best in-sample `\(metric)` is run again, alone, "
+        md += "on the following test months (fresh portfolio, indicators warmed on earlier data); the out-of-sample runs are stitched together.\n\n"
+        var rows: [[String]] = []
+        if case .array(let ws)? = field(o, "windows") {
+            for case .object(let w) in ws {
+                var params = ""
+                if case .object(let p)? = field(w, "params") {
+                    params = p.map { k, v in "\(data.short(k))=\({ if case .string(let s) = v { return s }; return v.render() }())" }.joined(separator: ", ")
+                }
+                rows.append(["\(string(field(w, "train_start"))) .. \(string(field(w, "train_end")))", "\(string(field(w, "test_start"))) .. \(string(field(w, "test_end")))",
+                             "`\(string(field(w, "point")))` \(params)", num(double(field(w, "in_sample")), 3), num(double(field(w, "out_of_sample")), 3),
+                             pct(double(field(w, "oos_return")))])
+            }
+        }
+        md += ReportBuilder.table(["train", "test", "chosen point", "in-sample \(metric)", "out-of-sample \(metric)", "OOS return"], rows) + "\n"
+        let isMean = double(field(o, "mean_in_sample")), oosMean = double(field(o, "mean_out_of_sample"))
+        var stitched: [(String, JSONValue)] = []
+        if case .object(let st)? = field(o, "stitched") { stitched = st }
+        md += ReportBuilder.table(["", ""], [
+            ["mean in-sample \(metric)", num(isMean, 3)], ["mean out-of-sample \(metric)", num(oosMean, 3)],
+            ["walk-forward efficiency (OOS / IS)", num(isMean.flatMap { i in oosMean.map { i != 0 ? $0 / i : .nan } }, 3)],
+            ["stitched OOS total return", pct(double(field(stitched, "total_return")))], ["stitched OOS CAGR", pct(double(field(stitched, "cagr")))],
+            ["stitched OOS Sharpe", num(double(field(stitched, "sharpe_ratio")), 3)], ["stitched OOS max drawdown", pct(double(field(stitched, "max_drawdown")))],
+        ]) + "\n"
+        if let i = isMean, let oo = oosMean, i.isFinite, oo.isFinite {
+            let eff = i != 0 ? oo / i : .nan
+            md += "**Degradation.** " + (eff >= 0.5 ? "Out of sample keeps \(num(eff * 100, 3))% of the in-sample \(metric): the selection rule holds up."
+                : eff > 0 ? "Out of sample keeps only \(num(eff * 100, 3))% of the in-sample \(metric): most of the in-sample edge is selection, not skill."
+                : "Out of sample the chosen points lose the in-sample edge entirely: the in-sample ranking does not carry over.") + "\n\n"
+        }
+        if case .array(let ds)? = field(o, "dates"), case .array(let rs)? = field(o, "returns"), ds.count == rs.count, ds.count > 1 {
+            let dates = ds.map { string($0) }
+            var eq = 1.0
+            let curve = rs.map { v -> Double in eq *= 1 + (double(v) ?? 0); return eq }
+            files["charts/walk-forward.svg"] = SVGChart.lines(title: "Stitched out-of-sample equity (growth of 1)", xTitle: "date", yTitle: "growth of 1",
+                                                               series: [.init(name: "walk-forward OOS", x: curve.indices.map(Double.init), y: curve)],
+                                                               xLabel: { x in let i = Int(x.rounded()); return i >= 0 && i < dates.count ? dates[i] : "" })
+            md += "![stitched out-of-sample equity](charts/walk-forward.svg)\n\n"
+        }
+        return md
     }
 
     func topPage(_ det: Detail, rank: Int) -> String {

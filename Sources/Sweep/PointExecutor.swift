@@ -43,6 +43,10 @@ struct PointExecutor {
             fields.append(("final_equity", JSONText.number(equity.last ?? c.initialCash)))
             fields.append(("initial_cash", JSONText.number(c.initialCash)))
             fields += extras
+            if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
+                let values = WalkForwardAnalysis.inSampleValues(returns, windows: context.walkForwardWindows, metric: metric)
+                fields.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
+            }
             let metrics = JSONText.object(fields)
             let rankIndex = fields.firstIndex { $0.0 == plan.spec.rankBy }
             let rank = rankIndex.flatMap { Double(fields[$0].1) } ?? .nan

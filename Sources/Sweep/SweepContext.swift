@@ -1,3 +1,4 @@
+import Analytics
 import Backtest
 import Engine
 import Foundation
@@ -15,6 +16,10 @@ public final class SweepContext: Sendable {
     let kernels: [Int: SMACrossoverKernel]
     /// Swept paths that leave everything but `strategy` untouched (then a point's config is the base's with a new strategy).
     let strategyOnly: Bool
+    /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
+    let walkForwardWindows: [WalkForwardAnalysis.Window]
+    /// The rank metric's position among the summary metrics, when it is one.
+    let rankMetricIndex: Int?
 
     public init(plan: SweepPlan, inputs: MarketInputs? = nil) throws {
         self.plan = plan
@@ -34,6 +39,13 @@ public final class SweepContext: Sendable {
         }
         kernels = k
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
+        rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
+        if let wf = plan.spec.walkForward {
+            let range = BacktestEngine.sessions(base, panel: loaded.panel)
+            walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
+        } else {
+            walkForwardWindows = []
+        }
     }
 
     /// The run config of a point (fast when only strategy keys are swept).

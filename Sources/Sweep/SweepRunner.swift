@@ -50,6 +50,7 @@ public enum SweepRunner {
         try store.registerSweep(SweepRecord(sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
                                             dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
                                 points: plan.points.map { ($0.id, $0.paramsJSON) })
+        try storeReferenceSeries(context: context, store: store)
         let finished = try store.finishedPoints(sweepID: plan.sweepID)
         let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.points
         let alreadyDone = mine.filter { finished.contains($0.id) }.count
@@ -87,11 +88,44 @@ public enum SweepRunner {
         }
         try await writer.flush(wait: true)
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
-        if !interrupted { try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty) }
+        if !interrupted {
+            try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty)
+            // Walk-forward needs every point's in-sample values: only once the whole plan is in this database.
+            if spec.walkForward != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
+                try WalkForwardAnalysis.run(context: context, store: store)
+            }
+        }
         let seconds = Date().timeIntervalSince(start)
         return Summary(sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
                        ran: await writer.done - alreadyDone, invalid: await writer.invalid, failed: await writer.failed,
                        interrupted: interrupted, seconds: seconds)
+    }
+
+    /// A synthetic market lives only in memory: keep its benchmark prices and factor returns in the results
+    /// database (once) so the report, which reads only the database, can chart the benchmark and regress on factors.
+    static func storeReferenceSeries(context: SweepContext, store: HindsightDatabase) throws {
+        guard case .synthetic = context.base.data, try store.priceTickers().isEmpty, try store.loadFactorReturns().isEmpty else { return }
+        let panel = context.inputs.panel
+        var data = MarketDataset()
+        if let b = context.base.benchmark, let a = panel.asset(ticker: b) {
+            data.prices.tickers = [b]
+            data.prices.files = ["synthetic"]
+            for d in 0..<panel.dayCount {
+                let k = panel.index(asset: a, day: d)
+                guard panel.valid[k] else { continue }
+                data.prices.tickerIndex.append(0); data.prices.dates.append(panel.calendar.day(at: d))
+                data.prices.open.append(panel.open[k]); data.prices.high.append(panel.high[k]); data.prices.low.append(panel.low[k])
+                data.prices.close.append(panel.close[k]); data.prices.volume.append(panel.volume[k])
+                data.prices.lines.append(0); data.prices.sourceFile.append(0)
+            }
+        }
+        for (name, values) in context.inputs.factors.sorted(by: { $0.key < $1.key }) {
+            for (d, v) in values.enumerated() where v.isFinite {
+                data.factorReturns.append(FactorReturn(date: panel.calendar.day(at: d), factor: name, value: v))
+            }
+        }
+        data.metadata = [("reference_series", "benchmark prices and factor returns of \(context.inputs.sourceDescription)")]
+        if data.totalRows > 0 { try store.importDataset(data, replace: false) }
     }
 
     /// Re-runs the best points (by `rank_by`) to store their returns, daily equity and trades for the report.

@@ -1,8 +1,12 @@
 import Configuration
+import Analytics
 import Foundation
 import HindsightCore
 
 extension SweepSpec {
+    /// Metrics a run reports besides the returns metrics (valid `rank_by` values too).
+    public static let runMetricNames = ["final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure", "average_daily_turnover"]
+
     static let keys = ["sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report"]
 
     /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
@@ -72,8 +76,20 @@ extension SweepSpec {
         var rankBy = try m.string("rank_by") ?? "sharpe_ratio"
         var lower = false
         if rankBy.hasPrefix("-") { lower = true; rankBy.removeFirst() }
+        let known = ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" } + SweepSpec.runMetricNames
+        if !known.contains(rankBy) {
+            let hint = closestMatch(to: rankBy, in: known).map { "did you mean `\($0)`? " } ?? ""
+            throw m.node("rank_by")!.error("unknown metric `\(rankBy)` for rank_by", hint: "\(hint)write `-metric` to rank lowest first; metrics: \(known.joined(separator: ", "))")
+        }
         var wf: WalkForward?
         if let w = m.node("walk_forward") {
+            if !ReturnsMatrix.summaryMetricNames.contains(rankBy) {
+                throw (m.node("rank_by") ?? w).error("walk_forward ranks each train window by a returns metric, and `\(rankBy)` is not one",
+                                                    hint: "rank by one of \(ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" }.joined(separator: ", "))")
+            }
+            if let p = all.first(where: { $0 == "start" || $0 == "end" || $0 == "data" || $0.hasPrefix("data.") }) {
+                throw w.error("walk_forward needs one date range for every point, and `\(p)` is swept", hint: "remove `\(p)` from the swept parameters or drop walk_forward")
+            }
             let wm = try ConfigMap(w, allowed: ["train", "test", "step"])
             func months(_ key: String) throws -> Int {
                 let n = try wm.require(key, "a duration such as 3y or 6m")
