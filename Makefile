@@ -17,7 +17,8 @@ demo: build
 	.build/release/hindsight data synth --db $(DEMO_DB) --assets 200 --start 2012-01-03 --end 2021-12-31 --seed 42 --calendar NYSE
 	.build/release/hindsight backtest run configs/demo-momentum.yaml --db $(DEMO_DB)
 
-test: deps
+test:
+	@bash scripts/install-deps.sh --test
 	swift build --build-tests -j $(SWIFT_JOBS)
 	swift test --skip-build
 

@@ -2,6 +2,8 @@
 # Installs the system libraries Hindsight links against, if missing. Uses sudo only when not root.
 set -euo pipefail
 PACKAGES=(libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev)
+# The tests also render report charts to PNG (rsvg-convert) to catch broken SVG files.
+[ "${1:-}" = "--test" ] && PACKAGES+=(librsvg2-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -58,7 +58,9 @@ public enum SVGChart {
         }
         for t in ticks(x0, x1, count: 6) {
             s += "<line x1=\"\(f(sx(t)))\" y1=\"\(top + h)\" x2=\"\(f(sx(t)))\" y2=\"\(top + h + 5)\" stroke=\"#333\"/>"
-            s += "<text x=\"\(f(sx(t)))\" y=\"\(top + h + 18)\" text-anchor=\"middle\" font-size=\"11\">\(esc(xLabel?(t) ?? fmt(t)))</text>"
+            // Labels near the right edge end there, so long dates are not clipped.
+            let anchor = sx(t) > left + w - 30 ? "end" : "middle"
+            s += "<text x=\"\(f(sx(t)))\" y=\"\(top + h + 18)\" text-anchor=\"\(anchor)\" font-size=\"11\">\(esc(xLabel?(t) ?? fmt(t)))</text>"
         }
         for (i, ser) in series.enumerated() {
             let color = palette[i % palette.count]

@@ -101,10 +101,11 @@ public enum SweepRunner {
                        interrupted: interrupted, seconds: seconds)
     }
 
-    /// A synthetic market lives only in memory: keep its benchmark prices and factor returns in the results
-    /// database (once) so the report, which reads only the database, can chart the benchmark and regress on factors.
+    /// When the results database holds no market data (a synthetic market, a shard or a separate `--db`), keep the
+    /// benchmark's prices and the factor returns there, once, so the report, which reads only the database, can
+    /// chart the benchmark and regress on the factors.
     static func storeReferenceSeries(context: SweepContext, store: HindsightDatabase) throws {
-        guard case .synthetic = context.base.data, try store.priceTickers().isEmpty, try store.loadFactorReturns().isEmpty else { return }
+        guard try store.priceTickers().isEmpty, try store.loadFactorReturns().isEmpty else { return }
         let panel = context.inputs.panel
         var data = MarketDataset()
         if let b = context.base.benchmark, let a = panel.asset(ticker: b) {

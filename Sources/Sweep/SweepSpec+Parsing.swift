@@ -185,7 +185,16 @@ extension SweepSpec {
     static func checkPath(_ path: String, node: ConfigNode, base: ConfigNode) throws {
         if base.child(path) != nil { return }
         let parent = path.split(separator: ".").dropLast().joined(separator: ".")
-        if parent.isEmpty || base.child(parent) != nil { return }
+        let parentNode = parent.isEmpty ? base : base.child(parent)
+        if let parentNode {
+            // A new key is allowed (the base may leave it at its default), unless it looks like a typo of a key the base has.
+            let last = String(path.split(separator: ".").last ?? "")
+            if case .mapping(let entries) = parentNode.value, let near = closestMatch(to: last, in: entries.map(\.key)), editDistance(last, near) <= 2 {
+                let full = parent.isEmpty ? near : parent + "." + near
+                throw node.error("`\(path)` is not in the base config", hint: "did you mean `\(full)`? (to sweep a new key on purpose, add it to the base config first)")
+            }
+            return
+        }
         throw node.error("`\(path)` is not in the base config", hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
     }
 

@@ -28,6 +28,9 @@ public struct SweepSpec: Sendable {
         public var trainMonths: Int
         public var testMonths: Int
         public var stepMonths: Int
+        public init(trainMonths: Int, testMonths: Int, stepMonths: Int) {
+            self.trainMonths = trainMonths; self.testMonths = testMonths; self.stepMonths = stepMonths
+        }
     }
 
     public enum EquityStore: Sendable, Equatable { case all, none, top(Int) }

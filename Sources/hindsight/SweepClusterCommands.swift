@@ -83,7 +83,9 @@ struct SweepSlurmCommand: AsyncParsableCommand {
                 \(part)set -euo pipefail
                 cd \(cwd)
                 rm -f \(dir)/merged.sqlite
-                exec \(exe) sweep merge --into \(dir)/merged.sqlite \(shardList) --report-dir \(abs(reportDir))
+                \(exe) sweep merge --into \(dir)/merged.sqlite \(shardList)
+                # Every point is in: rank across shards, keep the top points' details, walk forward, write the report.
+                exec \(exe) sweep run \(abs(sweep)) --db \(dir)/merged.sqlite --resume --quiet --report-dir \(abs(reportDir))
 
                 """
             try CLI.writeAtomically(array, to: dir + "/array.sbatch")

@@ -86,7 +86,8 @@ struct SweepRunCommand: AsyncParsableCommand {
             }
             if !noReport && shard == nil {
                 let out = reportDir + "/" + spec.name
-                try ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: wall)
+                // After a resume the wall time covers only part of the work: do not report it as the sweep's.
+                try ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: s.skipped == 0 ? wall : nil)
                 print("report: \(out)/README.md")
             }
             if s.failed > 0 {
