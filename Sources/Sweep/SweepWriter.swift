@@ -37,13 +37,17 @@ actor SweepWriter {
             case .failed: failed += 1
             }
         }
-        if pending.count >= batchSize { try flush() }
+        // Commit by size, or after 100 ms, so slow points are never held back long (a kill loses only the uncommitted).
+        if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= 0.1 { try flush() }
     }
+
+    private var lastFlush = Date()
 
     /// Hands the pending batch to the database thread (commits run off the cooperative pool, so the workers keep
     /// computing); a commit error is thrown by the next call.
     func flush(wait: Bool = false) throws {
         if let e = io.error { throw e }
+        lastFlush = Date()
         if !pending.isEmpty {
             let batch = pending
             pending.removeAll(keepingCapacity: true)

@@ -1,0 +1,134 @@
+import Foundation
+import HindsightTestSupport
+import Storage
+import Testing
+
+/// `hindsight sweep plan|run|report|merge|slurm` end to end, including kills.
+struct SweepCommandTests {
+    let dir = TestPaths.makeTempDir("hindsight-sweep-cli")
+
+    /// Full-engine points (next-open fills), slow enough in a debug build to be killed part-way.
+    static let sweep = """
+        sweep: cli-kill
+        base:
+          name: cli-kill
+          data: {synthetic: {assets: 8, start: 2012-01-03, end: 2019-12-31, seed: 11}}
+          start: 2012-01-03
+          end: 2019-12-31
+          universe: {tickers: [MKT]}
+          strategy: {kind: sma_crossover, params: {fast: 10, slow: 50}}
+          execution: {fill: next_open, commission: {model: bps, bps: 5}}
+          benchmark: MKT
+        grid:
+          strategy.params.fast: {range: [2, 41, 1]}
+          strategy.params.slow: [60, 120, 180, 240]
+        rank_by: sharpe_ratio
+        store: {equity: {top: 2}, trades: {top: 2}}
+        report: {top: 2}
+        """
+
+    func write(_ text: String = Self.sweep) -> String {
+        let path = dir + "/kill.yaml"
+        TestPaths.write(text, to: path)
+        return path
+    }
+
+    func start(_ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: HindsightBinary.path)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func runs(_ db: String) -> Int {
+        guard FileManager.default.fileExists(atPath: db), let s = try? HindsightDatabase.openExisting(path: db) else { return 0 }
+        return (try? s.count(table: "backtest_runs")) ?? 0
+    }
+
+    func points(_ db: String) throws -> [String: String] {
+        let s = try HindsightDatabase.openExisting(path: db)
+        let id = try #require(try s.sweepIDs().first)
+        return Dictionary(uniqueKeysWithValues: try s.sweepPoints(id: id).map { ($0.pointID, "\($0.status ?? "-") \($0.metricsJSON ?? "-")") })
+    }
+
+    @Test func planPrintsCountSampleAndHashAndRunsNothing() throws {
+        let path = write()
+        let r = try HindsightBinary.run(["sweep", "plan", path], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("sweep cli-kill: 160 points"))
+        #expect(r.stdout.contains("plan hash: "))
+        #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("  p") }.count == 5)
+        let again = try HindsightBinary.run(["sweep", "plan", path])
+        #expect(again.stdout == r.stdout)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.hindsight"))
+    }
+
+    @Test func aHugeSweepNeedsForceAndBadFlagsAreExplained() throws {
+        let path = write(Self.sweep.replacingOccurrences(of: "[60, 120, 180, 240]", with: "{range: [1, 30000, 1]}"))
+        let r = try HindsightBinary.run(["sweep", "plan", path])
+        #expect(r.status != 0 && r.stderr.contains("1,200,000 points") && r.stderr.contains("--force"), "\(r.stderr)")
+        let shard = try HindsightBinary.run(["sweep", "run", write(), "--shard", "4/3", "--db", dir + "/s.sqlite"])
+        #expect(shard.status != 0 && shard.stderr.contains("--shard must look like I/N"))
+        let bad = write(Self.sweep.replacingOccurrences(of: "rank_by: sharpe_ratio", with: "rank_by: sharpe_ratio\nreprot: {top: 2}"))
+        let y = try HindsightBinary.run(["sweep", "run", bad, "--db", dir + "/b.sqlite"])
+        #expect(y.status == 1 && y.stderr.contains("kill.yaml:15:1") && y.stderr.contains("did you mean `report`?"), "\(y.stderr)")
+        #expect(!y.stderr.contains("Fatal") && !FileManager.default.fileExists(atPath: dir + "/b.sqlite"))
+    }
+
+    @Test func aSweepKilledWithSIGKILLResumesWithoutLossOrDuplicates() throws {
+        let path = write(), db = dir + "/killed.sqlite", whole = dir + "/whole.sqlite"
+        let p = try start(["sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"])
+        let deadline = Date().addingTimeInterval(120)
+        while runs(db) < 8 && p.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(p.isRunning, "the sweep finished before it could be killed; make it slower")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let before = runs(db)
+        #expect(before >= 8 && before < 160)
+        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--report-dir", dir + "/reports"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\(160 - before) points run, \(before) already done"), "\(r.stdout)")
+        #expect(runs(db) == 160)
+        let w = try HindsightBinary.run(["sweep", "run", path, "--db", whole, "--quiet", "--no-report"])
+        #expect(w.status == 0, "\(w.stderr)")
+        #expect(try points(db) == points(whole))
+        #expect(FileManager.default.fileExists(atPath: dir + "/reports/cli-kill/README.md"))
+    }
+
+    @Test func ctrlCFinishesInFlightPointsPrintsHowToResumeAndExits130() throws {
+        let path = write(), db = dir + "/int.sqlite"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: HindsightBinary.path)
+        p.arguments = ["sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while runs(db) < 4 && p.isRunning && Date() < deadline { usleep(20_000) }
+        kill(p.processIdentifier, SIGINT)
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130, "\(text)")
+        #expect(text.contains("--resume"))
+        let stopped = runs(db)
+        #expect(stopped > 0 && stopped < 160)
+        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"])
+        #expect(r.status == 0 && runs(db) == 160)
+    }
+
+    @Test func slurmWritesAnArrayAndAMergeJobThatDependsOnIt() throws {
+        let path = write()
+        let r = try HindsightBinary.run(["sweep", "slurm", path, "--shards", "3", "--partition", "debug", "--time", "00:10:00", "--work-dir", dir + "/slurm"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let array = try String(contentsOfFile: dir + "/slurm/cli-kill/array.sbatch", encoding: .utf8)
+        #expect(array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --partition=debug") && array.contains("#SBATCH --time=00:10:00"))
+        #expect(array.contains("--shard ${SLURM_ARRAY_TASK_ID}/3") && array.contains("--resume"))
+        let merge = try String(contentsOfFile: dir + "/slurm/cli-kill/merge.sbatch", encoding: .utf8)
+        #expect(merge.contains("sweep merge --into") && merge.contains("shard-3.sqlite") && merge.contains("--resume"))
+        #expect(r.stdout.contains("--dependency=afterok"))
+    }
+}
