@@ -14,8 +14,8 @@ build: deps
 demo: build
 	@mkdir -p .hindsight
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	.build/release/hindsight data synth --db $(DEMO_DB) --assets 200 --start 2012-01-03 --end 2021-12-31 --seed 42 --calendar NYSE
-	.build/release/hindsight backtest run configs/demo-momentum.yaml --db $(DEMO_DB)
+	.build/release/hindsight sweep run sweeps/examples/quickstart.yaml --db $(DEMO_DB) --report-dir reports
+	@echo "Report: $(CURDIR)/reports/quickstart/README.md"
 
 test:
 	@bash scripts/install-deps.sh --test

@@ -97,6 +97,12 @@ struct ReportBuilder {
         let okIDs = Set(data.points.filter { $0.status == "ok" }.map(\.id))
         var cols = stored.filter { okIDs.contains($0.key) }.sorted { $0.key < $1.key }
         if let n = cols.first?.value.returns.count { cols = cols.filter { $0.value.returns.count == n && $0.value.first == cols[0].value.first } }
+        // Points that never held anything (all-zero returns) carry no ranking information.
+        let flat = cols.filter { $0.value.returns.allSatisfy { $0 == 0 } }.count
+        cols = cols.filter { !$0.value.returns.allSatisfy { $0 == 0 } }
+        if flat > 0 && cols.count < 2 {
+            return md + "Not computed: \(flat) of the sampled points have all-zero daily returns (they never held a position), which leaves fewer than 2 series to compare.\n\n"
+        }
         guard cols.count >= 2, let rows = cols.first?.value.returns.count, rows >= 32 else {
             return md + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n"
         }

@@ -103,7 +103,11 @@ public enum WalkForwardAnalysis {
                 ("in_sample", JSONText.number(isValue)), ("out_of_sample", JSONText.number(oosValue)), ("oos_return", JSONText.number(total)),
             ]))
         }
-        guard !rows.isEmpty else { return false }
+        guard !rows.isEmpty else {
+            try store.setMetadataValue(metadataKey(context.plan.sweepID), JSONText.object([("error", JSONText.quote(
+                "no point has a finite in-sample \(spec.rankBy) in any window (do the points trade?)"))]))
+            return false
+        }
         let s = Metrics.summary(stitched)
         func value(_ name: String) -> Double { s.values[ReturnsMatrix.summaryMetricNames.firstIndex(of: name)!] }
         let mean = { (v: [Double]) -> Double in let f = v.filter(\.isFinite); return f.isEmpty ? .nan : f.reduce(0, +) / Double(f.count) }

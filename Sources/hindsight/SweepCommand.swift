@@ -100,14 +100,23 @@ struct SweepRunCommand: AsyncParsableCommand {
 
 struct SweepReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Write a sweep's report from the database alone.")
-    @Argument(help: "The sweep id (printed by `sweep run` and `sweep plan`).") var sweepID: String
+    @Argument(help: "The sweep id (printed by `sweep run` and `sweep plan`), or the sweep's name when the database holds one sweep of that name.") var sweepID: String
     @Option(help: "Results database.") var db: String
     @Option(help: "Output folder.") var out: String
 
     func run() async throws {
         try await CLI.run {
             let store = try HindsightDatabase.openExisting(path: db)
-            try ReportWriter(store: store, sweepID: sweepID).write(to: out, wallSeconds: nil)
+            var id = sweepID
+            let ids = try store.sweepIDs()
+            if !ids.contains(id) {
+                let named = ids.filter { $0.hasPrefix(sweepID + "-") }
+                if named.count == 1 { id = named[0] }
+                if named.count > 1 {
+                    throw HindsightError(.invalidArgument, "\(db) holds \(named.count) sweeps named \(sweepID)", cause: "give the full id, one of: \(named.joined(separator: ", "))")
+                }
+            }
+            try ReportWriter(store: store, sweepID: id).write(to: out, wallSeconds: nil)
             print("report: \(out)/README.md")
         }
     }
