@@ -14,6 +14,7 @@ public final class SweepContext: Sendable {
     public let base: RunConfig
     let regimes: BacktestRegimeService
     let kernels: [Int: SMACrossoverKernel]
+    let cleanAssets: Set<Int>
     /// Swept paths that leave everything but `strategy` untouched (then a point's config is the base's with a new strategy).
     let strategyOnly: Bool
     /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
@@ -38,6 +39,11 @@ public final class SweepContext: Sendable {
             }
         }
         kernels = k
+        // Assets with a bar every session and no corporate actions (checked once, not per point).
+        let p = loaded.panel
+        cleanAssets = Set(k.keys.filter { a in
+            (0..<p.dayCount).allSatisfy { d in let i = a * p.dayCount + d; return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0 }
+        })
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
         if let wf = plan.spec.walkForward {
@@ -91,11 +97,7 @@ public final class SweepContext: Sendable {
         }
         let p = inputs.panel
         let range = BacktestEngine.sessions(c, panel: p)
-        guard range == 0..<p.dayCount else { return nil }
-        for d in 0..<p.dayCount {
-            let k = a * p.dayCount + d
-            if !p.valid[k] || p.splitRatio[k] != 1 || p.dividend[k] != 0 { return nil }
-        }
+        guard range == 0..<p.dayCount, cleanAssets.contains(a) else { return nil }
         guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
               let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s) else { return nil }
         return (kernel, fast, slow, fee)
