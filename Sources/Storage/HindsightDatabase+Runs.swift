@@ -14,15 +14,30 @@ extension HindsightDatabase {
         }
     }
 
+    static let runInsertSQL = """
+        INSERT INTO backtest_runs(run_id, strategy_id, config_json, config_hash, data_fingerprint, seed, code_version,
+            start_date, end_date, universe_id, metrics_json, status, error, sweep_id, point_id, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Binds and runs a prepared `runInsertSQL` statement (sweeps prepare it once per batch).
+    static func insertRun(_ st: inout RawStatement, _ run: RunRecord) throws {
+        func opt(_ i: Int32, _ v: String?) { if let v { st.bind(i, v) } else { st.bindNull(i) } }
+        st.bind(1, run.runID); st.bind(2, run.strategyID); st.bind(3, run.configJSON); st.bind(4, run.configHash)
+        opt(5, run.dataFingerprint); st.bind(6, Int(Int64(bitPattern: run.seed))); opt(7, run.codeVersion)
+        opt(8, run.startDate?.iso); opt(9, run.endDate?.iso); opt(10, run.universeID); opt(11, run.metricsJSON)
+        st.bind(12, run.status.rawValue); opt(13, run.error); opt(14, run.sweepID); opt(15, run.pointID); st.bind(16, run.createdAt)
+        let rc = st.run()
+        if rc != 0 {
+            if RawStatement.isConstraint(rc) { throw HindsightError(.duplicate, "run \(run.runID) is already stored", cause: st.lastError) }
+            throw HindsightError(.database, "cannot store run \(run.runID)", cause: st.lastError)
+        }
+    }
+
     static func insertRun(_ db: Database, _ run: RunRecord, trades: [TradeRow], equity: [EquityRow],
                           universes: [UniverseSnapshot], regimes: [RegimeRecord]) throws {
-        try db.execute(sql: """
-            INSERT INTO backtest_runs(run_id, strategy_id, config_json, config_hash, data_fingerprint, seed, code_version,
-                start_date, end_date, universe_id, metrics_json, status, error, sweep_id, point_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [run.runID, run.strategyID, run.configJSON, run.configHash, run.dataFingerprint, Int64(bitPattern: run.seed),
-                             run.codeVersion, run.startDate?.iso, run.endDate?.iso, run.universeID, run.metricsJSON,
-                             run.status.rawValue, run.error, run.sweepID, run.pointID, run.createdAt])
+        var st = try RawStatement(db, sql: runInsertSQL)
+        try insertRun(&st, run)
         try insertDetails(db, runID: run.runID, trades: trades, equity: equity)
         for u in universes {
             try db.execute(sql: "INSERT OR IGNORE INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)",

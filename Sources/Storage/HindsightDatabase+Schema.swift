@@ -7,7 +7,7 @@ extension HindsightDatabase {
     ]
     public static let outputTables = ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns"]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v2-sweep-results"
+    static let latestMigration = "v3-lean-sweep-writes"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -82,6 +82,10 @@ extension HindsightDatabase {
                     sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, returns BLOB NOT NULL,
                     PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
                 """)
+        }
+        m.registerMigration("v3-lean-sweep-writes") { db in
+            // The unique index on (sweep_id, point_id) serves every lookup; a second one only doubles each write.
+            try db.execute(sql: "DROP INDEX IF EXISTS backtest_runs_sweep")
         }
         return m
     }

@@ -63,20 +63,29 @@ extension HindsightDatabase {
         guard !batch.isEmpty else { return }
         try writeWrapped("store \(batch.count) sweep points") { db in
             var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
-            var link = try RawStatement(db, sql: "UPDATE sweep_points SET run_id = ? WHERE sweep_id = ? AND point_id = ?")
+            var run = try RawStatement(db, sql: HindsightDatabase.runInsertSQL)
             for p in batch {
-                try HindsightDatabase.insertRun(db, p.run, trades: p.trades, equity: p.equity, universes: [], regimes: [])
+                try HindsightDatabase.insertRun(&run, p.run)
+                try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     ret.bind(1, sweep); ret.bind(2, point); ret.bind(3, day: first)
                     r.withUnsafeBytes { b in ret.bindBlob(4, b) }
                     let rc = ret.run()
                     if rc != 0 { throw HindsightError(.database, "cannot store the returns of point \(point)", cause: ret.lastError) }
                 }
-                if let sweep = p.run.sweepID, let point = p.run.pointID {
-                    link.bind(1, p.run.runID); link.bind(2, sweep); link.bind(3, point)
-                    _ = link.run()
-                }
             }
+        }
+    }
+
+    /// Fills `sweep_points.run_id` from the stored runs in one pass (per-point updates would touch random pages;
+    /// readers join on (sweep_id, point_id), so the column is a convenience for ad-hoc SQL).
+    public func linkSweepRuns(sweepID: String) throws {
+        try writeWrapped("link the runs of sweep \(sweepID)") { db in
+            try db.execute(sql: """
+                UPDATE sweep_points SET run_id = (SELECT r.run_id FROM backtest_runs r
+                    WHERE r.sweep_id = sweep_points.sweep_id AND r.point_id = sweep_points.point_id)
+                WHERE sweep_id = ? AND run_id IS NULL
+                """, arguments: [sweepID])
         }
     }
 

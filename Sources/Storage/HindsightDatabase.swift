@@ -18,10 +18,18 @@ public final class HindsightDatabase: Sendable {
                 throw HindsightError(.io, "\(path): cannot create the folder \(dir)", cause: "\(error)")
             }
         }
-        do {
-            writer = try DatabasePool(path: path, configuration: HindsightDatabase.configuration())
-        } catch {
-            throw HindsightError(.database, "\(path): cannot open the database", cause: HindsightDatabase.describe(error))
+        // Switching a new file to WAL takes an exclusive lock that the busy timeout does not cover: when another
+        // process is creating the same database at this moment, wait for it briefly.
+        var attempt = 0
+        while true {
+            do {
+                writer = try DatabasePool(path: path, configuration: HindsightDatabase.configuration())
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 20 { throw HindsightError(.database, "\(path): cannot open the database", cause: HindsightDatabase.describe(error)) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
         try checkAndMigrate(migrate: migrate)
     }
@@ -64,7 +72,18 @@ public final class HindsightDatabase: Sendable {
                     "\(path): the database was made by a newer Hindsight (its schema has migrations this build does not know; this build knows up to '\(HindsightDatabase.latestMigration)', applied: \(known.sorted().last ?? "none"))",
                     cause: "upgrade hindsight, or use a database made by this version")
             }
-            if migrate { try migrator.migrate(writer) }
+            if migrate {
+                // Two processes opening a new database together can both try the first migration; the loser's
+                // statements fail on tables the winner just made. Once the winner commits, a retry finds nothing to do.
+                var attempt = 0
+                while true {
+                    do { try migrator.migrate(writer); break } catch {
+                        attempt += 1
+                        if attempt >= 5 { throw error }
+                        Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                    }
+                }
+            }
         } catch let e as HindsightError {
             throw e
         } catch {

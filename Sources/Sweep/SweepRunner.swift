@@ -87,6 +87,7 @@ public enum SweepRunner {
             }
         }
         try await writer.flush(wait: true)
+        try store.linkSweepRuns(sweepID: plan.sweepID)
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted {
             try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty)
