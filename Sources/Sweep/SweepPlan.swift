@@ -43,7 +43,7 @@ public struct SweepPlan: Sendable {
         let total = gridCount.multipliedReportingOverflow(by: zipCount)
         let total2 = total.partialValue.multipliedReportingOverflow(by: randomCount)
         if total.overflow || total2.overflow || (total2.partialValue > SweepPlan.forceLimit && !force) {
-            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : CLIFormat.count(total2.partialValue)) points, above the \(CLIFormat.count(SweepPlan.forceLimit)) limit",
+            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.forceLimit)) limit",
                                  cause: "narrow the grid, or pass --force to run it anyway")
         }
         // Random samples are drawn once, in order, from the seed.
@@ -110,18 +110,5 @@ public struct SweepPlan: Sendable {
     /// The points of shard `i` of `n` (1-based): every n-th point, starting with the i-th.
     public func shard(_ i: Int, of n: Int) -> [SweepPoint] {
         points.filter { $0.index % n == i - 1 }
-    }
-}
-
-/// Number formatting shared by sweep messages.
-enum CLIFormat {
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
     }
 }

@@ -44,13 +44,5 @@ enum CLI {
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    static func formatCount(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
-    }
+    static func formatCount(_ n: Int) -> String { NumberText.grouped(n) }
 }
