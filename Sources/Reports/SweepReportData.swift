@@ -59,11 +59,12 @@ struct SweepReportData {
         }
         points = pts
         let lower = lowerIsBetter, key = rankBy
-        let ok = pts.filter { $0.status == "ok" && ($0.metrics[key]?.isFinite ?? false) }
-        ranked = ok.sorted {
-            let a = $0.metrics[key]!, b = $1.metrics[key]!
-            return a != b ? (lower ? a < b : a > b) : $0.index < $1.index
-        }
+        // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.
+        var keys: [(value: Double, index: Int)] = []
+        keys.reserveCapacity(pts.count)
+        for p in pts where p.status == "ok" { if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) } }
+        keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
+        ranked = keys.map { pts[$0.index] }
         let srs = pts.compactMap { $0.status == "ok" ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
         let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
         sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
