@@ -7,14 +7,10 @@ reference on the same array in one run, checks a few metrics agree at 1e-9, and 
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VENV = os.path.join(ROOT, ".venv-fixtures")
-if sys.prefix != VENV:
-    if not os.path.exists(VENV):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    py = os.path.join(VENV, "bin", "python")
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "empyrical-reloaded", "quantstats", "statsmodels"])
-    os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peerenv import ROOT, ensure_venv  # noqa: E402
+
+ensure_venv(__file__, ["empyrical-reloaded", "quantstats", "statsmodels"])
 
 import warnings  # noqa: E402
 warnings.filterwarnings("ignore")

@@ -8,14 +8,10 @@ prints bars/s for each and the ratio. Usage: Benchmarks/peers/engine_vs_backtrad
 """
 import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-VENV = os.path.join(ROOT, ".venv-fixtures")
-if sys.prefix != VENV:
-    if not os.path.exists(VENV):
-        subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    py = os.path.join(VENV, "bin", "python")
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "backtrader", "pandas"])
-    os.execv(py, [py, os.path.abspath(__file__)] + sys.argv[1:])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peerenv import ROOT, ensure_venv  # noqa: E402
+
+ensure_venv(__file__, ["backtrader", "pandas"])
 
 import backtrader as bt  # noqa: E402
 import pandas as pd  # noqa: E402
