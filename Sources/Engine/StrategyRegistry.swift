@@ -6,6 +6,7 @@ public enum StrategyRegistry {
         EqualWeightBuyAndHold.self,
         AssessmentRiskDailyRebalance.self,
         SMACrossoverStrategy.self,
+        MomentumRotationStrategy.self,
     ]
 
     public static var kinds: [String] { plugins.map { $0.kind } }

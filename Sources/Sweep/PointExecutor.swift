@@ -91,6 +91,15 @@ struct PointExecutor {
             }
             return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("sma-kernel"))], nil)
         }
+        if let m = context.momentumFastPath(c), !keep.trades, !keep.equity {
+            var equity = [Double](repeating: 0, count: m.kernel.days - m.start)
+            var scratch = MomentumRotationKernel.Scratch(assets: m.kernel.assets)
+            let s = equity.withUnsafeMutableBufferPointer {
+                m.kernel.run(lookback: m.params.lookback, topN: m.params.topN, every: m.params.every, fee: m.fee,
+                             initialCash: c.initialCash, start: m.start, scratch: &scratch, equity: $0)
+            }
+            return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("momentum-kernel"))], nil)
+        }
         let r = try BacktestEngine.run(c, panel: context.inputs.panel, technicals: context.inputs.technicals, profiles: context.inputs.profiles,
                                        regimes: context.regimes(for: c))
         let fills = r.trades.filter { $0.quantity != 0 }.count

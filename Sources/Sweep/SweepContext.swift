@@ -15,6 +15,8 @@ public final class SweepContext: Sendable {
     let regimes: BacktestRegimeService
     let kernels: [Int: SMACrossoverKernel]
     let cleanAssets: Set<Int>
+    /// The base universe's day-major closes for `momentum_rotation`, when none of its names has a corporate action.
+    let momentumKernel: MomentumRotationKernel?
     /// Swept paths that leave everything but `strategy` untouched (then a point's config is the base's with a new strategy).
     let strategyOnly: Bool
     /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
@@ -44,6 +46,7 @@ public final class SweepContext: Sendable {
         cleanAssets = Set(k.keys.filter { a in
             (0..<p.dayCount).allSatisfy { d in let i = a * p.dayCount + d; return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0 }
         })
+        momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? SweepContext.momentumKernel(base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
         if let wf = plan.spec.walkForward {
@@ -76,6 +79,38 @@ public final class SweepContext: Sendable {
         return c
     }
 
+    static func momentumKernel(_ universe: RunConfig.Universe, panel p: MarketPanel) -> MomentumRotationKernel? {
+        let assets: [Int]
+        switch universe {
+        case .tickers(let t): assets = Array(Set(t.compactMap { p.asset(ticker: $0) })).sorted()
+        case .all: assets = Array(0..<p.assetCount)
+        case .rule: return nil
+        }
+        let nD = p.dayCount, n = assets.count
+        var close = [Double](repeating: .nan, count: nD * n)
+        for (j, a) in assets.enumerated() {
+            for d in 0..<nD {
+                let k = a * nD + d
+                if p.splitRatio[k] != 1 || p.dividend[k] != 0 { return nil }
+                if p.valid[k] { close[d * n + j] = p.close[k] }
+            }
+        }
+        return MomentumRotationKernel(close: close, days: nD, assets: n)
+    }
+
+    /// The momentum kernel, its parameters and the first session when a point can take it instead of the full engine
+    /// (same conditions as `smaFastPath`, fractional shares, and the base's universe). Results agree with the engine
+    /// to rounding; the kernel snaps near-zero orders and cash like vectorbt.
+    func momentumFastPath(_ c: RunConfig) -> (kernel: MomentumRotationKernel, params: MomentumRotationStrategy.Params, fee: Double, start: Int)? {
+        guard let kernel = momentumKernel, c.strategyKind == MomentumRotationStrategy.kind, c.universe == base.universe,
+              c.fractionalShares, c.execution.fill == .close, c.execution.slippage == .none, c.execution.maxParticipation == nil,
+              c.portfolio.cashRate == .none, let fee = c.execution.commission.rate,
+              let params = try? MomentumRotationStrategy.params(c.strategy) else { return nil }
+        let range = BacktestEngine.sessions(c, panel: inputs.panel)
+        guard range.upperBound == inputs.panel.dayCount, !range.isEmpty else { return nil }
+        return (kernel, params, fee, range.lowerBound)
+    }
+
     /// The regime service for a config (shared when its regime settings are the base's).
     func regimes(for c: RunConfig) -> BacktestRegimeService {
         c.regime == base.regime && c.benchmark == base.benchmark ? regimes : inputs.regimeService(for: c)
@@ -89,12 +124,7 @@ public final class SweepContext: Sendable {
               let a = inputs.panel.asset(ticker: t[0]), let kernel = kernels[a],
               c.execution.fill == .close, c.execution.slippage == .none, c.execution.maxParticipation == nil,
               c.portfolio.cashRate == .none else { return nil }
-        let fee: Double
-        switch c.execution.commission {
-        case .none: fee = 0
-        case .bps(let b): fee = b / 10_000
-        default: return nil
-        }
+        guard let fee = c.execution.commission.rate else { return nil }
         let p = inputs.panel
         let range = BacktestEngine.sessions(c, panel: p)
         guard range == 0..<p.dayCount, cleanAssets.contains(a) else { return nil }

@@ -1,5 +1,5 @@
 extension RunConfig {
-    public static let strategyKinds = ["equal_weight_buy_and_hold", "assessment_risk_daily_rebal", "sma_crossover"]
+    public static let strategyKinds = ["equal_weight_buy_and_hold", "assessment_risk_daily_rebal", "sma_crossover", "momentum_rotation"]
     static let topKeys = ["name", "data", "calendar", "start", "end", "initial_cash", "fractional_shares", "universe",
                           "strategy", "execution", "portfolio", "regime", "benchmark", "seed"]
 

@@ -65,6 +65,15 @@ public struct RunConfig: Sendable {
         case bps(Double)
         case perShare(Double, minimum: Double)
         case fixed(Double)
+
+        /// The commission as a fraction of traded value, when it is one (none or bps).
+        public var rate: Double? {
+            switch self {
+            case .none: return 0
+            case .bps(let b): return b / 10_000
+            default: return nil
+            }
+        }
     }
 
     public enum PartialFills: String, Sendable { case carry, cancel }
