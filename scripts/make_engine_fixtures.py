@@ -10,6 +10,9 @@ Tests/EngineTests/Fixtures/:
    opposite cross).
  - momentum-us-equities.csv: monthly top-10 momentum (252/21) on ../shared/data/us-equities with zero costs,
    written in plain NumPy from the README's rebalance arithmetic (independent of the Swift code).
+ - vectorbt-momentum-rotation-us.csv: the `momentum_rotation` grid (lookback × top_n × rebalance_every) on the
+   118 stocks of ../shared/data/us-equities with vectorbt from_orders (targetpercent, cash sharing,
+   call_seq='auto', fees 0.1%): total return, Sharpe (√252, per-bar returns from the initial cash) and orders.
 """
 import os, subprocess, sys
 
@@ -124,6 +127,40 @@ def momentum_curve():
     return pd.DataFrame(equity, columns=["date", "equity"])
 
 
+def momentum_rotation_grid():
+    import vectorbt as vbt
+    df = pd.read_csv(os.path.join(SHARED, "us-equities", "prices.csv.gz"))
+    prof = pd.read_csv(os.path.join(SHARED, "us-equities", "profiles.csv"))
+    stocks = sorted(prof[prof.kind == "stock"].ticker)
+    close = df[df.ticker.isin(stocks)].pivot(index="date", columns="ticker", values="close").sort_index()
+    close.index = pd.DatetimeIndex(close.index)
+    px = close.values
+    rows = []
+    for lb in (21, 63, 126, 252):
+        for k in (10, 25, 50, 100):
+            for reb in (5, 21):
+                T, N = px.shape
+                past = np.full_like(px, np.nan)
+                past[lb:] = px[:-lb]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mom = px / past - 1.0
+                w = np.full((T, N), np.nan)
+                for t in range(lb, T, 1):
+                    if t % reb:
+                        continue
+                    idx = np.flatnonzero(np.isfinite(mom[t]))
+                    top = idx[np.argsort(-mom[t][idx], kind="stable")[:k]]
+                    row = np.zeros(N)
+                    row[top] = 1.0 / k
+                    row[~np.isfinite(px[t])] = np.nan
+                    w[t] = row
+                pf = vbt.Portfolio.from_orders(close, w, size_type="targetpercent", group_by=True, cash_sharing=True,
+                                               call_seq="auto", fees=0.001, init_cash=1e6, freq="1D")
+                rows.append((lb, k, reb, float(pf.total_return()), float(pf.sharpe_ratio()) * np.sqrt(252 / 365),
+                             int(pf.orders.count())))
+    return pd.DataFrame(rows, columns=["lookback", "top_n", "rebalance_every", "total_return", "sharpe_252", "orders"])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     df = goog()
@@ -135,6 +172,7 @@ def main():
     b.to_csv(os.path.join(OUT, "backtestingpy-sma-goog.csv"), float_format="%.17g", index_label="date")
     m = momentum_curve()
     m.to_csv(os.path.join(OUT, "momentum-us-equities.csv"), float_format="%.17g", index=False)
+    momentum_rotation_grid().to_csv(os.path.join(OUT, "vectorbt-momentum-rotation-us.csv"), float_format="%.17g", index=False)
     print("wrote", OUT)
 
 

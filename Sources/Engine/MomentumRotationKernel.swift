@@ -1,4 +1,5 @@
 import HindsightCore
+import MarketData
 
 /// Cross-sectional momentum rotation on a dense close matrix, shared by every (lookback, top_n, rebalance) point.
 ///
@@ -18,6 +19,27 @@ public struct MomentumRotationKernel: Sendable {
     public init(close: [Double], days: Int, assets: Int) {
         precondition(close.count == days * assets, "close matrix must be days × assets")
         self.close = close; self.days = days; self.assets = assets
+    }
+
+    /// The closes of a universe's names (tickers in panel order, or all), or nil when it is rule-based or any of its
+    /// names has a split or dividend (the kernel trades raw closes without corporate actions).
+    public init?(universe: RunConfig.Universe, panel p: MarketPanel) {
+        let assets: [Int]
+        switch universe {
+        case .tickers(let t): assets = Array(Set(t.compactMap { p.asset(ticker: $0) })).sorted()
+        case .all: assets = Array(0..<p.assetCount)
+        case .rule: return nil
+        }
+        let nD = p.dayCount, n = assets.count
+        var close = [Double](repeating: .nan, count: nD * n)
+        for (j, a) in assets.enumerated() {
+            for d in 0..<nD {
+                let k = a * nD + d
+                if p.splitRatio[k] != 1 || p.dividend[k] != 0 { return nil }
+                if p.valid[k] { close[d * n + j] = p.close[k] }
+            }
+        }
+        self.init(close: close, days: nD, assets: n)
     }
 
     /// The result of one (lookback, top_n, rebalance) run.

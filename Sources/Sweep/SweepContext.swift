@@ -46,7 +46,7 @@ public final class SweepContext: Sendable {
         cleanAssets = Set(k.keys.filter { a in
             (0..<p.dayCount).allSatisfy { d in let i = a * p.dayCount + d; return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0 }
         })
-        momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? SweepContext.momentumKernel(base.universe, panel: p) : nil
+        momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? MomentumRotationKernel(universe: base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
         if let wf = plan.spec.walkForward {
@@ -77,25 +77,6 @@ public final class SweepContext: Sendable {
         c.strategy = strategy
         c.source = source
         return c
-    }
-
-    static func momentumKernel(_ universe: RunConfig.Universe, panel p: MarketPanel) -> MomentumRotationKernel? {
-        let assets: [Int]
-        switch universe {
-        case .tickers(let t): assets = Array(Set(t.compactMap { p.asset(ticker: $0) })).sorted()
-        case .all: assets = Array(0..<p.assetCount)
-        case .rule: return nil
-        }
-        let nD = p.dayCount, n = assets.count
-        var close = [Double](repeating: .nan, count: nD * n)
-        for (j, a) in assets.enumerated() {
-            for d in 0..<nD {
-                let k = a * nD + d
-                if p.splitRatio[k] != 1 || p.dividend[k] != 0 { return nil }
-                if p.valid[k] { close[d * n + j] = p.close[k] }
-            }
-        }
-        return MomentumRotationKernel(close: close, days: nD, assets: n)
     }
 
     /// The momentum kernel, its parameters and the first session when a point can take it instead of the full engine
