@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DEMO_DB ?= .hindsight/demo.sqlite
 SWIFT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: deps build demo test bench bench-check bench-analytics-peers bench-engine-peers clean
+.PHONY: deps build demo test bench bench-check bench-peers bench-analytics-peers bench-engine-peers clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,6 +28,10 @@ bench: deps
 
 bench-check: deps
 	cd Benchmarks && swift package --disable-sandbox benchmark baseline check default --no-progress
+
+# Every workload side by side with vectorbt, backtrader and empyrical (creates .venv-fixtures); writes Benchmarks/RESULTS.md.
+bench-peers: build
+	python3 Benchmarks/peers/bench_peers.py --runs $(or $(RUNS),5)
 
 # Side-by-side with empyrical on the same 2520 x 10000 matrix (creates .venv-fixtures).
 bench-analytics-peers: build

@@ -5,7 +5,7 @@ Usage: Benchmarks/peers/analytics_vs_empyrical.py [--rows 2520] [--columns 10000
 Writes the matrix as raw float64, times `hindsight analytics matrix` (compute time it reports) and the Python
 reference on the same array in one run, checks a few metrics agree at 1e-9, and prints the ratios.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peerenv import ROOT, ensure_venv  # noqa: E402
@@ -22,6 +22,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--rows", type=int, default=2520)
 ap.add_argument("--columns", type=int, default=10000)
 ap.add_argument("--runs", type=int, default=3)
+ap.add_argument("--json", action="store_true", help="also print one JSON line with the timings")
 ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "hindsight"))
 a = ap.parse_args()
 
@@ -83,4 +84,8 @@ print(f"matrix {a.rows} x {a.columns}, {len(ref)} metrics ({a.runs} runs each)")
 print(f"  empyrical/pandas: min {min(py_times):.3f} s, median {sorted(py_times)[len(py_times)//2]:.3f} s")
 print(f"  hindsight:        min {min(hs_times):.3f} s, median {sorted(hs_times)[len(hs_times)//2]:.3f} s  (22 metrics incl. PSR, DSR, ulcer, drawdown duration)")
 print(f"  ratio (min/min):  {min(py_times)/min(hs_times):.1f}x")
+if a.json:
+    print(json.dumps(dict(metrics=len(ref), worst_relative_difference=worst, rows=a.rows, columns=a.columns,
+                          hindsight_min_s=min(hs_times), hindsight_median_s=statistics.median(hs_times),
+                          peer_min_s=min(py_times), peer_median_s=statistics.median(py_times))))
 os.remove(path)

@@ -79,14 +79,16 @@ execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
 """)
 p = subprocess.run([a.bin, "backtest", "run", cfg, "--json", "--timing", "--repeat", "200"], capture_output=True, text=True, check=True)
 m = re.search(r"engine min ([0-9.]+) s, median ([0-9.]+) s", p.stderr)
-h_median = float(m.group(2))
+h_min, h_median = float(m.group(1)), float(m.group(2))
 final = json.loads(p.stdout)["metrics"]["final_equity"]
 agree = abs(final - runs[-1][1]) / runs[-1][1]
 print(json.dumps(dict(
     bars=bars,
     backtrader_version=bt.__version__,
+    backtrader_run_s_min=round(min(r[0] for r in runs), 4),
     backtrader_run_s_median=round(bt_median, 4),
     backtrader_bars_per_s=round(bars / bt_median),
+    hindsight_engine_s_min=h_min,
     hindsight_engine_s_median=h_median,
     hindsight_bars_per_s=round(bars / h_median),
     ratio=round(bt_median / h_median, 1),

@@ -92,6 +92,12 @@ public final class SweepContext: Sendable {
         return (kernel, params, fee, range.lowerBound)
     }
 
+    /// How many names a config's universe holds (all of the panel for a rule).
+    func universeSize(_ c: RunConfig) -> Int {
+        if case .tickers(let t) = c.universe { return t.count }
+        return inputs.panel.assetCount
+    }
+
     /// The regime service for a config (shared when its regime settings are the base's).
     func regimes(for c: RunConfig) -> BacktestRegimeService {
         c.regime == base.regime && c.benchmark == base.benchmark ? regimes : inputs.regimeService(for: c)

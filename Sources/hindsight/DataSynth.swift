@@ -17,6 +17,8 @@ struct DataSynth: AsyncParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "NYSE or weekdays.") var calendar: String = "NYSE"
     @Flag(help: "Wipe the database's existing input tables first.") var replace = false
+    @Option(help: "Also write the prices as one long CSV (date,ticker,open,high,low,close,volume; raw, without corporate actions) for other tools.")
+    var exportPrices: String?
 
     func run() async throws {
         try await CLI.run {
@@ -33,10 +35,34 @@ struct DataSynth: AsyncParsableCommand {
             }
             let data = try market.generate()
             let generated = CLI.seconds(since: clock)
+            if let exportPrices { try DataSynth.writeCSV(data.prices, to: exportPrices) }
             let summary = try store.importDataset(data, replace: false, wipeInputs: replace)
             let total = CLI.seconds(since: clock)
             print(DataSynth.describe(data, summary: summary, db: db))
             print(String(format: "time: %.2f s (generate %.2f s, write %.2f s)", total, generated, total - generated))
+        }
+    }
+
+    /// Writes the rows to a temporary file beside `path`, then renames it, so a failure leaves nothing half-written.
+    static func writeCSV(_ p: PriceRows, to path: String) throws {
+        let tmp = path + ".partial"
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
+            throw HindsightError(.io, "cannot create \(path)", cause: "check that its folder exists and is writable")
+        }
+        do {
+            var buffer = "date,ticker,open,high,low,close,volume\n"
+            let iso = p.dates.map(\.iso)
+            for i in 0..<p.count {
+                buffer += "\(iso[i]),\(p.tickers[Int(p.tickerIndex[i])]),\(p.open[i]),\(p.high[i]),\(p.low[i]),\(p.close[i]),\(p.volume[i])\n"
+                if buffer.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(buffer.utf8)); buffer.removeAll(keepingCapacity: true) }
+            }
+            try handle.write(contentsOf: Data(buffer.utf8))
+            try handle.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw HindsightError(.io, "cannot write \(path)", cause: "\(error)")
         }
     }
 

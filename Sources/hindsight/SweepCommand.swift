@@ -9,7 +9,7 @@ import Sweep
 struct SweepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep", abstract: "Plan, run, shard, merge and report parameter sweeps.",
-        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepReportCommand.self, SweepMergeCommand.self, SweepSlurmCommand.self])
+        subcommands: [SweepPlanCommand.self, SweepRunCommand.self, SweepReportCommand.self, SweepMergeCommand.self, SweepSlurmCommand.self, SweepTimeCommand.self])
 }
 
 struct SweepPlanCommand: AsyncParsableCommand {
@@ -29,6 +29,48 @@ struct SweepPlanCommand: AsyncParsableCommand {
             let n = plan.points.count
             let picks = n <= sample ? Array(0..<n) : (0..<sample).map { $0 * (n - 1) / max(1, sample - 1) }
             for i in picks { print("  \(plan.points[i].id)  \(plan.points[i].paramsJSON)") }
+        }
+    }
+}
+
+struct SweepTimeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "time",
+        abstract: "Time a sweep's simulation alone (no metrics, nothing stored): load once, then simulate every point --repeat times.")
+    @Argument(help: "The sweep file (YAML).") var sweep: String
+    @Option(help: "Threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Timed passes over all points.") var `repeat`: Int = 5
+    @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Allow more than 1,000,000 points.") var force = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be ≥ 1") }
+    }
+
+    func run() async throws {
+        try await CLI.run {
+            let clock = ContinuousClock.now
+            let plan = try SweepPlan(try SweepSpec.load(path: sweep), force: force)
+            let context = try SweepContext(plan: plan)
+            let load = CLI.seconds(since: clock)
+            var passes: [SweepTimer.Pass] = []
+            for _ in 0..<`repeat` { passes.append(try SweepTimer.simulate(context: context, jobs: jobs)) }
+            let times = passes.map(\.seconds).sorted()
+            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            let evals = passes[0].barEvaluations
+            if json {
+                print(JSONText.object([
+                    ("points", String(plan.points.count)), ("jobs", String(jobs)), ("load_s", JSONText.number(load)),
+                    ("simulate_s", "[" + passes.map { JSONText.number($0.seconds) }.joined(separator: ",") + "]"),
+                    ("simulate_s_min", JSONText.number(times[0])), ("simulate_s_median", JSONText.number(median)),
+                    ("bar_evaluations", JSONText.number(evals)), ("bar_evaluations_per_s", JSONText.number(evals / times[0])),
+                    ("checksum", JSONText.number(passes[0].checksum)),
+                ]))
+            } else {
+                print("sweep \(plan.spec.name): \(CLI.formatCount(plan.points.count)) points, \(jobs) jobs, load \(String(format: "%.3f", load)) s")
+                print(String(format: "simulate: min %.4f s, median %.4f s over %d passes; %.0f M bar-evaluations/s", times[0], median, passes.count, evals / times[0] / 1e6))
+            }
         }
     }
 }
