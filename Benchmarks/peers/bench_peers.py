@@ -50,6 +50,10 @@ def worker_vbt_sma(out_csv):
     t_import = time.perf_counter()
     close = pd.read_csv(GOOG, index_col=0, parse_dates=True)["Close"]
     fast, slow = zip(*[(f, s) for f in range(2, 101) for s in range(f + 1, 201)])
+    # Load the compiled functions (numba cache) on a tiny grid first, so "simulation" is simulation only.
+    tiny = vbt.MA.run(close[:100], window=[2, 3], short_name="fast"), vbt.MA.run(close[:100], window=[5, 6], short_name="slow")
+    pf = vbt.Portfolio.from_signals(close[:100], tiny[0].ma_crossed_above(tiny[1]), tiny[0].ma_crossed_below(tiny[1]), init_cash=10_000.0, fees=0.001, freq="1D")
+    pf.total_return(), pf.sharpe_ratio()
     a = time.perf_counter()
     fma = vbt.MA.run(close, window=list(fast), short_name="fast")
     sma = vbt.MA.run(close, window=list(slow), short_name="slow")
@@ -97,6 +101,10 @@ def worker_vbt_momentum(prices_csv, tickers_file, out_csv):
     close.index = pd.DatetimeIndex(close.index)
     px = close.values
     t_load = time.perf_counter()
+    w = momentum_weights(np, px[:60, :5], 5, 2, 5)
+    pf = vbt.Portfolio.from_orders(close.iloc[:60, :5], w, size_type="targetpercent", group_by=True, cash_sharing=True,
+                                   call_seq="auto", fees=0.001, init_cash=1e6, freq="1D")
+    pf.total_return(), pf.sharpe_ratio()  # loads the compiled functions (numba cache) before timing
     rows, sim, weights, metrics = [], 0.0, 0.0, 0.0
     for lb in LOOKBACKS:
         for k in TOP_NS:

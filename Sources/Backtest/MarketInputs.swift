@@ -48,6 +48,20 @@ public final class MarketInputs: Sendable {
             let panel = try MarketPanel(rows: rows, actions: try store.loadCorporateActions(), calendar: calendar)
             return MarketInputs(panel: panel, companies: try store.loadCompanyProfiles(), sectors: try store.loadSectorProfiles(),
                                 regimes: try store.loadRegimes(source: "data"), factorReturns: try store.loadFactorReturns(), sourceDescription: path)
+        case .csv(let path, let ticker):
+            var parser = PriceFileParser(ticker: ticker)
+            try parser.parse(file: path)
+            parser.rejectDuplicates()
+            if let bad = parser.sortedRejects.first {
+                throw HindsightError(.invalidData, "\(parser.sortedRejects.count) invalid row(s) in \(path); first: \(bad.message)",
+                                     cause: "fix the rows, or import the file with `hindsight data import prices --skip-invalid` and use `db:`")
+            }
+            // Rows after `end` fall outside the calendar and are left out of the panel.
+            let dates = Array(Set(parser.rows.dates)).sorted().filter { $0 <= config.end }
+            guard let first = dates.first else { throw dataError(config, "\(path) has no prices on or before \(config.end)", hint: "check `end`") }
+            let calendar = try makeCalendar(config, from: first, dataDates: dates)
+            let panel = try MarketPanel(rows: parser.rows, calendar: calendar)
+            return MarketInputs(panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: path)
         case .synthetic(let assets, let start, let end, let seed):
             let market = SyntheticMarket(.init(assets: assets, start: start, end: end, seed: seed,
                                                calendar: config.calendar == "weekdays" ? .weekdays : .nyse))

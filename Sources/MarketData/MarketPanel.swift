@@ -114,6 +114,12 @@ public struct MarketPanel: Sendable {
         return Bar(open: open[k], high: high[k], low: low[k], close: close[k], volume: volume[k])
     }
 
-    /// Bytes held by the panel's arrays.
-    public var byteCount: Int { assetCount * dayCount * (9 * MemoryLayout<Double>.stride + MemoryLayout<Bool>.stride) }
+    /// Bytes the panel's cells need: eight Doubles and one Bool per (asset, day).
+    public var byteCount: Int { assetCount * dayCount * (8 * MemoryLayout<Double>.stride + MemoryLayout<Bool>.stride) }
+
+    /// Bytes its arrays have allocated (capacities), to check the panel holds no slack beyond its cells.
+    public var allocatedByteCount: Int {
+        [open, high, low, close, volume, splitRatio, dividend, adjustedClose].reduce(0) { $0 + $1.capacity * MemoryLayout<Double>.stride }
+            + valid.capacity * MemoryLayout<Bool>.stride
+    }
 }

@@ -37,6 +37,8 @@ public enum SweepRunner {
         public var failed: Int
         public var interrupted: Bool
         public var seconds: Double
+        /// Wall seconds of each phase, in order.
+        public var phases: [(name: String, seconds: Double)] = []
         public var runsPerSecond: Double { seconds > 0 ? Double(ran) / seconds : 0 }
     }
 
@@ -47,6 +49,9 @@ public enum SweepRunner {
         let plan = context.plan, spec = plan.spec
         let start = Date()
         let createdAt = ISO8601DateFormatter().string(from: start)
+        var phases: [(name: String, seconds: Double)] = []
+        var mark = start
+        func lap(_ name: String) { let now = Date(); phases.append((name, now.timeIntervalSince(mark))); mark = now }
         try store.registerSweep(SweepRecord(sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
                                             dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
                                 points: plan.points.map { ($0.id, $0.paramsJSON) })
@@ -59,6 +64,7 @@ public enum SweepRunner {
                                  cause: "pass --resume to run only the rest, or use a new --db")
         }
         let todo = mine.filter { !finished.contains($0.id) }
+        lap("register")
         let stride = max(1, (plan.points.count + returnsSample - 1) / returnsSample)
         let equityAll = spec.storeEquity == .all
         let executor = PointExecutor(context: context, createdAt: createdAt)
@@ -88,18 +94,21 @@ public enum SweepRunner {
         }
         try await writer.flush(wait: true)
         try store.linkSweepRuns(sweepID: plan.sweepID)
+        lap("simulate and store")
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted {
-            try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty)
+            try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty, jobs: jobs)
+            lap("top details")
             // Walk-forward needs every point's in-sample values: only once the whole plan is in this database.
             if spec.walkForward != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
                 try WalkForwardAnalysis.run(context: context, store: store)
+                lap("walk-forward")
             }
         }
         let seconds = Date().timeIntervalSince(start)
         return Summary(sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
                        ran: await writer.done - alreadyDone, invalid: await writer.invalid, failed: await writer.failed,
-                       interrupted: interrupted, seconds: seconds)
+                       interrupted: interrupted, seconds: seconds, phases: phases)
     }
 
     /// When the results database holds no market data (a synthetic market, a shard or a separate `--db`), keep the
@@ -131,7 +140,7 @@ public enum SweepRunner {
     }
 
     /// Re-runs the best points (by `rank_by`) to store their returns, daily equity and trades for the report.
-    static func storeTopDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool) async throws {
+    static func storeTopDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool, jobs: Int) async throws {
         let spec = context.plan.spec
         var equityTop = 0
         if case .top(let n) = spec.storeEquity { equityTop = n }
@@ -151,13 +160,27 @@ public enum SweepRunner {
             }
         }
         let top = all.filter { $0.value.isFinite }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(k)
-        var items: [SweepPointRecord] = []
-        for (rank, t) in top.enumerated() {
-            let keep = PointExecutor.Keep(returns: true, equity: spec.storeEquity == .all || rank < max(equityTop, spec.reportTop),
-                                          trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
-            let out = executor.run(context.plan.points[t.index], keep: keep)
-            if out.status == .ok { items.append(out.record.value) }
+        // Re-run on `jobs` tasks at a time; rows are stored in rank order.
+        let picks = Array(top.enumerated())
+        let equityRanks = max(equityTop, spec.reportTop)
+        var outputs = [PointExecutor.Output?](repeating: nil, count: picks.count)
+        await withTaskGroup(of: (Int, PointExecutor.Output).self) { group in
+            var next = 0
+            func startNext() {
+                let (rank, t) = picks[next]
+                next += 1
+                group.addTask {
+                    let keep = PointExecutor.Keep(returns: true, equity: spec.storeEquity == .all || rank < equityRanks,
+                                                  trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
+                    return (rank, executor.run(context.plan.points[t.index], keep: keep))
+                }
+            }
+            while next < picks.count && next < max(1, jobs) { startNext() }
+            while let (rank, out) = await group.next() {
+                outputs[rank] = out
+                if next < picks.count { startNext() }
+            }
         }
-        try store.attachDetails(items)
+        try store.attachDetails(outputs.compactMap { $0 }.filter { $0.status == .ok }.map(\.record.value))
     }
 }

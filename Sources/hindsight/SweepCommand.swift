@@ -66,12 +66,29 @@ struct SweepTimeCommand: AsyncParsableCommand {
                     ("simulate_s_min", JSONText.number(times[0])), ("simulate_s_median", JSONText.number(median)),
                     ("bar_evaluations", JSONText.number(evals)), ("bar_evaluations_per_s", JSONText.number(evals / times[0])),
                     ("checksum", JSONText.number(passes[0].checksum)),
+                    ("assets", String(context.inputs.panel.assetCount)), ("sessions", String(context.inputs.panel.dayCount)),
+                    ("panel_bytes", String(context.inputs.panel.byteCount)), ("panel_allocated_bytes", String(context.inputs.panel.allocatedByteCount)),
+                    ("peak_rss_bytes", String(SweepTimeCommand.peakRSS())),
                 ]))
             } else {
                 print("sweep \(plan.spec.name): \(CLI.formatCount(plan.points.count)) points, \(jobs) jobs, load \(String(format: "%.3f", load)) s")
                 print(String(format: "simulate: min %.4f s, median %.4f s over %d passes; %.0f M bar-evaluations/s", times[0], median, passes.count, evals / times[0] / 1e6))
             }
         }
+    }
+}
+
+extension SweepTimeCommand {
+    /// Peak resident set size of this process (getrusage reports KiB on Linux).
+    static func peakRSS() -> Int {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Int(u.ru_maxrss) * 1024
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        return Int(u.ru_maxrss)
+        #endif
     }
 }
 
@@ -86,6 +103,7 @@ struct SweepRunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Allow more than 1,000,000 points.") var force = false
     @Flag(help: "Do not write the report.") var noReport = false
+    @Flag(help: "Print the wall time of each phase (load, simulate and store, top details, report).") var timings = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
@@ -114,12 +132,14 @@ struct SweepRunCommand: AsyncParsableCommand {
             let spec = try SweepSpec.load(path: sweep)
             let plan = try SweepPlan(spec, force: force)
             let context = try SweepContext(plan: plan)
+            let loaded = Date().timeIntervalSince(start)
             var path = db ?? ".hindsight/sweeps.sqlite"
             if db == nil, case .database(let p) = context.base.data { path = p }
             let store = try HindsightDatabase(path: path)
             let options = SweepRunner.Options(jobs: jobs, resume: resume, shard: shard.flatMap(SweepRunCommand.parseShard).map { (index: $0.0, count: $0.1) }, quiet: quiet)
             let s = try await SweepRunner.run(context: context, store: store, options: options, cancel: cancel)
             let wall = Date().timeIntervalSince(start)
+            var phases: [(name: String, seconds: Double)] = [("load", loaded)] + s.phases
             print("sweep \(s.sweepID): \(s.ran) points run, \(s.skipped) already done, \(s.invalid) invalid, \(s.failed) failed (of \(s.inShard)\(shard.map { " in shard \($0)" } ?? ""))")
             print(String(format: "time: %.2f s, %.0f runs/s; results in %@", wall, Double(s.ran) / max(wall, 1e-9), path))
             if s.interrupted {
@@ -129,8 +149,13 @@ struct SweepRunCommand: AsyncParsableCommand {
             if !noReport && shard == nil {
                 let out = reportDir + "/" + spec.name
                 // After a resume the wall time covers only part of the work: do not report it as the sweep's.
+                let before = Date()
                 try ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: s.skipped == 0 ? wall : nil)
                 print("report: \(out)/README.md")
+                phases.append(("report", Date().timeIntervalSince(before)))
+            }
+            if timings {
+                print("phases: " + phases.map { String(format: "%@ %.3f s", $0.name, $0.seconds) }.joined(separator: ", "))
             }
             if s.failed > 0 {
                 FileHandle.standardError.write(Data("\(s.failed) points failed; see their errors with `hindsight sweep report` or in backtest_runs\n".utf8))

@@ -42,13 +42,15 @@ extension RunConfig {
     }
 
     static func parseData(_ node: ConfigNode) throws -> DataSource {
-        let m = try ConfigMap(node, allowed: ["db", "synthetic"])
-        if let db = try m.string("db") {
-            if m.has("synthetic") { throw node.error("give either `db` or `synthetic`, not both") }
-            return .database(path: db)
+        let m = try ConfigMap(node, allowed: ["db", "synthetic", "csv", "ticker"])
+        if [m.has("db"), m.has("synthetic"), m.has("csv")].filter({ $0 }).count > 1 {
+            throw node.error("give one data source: `db`, `synthetic` or `csv`")
         }
+        if m.has("ticker") && !m.has("csv") { throw m.node("ticker")!.error("`ticker` goes with `csv` (a one-ticker price file)") }
+        if let db = try m.string("db") { return .database(path: db) }
+        if let csv = try m.string("csv") { return .csv(path: csv, ticker: try m.string("ticker")?.uppercased()) }
         guard let s = m.node("synthetic") else {
-            throw node.error("no data source", hint: "add `db: path/to/hindsight.sqlite` or `synthetic: {assets: 200, start: 2010-01-04, end: 2019-12-31, seed: 7}`")
+            throw node.error("no data source", hint: "add `db: path/to/hindsight.sqlite`, `csv: path/to/prices.csv` or `synthetic: {assets: 200, start: 2010-01-04, end: 2019-12-31, seed: 7}`")
         }
         let sm = try ConfigMap(s, allowed: ["assets", "start", "end", "seed"])
         let assets = try sm.int("assets") ?? 200

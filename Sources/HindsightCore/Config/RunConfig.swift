@@ -4,6 +4,8 @@ public struct RunConfig: Sendable {
     public enum DataSource: Sendable, Equatable {
         case database(path: String)
         case synthetic(assets: Int, start: TradingDay, end: TradingDay, seed: UInt64)
+        /// A price file read straight into the panel (no database): prices only, no actions, profiles or factors.
+        case csv(path: String, ticker: String?)
     }
 
     public enum Schedule: Sendable, Equatable, CustomStringConvertible {

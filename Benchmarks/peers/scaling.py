@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Scaling study for Benchmarks/RESULTS.md: runs/s against points and assets, --jobs 1 against 2, peak RSS against
+panel size, database bytes per point with and without daily equity, and shard-merge throughput.
+
+Standard library only. Needs the release binary (`make build`) and ../shared/data/goog-2004-2013.csv.
+Rewrites the part of Benchmarks/RESULTS.md after the `<!-- scaling -->` marker.
+Usage: Benchmarks/peers/scaling.py [--max-points 1000000] [--max-assets 5000] [--results Benchmarks/RESULTS.md]
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GOOG = os.path.join(os.path.dirname(ROOT), "shared", "data", "goog-2004-2013.csv")
+# (fast range, slow range) with every fast below every slow, so the point count is exactly the product.
+POINT_GRIDS = {100: ((1, 10), (11, 20)), 1_000: ((1, 10), (11, 110)), 10_000: ((1, 100), (101, 200)),
+               100_000: ((1, 100), (101, 1100)), 1_000_000: ((1, 1000), (1001, 2000))}
+
+
+def run(cmd):
+    """Runs a command; returns (wall seconds, peak RSS bytes of that process, stdout)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{out[-2000:]}\n{err[-2000:]}")
+    return wall, out
+
+
+def peak_rss(cmd):
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    if status != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}")
+    return usage.ru_maxrss * 1024
+
+
+def size(path):
+    return sum(os.path.getsize(path + s) for s in ("", "-wal") if os.path.exists(path + s))
+
+
+def remove_db(path):
+    for s in ("", "-wal", "-shm"):
+        if os.path.exists(path + s):
+            os.remove(path + s)
+
+
+def sma_sweep(path, db, points, equity):
+    (f0, f1), (s0, s1) = POINT_GRIDS[points]
+    with open(path, "w") as fh:
+        fh.write(f"""sweep: sma-scale-{points}
+base:
+  data: {{db: {db}}}
+  calendar: data
+  start: 2004-08-19
+  end: 2013-03-01
+  initial_cash: 10000
+  fractional_shares: true
+  universe: {{tickers: [GOOG]}}
+  strategy: {{kind: sma_crossover, params: {{fast: 10, slow: 30}}}}
+  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
+grid:
+  strategy.params.fast: {{range: [{f0}, {f1}, 1]}}
+  strategy.params.slow: {{range: [{s0}, {s1}, 1]}}
+rank_by: sharpe_ratio
+store: {{equity: {'all' if equity else 'none'}, trades: {{top: 20}}}}
+report: {{top: 20, heatmaps: true}}
+""")
+
+
+def momentum_sweep(path, assets):
+    with open(path, "w") as fh:
+        fh.write(f"""sweep: momentum-scale-{assets}
+base:
+  data: {{synthetic: {{assets: {assets}, start: 2008-01-02, end: 2017-12-29, seed: 11}}}}
+  start: 2008-01-02
+  end: 2017-12-29
+  initial_cash: 1000000
+  fractional_shares: true
+  universe: {{all: true}}
+  strategy: {{kind: momentum_rotation, params: {{lookback: 21, top_n: 10, rebalance_every: 5}}}}
+  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
+grid:
+  strategy.params.lookback: [21, 63, 126, 252]
+  strategy.params.top_n: [10, 25, 50, 100]
+  strategy.params.rebalance_every: [5, 21]
+rank_by: sharpe_ratio
+store: {{equity: none, trades: {{top: 5}}}}
+report: {{top: 10, heatmaps: true}}
+""")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--max-points", type=int, default=1_000_000)
+    ap.add_argument("--max-assets", type=int, default=5000)
+    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "hindsight"))
+    ap.add_argument("--results", default=os.path.join(ROOT, "Benchmarks", "RESULTS.md"))
+    a = ap.parse_args()
+    if not os.path.exists(a.bin):
+        sys.exit(f"{a.bin} not found: run `make build` first")
+    if not os.path.exists(GOOG):
+        sys.exit(f"{GOOG} not found: the scaling study needs ../shared/data")
+    work = tempfile.mkdtemp(prefix="hindsight-scaling-")
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    goog = os.path.join(work, "goog.sqlite")
+    run([a.bin, "data", "import", "prices", GOOG, "--ticker", "GOOG", "--db", goog])
+    out = ["<!-- scaling -->", "", "## Scaling study", "",
+           f"Measured {started} by `python3 Benchmarks/peers/scaling.py` on the machine above (release build).", ""]
+
+    # Points.
+    out += ["### Runs/s against points (SMA crossover on GOOG, 2,148 bars, `--jobs 2`)", "",
+            "| points | sweep run (s) | runs/s end to end | simulation alone (s) | runs/s simulating | DB bytes/point (no equity) | peak RSS (MB) |",
+            "|---|---|---|---|---|---|---|"]
+    per_point = {}
+    for points in sorted(p for p in POINT_GRIDS if p <= a.max_points):
+        db, yaml = os.path.join(work, f"sma-{points}.sqlite"), os.path.join(work, f"sma-{points}.yaml")
+        shutil.copy(goog, db)
+        sma_sweep(yaml, db, points, equity=False)
+        before = size(db)
+        force = ["--force"] if points >= 1_000_000 else []
+        t0 = time.perf_counter()
+        rss = peak_rss([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"] + force)
+        wall = time.perf_counter() - t0
+        _, js = run([a.bin, "sweep", "time", yaml, "--jobs", "2", "--repeat", "3", "--json"] + force)
+        sim = json.loads(js)["simulate_s_min"]
+        per_point[points] = (size(db) - before) / points
+        out.append(f"| {points:,} | {wall:.2f} | {points / wall:,.0f} | {sim:.3f} | {points / sim:,.0f} | {per_point[points]:,.0f} | {rss / 1e6:.0f} |")
+        if points != 10_000:
+            remove_db(db)
+    # Storage with daily equity.
+    eq_points = 1_000
+    db, yaml = os.path.join(work, "sma-eq.sqlite"), os.path.join(work, "sma-eq.yaml")
+    shutil.copy(goog, db)
+    sma_sweep(yaml, db, eq_points, equity=True)
+    before = size(db)
+    run([a.bin, "sweep", "run", yaml, "--db", db, "--no-report", "--quiet"])
+    with_equity = (size(db) - before) / eq_points
+    out += ["", f"Storage: {per_point.get(eq_points, float('nan')):,.0f} bytes per point without daily equity (run row, metrics, "
+            f"sweep row); {with_equity:,.0f} bytes per point with `store: {{equity: all}}` (2,148 daily rows each, "
+            f"{with_equity / 2148:.0f} bytes per daily row).", ""]
+    remove_db(db)
+
+    # Jobs.
+    jobs_points = 100_000 if a.max_points >= 100_000 else max(p for p in POINT_GRIDS if p <= a.max_points)
+    db, yaml = os.path.join(work, "sma-jobs.sqlite"), os.path.join(work, "sma-jobs.yaml")
+    sma_sweep(yaml, db, jobs_points, equity=False)
+    walls = {}
+    for jobs in (1, 2):
+        shutil.copy(goog, db)
+        for s in ("-wal", "-shm"):
+            if os.path.exists(db + s):
+                os.remove(db + s)
+        walls[jobs] = run([a.bin, "sweep", "run", yaml, "--db", db, "--no-report", "--quiet", "--jobs", str(jobs)])[0]
+    sims = {j: json.loads(run([a.bin, "sweep", "time", yaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
+    out += [f"### Cores: `--jobs 1` against `--jobs 2`", "",
+            "| workload | --jobs 1 (s) | --jobs 2 (s) | speed-up |", "|---|---|---|---|",
+            f"| SMA sweep, {jobs_points:,} points, run + store (no report) | {walls[1]:.2f} | {walls[2]:.2f} | {walls[1] / walls[2]:.2f}× |",
+            f"| SMA sweep, {jobs_points:,} points, simulation alone | {sims[1]:.3f} | {sims[2]:.3f} | {sims[1] / sims[2]:.2f}× |"]
+    m_assets = min(1000, a.max_assets)
+    myaml = os.path.join(work, "momentum-jobs.yaml")
+    momentum_sweep(myaml, m_assets)
+    msim = {j: json.loads(run([a.bin, "sweep", "time", myaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
+    out += [f"| momentum_rotation, {m_assets:,} synthetic assets × 10 years, 32 points, full engine, simulation alone | "
+            f"{msim[1]:.3f} | {msim[2]:.3f} | {msim[1] / msim[2]:.2f}× |", ""]
+    remove_db(db)
+
+    # Assets and memory.
+    out += ["### Runs/s and memory against assets (momentum_rotation, synthetic market × 10 years, 32 points, full engine, `--jobs 2`)", "",
+            "| assets | panel raw bytes (MB) | panel allocated (MB) | allocated ÷ raw | sweep run (s) | runs/s | simulation alone (s) | peak RSS (MB) |",
+            "|---|---|---|---|---|---|---|---|"]
+    for assets in [n for n in (10, 100, 1000, 5000) if n <= a.max_assets]:
+        yaml = os.path.join(work, f"momentum-{assets}.yaml")
+        momentum_sweep(yaml, assets)
+        db = os.path.join(work, f"momentum-{assets}.sqlite")
+        t0 = time.perf_counter()
+        rss = peak_rss([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"])
+        wall = time.perf_counter() - t0
+        js = json.loads(run([a.bin, "sweep", "time", yaml, "--jobs", "2", "--repeat", "3", "--json"])[1])
+        raw, alloc = js["panel_bytes"], js["panel_allocated_bytes"]
+        out.append(f"| {assets:,} | {raw / 1e6:.1f} | {alloc / 1e6:.1f} | {alloc / raw:.3f} | {wall:.2f} | {32 / wall:.1f} | "
+                   f"{js['simulate_s_min']:.3f} | {rss / 1e6:.0f} |")
+        remove_db(db)
+
+    # Merge throughput: two shards of the 10,000-point sweep.
+    db10, yaml10 = os.path.join(work, "sma-10000.sqlite"), os.path.join(work, "sma-10000.yaml")
+    shards = []
+    for i in (1, 2):
+        s = os.path.join(work, f"shard-{i}.sqlite")
+        shutil.copy(goog, s)
+        run([a.bin, "sweep", "run", yaml10, "--db", s, "--shard", f"{i}/2", "--no-report", "--quiet"])
+        shards.append(s)
+    merged = os.path.join(work, "merged.sqlite")
+    merge_wall = run([a.bin, "sweep", "merge", "--into", merged] + shards)[0]
+    out += ["", f"Merge: `hindsight sweep merge` of two 5,000-point shards took {merge_wall:.2f} s "
+            f"({10_000 / merge_wall:,.0f} points/s, including copying the market data once).", ""]
+    out.append("<!-- /scaling -->")
+    shutil.rmtree(work, ignore_errors=True)
+
+    old = open(a.results).read() if os.path.exists(a.results) else ""
+    head = old[:old.index("<!-- scaling -->")] if "<!-- scaling -->" in old else old
+    tail = old[old.index("<!-- /scaling -->") + len("<!-- /scaling -->"):] if "<!-- /scaling -->" in old else "\n"
+    with open(a.results, "w") as fh:
+        fh.write(head + "\n".join(out) + tail)
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
