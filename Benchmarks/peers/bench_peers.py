@@ -164,38 +164,38 @@ def hindsight_points(db, keys):
 
 
 class Sweep:
-    """One Hindsight sweep: a data import and a sweep file in a scratch folder, timed end to end."""
+    """One Hindsight sweep file in a scratch folder that reads its price CSV directly, timed end to end."""
 
-    def __init__(self, bin, work, name, import_args, body):
-        self.bin, self.work, self.name, self.import_args = bin, work, name, import_args
+    def __init__(self, bin, work, name, body):
+        self.bin, self.work, self.name = bin, work, name
         self.db = os.path.join(work, name + ".sqlite")
         self.yaml = os.path.join(work, name + ".yaml")
         with open(self.yaml, "w") as fh:
-            fh.write(body.replace("@DB@", self.db))
+            fh.write(body)
 
     def end_to_end(self):
+        """Process start to stored results and report; returns (wall seconds, load seconds)."""
         for s in ("", "-wal", "-shm"):
             if os.path.exists(self.db + s):
                 os.remove(self.db + s)
         shutil.rmtree(os.path.join(self.work, "reports"), ignore_errors=True)
         t = time.perf_counter()
-        run([self.bin, "data", "import", "prices", *self.import_args, "--db", self.db])
-        t_import = time.perf_counter() - t
-        run([self.bin, "sweep", "run", self.yaml, "--db", self.db, "--report-dir", os.path.join(self.work, "reports"), "--quiet"])
+        p = run([self.bin, "sweep", "run", self.yaml, "--db", self.db, "--report-dir", os.path.join(self.work, "reports"), "--quiet", "--timings"])
         total = time.perf_counter() - t
         if not os.path.exists(os.path.join(self.work, "reports", self.name, "README.md")):
             sys.exit(f"{self.name}: no report written")
-        return total, t_import
+        load = float(re.search(r"load ([0-9.]+) s", p.stdout).group(1))
+        return total, load
 
     def simulate(self, jobs, runs):
         p = run([self.bin, "sweep", "time", self.yaml, "--jobs", str(jobs), "--repeat", str(runs), "--json"])
         return json.loads(p.stdout)
 
 
-def momentum_yaml(name, tickers, start, end):
+def momentum_yaml(name, prices, tickers, start, end):
     return f"""sweep: {name}
 base:
-  data: {{db: @DB@}}
+  data: {{csv: {prices}}}
   calendar: data
   start: {start}
   end: {end}
@@ -209,7 +209,7 @@ grid:
   strategy.params.top_n: {TOP_NS}
   strategy.params.rebalance_every: {REBALANCES}
 rank_by: sharpe_ratio
-store: {{equity: none, trades: {{top: 5}}}}
+store: {{equity: none, trades: none}}
 report: {{top: 10, heatmaps: true}}
 """
 
@@ -220,7 +220,7 @@ report: {{top: 10, heatmaps: true}}
 def workload_sma(a, work):
     body = f"""sweep: sma-goog-grid
 base:
-  data: {{db: @DB@}}
+  data: {{csv: {GOOG}, ticker: GOOG}}
   calendar: data
   start: 2004-08-19
   end: 2013-03-01
@@ -234,10 +234,10 @@ grid:
   strategy.params.slow: {{range: [2, 200, 1]}}
 constraints: ["strategy.params.fast < strategy.params.slow"]
 rank_by: sharpe_ratio
-store: {{equity: none, trades: {{top: 20}}}}
+store: {{equity: none, trades: none}}
 report: {{top: 20, heatmaps: true}}
 """
-    sweep = Sweep(a.bin, work, "sma-goog-grid", [GOOG, "--ticker", "GOOG"], body)
+    sweep = Sweep(a.bin, work, "sma-goog-grid", body)
     vb_csv = os.path.join(work, "vbt-sma.csv")
     peer_worker("vbt-sma", vb_csv)  # warms the numba cache; untimed
     h_e2e, v_e2e, v_sim = [], [], []
@@ -271,11 +271,11 @@ report: {{top: 20, heatmaps: true}}
         peer="vectorbt 1.2.0 from_signals")
 
 
-def workload_momentum(a, work, name, prices, tickers, start, end, import_args, title):
+def workload_momentum(a, work, name, prices, tickers, start, end, title):
     tick_file = os.path.join(work, name + "-tickers.txt")
     with open(tick_file, "w") as fh:
         fh.write("\n".join(tickers) + "\n")
-    sweep = Sweep(a.bin, work, name, import_args, momentum_yaml(name, tickers, start, end))
+    sweep = Sweep(a.bin, work, name, momentum_yaml(name, prices, tickers, start, end))
     vb_csv = os.path.join(work, name + "-vbt.csv")
     peer_worker("vbt-momentum", prices, tick_file, vb_csv)  # warm-up and reference; untimed
     h_e2e, h_imp, v_e2e, v_sim, v_load = [], [], [], [], []
@@ -295,7 +295,7 @@ def workload_momentum(a, work, name, prices, tickers, start, end, import_args, t
         agreement=f"all {len(vb)} points: total return max |Δ| {tr_worst:.1e}, Sharpe max |Δ| {sh_worst:.1e} (tolerance 1e-9)",
         ok=tr_worst <= 1e-9 and sh_worst <= 1e-9 and len(ours) == len(vb) == 32,
         rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e)),
-              ("data load (Hindsight: CSV → SQLite import; vectorbt: read_csv + pivot)", mm(h_imp), mm(v_load)),
+              ("data load (Hindsight: CSV → panel; vectorbt: read_csv + pivot)", mm(h_imp), mm(v_load)),
               ("simulation alone, 2 threads", (h2["simulate_s_min"], h2["simulate_s_median"]), mm(v_sim)),
               ("simulation alone, 1 thread", (h1["simulate_s_min"], h1["simulate_s_median"]), mm(v_sim))],
         rates=f"Hindsight simulation {h1['bar_evaluations_per_s'] / 1e6:.0f} M asset-bar evaluations/s on one thread; "
@@ -383,8 +383,9 @@ def write_results(a, results, started, wall):
         if r.get("ties"):
             lines.append(f"  Tie combos (fast/slow): {', '.join(r['ties'])}.")
     lines += ["", "## Commands", "",
-              "- Hindsight end to end: `hindsight data import prices <csv> --db X` then "
-              "`hindsight sweep run <sweep.yaml> --db X --quiet` (stores every point, writes the Markdown report).",
+              "- Hindsight end to end: `hindsight sweep run <sweep.yaml> --db X --quiet --timings`, the sweep reading the "
+              "same CSV (`data: {csv: ...}`), storing every point's run row and 22 metrics in SQLite (`store: {equity: none, "
+              "trades: none}`: like the vectorbt side, no trade log) and writing the Markdown report with its charts.",
               "- Hindsight simulation alone: `hindsight sweep time <sweep.yaml> --jobs 1|2 --repeat N --json`.",
               "- vectorbt: `bench_peers.py --worker vbt-sma|vbt-momentum ...` in a fresh interpreter each run "
               "(numba cache warmed by one untimed run).",
@@ -425,7 +426,7 @@ def main():
         results.append(workload_sma(a, work))
     if "momentum" in only:
         stocks = sorted(r["ticker"] for r in csv.DictReader(open(PROFILES)) if r["kind"] == "stock")
-        results.append(workload_momentum(a, work, "momentum-us-equities", US, stocks, "2005-02-25", "2017-11-10", [US],
+        results.append(workload_momentum(a, work, "momentum-us-equities", US, stocks, "2005-02-25", "2017-11-10",
                                          "Momentum sweep, 118 US stocks × 3,202 days, 32 configs"))
     if "synthetic" in only:
         start, end = 1998, 1998 + a.synthetic_years - 1
@@ -435,7 +436,7 @@ def main():
         with open(prices) as fh:
             next(fh)
             tickers = sorted({line.split(",", 2)[1] for line in fh})
-        results.append(workload_momentum(a, work, "momentum-synthetic", prices, tickers, f"{start}-01-02", f"{end}-12-31", [prices],
+        results.append(workload_momentum(a, work, "momentum-synthetic", prices, tickers, f"{start}-01-02", f"{end}-12-31",
                                          f"Momentum sweep, synthetic {len(tickers):,} assets × {a.synthetic_years} years, 32 configs"))
     if "single" in only:
         results.append(workload_single(a))
