@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "Configuration", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Configuration", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "Configuration", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -217,6 +217,12 @@ report: {{top: 10, heatmaps: true}}
 # ---------------------------------------------------------------------------------------------------------------
 # Workloads. Each returns a dict for the results table.
 
+def report_progress(r):
+    print(f"{r['name']}: {'OK' if r['ok'] else 'DISAGREES'}", flush=True)
+    for label, (hmin, hmed), (pmin, pmed) in r["rows"]:
+        print(f"  {label}: Hindsight {hmin:.4g}/{hmed:.4g} s, peer {pmin:.4g}/{pmed:.4g} s, ratio {pmin / hmin:.1f}x / {pmed / hmed:.1f}x", flush=True)
+
+
 def workload_sma(a, work):
     body = f"""sweep: sma-goog-grid
 base:
@@ -271,13 +277,14 @@ report: {{top: 20, heatmaps: true}}
         peer="vectorbt 1.2.0 from_signals")
 
 
-def workload_momentum(a, work, name, prices, tickers, start, end, title):
+def workload_momentum(a, work, name, prices, tickers, start, end, title, warm=True):
     tick_file = os.path.join(work, name + "-tickers.txt")
     with open(tick_file, "w") as fh:
         fh.write("\n".join(tickers) + "\n")
     sweep = Sweep(a.bin, work, name, momentum_yaml(name, prices, tickers, start, end))
     vb_csv = os.path.join(work, name + "-vbt.csv")
-    peer_worker("vbt-momentum", prices, tick_file, vb_csv)  # warm-up and reference; untimed
+    if warm:
+        peer_worker("vbt-momentum", prices, tick_file, vb_csv)  # warms the numba cache; untimed
     h_e2e, h_imp, v_e2e, v_sim, v_load = [], [], [], [], []
     for _ in range(a.runs):
         total, imp = sweep.end_to_end()
@@ -374,7 +381,7 @@ def write_results(a, results, started, wall):
               "|---|---|---|---|---|---|"]
     for r in results:
         for label, (hmin, hmed), (pmin, pmed) in r["rows"]:
-            lines.append(f"| {r['name']} | {label} | {hmin:.4g} / {hmed:.4g} | {pmin:.4g} / {pmed:.4g} | "
+            lines.append(f"| {r['name']}{' (' + str(r['runs']) + ' run' + ('s' if r['runs'] > 1 else '') + ')' if 'runs' in r else ''} | {label} | {hmin:.4g} / {hmed:.4g} | {pmin:.4g} / {pmed:.4g} | "
                          f"**{pmin / hmin:.1f}×** | {pmed / hmed:.1f}× |")
     lines += ["", "## Agreement and rates", ""]
     for r in results:
@@ -404,6 +411,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", default="sma,momentum,synthetic,single,analytics")
+    ap.add_argument("--synthetic-runs", type=int, default=None, help="runs for the synthetic workload (default: --runs); "
+                    "vectorbt needs about 5 minutes per run there")
     ap.add_argument("--synthetic-assets", type=int, default=2000)
     ap.add_argument("--synthetic-years", type=int, default=20)
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "hindsight"))
@@ -424,10 +433,18 @@ def main():
     results = []
     if "sma" in only:
         results.append(workload_sma(a, work))
+        report_progress(results[-1])
     if "momentum" in only:
         stocks = sorted(r["ticker"] for r in csv.DictReader(open(PROFILES)) if r["kind"] == "stock")
         results.append(workload_momentum(a, work, "momentum-us-equities", US, stocks, "2005-02-25", "2017-11-10",
                                          "Momentum sweep, 118 US stocks × 3,202 days, 32 configs"))
+        report_progress(results[-1])
+    if "single" in only:
+        results.append(workload_single(a))
+        report_progress(results[-1])
+    if "analytics" in only:
+        results.append(workload_analytics(a))
+        report_progress(results[-1])
     if "synthetic" in only:
         start, end = 1998, 1998 + a.synthetic_years - 1
         prices = os.path.join(work, "synthetic-prices.csv")
@@ -436,12 +453,12 @@ def main():
         with open(prices) as fh:
             next(fh)
             tickers = sorted({line.split(",", 2)[1] for line in fh})
+        runs, a.runs = a.runs, a.synthetic_runs or a.runs
         results.append(workload_momentum(a, work, "momentum-synthetic", prices, tickers, f"{start}-01-02", f"{end}-12-31",
-                                         f"Momentum sweep, synthetic {len(tickers):,} assets × {a.synthetic_years} years, 32 configs"))
-    if "single" in only:
-        results.append(workload_single(a))
-    if "analytics" in only:
-        results.append(workload_analytics(a))
+                                         f"Momentum sweep, synthetic {len(tickers):,} assets × {a.synthetic_years} years, 32 configs",
+                                         warm="momentum" not in only))
+        results[-1]["runs"], a.runs = a.runs, runs
+        report_progress(results[-1])
     wall = time.perf_counter() - t0
     print(f"{'workload':<58} {'measure':<44} {'ratio(min)':>10} {'ratio(med)':>10}")
     for r in results:

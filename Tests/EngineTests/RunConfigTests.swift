@@ -40,6 +40,15 @@ struct RunConfigTests {
         #expect(top.message.contains("cfg.yaml:9:1") && top.cause?.contains("`benchmark`") == true)
     }
 
+    @Test func aCSVDataSourceTakesAnOptionalTickerAndExcludesTheOtherSources() throws {
+        let c = try Kit.config(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {csv: p.csv.gz, ticker: goog}"))
+        #expect(c.data == .csv(path: "p.csv.gz", ticker: "GOOG"))
+        let both = try #require(error(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {db: x.sqlite, csv: p.csv}")))
+        #expect(both.message.contains("give one data source"))
+        let stray = try #require(error(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {db: x.sqlite, ticker: X}")))
+        #expect(stray.message.contains("`ticker` goes with `csv`"))
+    }
+
     @Test func inconsistentSettingsFailBeforeAnyDataIsRead() throws {
         let cases: [(String, String, String)] = [
             (Self.good.replacingOccurrences(of: "max_weight: 0.3", with: "max_weight: 1.5"), "max_weight 1.5 is above gross_leverage 1.0", "cfg.yaml:8:32"),
