@@ -8,6 +8,9 @@ struct ReportBuilder {
     let data: SweepReportData
     let store: HindsightDatabase
     let wallSeconds: Double?
+    /// Leave a marker where the overfitting section goes (the writer computes it alongside).
+    var overfittingPlaceholder = false
+    static let overfittingMarker = "<!-- hindsight:overfitting -->"
 
     /// Stored details of one top point: dated daily returns, equity rows and trades.
     struct Detail {
@@ -56,7 +59,7 @@ struct ReportBuilder {
         ])
         md += "\nFiles: [`points.csv`](points.csv) (every point, every parameter and metric), `top/` (one page per top point), `charts/`.\n\n"
         md += leaderboard(&files)
-        md += try overfitting()
+        md += overfittingPlaceholder ? ReportBuilder.overfittingMarker : try overfitting()
         md += sensitivity(&files)
         md += curves(details, &files)
         md += regimeTable(details)

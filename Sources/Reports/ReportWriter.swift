@@ -19,10 +19,18 @@ public struct ReportWriter {
         do {
             try fm.createDirectory(atPath: tmp + "/charts", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
-            var files: [String: String] = [:]
-            let readme = try ReportBuilder(data: data, store: store, wallSeconds: wallSeconds).build(files: &files)
-            files["README.md"] = readme
-            files["points.csv"] = pointsCSV(data)
+            // The overfitting section and points.csv run beside the rest; the section replaces its placeholder.
+            let builder = ReportBuilder(data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
+            let ((csv, overfitting), (readme, built)) = try Parallel.both({
+                (pointsCSV(data), try builder.overfitting())
+            }, {
+                var f: [String: String] = [:]
+                let md = try builder.build(files: &f)
+                return (md, f)
+            })
+            var files = built
+            files["README.md"] = readme.replacingOccurrences(of: ReportBuilder.overfittingMarker, with: overfitting)
+            files["points.csv"] = csv
             for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
             if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
             try fm.createDirectory(atPath: (dir as NSString).deletingLastPathComponent.isEmpty ? "." : (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
