@@ -101,6 +101,8 @@ struct Loop {
         var nextAction = 0
         var peak = config.initialCash
         var previousEquity = config.initialCash
+        var openRegime = Int.min, openRegimePnL = 0.0
+        defer { if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL } }
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -169,7 +171,13 @@ struct Loop {
                 count += 1
                 sectorExposure[row + sector] += e != 0 ? value / e : 0
             }
-            pnlRegime[regime, default: 0] += e - previousEquity
+            // The current regime's total lives in a local until the regime changes (no hashing per session).
+            if regime != openRegime {
+                if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
+                openRegime = regime
+                openRegimePnL = pnlRegime[regime] ?? 0
+            }
+            openRegimePnL += e - previousEquity
             previousEquity = e
             peak = max(peak, e)
             equity[i] = e
