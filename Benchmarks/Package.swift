@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "Backtest", package: hindsight),
                 .product(name: "Configuration", package: hindsight),
                 .product(name: "Services", package: hindsight),
+                .product(name: "Sweep", package: hindsight),
             ],
             path: "Benchmarks/HindsightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

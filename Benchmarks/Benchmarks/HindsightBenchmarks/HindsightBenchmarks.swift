@@ -62,6 +62,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     EngineBenchmarks.register(sharedData: sharedData)
+    SweepBenchmarks.register(sharedData: sharedData)
 
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
     if FileManager.default.fileExists(atPath: pricesFile) {
