@@ -26,6 +26,8 @@ import argparse, csv, json, os, platform, re, shutil, sqlite3, statistics, subpr
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from peerenv import ROOT, ensure_venv  # noqa: E402
+import sweepfiles  # noqa: E402
+from sweepfiles import LOOKBACKS, TOP_NS, REBALANCES  # noqa: E402
 
 PEERS = ["vectorbt==1.2.0", "backtesting==0.6.6", "backtrader", "empyrical-reloaded", "quantstats", "statsmodels"]
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -36,7 +38,6 @@ EXACT = os.path.join(SHARED, "peers", "sma_grid_exact.csv")
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(HERE, ".numba_cache"))
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-LOOKBACKS, TOP_NS, REBALANCES = [21, 63, 126, 252], [10, 25, 50, 100], [5, 21]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -193,25 +194,7 @@ class Sweep:
 
 
 def momentum_yaml(name, prices, tickers, start, end):
-    return f"""sweep: {name}
-base:
-  data: {{csv: {prices}}}
-  calendar: data
-  start: {start}
-  end: {end}
-  initial_cash: 1000000
-  fractional_shares: true
-  universe: {{tickers: [{', '.join(tickers)}]}}
-  strategy: {{kind: momentum_rotation, params: {{lookback: 21, top_n: 10, rebalance_every: 5}}}}
-  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-grid:
-  strategy.params.lookback: {LOOKBACKS}
-  strategy.params.top_n: {TOP_NS}
-  strategy.params.rebalance_every: {REBALANCES}
-rank_by: sharpe_ratio
-store: {{equity: none, trades: none}}
-report: {{top: 10, heatmaps: true}}
-"""
+    return sweepfiles.momentum(name, f"{{csv: {prices}}}", f"{{tickers: [{', '.join(tickers)}]}}", start, end, extra="  calendar: data\n")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -224,25 +207,7 @@ def report_progress(r):
 
 
 def workload_sma(a, work):
-    body = f"""sweep: sma-goog-grid
-base:
-  data: {{csv: {GOOG}, ticker: GOOG}}
-  calendar: data
-  start: 2004-08-19
-  end: 2013-03-01
-  initial_cash: 10000
-  fractional_shares: true
-  universe: {{tickers: [GOOG]}}
-  strategy: {{kind: sma_crossover, params: {{fast: 10, slow: 30}}}}
-  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-grid:
-  strategy.params.fast: {{range: [2, 100, 1]}}
-  strategy.params.slow: {{range: [2, 200, 1]}}
-constraints: ["strategy.params.fast < strategy.params.slow"]
-rank_by: sharpe_ratio
-store: {{equity: none, trades: none}}
-report: {{top: 20, heatmaps: true}}
-"""
+    body = sweepfiles.sma_goog("sma-goog-grid", f"{{csv: {GOOG}, ticker: GOOG}}", (2, 100), (2, 200), constraint=True)
     sweep = Sweep(a.bin, work, "sma-goog-grid", body)
     vb_csv = os.path.join(work, "vbt-sma.csv")
     peer_worker("vbt-sma", vb_csv)  # warms the numba cache; untimed

@@ -6,9 +6,11 @@ Standard library only. Needs the release binary (`make build`) and ../shared/dat
 Rewrites the part of Benchmarks/RESULTS.md after the `<!-- scaling -->` marker.
 Usage: Benchmarks/peers/scaling.py [--max-points 1000000] [--max-assets 5000] [--results Benchmarks/RESULTS.md]
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import sweepfiles  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOOG = os.path.join(os.path.dirname(ROOT), "shared", "data", "goog-2004-2013.csv")
 # (fast range, slow range) with every fast below every slow, so the point count is exactly the product.
@@ -46,48 +48,14 @@ def remove_db(path):
 
 
 def sma_sweep(path, db, points, equity):
-    (f0, f1), (s0, s1) = POINT_GRIDS[points]
     with open(path, "w") as fh:
-        fh.write(f"""sweep: sma-scale-{points}
-base:
-  data: {{db: {db}}}
-  calendar: data
-  start: 2004-08-19
-  end: 2013-03-01
-  initial_cash: 10000
-  fractional_shares: true
-  universe: {{tickers: [GOOG]}}
-  strategy: {{kind: sma_crossover, params: {{fast: 10, slow: 30}}}}
-  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-grid:
-  strategy.params.fast: {{range: [{f0}, {f1}, 1]}}
-  strategy.params.slow: {{range: [{s0}, {s1}, 1]}}
-rank_by: sharpe_ratio
-store: {{equity: {'all' if equity else 'none'}, trades: {{top: 20}}}}
-report: {{top: 20, heatmaps: true}}
-""")
+        fh.write(sweepfiles.sma_goog(f"sma-scale-{points}", f"{{db: {db}}}", *POINT_GRIDS[points], equity=equity, trades="{top: 20}"))
 
 
 def momentum_sweep(path, assets):
     with open(path, "w") as fh:
-        fh.write(f"""sweep: momentum-scale-{assets}
-base:
-  data: {{synthetic: {{assets: {assets}, start: 2008-01-02, end: 2017-12-29, seed: 11}}}}
-  start: 2008-01-02
-  end: 2017-12-29
-  initial_cash: 1000000
-  fractional_shares: true
-  universe: {{all: true}}
-  strategy: {{kind: momentum_rotation, params: {{lookback: 21, top_n: 10, rebalance_every: 5}}}}
-  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-grid:
-  strategy.params.lookback: [21, 63, 126, 252]
-  strategy.params.top_n: [10, 25, 50, 100]
-  strategy.params.rebalance_every: [5, 21]
-rank_by: sharpe_ratio
-store: {{equity: none, trades: {{top: 5}}}}
-report: {{top: 10, heatmaps: true}}
-""")
+        fh.write(sweepfiles.momentum(f"momentum-scale-{assets}", f"{{synthetic: {{assets: {assets}, start: 2008-01-02, end: 2017-12-29, seed: 11}}}}",
+                                     "{all: true}", "2008-01-02", "2017-12-29", trades="{top: 5}"))
 
 
 def main():

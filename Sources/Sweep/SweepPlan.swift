@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import HindsightCore
 
@@ -104,7 +105,7 @@ public struct SweepPlan: Sendable {
     public func config(for point: SweepPoint) throws -> RunConfig {
         var node = spec.base
         for (path, value) in point.params { node = node.setting(path, to: value) }
-        return try RunConfig.parse(node)
+        return try RunConfig.parse(node, strategyKinds: StrategyRegistry.kinds)
     }
 
     /// The points of shard `i` of `n` (1-based): every n-th point, starting with the i-th.

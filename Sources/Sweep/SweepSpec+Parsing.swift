@@ -1,4 +1,5 @@
 import Configuration
+import Engine
 import Analytics
 import Foundation
 import HindsightCore
@@ -39,7 +40,7 @@ extension SweepSpec {
             throw baseNode.error("expected a file path or a mapping")
         }
         // The base must be a valid run config on its own (sweep values then override it).
-        _ = try RunConfig.parse(base)
+        _ = try RunConfig.parse(base, strategyKinds: StrategyRegistry.kinds)
 
         var grid: [Axis] = []
         if let g = m.node("grid") {

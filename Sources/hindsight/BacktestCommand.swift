@@ -53,7 +53,7 @@ struct BacktestRun: AsyncParsableCommand {
                             bars = r.dates.count * max(1, BacktestRun.assetCount(cfg, panel: loaded.panel.assetCount))
                         }
                         times.sort()
-                        let median = times[times.count / 2]
+                        let median = CLI.median(sorted: times)
                         timingText = String(format: "timing: data load %.4f s; engine min %.6f s, median %.6f s over %d runs (%d asset-sessions, %.0f bars/s at the median)",
                                             load, times[0], median, times.count, bars, Double(bars) / median)
                     }

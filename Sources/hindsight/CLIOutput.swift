@@ -39,6 +39,11 @@ enum CLI {
         }
     }
 
+    /// The median of timings already sorted ascending (the mean of the middle two for an even count).
+    static func median(sorted t: [Double]) -> Double {
+        t.count % 2 == 1 ? t[t.count / 2] : (t[t.count / 2 - 1] + t[t.count / 2]) / 2
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

@@ -57,7 +57,7 @@ struct SweepTimeCommand: AsyncParsableCommand {
             var passes: [SweepTimer.Pass] = []
             for _ in 0..<`repeat` { passes.append(try SweepTimer.simulate(context: context, jobs: jobs)) }
             let times = passes.map(\.seconds).sorted()
-            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            let median = CLI.median(sorted: times)
             let evals = passes[0].barEvaluations
             if json {
                 print(JSONText.object([

@@ -1,14 +1,13 @@
 extension RunConfig {
-    public static let strategyKinds = ["equal_weight_buy_and_hold", "assessment_risk_daily_rebal", "sma_crossover", "momentum_rotation"]
     static let topKeys = ["name", "data", "calendar", "start", "end", "initial_cash", "fractional_shares", "universe",
                           "strategy", "execution", "portfolio", "regime", "benchmark", "seed"]
 
     /// Reads a run config document; checks every key and the values' ranges (data-dependent checks come later).
     /// `strategyKinds` lists the registered strategy plug-ins.
-    public static func parse(_ root: ConfigNode, strategyKinds: [String] = RunConfig.strategyKinds) throws -> RunConfig {
+    public static func parse(_ root: ConfigNode, strategyKinds: [String]) throws -> RunConfig {
         let m = try ConfigMap(root, allowed: topKeys)
         let name = try m.string("name") ?? "backtest"
-        let data = try parseData(m.require("data", "db: path/to/hindsight.sqlite, or synthetic: {assets: 200, start: ..., end: ..., seed: 7}"))
+        let data = try parseData(m.require("data", "db: path/to/hindsight.sqlite, csv: prices.csv, or synthetic: {assets: 200, start: ..., end: ..., seed: 7}"))
         let calendar = try m.choice("calendar", ["NYSE", "nyse", "XNYS", "weekdays", "data"]).map { $0.lowercased() == "weekdays" ? "weekdays" : ($0 == "data" ? "data" : "NYSE") } ?? "NYSE"
         guard let start = try m.day("start") else { throw root.error("missing key `start`", hint: "add `start: YYYY-MM-DD`") }
         guard let end = try m.day("end") else { throw root.error("missing key `end`", hint: "add `end: YYYY-MM-DD`") }
