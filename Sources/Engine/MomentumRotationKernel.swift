@@ -144,9 +144,10 @@ public struct MomentumRotationKernel: Sendable {
                     // Held names, kept in ascending asset order.
                     scratch.nextHeld.removeAll(keepingCapacity: true)
                     for a in scratch.held where scratch.shares[Int(a)] != 0 { scratch.nextHeld.append(a) }
-                    for (_, a) in scratch.orders where scratch.shares[Int(a)] != 0 && !scratch.nextHeld.contains(a) { scratch.nextHeld.append(a) }
+                    for (_, a) in scratch.orders where scratch.shares[Int(a)] != 0 { scratch.nextHeld.append(a) }
                     scratch.nextHeld.sort()
-                    swap(&scratch.held, &scratch.nextHeld)
+                    scratch.held.removeAll(keepingCapacity: true)
+                    for a in scratch.nextHeld where scratch.held.last != a { scratch.held.append(a) }
                 }
                 if let equity {
                     var v = cash
