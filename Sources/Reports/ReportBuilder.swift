@@ -134,21 +134,31 @@ struct ReportBuilder {
         let numeric = d.numericParams
         guard !numeric.isEmpty else { return "" }
         var md = "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
+        // Each ok point's rank value and numeric parameter values, as plain arrays.
         let ok = d.points.filter { $0.status == "ok" && ($0.metrics[d.rankBy]?.isFinite ?? false) }
+        let y = ok.map { $0.metrics[d.rankBy]! }
+        var x: [String: [Double]] = [:]
+        for p in numeric { x[p] = ok.map { Double($0.params[p]!)! } }
         func median(_ v: [Double]) -> Double {
             guard !v.isEmpty else { return .nan }
             let s = v.sorted()
             return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
+        /// Distinct values, ascending, and each point's position among them.
+        func levels(_ v: [Double]) -> (values: [Double], of: [Int]) {
+            let values = Array(Set(v)).sorted()
+            let at = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
+            return (values, v.map { at[$0]! })
+        }
         for p in numeric {
-            var groups: [Double: [Double]] = [:]
-            for x in ok { groups[Double(x.params[p]!)!, default: []].append(x.metrics[d.rankBy]!) }
-            let xs = groups.keys.sorted()
+            let (xs, of) = levels(x[p]!)
             guard xs.count > 1 else { continue }
+            var groups = [[Double]](repeating: [], count: xs.count)
+            for (i, g) in of.enumerated() { groups[g].append(y[i]) }
             let name = "param-" + slug(p) + ".svg"
             files["charts/" + name] = SVGChart.lines(title: "\(d.rankBy) by \(d.short(p))", xTitle: p, yTitle: d.rankBy, series: [
-                .init(name: "median", x: xs, y: xs.map { median(groups[$0]!) }),
-                .init(name: "best", x: xs, y: xs.map { d.lowerIsBetter ? groups[$0]!.min()! : groups[$0]!.max()! }),
+                .init(name: "median", x: xs, y: groups.map(median)),
+                .init(name: "best", x: xs, y: groups.map { d.lowerIsBetter ? $0.min()! : $0.max()! }),
             ])
             md += "![\(d.rankBy) by \(p)](charts/\(name))\n\n"
         }
@@ -156,13 +166,11 @@ struct ReportBuilder {
         var pairs = 0
         for (i, a) in numeric.enumerated() {
             for b in numeric[(i + 1)...] where pairs < 6 {
-                var cells: [String: [Double]] = [:]
-                for x in ok { cells[x.params[a]! + "|" + x.params[b]!, default: []].append(x.metrics[d.rankBy]!) }
-                let xa = Array(Set(ok.map { Double($0.params[a]!)! })).sorted(), xb = Array(Set(ok.map { Double($0.params[b]!)! })).sorted()
+                let (xa, ofA) = levels(x[a]!), (xb, ofB) = levels(x[b]!)
                 guard xa.count > 1, xb.count > 1 else { continue }
-                let ta = Dictionary(uniqueKeysWithValues: ok.map { (Double($0.params[a]!)!, $0.params[a]!) }.reversed().map { ($0.0, $0.1) }.uniqued())
-                let tb = Dictionary(uniqueKeysWithValues: ok.map { (Double($0.params[b]!)!, $0.params[b]!) }.reversed().map { ($0.0, $0.1) }.uniqued())
-                let values = xb.map { vb in xa.map { va in cells[ta[va]! + "|" + tb[vb]!].map(median) ?? .nan } }
+                var cells = [[Double]](repeating: [], count: xa.count * xb.count)
+                for k in ofA.indices { cells[ofB[k] * xa.count + ofA[k]].append(y[k]) }
+                let values = xb.indices.map { jb in xa.indices.map { ja in cells[jb * xa.count + ja].isEmpty ? .nan : median(cells[jb * xa.count + ja]) } }
                 let name = "heatmap-" + slug(a) + "-" + slug(b) + ".svg"
                 files["charts/" + name] = SVGChart.heatmap(title: "median \(d.rankBy): \(d.short(a)) × \(d.short(b))", xTitle: a, yTitle: b,
                                                            xValues: xa.map { SVGChart.fmt($0) }, yValues: xb.map { SVGChart.fmt($0) },
@@ -378,13 +386,5 @@ struct ReportBuilder {
             if det.trades.count > 10 { md += "\n(first 10 of \(det.trades.count); all in `backtest_trades`, run `\(p.runID ?? "")`)\n" }
         }
         return md
-    }
-}
-
-extension Array {
-    /// Keeps the first element for each key.
-    func uniqued<K: Hashable>() -> [(K, String)] where Element == (K, String) {
-        var seen = Set<K>()
-        return filter { seen.insert($0.0).inserted }
     }
 }

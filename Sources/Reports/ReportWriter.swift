@@ -46,16 +46,34 @@ public struct ReportWriter {
 
     /// One row per point: id, status, every parameter, every scalar metric.
     func pointsCSV(_ data: SweepReportData) -> String {
-        let metricNames = Array(Set(data.points.flatMap { $0.metrics.keys })).sorted()
-        func cell(_ s: String) -> String {
-            s.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 } ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        let metricNames = data.metricNames.names.sorted()
+        let columns = metricNames.map { data.metricNames.index($0)! }
+        func cell(_ s: String, _ out: inout String) {
+            if s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 }) {
+                out += "\""
+                out += s.replacingOccurrences(of: "\"", with: "\"\"")
+                out += "\""
+            } else {
+                out += s
+            }
         }
-        var out = (["point_id", "status"] + data.paramPaths + metricNames + ["error"]).map(cell).joined(separator: ",") + "\n"
+        var out = ""
+        out.reserveCapacity(data.points.count * (32 + 24 * (metricNames.count + data.paramPaths.count)))
+        for (i, name) in (["point_id", "status"] + data.paramPaths + metricNames + ["error"]).enumerated() {
+            if i > 0 { out += "," }
+            cell(name, &out)
+        }
+        out += "\n"
         for p in data.points {
-            var row = [p.id, p.status] + data.paramPaths.map { p.params[$0] ?? "" }
-            row += metricNames.map { p.metrics[$0].map { $0.isFinite ? "\($0)" : "" } ?? "" }
-            row.append(p.error ?? "")
-            out += row.map(cell).joined(separator: ",") + "\n"
+            cell(p.id, &out); out += ","
+            cell(p.status, &out); out += ","
+            for path in data.paramPaths { cell(p.params[path] ?? "", &out); out += "," }
+            for c in columns {
+                if c < p.metrics.values.count, let v = p.metrics.values[c], v.isFinite { v.write(to: &out) }
+                out += ","
+            }
+            cell(p.error ?? "", &out)
+            out += "\n"
         }
         return out
     }

@@ -19,10 +19,21 @@ public enum SVGChart {
     static func fmt(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 1e6 || a < 1e-3 { return String(format: "%.2g", v) }
-        if a >= 100 { return String(format: "%.0f", v) }
-        if a >= 1 { return String(format: "%.2f", v).replacingOccurrences(of: ".00", with: "") }
-        return String(format: "%.3f", v)
+        if !a.isFinite || a >= 1e6 || a < 1e-3 { return String(format: "%.2g", v) }
+        if a >= 100 { return fixed(v, 0) }
+        if a >= 1 { let s = fixed(v, 2); return s.hasSuffix(".00") ? String(s.dropLast(3)) : s }
+        return fixed(v, 3)
+    }
+
+    /// `v` with `digits` decimals (as `%.<digits>f` for the magnitudes charts label), without Foundation's formatter.
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let t = Int((abs(v) * scale).rounded(.toNearestOrEven))
+        let whole = String(t / Int(scale))
+        var frac = digits > 0 ? String(t % Int(scale)) : ""
+        if frac.count < digits { frac = String(repeating: "0", count: digits - frac.count) + frac }
+        return (v < 0 && t != 0 ? "-" : "") + whole + (digits > 0 ? "." + frac : "")
     }
 
     /// About `count` round tick values covering [lo, hi].
@@ -121,7 +132,10 @@ public enum SVGChart {
         let (r, g, b): (Double, Double, Double) = t < 0.5
             ? (49 + (255 - 49) * t * 2, 54 + (230 - 54) * t * 2, 149 + (140 - 149) * t * 2)
             : (255 - (255 - 215) * (t - 0.5) * 2, 230 - (230 - 48) * (t - 0.5) * 2, 140 - (140 - 39) * (t - 0.5) * 2)
-        return String(format: "#%02x%02x%02x", Int(r), Int(g), Int(b))
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [35]
+        for c in [Int(r), Int(g), Int(b)] { let c = max(0, min(255, c)); out.append(hex[c >> 4]); out.append(hex[c & 15]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One decimal, without Foundation's formatter (charts write tens of thousands of coordinates).

@@ -8,9 +8,10 @@ struct SweepReportData {
     struct Point {
         var id: String
         var index: Int
-        var params: [String: String]
+        var params: FieldRow<String>
         var status: String
-        var metrics: [String: Double]
+        /// Numeric metrics (other fields are left out).
+        var metrics: FieldRow<Double>
         var metricsJSON: String?
         var runID: String?
         var error: String?
@@ -20,6 +21,8 @@ struct SweepReportData {
     let spec: [(String, JSONValue)]
     let points: [Point]
     let paramPaths: [String]
+    /// Every numeric metric any point has, in first-seen order.
+    let metricNames: FieldNames
     let rankBy: String
     let lowerIsBetter: Bool
     let reportTop: Int
@@ -51,12 +54,24 @@ struct SweepReportData {
         reportTop = top
         heatmaps = heat
         var pts: [Point] = []
+        let paramNames = FieldNames(paths), metricNames = FieldNames()
         for (i, row) in try store.sweepPoints(id: sweepID).enumerated() {
-            var m: [String: Double] = [:]
-            if let j = row.metricsJSON { for (k, v) in FlatJSON.fields(j) { if let d = Double(v) { m[k] = d } } }
-            pts.append(Point(id: row.pointID, index: i, params: FlatJSON.fields(row.paramsJSON), status: row.status ?? "missing",
+            var m = FieldRow<Double>(names: metricNames, values: [])
+            m.values.reserveCapacity(metricNames.count)
+            if let j = row.metricsJSON {
+                FlatJSON.scan(j) { field, key, value, quoted in
+                    guard !quoted, let d = Double(String(decoding: value, as: UTF8.self)) else { return }
+                    m.set(metricNames.column(key: key, field: field), d)
+                }
+            }
+            var params = FieldRow<String>(names: paramNames, values: [])
+            FlatJSON.scan(row.paramsJSON) { field, key, value, quoted in
+                params.set(paramNames.column(key: key, field: field), quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
+            }
+            pts.append(Point(id: row.pointID, index: i, params: params, status: row.status ?? "missing",
                              metrics: m, metricsJSON: row.metricsJSON, runID: row.runID, error: row.error))
         }
+        self.metricNames = metricNames
         points = pts
         let lower = lowerIsBetter, key = rankBy
         // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.

@@ -48,10 +48,11 @@ struct PointExecutor {
                 fields.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
             let metrics = JSONText.object(fields)
-            let rankIndex = fields.firstIndex { $0.0 == plan.spec.rankBy }
-            let rank = rankIndex.flatMap { Double(fields[$0].1) } ?? .nan
+            // As stored: JSON has no infinities (written null, read back NaN).
+            let rank = context.rankMetricIndex.map { summary.values[$0].isFinite ? summary.values[$0] : .nan }
+                ?? fields.first { $0.0 == plan.spec.rankBy }.flatMap { Double($0.1) } ?? .nan
             let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
-            let json = c.canonicalJSON
+            let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
             hasher.combine(json)
             let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
@@ -73,7 +74,7 @@ struct PointExecutor {
 
     func failure(_ point: SweepPoint, _ c: RunConfig?, status: RunRecord.Status, message: String) -> Output {
         let record = RunRecord(runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
-                               configJSON: c?.canonicalJSON ?? point.paramsJSON, configHash: c?.configHash ?? "",
+                               configJSON: c.map { context.canonicalJSON(point, $0) } ?? point.paramsJSON, configHash: c?.configHash ?? "",
                                dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0, codeVersion: HindsightVersion.current,
                                startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
                                sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)

@@ -23,6 +23,9 @@ public final class SweepContext: Sendable {
     let walkForwardWindows: [WalkForwardAnalysis.Window]
     /// The rank metric's position among the summary metrics, when it is one.
     let rankMetricIndex: Int?
+    /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
+    /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
+    let canonicalTemplate: (paths: [String], pieces: [String])?
 
     public init(plan: SweepPlan, inputs: MarketInputs? = nil) throws {
         self.plan = plan
@@ -49,6 +52,7 @@ public final class SweepContext: Sendable {
         momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? MomentumRotationKernel(universe: base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
+        canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
         if let wf = plan.spec.walkForward {
             let range = BacktestEngine.sessions(base, panel: loaded.panel)
             walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
@@ -77,6 +81,38 @@ public final class SweepContext: Sendable {
         c.strategy = strategy
         c.source = source
         return c
+    }
+
+    /// The canonical JSON of a point's config (`c`, from `config(for:)`).
+    func canonicalJSON(_ point: SweepPoint, _ c: RunConfig) -> String {
+        guard let t = canonicalTemplate, point.params.count == t.paths.count else { return c.canonicalJSON }
+        var out = t.pieces[0]
+        out.reserveCapacity(t.pieces.reduce(16 * t.paths.count) { $0 + $1.utf8.count })
+        for (i, path) in t.paths.enumerated() {
+            guard point.params[i].path == path else { return c.canonicalJSON }
+            point.params[i].value.writeCanonical(&out)
+            out += t.pieces[i + 1]
+        }
+        return out
+    }
+
+    /// Cuts `source`'s canonical JSON at each path's value (nil unless each marker appears exactly once).
+    static func template(_ source: ConfigNode, paths: [String]) -> (paths: [String], pieces: [String])? {
+        var node = source
+        let marker = { (i: Int) in "\u{1}hindsight-slot-\(i)" }
+        for (i, path) in paths.enumerated() {
+            node = node.setting(path, to: ConfigNode(.scalar(marker(i), plain: false), mark: source.mark, path: path))
+        }
+        var rest = Substring(node.canonicalJSON)
+        var pieces: [String] = []
+        for i in paths.indices {
+            let quoted = JSONText.quote(marker(i))
+            guard let r = rest.range(of: quoted), rest[r.upperBound...].range(of: quoted) == nil else { return nil }
+            pieces.append(String(rest[..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        pieces.append(String(rest))
+        return (paths, pieces)
     }
 
     /// The momentum kernel, its parameters and the first session when a point can take it instead of the full engine

@@ -37,8 +37,9 @@ actor SweepWriter {
             case .failed: failed += 1
             }
         }
-        // Commit by size, or after 100 ms, so slow points are never held back long (a kill loses only the uncommitted).
-        if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= 0.1 { try flush() }
+        // Commit by size, or after 250 ms, so slow points are never held back long (a kill loses only the uncommitted).
+        // Each commit rewrites the index pages its random point ids touched, so fewer, larger commits write less.
+        if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= 0.25 { try flush() }
     }
 
     private var lastFlush = Date()

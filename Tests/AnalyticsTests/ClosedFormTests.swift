@@ -113,6 +113,36 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         #expect(report.probabilityOfLoss == 0)
     }
 
+    @Test func cscvEqualsAStraightforwardRecomputationOfEverySplit() throws {
+        // 7 series (not a multiple of the 4 SIMD lanes), one flat at zero and one constant (zero variance).
+        var series = (0..<5).map { normals(120, seed: UInt64(700 + $0), mean: 0.0005 * Double($0), sd: 0.01) }
+        series.append([Double](repeating: 0, count: 120))
+        series.append([Double](repeating: 0.001, count: 120))
+        let blocks = 6
+        let report = try Metrics.backtestOverfitting(ReturnsMatrix(series: series), blocks: blocks)
+        func sharpe(_ v: [Double]) -> Double {
+            let mean = v.reduce(0, +) / Double(v.count)
+            let variance = v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)
+            return variance > 1e-24 ? mean / variance.squareRoot() : (mean > 0 ? .infinity : mean < 0 ? -.infinity : 0)
+        }
+        var splits: [(key: Double, logit: Double)] = []
+        for mask in 0..<(1 << blocks) where mask.nonzeroBitCount == blocks / 2 {
+            let inSample = { (i: Int) in mask & (1 << (i * blocks / 120)) != 0 }
+            let isSR = series.map { s in sharpe(s.indices.filter(inSample).map { s[$0] }) }
+            let oosSR = series.map { s in sharpe(s.indices.filter { !inSample($0) }.map { s[$0] }) }
+            let best = isSR.indices.max { isSR[$0] < isSR[$1] || (isSR[$0] == isSR[$1] && $0 > $1) }!
+            let below = oosSR.filter { $0 < oosSR[best] }.count, equal = oosSR.filter { $0 == oosSR[best] }.count
+            let omega = (Double(below) + Double(equal + 1) / 2) / Double(series.count + 1)
+            let chosen = (0..<blocks).filter { mask & (1 << $0) != 0 }
+            splits.append((Double(chosen.reduce(0) { $0 * blocks + $1 }), Foundation.log(omega / (1 - omega))))
+        }
+        let want = splits.sorted { $0.key < $1.key }.map(\.logit)
+        #expect(report.splits == 20) // C(6, 3)
+        #expect(want.count == report.logits.count)
+        for (a, b) in zip(report.logits, want) { #expect(abs(a - b) < 1e-12, "\(a) vs \(b)") }
+        #expect(report.pbo == Double(want.filter { $0 <= 0 }.count) / Double(want.count))
+    }
+
     @Test func cscvRefusesBadShapes() throws {
         let m = try ReturnsMatrix(series: [normals(20, seed: 1), normals(20, seed: 2)])
         #expect(throws: HindsightError.self) { try Metrics.backtestOverfitting(m, blocks: 16) }

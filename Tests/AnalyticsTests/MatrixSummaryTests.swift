@@ -46,6 +46,30 @@ import Testing
         #expect(close(dsr[0], Metrics.deflatedSharpeRatio(padded[0], trials: padded.count, trialSharpeVariance: variance)))
     }
 
+    @Test func longSeriesTailsMatchTheReferenceInAnyOrder() throws {
+        // Past `ColumnSummary.heapMinimum` the tails come from bounded heaps: check them on sorted, reversed,
+        // tied and mostly-zero series of several lengths against the per-metric reference (which sorts).
+        var rng = Xoshiro256StarStar(seed: 11)
+        var series: [[Double]] = []
+        for n in [64, 65, 99, 500, 2_148] {
+            let noisy = (0..<n).map { _ in 0.012 * rng.studentT(dof: 3) }
+            series += [noisy, noisy.sorted(), noisy.sorted(by: >),
+                       (0..<n).map { _ in rng.uniform() < 0.7 ? 0 : 0.01 * rng.studentT(dof: 4) },
+                       (0..<n).map { Double($0 % 4) * 0.001 - 0.0015 }]
+        }
+        let checks: [(Int, ([Double]) -> Double)] = [
+            (13, { Metrics.valueAtRisk($0) }), (14, { Metrics.conditionalValueAtRisk($0) }), (15, { Metrics.tailRatio($0) }),
+            (16, { Metrics.winRate($0) }), (17, { Metrics.profitFactor($0) }), (8, { Metrics.maxDrawdown($0) }),
+        ]
+        for (j, r) in series.enumerated() {
+            let s = Metrics.summary(r)
+            for (k, f) in checks {
+                let want = f(r)
+                #expect(close(s.values[k], want), "series \(j) (n \(r.count)) \(ReturnsMatrix.summaryMetricNames[k]): \(s.values[k]) vs \(want)")
+            }
+        }
+    }
+
     @Test func aColumnWithNaNIsAllNaN() throws {
         var col = (0..<100).map { Double($0 % 7) * 0.001 - 0.003 }
         col[50] = .nan

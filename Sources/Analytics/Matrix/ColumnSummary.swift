@@ -9,30 +9,33 @@ struct ColumnSummary {
         guard n >= 1 else { return nil }
         var sum = 0.0, mn = Double.infinity, mx = -Double.infinity
         var growth = 1.0, peak = 1.0, worstDD = 0.0, ulcer = 0.0
-        var downSq = 0.0, up = 0.0, down = 0.0, winsSum = 0.0, lossSum = 0.0
+        var downSq = 0.0, up = 0.0, down = 0.0
         var pos = 0, nonZero = 0
         var peakIndex = -1, underwater = false, longest = 0
+        // Branch-free where the data decides (signs, zeros); `up` is also the sum of gains ≥ 0 and `down` exactly
+        // minus the sum of losses (negation is exact), so profit factor needs no sums of its own.
         for i in 0..<n {
             let v = r[i]
-            if v.isNaN { return nil }
             sum += v
             mn = min(mn, v); mx = max(mx, v)
             growth *= 1 + v
-            if growth > peak { peak = growth }
+            peak = max(peak, growth)
             let dd = growth / peak - 1
             worstDD = min(worstDD, dd)
             ulcer += dd * dd
-            if growth >= peak {
-                if underwater { longest = max(longest, i - peakIndex); underwater = false }
-                peakIndex = i
-            } else {
-                underwater = true
-            }
-            let d = min(v, 0); downSq += d * d
-            if v > 0 { up += v; pos += 1 } else if v < 0 { down -= v }
-            if v != 0 { nonZero += 1 }
-            if v >= 0 { winsSum += v } else { lossSum += v }
+            // A new high ends the drawdown that started after the last one (selects, not branches).
+            let atPeak = growth >= peak
+            longest = max(longest, atPeak && underwater ? i - peakIndex : 0)
+            peakIndex = atPeak ? i : peakIndex
+            underwater = !atPeak
+            let d = min(v, 0)
+            downSq += d * d
+            up += max(v, 0)
+            down -= d
+            pos &+= v > 0 ? 1 : 0
+            nonZero &+= v != 0 ? 1 : 0
         }
+        if sum.isNaN, r.contains(where: \.isNaN) { return nil }
         if underwater { longest = max(longest, n - 1 - peakIndex) }
         let nd = Double(n)
         let mean = sum / nd
@@ -61,33 +64,29 @@ struct ColumnSummary {
         // Stability: R² of cumulative log returns on time.
         if n >= 2 {
             var acc = 0.0, ySum = 0.0
-            for i in 0..<n { acc += Foundation_log1p(r[i]); scratch[i] = acc; ySum += acc }
+            // log1p(±0) adds nothing: idle sessions (common in signal strategies) skip the libm call.
+            for i in 0..<n {
+                let v = r[i]
+                if v != 0 { acc += Foundation_log1p(v) }
+                scratch[i] = acc
+                ySum += acc
+            }
             let my = ySum / nd, mxT = (nd - 1) / 2
             var sxy = 0.0, sxx = 0.0, syy = 0.0
             for i in 0..<n { let dx = Double(i) - mxT, dy = scratch[i] - my; sxy += dx * dy; sxx += dx * dx; syy += dy * dy }
             if sxx > 0, syy > 0 { let rho = sxy / (sxx * syy).squareRoot(); out[7] = rho * rho }
         }
         // Order statistics: 5th percentile, CVaR tail, 95th percentile.
-        for i in 0..<n { scratch[i] = r[i] }
         let pos5 = 0.05 * Double(n - 1), lo5 = Int(pos5)
-        select(scratch, lo5, from: 0)
-        var tailSum = 0.0
-        for i in 0...lo5 { tailSum += scratch[i] }
-        let a5 = scratch[lo5]
-        var b5 = a5
-        if lo5 + 1 < n { b5 = scratch[lo5 + 1]; for i in (lo5 + 1)..<n { b5 = min(b5, scratch[i]) } }
-        let var5 = lerp(a5, b5, pos5 - Double(lo5))
         let pos95 = 0.95 * Double(n - 1), lo95 = Int(pos95)
-        if lo95 > lo5 { select(scratch, lo95, from: lo5 + 1) }
-        let a95 = scratch[lo95]
-        var b95 = a95
-        if lo95 + 1 < n { b95 = scratch[lo95 + 1]; for i in (lo95 + 1)..<n { b95 = min(b95, scratch[i]) } }
+        let (a5, b5, tailSum, a95, b95) = tails(r, scratch: scratch, lo5: lo5, lo95: lo95)
+        let var5 = lerp(a5, b5, pos5 - Double(lo5))
         let var95 = lerp(a95, b95, pos95 - Double(lo95))
         out[13] = var5
         out[14] = tailSum / Double(lo5 + 1)
         out[15] = var5 != 0 ? abs(var95) / abs(var5) : .nan
         out[16] = nonZero > 0 ? Double(pos) / Double(nonZero) : .nan
-        out[17] = lossSum == 0 ? (winsSum == 0 ? .nan : .infinity) : winsSum / abs(lossSum)
+        out[17] = down == 0 ? (up == 0 ? .nan : .infinity) : up / down
         out[18] = mx
         out[19] = mn
         guard n >= 3, !constant, sd > 0 else { return nil }
@@ -101,6 +100,67 @@ struct ColumnSummary {
     @inline(__always) static func lerp(_ a: Double, _ b: Double, _ t: Double) -> Double {
         let diff = b - a
         return t >= 0.5 ? b - diff * (1 - t) : a + diff * t
+    }
+
+    /// From this length on, the tails are selected among the values beyond sampled thresholds (a few percent of
+    /// the series) instead of over a full copy.
+    static let filterMinimum = 256
+
+    /// The `lo5`-th and next order statistics, the sum of the `lo5 + 1` smallest, and the `lo95`-th and next.
+    typealias Tails = (a5: Double, b5: Double, tailSum: Double, a95: Double, b95: Double)
+
+    static func tails(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int) -> Tails {
+        let n = r.count
+        guard n >= filterMinimum else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
+        // Thresholds at the 10th and 90th percentiles of every 8th value: normally 5% of the values lie beyond
+        // each with a wide margin; when fewer do, the plain path runs.
+        var m = 0
+        for i in Swift.stride(from: 0, to: n, by: 8) { scratch[m] = r[i]; m += 1 }
+        let sample = UnsafeMutableBufferPointer(rebasing: scratch[0..<m])
+        let qLow = (m - 1) / 10, qHigh = (m - 1) - (m - 1) / 10
+        select(sample, qLow, from: 0)
+        let low = sample[qLow]
+        select(sample, qHigh, from: qLow + 1)
+        let high = sample[qHigh]
+        // Every value ≤ `low`: when there are at least lo5 + 2, they hold the lo5 + 2 smallest of the series.
+        var k = 0
+        for i in 0..<n { let v = r[i]; scratch[k] = v; k &+= v <= low ? 1 : 0 }
+        guard k >= min(lo5 + 2, n) else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
+        let lows = UnsafeMutableBufferPointer(rebasing: scratch[0..<k])
+        select(lows, lo5, from: 0)
+        var tailSum = 0.0
+        for i in 0...lo5 { tailSum += lows[i] }
+        let a5 = lows[lo5]
+        var b5 = a5
+        if lo5 + 1 < k { b5 = lows[lo5 + 1]; for i in (lo5 + 1)..<k { b5 = min(b5, lows[i]) } }
+        // Every value ≥ `high`: the top h of the series, so position lo95 of the series is lo95 - (n - h) among them.
+        var h = 0
+        for i in 0..<n { let v = r[i]; scratch[h] = v; h &+= v >= high ? 1 : 0 }
+        guard h >= n - lo95 else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
+        let highs = UnsafeMutableBufferPointer(rebasing: scratch[0..<h])
+        let j = lo95 - (n - h)
+        select(highs, j, from: 0)
+        let a95 = highs[j]
+        var b95 = a95
+        if j + 1 < h { b95 = highs[j + 1]; for i in (j + 1)..<h { b95 = min(b95, highs[i]) } }
+        return (a5, b5, tailSum, a95, b95)
+    }
+
+    static func tailsBySelect(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int) -> Tails {
+        let n = r.count
+        for i in 0..<n { scratch[i] = r[i] }
+        let x = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+        select(x, lo5, from: 0)
+        var tailSum = 0.0
+        for i in 0...lo5 { tailSum += x[i] }
+        let a5 = x[lo5]
+        var b5 = a5
+        if lo5 + 1 < n { b5 = x[lo5 + 1]; for i in (lo5 + 1)..<n { b5 = min(b5, x[i]) } }
+        if lo95 > lo5 { select(x, lo95, from: lo5 + 1) }
+        let a95 = x[lo95]
+        var b95 = a95
+        if lo95 + 1 < n { b95 = x[lo95 + 1]; for i in (lo95 + 1)..<n { b95 = min(b95, x[i]) } }
+        return (a5, b5, tailSum, a95, b95)
     }
 
     /// Quickselect (Hoare partition, median-of-three): afterwards x[k] is the k-th smallest of x[from...] and

@@ -38,39 +38,37 @@ extension Metrics {
         for b in 0..<blocks { for j in 0..<n { totalSum[j] += sums[b * n + j]; totalSq[j] += squares[b * n + j] } }
         let total = Double(t)
 
-        @inline(__always) func sharpe(_ s: Double, _ q: Double, _ c: Double) -> Double {
-            let mean = s / c
-            let v = (q - c * mean * mean) / (c - 1)
-            return v > 0 ? mean / v.squareRoot() : (mean > 0 ? .infinity : (mean < 0 ? -.infinity : 0))
-        }
-
-        var logits: [Double] = []
-        var isBest: [Double] = [], oosBest: [Double] = []
-        var trainSum = [Double](repeating: 0, count: n), trainSq = trainSum
-        var oos = [Double](repeating: 0, count: n)
-        forEachCombination(blocks, blocks / 2) { chosen in
-            for j in 0..<n { trainSum[j] = 0; trainSq[j] = 0 }
-            var c = 0.0
-            for b in chosen {
-                c += counts[b]
-                let base = b * n
-                for j in 0..<n { trainSum[j] += sums[base + j]; trainSq[j] += squares[base + j] }
+        var logits: [Double] = [], isBest: [Double] = [], oosBest: [Double] = []
+        var trainSum = [Double](repeating: 0, count: n), trainSq = trainSum, isSharpe = trainSum, oos = trainSum
+        sums.withUnsafeBufferPointer { sums in squares.withUnsafeBufferPointer { squares in
+        totalSum.withUnsafeBufferPointer { totalSum in totalSq.withUnsafeBufferPointer { totalSq in
+        trainSum.withUnsafeMutableBufferPointer { trainSum in trainSq.withUnsafeMutableBufferPointer { trainSq in
+        isSharpe.withUnsafeMutableBufferPointer { isSharpe in oos.withUnsafeMutableBufferPointer { oos in
+            forEachCombination(blocks, blocks / 2) { chosen in
+                var c = 0.0
+                for (k, b) in chosen.enumerated() {
+                    c += counts[b]
+                    let base = b * n
+                    if k == 0 {
+                        for j in 0..<n { trainSum[j] = 0 + sums[base + j]; trainSq[j] = 0 + squares[base + j] }
+                    } else {
+                        for j in 0..<n { trainSum[j] += sums[base + j]; trainSq[j] += squares[base + j] }
+                    }
+                }
+                sharpeRatios(sum: { trainSum[$0] }, squares: { trainSq[$0] }, count: c, into: isSharpe)
+                sharpeRatios(sum: { totalSum[$0] - trainSum[$0] }, squares: { totalSq[$0] - trainSq[$0] }, count: total - c, into: oos)
+                var best = 0, bestValue = -Double.infinity
+                for j in 0..<n where isSharpe[j] > bestValue { bestValue = isSharpe[j]; best = j }
+                let target = oos[best]
+                var below = 0, equal = 0
+                for j in 0..<n { below &+= oos[j] < target ? 1 : 0; equal &+= oos[j] == target ? 1 : 0 }
+                // Relative rank in (0, 1), ties sharing the average rank.
+                let rank = Double(below) + Double(equal + 1) / 2
+                let omega = rank / Double(n + 1)
+                logits.append(Foundation_log(omega / (1 - omega)))
+                isBest.append(bestValue); oosBest.append(target)
             }
-            var best = 0, bestValue = -Double.infinity
-            for j in 0..<n {
-                let s = sharpe(trainSum[j], trainSq[j], c)
-                if s > bestValue { bestValue = s; best = j }
-            }
-            for j in 0..<n { oos[j] = sharpe(totalSum[j] - trainSum[j], totalSq[j] - trainSq[j], total - c) }
-            let target = oos[best]
-            var below = 0, equal = 0
-            for j in 0..<n { if oos[j] < target { below += 1 } else if oos[j] == target { equal += 1 } }
-            // Relative rank in (0, 1), ties sharing the average rank.
-            let rank = Double(below) + Double(equal + 1) / 2
-            let omega = rank / Double(n + 1)
-            logits.append(Foundation_log(omega / (1 - omega)))
-            isBest.append(bestValue); oosBest.append(target)
-        }
+        } } } } } } } }
         let pbo = Double(logits.filter { $0 <= 0 }.count) / Double(logits.count)
         let finite = (0..<isBest.count).filter { isBest[$0].isFinite && oosBest[$0].isFinite }
         var slope = Double.nan, intercept = Double.nan
@@ -84,6 +82,33 @@ extension Metrics {
         return OverfittingReport(pbo: pbo, logits: logits, degradationSlope: slope, degradationIntercept: intercept,
                                  probabilityOfLoss: Double(oosBest.filter { $0 < 0 }.count) / Double(oosBest.count),
                                  splits: logits.count, blocks: blocks)
+    }
+
+    /// Per-period Sharpe ratio of each column from its sum and sum of squares over `count` rows, four lanes at a
+    /// time (the same IEEE operations as one at a time, so the same bits): a zero variance gives ±∞ by the mean's
+    /// sign, or 0.
+    @inline(__always)
+    static func sharpeRatios(sum: (Int) -> Double, squares: (Int) -> Double, count c: Double, into out: UnsafeMutableBufferPointer<Double>) {
+        let n = out.count
+        let cv = SIMD4<Double>(repeating: c), dof = SIMD4<Double>(repeating: c - 1)
+        var j = 0
+        while j + 4 <= n {
+            let s = SIMD4(sum(j), sum(j + 1), sum(j + 2), sum(j + 3)), q = SIMD4(squares(j), squares(j + 1), squares(j + 2), squares(j + 3))
+            let mean = s / cv
+            let v = (q - cv * mean * mean) / dof
+            var flat = SIMD4<Double>(repeating: 0)
+            flat.replace(with: .infinity, where: mean .> 0)
+            flat.replace(with: -.infinity, where: mean .< 0)
+            let r = flat.replacing(with: mean / v.squareRoot(), where: v .> 0)
+            out[j] = r[0]; out[j + 1] = r[1]; out[j + 2] = r[2]; out[j + 3] = r[3]
+            j += 4
+        }
+        while j < n {
+            let mean = sum(j) / c
+            let v = (squares(j) - c * mean * mean) / (c - 1)
+            out[j] = v > 0 ? mean / v.squareRoot() : (mean > 0 ? .infinity : (mean < 0 ? -.infinity : 0))
+            j += 1
+        }
     }
 
     /// Calls `body` with each k-subset of 0..<n in lexicographic order.

@@ -60,7 +60,8 @@ public struct ConfigNode: Sendable {
         return out
     }
 
-    func writeCanonical(_ out: inout String) {
+    /// Appends `canonicalJSON` to `out`.
+    public func writeCanonical(_ out: inout String) {
         switch value {
         case .null: out += "null"
         case .scalar(let s, let plain):
