@@ -17,7 +17,12 @@ enum FlatJSON {
     /// number, true, false or null `value` is its trimmed text. Malformed input ends the scan early, never traps.
     static func scan(_ text: String, _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         var t = text
-        t.withUTF8 { b in
+        t.withUTF8 { scan(bytes: $0, body) }
+    }
+
+    /// `scan` over UTF-8 bytes.
+    static func scan(bytes b: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+        do {
             var i = 0, field = 0
             let n = b.count
             func skipSpace() { while i < n, b[i] == 32 || b[i] == 10 || b[i] == 13 || b[i] == 9 { i += 1 } }
@@ -75,6 +80,11 @@ enum FlatJSON {
         }
     }
 
+    /// A number field's value (nil for true, false, null or anything Double cannot read).
+    @inline(__always) static func number(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
+        Double(String(decoding: raw, as: UTF8.self))
+    }
+
     /// The text of raw string bytes (`\n`, `\t`, `\r` decoded; any other escaped character kept as itself).
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         guard raw.contains(92) else { return String(decoding: raw, as: UTF8.self) }
@@ -104,7 +114,7 @@ final class FieldNames: @unchecked Sendable {
     private var column: [String: Int] = [:]
     /// The raw key met at each field position of the last row, and its column: rows written by one sweep share
     /// their key order, so most lookups are one byte comparison and no hashing.
-    private var recent: [(key: [UInt8], column: Int)] = []
+    private var recent: [(key: [UInt8], column: Int)?] = []
 
     init(_ names: [String] = []) { for n in names { _ = add(n) } }
 
@@ -121,15 +131,15 @@ final class FieldNames: @unchecked Sendable {
 
     /// The column of a raw key seen at position `field` of a row.
     func column(key: UnsafeBufferPointer<UInt8>, field: Int) -> Int {
-        if field < recent.count {
-            let same = recent[field].key.withUnsafeBufferPointer { k in
+        if field < recent.count, let r = recent[field] {
+            let same = r.key.withUnsafeBufferPointer { k in
                 k.count == key.count && (k.count == 0 || memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0)
             }
-            if same { return recent[field].column }
+            if same { return r.column }
         }
         let c = add(FlatJSON.unescape(key))
-        let entry = (Array(key), c)
-        if field < recent.count { recent[field] = entry } else if field == recent.count { recent.append(entry) }
+        while recent.count <= field { recent.append(nil) }
+        recent[field] = (Array(key), c)
         return c
     }
 }
@@ -145,7 +155,7 @@ struct FieldRow<Value> {
     }
 
     mutating func set(_ c: Int, _ v: Value) {
-        if c >= values.count { values += [Value?](repeating: nil, count: c - values.count + 1) }
+        while values.count <= c { values.append(nil) }
         values[c] = v
     }
 }

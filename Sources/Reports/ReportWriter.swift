@@ -19,14 +19,14 @@ public struct ReportWriter {
         do {
             try fm.createDirectory(atPath: tmp + "/charts", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
-            // The overfitting section and points.csv run beside the rest; the section replaces its placeholder.
+            // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
             let builder = ReportBuilder(data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
-            let ((csv, overfitting), (readme, built)) = try Parallel.both({
-                (pointsCSV(data), try builder.overfitting())
+            let (overfitting, (readme, built, csv)) = try Parallel.both({
+                try builder.overfitting()
             }, {
                 var f: [String: String] = [:]
                 let md = try builder.build(files: &f)
-                return (md, f)
+                return (md, f, pointsCSV(data))
             })
             var files = built
             files["README.md"] = readme.replacingOccurrences(of: ReportBuilder.overfittingMarker, with: overfitting)

@@ -5,16 +5,21 @@ import Storage
 
 /// Everything a sweep report shows, read from the database alone.
 struct SweepReportData {
-    struct Point {
-        var id: String
-        var index: Int
-        var params: FieldRow<String>
-        var status: String
+    /// One planned point (a class: reports copy points into several orderings, and copies of a struct this size cost).
+    final class Point {
+        let id: String
+        let index: Int
+        let params: FieldRow<String>
+        let status: String
         /// Numeric metrics (other fields are left out).
-        var metrics: FieldRow<Double>
-        var metricsJSON: String?
-        var runID: String?
-        var error: String?
+        let metrics: FieldRow<Double>
+        let metricsJSON: String?
+        let runID: String?
+        let error: String?
+        init(id: String, index: Int, params: FieldRow<String>, status: String, metrics: FieldRow<Double>, metricsJSON: String?, runID: String?, error: String?) {
+            self.id = id; self.index = index; self.params = params; self.status = status; self.metrics = metrics
+            self.metricsJSON = metricsJSON; self.runID = runID; self.error = error
+        }
     }
 
     let sweep: SweepRecord
@@ -55,21 +60,24 @@ struct SweepReportData {
         heatmaps = heat
         var pts: [Point] = []
         let paramNames = FieldNames(paths), metricNames = FieldNames()
-        for (i, row) in try store.sweepPoints(id: sweepID).enumerated() {
+        func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
+        try store.scanSweepPoints(id: sweepID) { row in
             var m = FieldRow<Double>(names: metricNames, values: [])
             m.values.reserveCapacity(metricNames.count)
             if let j = row.metricsJSON {
-                FlatJSON.scan(j) { field, key, value, quoted in
-                    guard !quoted, let d = Double(String(decoding: value, as: UTF8.self)) else { return }
+                FlatJSON.scan(bytes: j) { field, key, value, quoted in
+                    guard !quoted, let d = FlatJSON.number(value) else { return }
                     m.set(metricNames.column(key: key, field: field), d)
                 }
             }
             var params = FieldRow<String>(names: paramNames, values: [])
-            FlatJSON.scan(row.paramsJSON) { field, key, value, quoted in
-                params.set(paramNames.column(key: key, field: field), quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
+            if let j = row.paramsJSON {
+                FlatJSON.scan(bytes: j) { field, key, value, quoted in
+                    params.set(paramNames.column(key: key, field: field), quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
+                }
             }
-            pts.append(Point(id: row.pointID, index: i, params: params, status: row.status ?? "missing",
-                             metrics: m, metricsJSON: row.metricsJSON, runID: row.runID, error: row.error))
+            pts.append(Point(id: text(row.pointID) ?? "", index: pts.count, params: params, status: text(row.status) ?? "missing",
+                             metrics: m, metricsJSON: text(row.metricsJSON), runID: text(row.runID), error: text(row.error)))
         }
         self.metricNames = metricNames
         points = pts

@@ -64,7 +64,8 @@ extension HindsightDatabase {
         try writeWrapped("store \(batch.count) sweep points") { db in
             var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
             var run = try RawStatement(db, sql: HindsightDatabase.runInsertSQL)
-            for p in batch {
+            // Run ids are hashes: in key order, consecutive inserts land on the same index pages.
+            for p in batch.sorted(by: { $0.run.runID < $1.run.runID }) {
                 try HindsightDatabase.insertRun(&run, p.run)
                 try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
@@ -122,12 +123,38 @@ extension HindsightDatabase {
 
     /// Every planned point of a sweep with its parameters, and its run's status and metrics when finished.
     public func sweepPoints(id: String) throws -> [(pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?)] {
+        var out: [(pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?)] = []
+        try scanSweepPoints(id: id) { r in
+            func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
+            out.append((text(r.pointID)!, text(r.paramsJSON)!, text(r.runID), text(r.status), text(r.metricsJSON), text(r.error)))
+        }
+        return out
+    }
+
+    /// One row of `scanSweepPoints`: UTF-8 views valid only during the call (nil for SQL NULL).
+    public struct SweepPointBytes {
+        public var pointID: UnsafeBufferPointer<UInt8>?
+        public var paramsJSON: UnsafeBufferPointer<UInt8>?
+        public var runID: UnsafeBufferPointer<UInt8>?
+        public var status: UnsafeBufferPointer<UInt8>?
+        public var metricsJSON: UnsafeBufferPointer<UInt8>?
+        public var error: UnsafeBufferPointer<UInt8>?
+    }
+
+    /// Calls `body` for every planned point of a sweep in plan order, straight from SQLite's row buffers
+    /// (reports read tens of thousands of metric objects; no per-row values are built).
+    public func scanSweepPoints(id: String, _ body: (SweepPointBytes) throws -> Void) throws {
         try readWrapped { db in
-            try Row.fetchAll(db, sql: """
+            var st = try RawStatement(db, sql: """
                 SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
                 LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
                 WHERE p.sweep_id = ? ORDER BY p.rowid
-                """, arguments: [id]).map { ($0[0], $0[1], $0[2], $0[3], $0[4], $0[5]) }
+                """)
+            st.bind(1, id)
+            while try st.step() {
+                try body(SweepPointBytes(pointID: st.bytes(0), paramsJSON: st.bytes(1), runID: st.bytes(2), status: st.bytes(3),
+                                         metricsJSON: st.bytes(4), error: st.bytes(5)))
+            }
         }
     }
 

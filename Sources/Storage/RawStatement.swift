@@ -76,6 +76,14 @@ struct RawStatement {
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 
+    /// A text column's UTF-8 bytes, valid until the next step (nil for NULL).
+    func bytes(_ col: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard sqlite3_column_type(handle, col) != SQLITE_NULL else { return nil }
+        let p = sqlite3_column_text(handle, col)
+        let n = Int(sqlite3_column_bytes(handle, col))
+        return UnsafeBufferPointer(start: p, count: n)
+    }
+
     /// Parses a `YYYY-MM-DD` text column without allocating.
     func day(_ col: Int32) -> TradingDay? {
         guard let p = sqlite3_column_text(handle, col) else { return nil }

@@ -92,18 +92,27 @@ public enum SweepRunner {
                 try await writer.add(outputs)
             }
         }
+        // The database thread may still be committing: hand it the last batch and re-run the top points meanwhile
+        // (their ranks are all known), then wait for the commits before storing their details.
+        try await writer.flush()
+        lap("simulate")
+        var details: [PointExecutor.Output] = []
+        if !interrupted {
+            details = try await topDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty, jobs: jobs)
+        }
         try await writer.flush(wait: true)
         try store.linkSweepRuns(sweepID: plan.sweepID)
-        lap("simulate and store")
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted {
-            try await storeTopDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty, jobs: jobs)
-            lap("top details")
+            try store.attachDetails(details.filter { $0.status == .ok }.map(\.record.value))
+            lap("store and top details")
             // Walk-forward needs every point's in-sample values: only once the whole plan is in this database.
             if spec.walkForward != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
                 try WalkForwardAnalysis.run(context: context, store: store)
                 lap("walk-forward")
             }
+        } else {
+            lap("store")
         }
         let seconds = Date().timeIntervalSince(start)
         return Summary(sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
@@ -139,8 +148,8 @@ public enum SweepRunner {
         if data.totalRows > 0 { try store.importDataset(data, replace: false) }
     }
 
-    /// Re-runs the best points (by `rank_by`) to store their returns, daily equity and trades for the report.
-    static func storeTopDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool, jobs: Int) async throws {
+    /// Re-runs the best points (by `rank_by`), keeping their returns, daily equity and trades for the report.
+    static func topDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool, jobs: Int) async throws -> [PointExecutor.Output] {
         let spec = context.plan.spec
         var equityTop = 0
         if case .top(let n) = spec.storeEquity { equityTop = n }
@@ -181,6 +190,6 @@ public enum SweepRunner {
                 if next < picks.count { startNext() }
             }
         }
-        try store.attachDetails(outputs.compactMap { $0 }.filter { $0.status == .ok }.map(\.record.value))
+        return outputs.compactMap { $0 }
     }
 }

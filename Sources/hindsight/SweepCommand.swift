@@ -103,7 +103,7 @@ struct SweepRunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Allow more than 1,000,000 points.") var force = false
     @Flag(help: "Do not write the report.") var noReport = false
-    @Flag(help: "Print the wall time of each phase (load, simulate and store, top details, report).") var timings = false
+    @Flag(help: "Print the wall time of each phase (load, register, simulate, store and top details, report).") var timings = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }

@@ -11,9 +11,10 @@ struct ColumnSummary {
         var growth = 1.0, peak = 1.0, worstDD = 0.0, ulcer = 0.0
         var downSq = 0.0, up = 0.0, down = 0.0
         var pos = 0, nonZero = 0
-        var peakIndex = -1, underwater = false, longest = 0
-        // Branch-free where the data decides (signs, zeros); `up` is also the sum of gains ≥ 0 and `down` exactly
-        // minus the sum of losses (negation is exact), so profit factor needs no sums of its own.
+        var peakIndex = -1, underwater = 0, longest = 0
+        // No data-dependent branches (signs, zeros and new highs are coin flips the predictor would miss): flags are
+        // computed as 0/1 integers. `up` is also the sum of gains ≥ 0 and `down` exactly minus the sum of losses
+        // (negation is exact), so profit factor needs no sums of its own.
         for i in 0..<n {
             let v = r[i]
             sum += v
@@ -23,20 +24,22 @@ struct ColumnSummary {
             let dd = growth / peak - 1
             worstDD = min(worstDD, dd)
             ulcer += dd * dd
-            // A new high ends the drawdown that started after the last one (selects, not branches).
-            let atPeak = growth >= peak
-            longest = max(longest, atPeak && underwater ? i - peakIndex : 0)
-            peakIndex = atPeak ? i : peakIndex
-            underwater = !atPeak
+            // A new high ends the drawdown that started after the previous one.
+            let atPeak = Int(unsafeBitCast(growth >= peak, to: UInt8.self))
+            longest = max(longest, (i - peakIndex) & (0 &- (atPeak & underwater)))
+            peakIndex &+= (i - peakIndex) & (0 &- atPeak)
+            underwater = 1 - atPeak
             let d = min(v, 0)
             downSq += d * d
             up += max(v, 0)
             down -= d
-            pos &+= v > 0 ? 1 : 0
-            nonZero &+= v != 0 ? 1 : 0
+            let bits = v.bitPattern, magnitude = bits << 1
+            let isNonZero = (magnitude | (0 &- magnitude)) >> 63
+            nonZero &+= Int(isNonZero)
+            pos &+= Int(isNonZero & ~(bits >> 63))
         }
         if sum.isNaN, r.contains(where: \.isNaN) { return nil }
-        if underwater { longest = max(longest, n - 1 - peakIndex) }
+        if underwater == 1 { longest = max(longest, n - 1 - peakIndex) }
         let nd = Double(n)
         let mean = sum / nd
         var s2 = 0.0, s3 = 0.0, s4 = 0.0

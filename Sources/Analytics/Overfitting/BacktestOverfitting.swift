@@ -39,24 +39,33 @@ extension Metrics {
         let total = Double(t)
 
         var logits: [Double] = [], isBest: [Double] = [], oosBest: [Double] = []
-        var trainSum = [Double](repeating: 0, count: n), trainSq = trainSum, isSharpe = trainSum, oos = trainSum
+        let k = blocks / 2
+        // In lexicographic order consecutive splits share a prefix of blocks, so the in-sample sums are kept per
+        // prefix depth and only the changed tail is re-added (the same additions in the same order as summing
+        // each split from scratch, so the same bits).
+        let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * (k + 1) * n)
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * n)
+        defer { prefix.deallocate(); work.deallocate() }
+        prefix.initialize(repeating: 0)
+        let isSharpe = UnsafeMutableBufferPointer(rebasing: work[0..<n]), oos = UnsafeMutableBufferPointer(rebasing: work[n..<(2 * n)])
+        let oosSum = work.baseAddress! + 2 * n, oosSq = work.baseAddress! + 3 * n
+        var countPrefix = [Double](repeating: 0, count: k + 1)
+        var chosen = Array(0..<k)
+        var from = 0
         sums.withUnsafeBufferPointer { sums in squares.withUnsafeBufferPointer { squares in
         totalSum.withUnsafeBufferPointer { totalSum in totalSq.withUnsafeBufferPointer { totalSq in
-        trainSum.withUnsafeMutableBufferPointer { trainSum in trainSq.withUnsafeMutableBufferPointer { trainSq in
-        isSharpe.withUnsafeMutableBufferPointer { isSharpe in oos.withUnsafeMutableBufferPointer { oos in
-            forEachCombination(blocks, blocks / 2) { chosen in
-                var c = 0.0
-                for (k, b) in chosen.enumerated() {
-                    c += counts[b]
-                    let base = b * n
-                    if k == 0 {
-                        for j in 0..<n { trainSum[j] = 0 + sums[base + j]; trainSq[j] = 0 + squares[base + j] }
-                    } else {
-                        for j in 0..<n { trainSum[j] += sums[base + j]; trainSq[j] += squares[base + j] }
-                    }
+            while true {
+                for d in from..<k {
+                    let b = chosen[d], base = b * n
+                    countPrefix[d + 1] = countPrefix[d] + counts[b]
+                    let lastSum = prefix.baseAddress! + 2 * d * n, lastSq = lastSum + n, nextSum = lastSq + n, nextSq = nextSum + n
+                    for j in 0..<n { nextSum[j] = lastSum[j] + sums[base + j]; nextSq[j] = lastSq[j] + squares[base + j] }
                 }
-                sharpeRatios(sum: { trainSum[$0] }, squares: { trainSq[$0] }, count: c, into: isSharpe)
-                sharpeRatios(sum: { totalSum[$0] - trainSum[$0] }, squares: { totalSq[$0] - trainSq[$0] }, count: total - c, into: oos)
+                let trainSum = prefix.baseAddress! + 2 * k * n, trainSq = trainSum + n
+                let c = countPrefix[k]
+                for j in 0..<n { oosSum[j] = totalSum[j] - trainSum[j]; oosSq[j] = totalSq[j] - trainSq[j] }
+                sharpeRatios(sum: trainSum, squares: trainSq, count: c, into: isSharpe)
+                sharpeRatios(sum: oosSum, squares: oosSq, count: total - c, into: oos)
                 var best = 0, bestValue = -Double.infinity
                 for j in 0..<n where isSharpe[j] > bestValue { bestValue = isSharpe[j]; best = j }
                 let target = oos[best]
@@ -67,8 +76,15 @@ extension Metrics {
                 let omega = rank / Double(n + 1)
                 logits.append(Foundation_log(omega / (1 - omega)))
                 isBest.append(bestValue); oosBest.append(target)
+                // The next k-subset of 0..<blocks; `from` is the first position that changed.
+                var i = k - 1
+                while i >= 0 && chosen[i] == blocks - k + i { i -= 1 }
+                if i < 0 { break }
+                chosen[i] += 1
+                for j in (i + 1)..<k { chosen[j] = chosen[j - 1] + 1 }
+                from = i
             }
-        } } } } } } } }
+        } } } }
         let pbo = Double(logits.filter { $0 <= 0 }.count) / Double(logits.count)
         let finite = (0..<isBest.count).filter { isBest[$0].isFinite && oosBest[$0].isFinite }
         var slope = Double.nan, intercept = Double.nan
@@ -85,42 +101,30 @@ extension Metrics {
     }
 
     /// Per-period Sharpe ratio of each column from its sum and sum of squares over `count` rows, four lanes at a
-    /// time (the same IEEE operations as one at a time, so the same bits): a zero variance gives ±∞ by the mean's
-    /// sign, or 0.
-    @inline(__always)
-    static func sharpeRatios(sum: (Int) -> Double, squares: (Int) -> Double, count c: Double, into out: UnsafeMutableBufferPointer<Double>) {
+    /// time: a zero variance gives ±∞ by the mean's sign, or 0. The two divisions by the count are multiplications
+    /// by reciprocals (one division and one square root per column are the cost of a split).
+    static func sharpeRatios(sum: UnsafePointer<Double>, squares: UnsafePointer<Double>, count c: Double, into out: UnsafeMutableBufferPointer<Double>) {
         let n = out.count
-        let cv = SIMD4<Double>(repeating: c), dof = SIMD4<Double>(repeating: c - 1)
+        let inverse = 1 / c, inverseDof = 1 / (c - 1)
+        let cv = SIMD4<Double>(repeating: c), iv = SIMD4<Double>(repeating: inverse), idof = SIMD4<Double>(repeating: inverseDof)
+        let s4 = UnsafeRawPointer(sum), q4 = UnsafeRawPointer(squares), o4 = UnsafeMutableRawPointer(out.baseAddress!)
         var j = 0
         while j + 4 <= n {
-            let s = SIMD4(sum(j), sum(j + 1), sum(j + 2), sum(j + 3)), q = SIMD4(squares(j), squares(j + 1), squares(j + 2), squares(j + 3))
-            let mean = s / cv
-            let v = (q - cv * mean * mean) / dof
+            let s = s4.loadUnaligned(fromByteOffset: 8 * j, as: SIMD4<Double>.self)
+            let q = q4.loadUnaligned(fromByteOffset: 8 * j, as: SIMD4<Double>.self)
+            let mean = s * iv
+            let v = (q - cv * mean * mean) * idof
             var flat = SIMD4<Double>(repeating: 0)
             flat.replace(with: .infinity, where: mean .> 0)
             flat.replace(with: -.infinity, where: mean .< 0)
-            let r = flat.replacing(with: mean / v.squareRoot(), where: v .> 0)
-            out[j] = r[0]; out[j + 1] = r[1]; out[j + 2] = r[2]; out[j + 3] = r[3]
+            o4.storeBytes(of: flat.replacing(with: mean / v.squareRoot(), where: v .> 0), toByteOffset: 8 * j, as: SIMD4<Double>.self)
             j += 4
         }
         while j < n {
-            let mean = sum(j) / c
-            let v = (squares(j) - c * mean * mean) / (c - 1)
+            let mean = sum[j] * inverse
+            let v = (squares[j] - c * mean * mean) * inverseDof
             out[j] = v > 0 ? mean / v.squareRoot() : (mean > 0 ? .infinity : (mean < 0 ? -.infinity : 0))
             j += 1
-        }
-    }
-
-    /// Calls `body` with each k-subset of 0..<n in lexicographic order.
-    static func forEachCombination(_ n: Int, _ k: Int, _ body: ([Int]) -> Void) {
-        var idx = Array(0..<k)
-        while true {
-            body(idx)
-            var i = k - 1
-            while i >= 0 && idx[i] == n - k + i { i -= 1 }
-            if i < 0 { return }
-            idx[i] += 1
-            for j in (i + 1)..<k { idx[j] = idx[j - 1] + 1 }
         }
     }
 }
