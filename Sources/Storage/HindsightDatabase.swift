@@ -116,3 +116,22 @@ public final class HindsightDatabase: Sendable {
         return "\(error)"
     }
 }
+
+extension HindsightDatabase {
+    /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is 1,000). Sweeps
+    /// raise it while they write: each copy rewrites the hot index pages and syncs the file, so fewer copies cost less.
+    public func setAutoCheckpoint(pages: Int) throws {
+        try writeWrapped("set the WAL checkpoint interval") { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+    }
+
+    /// Starts copying the WAL into the database file in the background (readers go on reading) and returns a
+    /// function that waits for it. A failed copy loses nothing: the WAL stays valid and the next close retries.
+    public func startCheckpoint() -> () -> Void {
+        guard let pool = writer as? DatabasePool else { return {} }
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        }
+        return { group.wait() }
+    }
+}

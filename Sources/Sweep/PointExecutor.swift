@@ -30,27 +30,22 @@ struct PointExecutor {
             cfg = c
             try StrategyRegistry.validate(c)
             if !context.strategyOnly { try context.inputs.validate(c) }
-            let (returns, equity, extras, details) = try simulate(c, keep: keep)
+            let (returns, equity, engineExtras, details) = try simulate(c, keep: keep)
             let summary = Metrics.summary(returns)
-            var fields: [(String, String)] = []
-            for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" {
-                fields.append((name, JSONText.number(summary.values[i])))
-            }
-            fields.append(("sharpe_per_period", JSONText.number(summary.sharpePerPeriod)))
-            fields.append(("skewness_g3", JSONText.number(summary.skewness)))
-            fields.append(("kurtosis_g4", JSONText.number(summary.kurtosis)))
-            fields.append(("n_obs", String(returns.count)))
-            fields.append(("final_equity", JSONText.number(equity.last ?? c.initialCash)))
-            fields.append(("initial_cash", JSONText.number(c.initialCash)))
-            fields += extras
+            var extras = engineExtras
             if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
                 let values = WalkForwardAnalysis.inSampleValues(returns, windows: context.walkForwardWindows, metric: metric)
-                fields.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
+                extras.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
-            let metrics = JSONText.object(fields)
+            let numbers = MetricsJSON.numbers(summary, observations: returns.count, finalEquity: equity.last ?? c.initialCash, initialCash: c.initialCash)
+            let metrics = MetricsJSON.render(numbers: numbers, extras: extras)
             // As stored: JSON has no infinities (written null, read back NaN).
-            let rank = context.rankMetricIndex.map { summary.values[$0].isFinite ? summary.values[$0] : .nan }
-                ?? fields.first { $0.0 == plan.spec.rankBy }.flatMap { Double($0.1) } ?? .nan
+            var rank = Double.nan
+            if let i = context.rankNumberIndex {
+                rank = numbers[i].isFinite ? numbers[i] : .nan
+            } else if let field = extras.first(where: { $0.0 == plan.spec.rankBy }), let v = Double(field.1) {
+                rank = v
+            }
             let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
             let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
@@ -73,8 +68,11 @@ struct PointExecutor {
     }
 
     func failure(_ point: SweepPoint, _ c: RunConfig?, status: RunRecord.Status, message: String) -> Output {
+        let json = c.map { context.canonicalJSON(point, $0) }
+        var hasher = StableHasher()
+        if let json { hasher.combine(json) }
         let record = RunRecord(runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
-                               configJSON: c.map { context.canonicalJSON(point, $0) } ?? point.paramsJSON, configHash: c?.configHash ?? "",
+                               configJSON: json ?? point.paramsJSON, configHash: json == nil ? "" : hasher.hex,
                                dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0, codeVersion: HindsightVersion.current,
                                startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
                                sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)

@@ -23,6 +23,8 @@ public final class SweepContext: Sendable {
     let walkForwardWindows: [WalkForwardAnalysis.Window]
     /// The rank metric's position among the summary metrics, when it is one.
     let rankMetricIndex: Int?
+    /// The rank metric's position in `MetricsJSON.numberKeys`, when it is one.
+    let rankNumberIndex: Int?
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
     /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
     let canonicalTemplate: (paths: [String], pieces: [String])?
@@ -52,6 +54,7 @@ public final class SweepContext: Sendable {
         momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? MomentumRotationKernel(universe: base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
+        rankNumberIndex = MetricsJSON.numberKeys.firstIndex(of: plan.spec.rankBy)
         canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
         if let wf = plan.spec.walkForward {
             let range = BacktestEngine.sessions(base, panel: loaded.panel)
@@ -72,14 +75,15 @@ public final class SweepContext: Sendable {
         }
         var c = base
         var strategy = base.strategy
-        var source = base.source
-        for (path, value) in point.params {
-            let rel = String(path.dropFirst("strategy.".count))
-            strategy = strategy.setting(rel, to: value)
-            source = source.setting(path, to: value)
-        }
+        for (path, value) in point.params { strategy = strategy.setting(String(path.dropFirst("strategy.".count)), to: value) }
         c.strategy = strategy
-        c.source = source
+        // `source` only feeds the canonical JSON (and data/calendar errors, which strategy keys cannot cause): with a
+        // template it stays the base's and `canonicalJSON(_:_:)` writes the point's.
+        if canonicalTemplate == nil {
+            var source = base.source
+            for (path, value) in point.params { source = source.setting(path, to: value) }
+            c.source = source
+        }
         return c
     }
 

@@ -146,6 +146,9 @@ struct SweepRunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("stopped early; finish with: hindsight sweep run \(sweep) --db \(path) --resume\(shard.map { " --shard \($0)" } ?? "")\n".utf8))
                 throw ExitCode(130)
             }
+            // The WAL is copied into the database file while the report (which only reads) is written.
+            let checkpointed = store.startCheckpoint()
+            defer { checkpointed() }
             if !noReport && shard == nil {
                 let out = reportDir + "/" + spec.name
                 // After a resume the wall time covers only part of the work: do not report it as the sweep's.
