@@ -82,8 +82,9 @@ struct Loop {
                 actionDays.append(Int32(d)); actionAssets.append(Int32(a))
             }
         }
-        equity = [Double](repeating: 0, count: n)
-        cash = equity; drawdown = equity; gross = equity; net = equity; long = equity; short = equity; turnover = equity
+        // One buffer each: arrays sharing one would each be copied on their first write.
+        func zeros() -> [Double] { [Double](repeating: 0, count: n) }
+        equity = zeros(); cash = zeros(); drawdown = zeros(); gross = zeros(); net = zeros(); long = zeros(); short = zeros(); turnover = zeros()
         names = [Int32](repeating: 0, count: n)
         sectorExposure = [Double](repeating: 0, count: n * (profiles.sectors.count + 1))
         assetValue = [Double](repeating: 0, count: nA)
@@ -103,6 +104,15 @@ struct Loop {
         var previousEquity = config.initialCash
         var openRegime = Int.min, openRegimePnL = 0.0
         defer { if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL } }
+        // The daily rows live in locals during the loop, and move back when it ends.
+        var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
+        var long: [Double] = [], short: [Double] = [], turnover: [Double] = [], names: [Int32] = []
+        swap(&equity, &self.equity); swap(&cash, &self.cash); swap(&drawdown, &self.drawdown); swap(&gross, &self.gross)
+        swap(&net, &self.net); swap(&long, &self.long); swap(&short, &self.short); swap(&turnover, &self.turnover); swap(&names, &self.names)
+        defer {
+            swap(&equity, &self.equity); swap(&cash, &self.cash); swap(&drawdown, &self.drawdown); swap(&gross, &self.gross)
+            swap(&net, &self.net); swap(&long, &self.long); swap(&short, &self.short); swap(&turnover, &self.turnover); swap(&names, &self.names)
+        }
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -138,8 +148,11 @@ struct Loop {
             strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
             simulator.submit(out.orders, day: d)
             // 6. Close fills (including carried remainders in close mode).
+            var changed = false
             if config.execution.fill == .close {
+                let tradesBefore = trades.count
                 traded += simulator.execute(day: d, atOpen: false, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                changed = trades.count != tradesBefore
             }
             // 7. Dividend reinvestment at the close.
             if reinvest {
@@ -152,8 +165,8 @@ struct Loop {
                                               decision: -1, requested: amount / px, flags: TradeRecord.dividendReinvestment))
                 }
             }
-            // 8. The daily row and attribution.
-            let e = portfolio.equity
+            // 8. The daily row and attribution (the equity is `pre` unless something filled since).
+            let e = changed || reinvest ? portfolio.equity : pre
             var lg = 0.0, sh = 0.0, count: Int32 = 0
             let row = i * nSectors
             for a in 0..<nA {
@@ -183,10 +196,11 @@ struct Loop {
             equity[i] = e
             cash[i] = portfolio.cash
             drawdown[i] = peak > 0 ? e / peak - 1 : 0
-            long[i] = e != 0 ? lg / e : 0
-            short[i] = e != 0 ? sh / e : 0
-            gross[i] = long[i] - short[i]
-            net[i] = long[i] + short[i]
+            let lgShare = e != 0 ? lg / e : 0, shShare = e != 0 ? sh / e : 0
+            long[i] = lgShare
+            short[i] = shShare
+            gross[i] = lgShare - shShare
+            net[i] = lgShare + shShare
             names[i] = count
             turnover[i] = e != 0 ? traded / e : 0
         }

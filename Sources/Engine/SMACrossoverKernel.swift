@@ -24,17 +24,19 @@ public struct SMACrossoverKernel: Sendable {
 
     /// Prefix sums of the closes in integer units of 10⁻ᵈ, when that is exact and cannot overflow.
     static func integerSums(_ close: [Double]) -> [Int64]? {
+        var units = [Int64](repeating: 0, count: close.count + 1)
         for d in 0...6 {
             let scale = Double(Int64(pow10(d)))
-            var units = [Int64](repeating: 0, count: close.count + 1)
             var ok = true
+            var largest: Int64 = 0
             for (i, c) in close.enumerated() {
                 let u = (c * scale).rounded()
                 guard c.isFinite, abs(u) < 1e12, u / scale == c else { ok = false; break }
                 units[i + 1] = units[i] + Int64(u)
+                largest = max(largest, abs(units[i + 1]))
             }
             // Products sum·window must stay far from Int64's limit.
-            if ok, (units.map { abs($0) }.max() ?? 0) < Int64(1) << 40 { return units }
+            if ok, largest < Int64(1) << 40 { return units }
         }
         return nil
     }

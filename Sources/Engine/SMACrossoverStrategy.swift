@@ -51,6 +51,7 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
         var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
         for a in assets.map(Int.init) {
             var series: [Double] = []
+            series.reserveCapacity(nD)
             var hasActions = false
             for d in 0..<nD where panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 { hasActions = true; break }
             let prices = hasActions ? panel.adjustedClose : panel.close
