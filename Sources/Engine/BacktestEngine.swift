@@ -72,9 +72,10 @@ struct Loop {
         let nA = panel.assetCount, n = sessions.count
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
         out.orders.reserveCapacity(nA * 2)
-        out.decisions.reserveCapacity(max(1024, n * 16))
+        // Modest reservations: arrays past malloc's mmap threshold would be mapped and unmapped on every run.
+        out.decisions.reserveCapacity(1024)
         out.modelShare = [Double](repeating: 1 / Double(max(1, modelNames.count)), count: nA * max(1, modelNames.count))
-        trades.reserveCapacity(max(1024, n * 8))
+        trades.reserveCapacity(1024)
         gaps.reserveCapacity(1024)
         let nD = panel.dayCount
         for d in sessions {
