@@ -35,6 +35,7 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas", "lapack"])]
         ),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "HindsightCore"),
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
         .target(name: "Configuration", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services", "Sweep", "Reports",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services", "Sweep", "Reports", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -108,12 +108,15 @@ struct Loop {
         // The daily rows live in locals during the loop, and move back when it ends.
         var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
         var long: [Double] = [], short: [Double] = [], turnover: [Double] = [], names: [Int32] = []
-        swap(&equity, &self.equity); swap(&cash, &self.cash); swap(&drawdown, &self.drawdown); swap(&gross, &self.gross)
-        swap(&net, &self.net); swap(&long, &self.long); swap(&short, &self.short); swap(&turnover, &self.turnover); swap(&names, &self.names)
-        defer {
+        var sectorExposure: [Double] = [], assetValue: [Double] = [], pnlSector: [Double] = [], pnlModel: [Double] = []
+        func exchange() {
             swap(&equity, &self.equity); swap(&cash, &self.cash); swap(&drawdown, &self.drawdown); swap(&gross, &self.gross)
             swap(&net, &self.net); swap(&long, &self.long); swap(&short, &self.short); swap(&turnover, &self.turnover); swap(&names, &self.names)
+            swap(&sectorExposure, &self.sectorExposure); swap(&assetValue, &self.assetValue); swap(&pnlSector, &self.pnlSector)
+            swap(&pnlModel, &self.pnlModel)
         }
+        exchange()
+        defer { exchange() }
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -145,7 +148,7 @@ struct Loop {
             }
             // 5. The strategy decides on this close.
             let pre = portfolio.equity
-            out.orders.removeAll(keepingCapacity: true)
+            if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
             strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
             simulator.submit(out.orders, day: d)
             // 6. Close fills (including carried remainders in close mode).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 
 @main
 struct Hindsight: AsyncParsableCommand {
@@ -7,4 +8,19 @@ struct Hindsight: AsyncParsableCommand {
         abstract: "Parameter-sweep backtesting: market data, calendars, backtests, sweeps and reports.",
         subcommands: [DataCommand.self, CalendarCommand.self, AnalyticsCommand.self, BacktestCommand.self, SweepCommand.self]
     )
+
+    static func main() async {
+        keepFreedMemory()
+        await main(nil)
+    }
+
+    /// Runs and sweep points allocate and free the same buffers over and over. glibc by default hands freed memory
+    /// above 128 KB back to the system, and every run then faults it in again, which is slow when the kernel is busy
+    /// reclaiming (seen right after a large process exits). Keep it in the process instead.
+    static func keepFreedMemory() {
+        #if canImport(Glibc)
+        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        #endif
+    }
 }

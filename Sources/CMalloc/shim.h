@@ -1,0 +1,4 @@
+// glibc's malloc tuning (mallopt); nothing elsewhere.
+#if defined(__linux__) && __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
