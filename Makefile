@@ -31,7 +31,7 @@ bench-check: deps
 
 # Every workload side by side with vectorbt, backtrader and empyrical (creates .venv-fixtures); writes Benchmarks/RESULTS.md.
 bench-peers: build
-	python3 Benchmarks/peers/bench_peers.py --runs $(or $(RUNS),5)
+	python3 Benchmarks/peers/bench_peers.py --runs $(or $(RUNS),5) --synthetic-runs $(or $(SYNTHETIC_RUNS),1)
 
 # Side-by-side with empyrical on the same 2520 x 10000 matrix (creates .venv-fixtures).
 bench-analytics-peers: build
