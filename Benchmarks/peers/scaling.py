@@ -29,6 +29,17 @@ def run(cmd):
     return wall, out
 
 
+def wall_and_cpu(cmd):
+    """Runs a command; returns (wall seconds, CPU seconds: user + system of the process and its threads)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}\n{p.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 def peak_rss(cmd):
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
@@ -113,24 +124,46 @@ def main():
     jobs_points = 100_000 if a.max_points >= 100_000 else max(p for p in POINT_GRIDS if p <= a.max_points)
     db, yaml = os.path.join(work, "sma-jobs.sqlite"), os.path.join(work, "sma-jobs.yaml")
     sma_sweep(yaml, db, jobs_points, equity=False)
-    walls = {}
-    for jobs in (1, 2):
+
+    def fresh_db():
         shutil.copy(goog, db)
         for s in ("-wal", "-shm"):
             if os.path.exists(db + s):
                 os.remove(db + s)
-        walls[jobs] = run([a.bin, "sweep", "run", yaml, "--db", db, "--no-report", "--quiet", "--jobs", str(jobs)])[0]
+
+    store = [a.bin, "sweep", "run", yaml, "--db", db, "--no-report", "--quiet", "--jobs"]
+    walls = {}
+    for label, prefix, jobs in (("1", [], 1), ("2", [], 2), ("1core", ["taskset", "-c", "0"], 1)):
+        fresh_db()
+        walls[label] = wall_and_cpu(prefix + store + [str(jobs)])
     sims = {j: json.loads(run([a.bin, "sweep", "time", yaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
-    out += [f"### Cores: `--jobs 1` against `--jobs 2`", "",
-            "| workload | --jobs 1 (s) | --jobs 2 (s) | speed-up |", "|---|---|---|---|",
-            f"| SMA sweep, {jobs_points:,} points, run + store (no report) | {walls[1]:.2f} | {walls[2]:.2f} | {walls[1] / walls[2]:.2f}× |",
-            f"| SMA sweep, {jobs_points:,} points, simulation alone | {sims[1]:.3f} | {sims[2]:.3f} | {sims[1] / sims[2]:.2f}× |"]
     m_assets = min(1000, a.max_assets)
-    myaml = os.path.join(work, "momentum-jobs.yaml")
+    myaml, mdb = os.path.join(work, "momentum-jobs.yaml"), os.path.join(work, "momentum-jobs.sqlite")
     momentum_sweep(myaml, m_assets)
+    mwalls = {}
+    for jobs in (1, 2):
+        remove_db(mdb)
+        mwalls[jobs] = wall_and_cpu([a.bin, "sweep", "run", myaml, "--db", mdb, "--no-report", "--quiet", "--jobs", str(jobs)])
+    remove_db(mdb)
     msim = {j: json.loads(run([a.bin, "sweep", "time", myaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
-    out += [f"| momentum_rotation, {m_assets:,} synthetic assets × 10 years, 32 points, full engine, simulation alone | "
-            f"{msim[1]:.3f} | {msim[2]:.3f} | {msim[1] / msim[2]:.2f}× |", ""]
+
+    def row(name, one, two):
+        return (f"| {name} | {one[0]:.2f} ({one[1] / one[0]:.2f}) | {two[0]:.2f} ({two[1] / two[0]:.2f}) | "
+                f"{one[0] / two[0]:.2f}× |")
+
+    out += ["### Cores: `--jobs 1` against `--jobs 2`", "",
+            "Wall seconds, with the cores the process kept busy in brackets (CPU seconds ÷ wall seconds). A sweep that "
+            "stores results has one SQLite writer thread besides its `--jobs` workers, so `--jobs 1` already uses up to "
+            "two cores; the last row pins that run to one core with `taskset -c 0`.", "",
+            "| workload | --jobs 1 | --jobs 2 | speed-up |", "|---|---|---|---|",
+            row(f"SMA sweep, {jobs_points:,} points, run + store (no report)", walls["1"], walls["2"]),
+            f"| SMA sweep, {jobs_points:,} points, simulation alone | {sims[1]:.3f} | {sims[2]:.3f} | {sims[1] / sims[2]:.2f}× |",
+            row(f"momentum_rotation, {m_assets:,} synthetic assets × 10 years, 32 points, full engine, run + store (no report)",
+                mwalls[1], mwalls[2]),
+            f"| momentum_rotation, {m_assets:,} synthetic assets × 10 years, 32 points, full engine, simulation alone | "
+            f"{msim[1]:.3f} | {msim[2]:.3f} | {msim[1] / msim[2]:.2f}× |",
+            row(f"SMA sweep, {jobs_points:,} points, run + store (no report): one core (`taskset -c 0 … --jobs 1`) against two (`--jobs 2`)",
+                walls["1core"], walls["2"]), ""]
     remove_db(db)
 
     # Assets and memory.
