@@ -31,9 +31,24 @@ public enum BacktestEngine {
         let setup = try plugin.make(env)
         var loop = Loop(config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
                         technicals: technicals, cashRate: cashRate)
-        loop.run()
+        // The built-in strategies get a loop specialised for their type (no existential box per session).
+        switch setup.strategy {
+        case var s as SMACrossoverStrategy: loop.run(&s)
+        case var s as MomentumRotationStrategy: loop.run(&s)
+        case var s as AssessmentRiskDailyRebalance: loop.run(&s)
+        case var s as EqualWeightBuyAndHold: loop.run(&s)
+        default:
+            var s = AnyStrategy(base: setup.strategy)
+            loop.run(&s)
+        }
         return loop.result(universe: universe)
     }
+}
+
+/// A strategy of a type the engine has no specialised loop for.
+struct AnyStrategy: Strategy {
+    var base: any Strategy
+    mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) { base.onSession(view, &out) }
 }
 
 /// The per-run mutable state; every buffer is allocated before the first session.
@@ -45,7 +60,6 @@ struct Loop {
     let range: Range<Int>
     let cashRate: [Double]?
     let modelNames: [String]
-    var strategy: any Strategy
     var simulator: MarketSimulator
     var portfolio: Portfolio
     var out = StrategyOutput()
@@ -53,12 +67,10 @@ struct Loop {
     var gaps: [GapEvent] = []
     var actionDays: [Int32] = []
     var actionAssets: [Int32] = []
-    // Daily rows.
-    var equity: [Double], cash: [Double], drawdown: [Double], gross: [Double], net: [Double], long: [Double], short: [Double]
-    var names: [Int32], turnover: [Double], sectorExposure: [Double]
-    // Attribution.
-    var assetValue: [Double]
-    var pnlSector: [Double], pnlModel: [Double], pnlRegime: [Int: Double] = [:]
+    // Daily rows and attribution, filled when `run` ends.
+    var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
+    var long: [Double] = [], short: [Double] = [], names: [Int32] = [], turnover: [Double] = [], sectorExposure: [Double] = []
+    var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime: [Int: Double] = [:]
     var cashPnL = 0.0
 
     init(config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService, setup: StrategySetup,
@@ -66,10 +78,9 @@ struct Loop {
         self.config = config; self.panel = panel; self.profiles = profiles; self.regimes = regimes
         self.range = sessions; self.cashRate = cashRate
         modelNames = setup.modelNames
-        strategy = setup.strategy
         simulator = MarketSimulator(execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
                                     sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
-        let nA = panel.assetCount, n = sessions.count
+        let nA = panel.assetCount
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
         out.orders.reserveCapacity(nA * 2)
         // Modest reservations: arrays past malloc's mmap threshold would be mapped and unmapped on every run.
@@ -83,40 +94,32 @@ struct Loop {
                 actionDays.append(Int32(d)); actionAssets.append(Int32(a))
             }
         }
-        // One buffer each: arrays sharing one would each be copied on their first write.
-        func zeros() -> [Double] { [Double](repeating: 0, count: n) }
-        equity = zeros(); cash = zeros(); drawdown = zeros(); gross = zeros(); net = zeros(); long = zeros(); short = zeros(); turnover = zeros()
-        names = [Int32](repeating: 0, count: n)
-        sectorExposure = [Double](repeating: 0, count: n * (profiles.sectors.count + 1))
-        assetValue = [Double](repeating: 0, count: nA)
-        pnlSector = [Double](repeating: 0, count: profiles.sectors.count + 1)
-        pnlModel = [Double](repeating: 0, count: max(1, modelNames.count))
     }
 
-    mutating func run() {
+    mutating func run<S: Strategy>(_ strategy: inout S) {
         let nA = panel.assetCount, nD = panel.dayCount
         let reinvest = config.portfolio.dividends == .reinvest
         let borrow = config.portfolio.borrowFeeBps / 10_000 / 252
         let annualCash: Double? = { if case .annual(let r) = config.portfolio.cashRate { return r / 252 }; return nil }()
+        let accrues = borrow != 0 || (annualCash ?? 0) != 0 || (annualCash == nil && cashRate != nil)
         let nSectors = profiles.sectors.count + 1
         let models = max(1, modelNames.count)
         var nextAction = 0
         var peak = config.initialCash
         var previousEquity = config.initialCash
         var openRegime = Int.min, openRegimePnL = 0.0
-        defer { if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL } }
-        // The daily rows live in locals during the loop, and move back when it ends.
-        var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
-        var long: [Double] = [], short: [Double] = [], turnover: [Double] = [], names: [Int32] = []
-        var sectorExposure: [Double] = [], assetValue: [Double] = [], pnlSector: [Double] = [], pnlModel: [Double] = []
-        func exchange() {
-            swap(&equity, &self.equity); swap(&cash, &self.cash); swap(&drawdown, &self.drawdown); swap(&gross, &self.gross)
-            swap(&net, &self.net); swap(&long, &self.long); swap(&short, &self.short); swap(&turnover, &self.turnover); swap(&names, &self.names)
-            swap(&sectorExposure, &self.sectorExposure); swap(&assetValue, &self.assetValue); swap(&pnlSector, &self.pnlSector)
-            swap(&pnlModel, &self.pnlModel)
-        }
-        exchange()
-        defer { exchange() }
+        // Rows and sums are written through pointers during the loop and copied into arrays once at the end: an array
+        // written in the loop pays a uniqueness check per write, a call that spills every live register.
+        let n = range.count
+        let rows = UnsafeMutablePointer<Double>.allocate(capacity: 8 * n)
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        let sumCount = n * nSectors + nA + nSectors + models
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: sumCount)
+        sums.initialize(repeating: 0, count: sumCount)
+        defer { rows.deallocate(); counts.deallocate(); sums.deallocate() }
+        let equity = rows, cash = rows + n, drawdown = rows + 2 * n, gross = rows + 3 * n, net = rows + 4 * n
+        let long = rows + 5 * n, short = rows + 6 * n, turnover = rows + 7 * n
+        let sectorExposure = sums, assetValue = sums + n * nSectors, pnlSector = assetValue + nA, pnlModel = pnlSector + nSectors
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -127,7 +130,7 @@ struct Loop {
                 nextAction += 1
             }
             // 2. Interest and borrow fees, from the previous close to this one.
-            if i > 0 {
+            if i > 0, accrues {
                 let before = portfolio.cash
                 let rate = annualCash ?? cashRate.map { $0[d].isFinite ? $0[d] : 0 } ?? 0
                 portfolio.accrue(cashRate: rate, borrowRate: 0)
@@ -139,15 +142,17 @@ struct Loop {
             if config.execution.fill == .nextOpen {
                 traded += simulator.execute(day: d, atOpen: true, portfolio: &portfolio, trades: &trades, gaps: &gaps)
             }
-            // 4. Marks.
+            // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
+            var pre = portfolio.cash
             for a in 0..<nA {
                 let k = a * nD + d
                 if panel.valid[k] { portfolio.mark(asset: a, close: panel.close[k]) } else if portfolio.shares[a] != 0 {
                     gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
                 }
+                let s = portfolio.shares[a]
+                if s != 0 { pre += s * portfolio.lastPrice[a] + portfolio.pendingReinvest[a] }
             }
             // 5. The strategy decides on this close.
-            let pre = portfolio.equity
             if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
             strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
             simulator.submit(out.orders, day: d)
@@ -205,9 +210,16 @@ struct Loop {
             short[i] = shShare
             gross[i] = lgShare - shShare
             net[i] = lgShare + shShare
-            names[i] = count
+            counts[i] = count
             turnover[i] = e != 0 ? traded / e : 0
         }
+        if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
+        func column<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: count)) }
+        self.equity = column(equity, n); self.cash = column(cash, n); self.drawdown = column(drawdown, n)
+        self.gross = column(gross, n); self.net = column(net, n); self.long = column(long, n); self.short = column(short, n)
+        self.turnover = column(turnover, n); self.names = column(counts, n)
+        self.sectorExposure = column(sectorExposure, n * nSectors)
+        self.pnlSector = column(pnlSector, nSectors); self.pnlModel = column(pnlModel, models)
     }
 
     func result(universe: BacktestUniverseService) -> BacktestResult {
@@ -218,7 +230,7 @@ struct Loop {
         let byModel = modelNames.indices.map { (modelNames[$0], pnlModel[$0]) }
         let byRegime = pnlRegime.keys.sorted().map { (regimes.label($0), pnlRegime[$0]!) }
         return BacktestResult(
-            dates: range.map { panel.calendar.day(at: $0) }, equity: equity, cash: cash, drawdown: drawdown,
+            dates: Array(panel.calendar.sessions[range]), equity: equity, cash: cash, drawdown: drawdown,
             gross: gross, net: net, long: long, short: short, names: names, turnover: turnover,
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
