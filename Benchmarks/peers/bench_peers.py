@@ -332,7 +332,10 @@ def machine():
 
 def write_results(a, results, started, wall):
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.strip().splitlines()
-    hv = subprocess.run([a.bin, "--version"], capture_output=True, text=True).stdout.strip()
+    git = ["git", "-C", ROOT]
+    commit = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(git + ["status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+    hv = f"commit {commit}{' with uncommitted changes' if dirty else ''}"
     v = versions()
     lines = ["# Hindsight side by side with vectorbt, backtrader and empyrical", "",
              f"Measured {started} by `make bench-peers` (`python3 Benchmarks/peers/bench_peers.py --runs {a.runs}`), "
