@@ -129,13 +129,7 @@ struct ColumnSummary {
         var k = 0
         for i in 0..<n { let v = r[i]; scratch[k] = v; k &+= v <= low ? 1 : 0 }
         guard k >= min(lo5 + 2, n) else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
-        let lows = UnsafeMutableBufferPointer(rebasing: scratch[0..<k])
-        select(lows, lo5, from: 0)
-        var tailSum = 0.0
-        for i in 0...lo5 { tailSum += lows[i] }
-        let a5 = lows[lo5]
-        var b5 = a5
-        if lo5 + 1 < k { b5 = lows[lo5 + 1]; for i in (lo5 + 1)..<k { b5 = min(b5, lows[i]) } }
+        let (a5, b5, tailSum) = lowTail(UnsafeMutableBufferPointer(rebasing: scratch[0..<k]), lo5)
         // Every value ≥ `high`: the top h of the series, so position lo95 of the series is lo95 - (n - h) among them.
         var h = 0
         for i in 0..<n { let v = r[i]; scratch[h] = v; h &+= v >= high ? 1 : 0 }
@@ -143,26 +137,32 @@ struct ColumnSummary {
         let highs = UnsafeMutableBufferPointer(rebasing: scratch[0..<h])
         let j = lo95 - (n - h)
         select(highs, j, from: 0)
-        let a95 = highs[j]
-        var b95 = a95
-        if j + 1 < h { b95 = highs[j + 1]; for i in (j + 1)..<h { b95 = min(b95, highs[i]) } }
-        return (a5, b5, tailSum, a95, b95)
+        return (a5, b5, tailSum, highs[j], nextUp(highs, j))
+    }
+
+    /// Places order statistic `k` of `x` at position `k`; returns it, the next one up and the sum of the k + 1 smallest.
+    static func lowTail(_ x: UnsafeMutableBufferPointer<Double>, _ k: Int) -> (value: Double, next: Double, sum: Double) {
+        select(x, k, from: 0)
+        var sum = 0.0
+        for i in 0...k { sum += x[i] }
+        return (x[k], nextUp(x, k), sum)
+    }
+
+    /// The smallest value after position `k` (everything there is ≥ x[k] once `k` is selected), or x[k] at the end.
+    static func nextUp(_ x: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        guard k + 1 < x.count else { return x[k] }
+        var b = x[k + 1]
+        for i in (k + 1)..<x.count { b = min(b, x[i]) }
+        return b
     }
 
     static func tailsBySelect(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int) -> Tails {
         let n = r.count
         for i in 0..<n { scratch[i] = r[i] }
         let x = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
-        select(x, lo5, from: 0)
-        var tailSum = 0.0
-        for i in 0...lo5 { tailSum += x[i] }
-        let a5 = x[lo5]
-        var b5 = a5
-        if lo5 + 1 < n { b5 = x[lo5 + 1]; for i in (lo5 + 1)..<n { b5 = min(b5, x[i]) } }
+        let (a5, b5, tailSum) = lowTail(x, lo5)
         if lo95 > lo5 { select(x, lo95, from: lo5 + 1) }
-        let a95 = x[lo95]
-        var b95 = a95
-        if lo95 + 1 < n { b95 = x[lo95 + 1]; for i in (lo95 + 1)..<n { b95 = min(b95, x[i]) } }
+        let a95 = x[lo95], b95 = nextUp(x, lo95)
         return (a5, b5, tailSum, a95, b95)
     }
 
