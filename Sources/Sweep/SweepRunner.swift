@@ -21,7 +21,7 @@ public enum SweepRunner {
         public var resume: Bool
         public var shard: (index: Int, count: Int)?
         public var quiet: Bool
-        public var batchSize = 1_024
+        public var batchSize = 4_096
         public init(jobs: Int, resume: Bool, shard: (index: Int, count: Int)?, quiet: Bool) {
             self.jobs = jobs; self.resume = resume; self.shard = shard; self.quiet = quiet
         }
