@@ -29,23 +29,17 @@ def run(cmd):
     return wall, out
 
 
-def wall_and_cpu(cmd):
-    """Runs a command; returns (wall seconds, CPU seconds: user + system of the process and its threads)."""
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    if status != 0:
-        sys.exit(f"command failed: {' '.join(cmd)}\n{p.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
-
-
-def peak_rss(cmd):
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    if status != 0:
-        sys.exit(f"command failed: {' '.join(cmd)}")
-    return usage.ru_maxrss * 1024
+def measured(cmd):
+    """Runs a command; returns (wall seconds, CPU seconds of all its threads, peak RSS bytes)."""
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        if status != 0:
+            err.seek(0)
+            sys.exit(f"command failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 def size(path):
@@ -98,9 +92,7 @@ def main():
         sma_sweep(yaml, db, points, equity=False)
         before = size(db)
         force = ["--force"] if points >= 1_000_000 else []
-        t0 = time.perf_counter()
-        rss = peak_rss([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"] + force)
-        wall = time.perf_counter() - t0
+        wall, _, rss = measured([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"] + force)
         _, js = run([a.bin, "sweep", "time", yaml, "--jobs", "2", "--repeat", "3", "--json"] + force)
         sim = json.loads(js)["simulate_s_min"]
         per_point[points] = (size(db) - before) / points
@@ -135,7 +127,7 @@ def main():
     walls = {}
     for label, prefix, jobs in (("1", [], 1), ("2", [], 2), ("1core", ["taskset", "-c", "0"], 1)):
         fresh_db()
-        walls[label] = wall_and_cpu(prefix + store + [str(jobs)])
+        walls[label] = measured(prefix + store + [str(jobs)])
     sims = {j: json.loads(run([a.bin, "sweep", "time", yaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
     m_assets = min(1000, a.max_assets)
     myaml, mdb = os.path.join(work, "momentum-jobs.yaml"), os.path.join(work, "momentum-jobs.sqlite")
@@ -143,7 +135,7 @@ def main():
     mwalls = {}
     for jobs in (1, 2):
         remove_db(mdb)
-        mwalls[jobs] = wall_and_cpu([a.bin, "sweep", "run", myaml, "--db", mdb, "--no-report", "--quiet", "--jobs", str(jobs)])
+        mwalls[jobs] = measured([a.bin, "sweep", "run", myaml, "--db", mdb, "--no-report", "--quiet", "--jobs", str(jobs)])
     remove_db(mdb)
     msim = {j: json.loads(run([a.bin, "sweep", "time", myaml, "--jobs", str(j), "--repeat", "3", "--json"])[1])["simulate_s_min"] for j in (1, 2)}
 
@@ -174,9 +166,7 @@ def main():
         yaml = os.path.join(work, f"momentum-{assets}.yaml")
         momentum_sweep(yaml, assets)
         db = os.path.join(work, f"momentum-{assets}.sqlite")
-        t0 = time.perf_counter()
-        rss = peak_rss([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"])
-        wall = time.perf_counter() - t0
+        wall, _, rss = measured([a.bin, "sweep", "run", yaml, "--db", db, "--report-dir", os.path.join(work, "reports"), "--quiet", "--jobs", "2"])
         js = json.loads(run([a.bin, "sweep", "time", yaml, "--jobs", "2", "--repeat", "3", "--json"])[1])
         raw, alloc = js["panel_bytes"], js["panel_allocated_bytes"]
         out.append(f"| {assets:,} | {raw / 1e6:.1f} | {alloc / 1e6:.1f} | {alloc / raw:.3f} | {wall:.2f} | {32 / wall:.1f} | "
@@ -185,6 +175,9 @@ def main():
 
     # Merge throughput: two shards of the 10,000-point sweep.
     db10, yaml10 = os.path.join(work, "sma-10000.sqlite"), os.path.join(work, "sma-10000.yaml")
+    # Written here too: the points study skips 10,000 points below --max-points 10000.
+    shutil.copy(goog, db10)
+    sma_sweep(yaml10, db10, 10_000, equity=False)
     shards = []
     for i in (1, 2):
         s = os.path.join(work, f"shard-{i}.sqlite")

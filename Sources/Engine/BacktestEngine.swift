@@ -31,7 +31,8 @@ public enum BacktestEngine {
         let setup = try plugin.make(env)
         var loop = Loop(config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
                         technicals: technicals, cashRate: cashRate)
-        // The built-in strategies get a loop specialised for their type (no existential box per session).
+        // The built-in strategies get a loop specialised for their type (no existential box per session); any other
+        // registered strategy runs the same loop through `AnyStrategy`.
         switch setup.strategy {
         case var s as SMACrossoverStrategy: loop.run(&s)
         case var s as MomentumRotationStrategy: loop.run(&s)
@@ -149,8 +150,7 @@ struct Loop {
                 if panel.valid[k] { portfolio.mark(asset: a, close: panel.close[k]) } else if portfolio.shares[a] != 0 {
                     gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
                 }
-                let s = portfolio.shares[a]
-                if s != 0 { pre += s * portfolio.lastPrice[a] + portfolio.pendingReinvest[a] }
+                if portfolio.shares[a] != 0 { pre += portfolio.heldValue(a) }
             }
             // 5. The strategy decides on this close.
             if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
@@ -180,7 +180,7 @@ struct Loop {
             let row = i * nSectors
             for a in 0..<nA {
                 let s = portfolio.shares[a]
-                let value = s == 0 ? 0 : s * portfolio.lastPrice[a] + portfolio.pendingReinvest[a]
+                let value = portfolio.heldValue(a)
                 let total = value + portfolio.cashFlow[a]
                 let pnl = total - assetValue[a]
                 if s == 0 && pnl == 0 { continue }

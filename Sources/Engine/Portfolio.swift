@@ -22,10 +22,13 @@ public struct Portfolio: Sendable {
     /// Market value of one position at its last price.
     @inline(__always) public func value(_ a: Int) -> Double { shares[a] == 0 ? 0 : shares[a] * lastPrice[a] }
 
+    /// What one position adds to equity: its shares at the last price plus dividends waiting to be reinvested.
+    @inline(__always) func heldValue(_ a: Int) -> Double { shares[a] == 0 ? 0 : shares[a] * lastPrice[a] + pendingReinvest[a] }
+
     /// Cash plus every position at its last price.
     public var equity: Double {
         var e = cash
-        for a in shares.indices where shares[a] != 0 { e += shares[a] * lastPrice[a] + pendingReinvest[a] }
+        for a in shares.indices where shares[a] != 0 { e += heldValue(a) }
         return e
     }
 

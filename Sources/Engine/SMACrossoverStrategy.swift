@@ -82,7 +82,7 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             guard b >= slow - 1, let kernel = kernels[a] else { continue }
             let s = kernel.sign(fast, slow, b)
             let prev = previous[a]
-            if prev != Int8(s) { previous[a] = Int8(s) }
+            previous[a] = Int8(s)
             guard prev != 2 else { continue }
             let held = view.portfolio.shares[a]
             var kind: Order.Kind?
