@@ -45,29 +45,26 @@ public struct BacktestRunner: Sendable {
     }
 
     public func run(_ config: RunConfig, inputs given: MarketInputs? = nil) throws -> Outcome {
-        let inputs: MarketInputs, regimes: BacktestRegimeService
+        let pipeline: RunPipeline
         do {
             try StrategyRegistry.validate(config)
-            inputs = try given ?? MarketInputs.load(for: config)
-            try inputs.validate(config)
-            regimes = inputs.regimeService(for: config)
+            pipeline = RunPipeline(inputs: try given ?? MarketInputs.load(for: config), base: config)
+            try pipeline.validate(config)
         } catch let e as HindsightError {
             throw recordInvalid(config, error: e, fingerprint: given?.panel.fingerprint)
         }
+        let inputs = pipeline.inputs, regimes = pipeline.regimes(for: config)
         let result: BacktestResult
         do {
-            var cashRate: [Double]?
-            if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
-            result = try BacktestEngine.run(config, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-                                            regimes: regimes, cashRate: cashRate)
+            result = try pipeline.simulate(config)
         } catch let e as HindsightError {
             // Strategy set-up checks that need data (for example unknown regime labels) make the config invalid.
             throw recordInvalid(config, error: e, fingerprint: inputs.panel.fingerprint)
         }
         let id = RunID.make(configHash: config.configHash)
         do {
-            let metrics = try RunMetrics.compute(result, config: config, inputs: inputs, regimes: regimes)
-            let rows = RunRows(result: result, inputs: inputs, regimes: regimes)
+            let metrics = try pipeline.metrics(result, config: config)
+            let rows = pipeline.rows(result, config: config)
             let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
                                    dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
                                    startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,

@@ -15,8 +15,9 @@ public enum BacktestEngine {
         return lo..<max(lo, hi)
     }
 
-    public static func run(_ config: RunConfig, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService,
-                           regimes: BacktestRegimeService, cashRate: [Double]? = nil) throws -> BacktestResult {
+    public static func run(_ config: RunConfig, inputs: EngineInputs) throws -> BacktestResult {
+        let panel = inputs.panel, technicals = inputs.technicals, profiles = inputs.profiles, regimes = inputs.regimes
+        let cashRate = inputs.cashRate
         let range = sessions(config, panel: panel)
         guard !range.isEmpty else {
             throw HindsightError(.invalidArgument, "no sessions between \(config.start) and \(config.end) in the data",

@@ -70,6 +70,11 @@ public struct RiskSettings: Sendable, Equatable {
             for x in entries {
                 let v = try ConfigMap.double(x.value)
                 if v < 0 { throw x.value.error("an exposure multiplier must be ≥ 0, got \(v)") }
+                // A multiplier scales the book inside its gross_leverage limit; above 1 it would borrow past it.
+                if v > 1 {
+                    throw x.value.error("regime_exposure \(x.key): \(v) would take the book above gross_leverage \(r.grossLeverage)",
+                                        hint: "multipliers are in [0, 1]; to run larger in some regimes, raise gross_leverage and lower the others")
+                }
                 r.regimeExposure[x.key] = v
             }
         }

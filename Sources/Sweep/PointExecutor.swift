@@ -28,11 +28,18 @@ struct PointExecutor {
         do {
             let c = try context.config(for: point)
             cfg = c
-            try StrategyRegistry.validate(c)
-            if !context.strategyOnly { try context.inputs.validate(c) }
+            // Strategy-only points share the base's data checks, done once by the context.
+            if context.strategyOnly { try StrategyRegistry.validate(c) } else { try context.pipeline.validate(c) }
             let (returns, equity, engineExtras, details) = try simulate(c, keep: keep)
             let summary = Metrics.summary(returns)
             var extras = engineExtras
+            let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
+            let days = first..<(first + returns.count)
+            if let b = context.benchmarkReturns(c, days: days) {
+                for (k, v) in RunMetrics.benchmarkMetrics(returns, benchmark: b, riskFree: context.riskFree(days: days)) {
+                    extras.append((k, JSONText.number(v)))
+                }
+            }
             if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
                 let values = WalkForwardAnalysis.inSampleValues(returns, windows: context.walkForwardWindows, metric: metric)
                 extras.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
@@ -46,7 +53,6 @@ struct PointExecutor {
             } else if let field = extras.first(where: { $0.0 == plan.spec.rankBy }), let v = Double(field.1) {
                 rank = v
             }
-            let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
             let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
             hasher.combine(json)
@@ -99,8 +105,7 @@ struct PointExecutor {
             }
             return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("momentum-kernel"))], nil)
         }
-        let r = try BacktestEngine.run(c, panel: context.inputs.panel, technicals: context.inputs.technicals, profiles: context.inputs.profiles,
-                                       regimes: context.regimes(for: c))
+        let r = try context.pipeline.simulate(c)
         let fills = r.trades.filter { $0.quantity != 0 }.count
         func pairs(_ v: [(String, Double)]) -> String { JSONText.object(v.map { ($0.0, JSONText.number($0.1)) }) }
         let mean = { (v: [Double]) in v.isEmpty ? Double.nan : v.reduce(0, +) / Double(v.count) }
@@ -112,7 +117,7 @@ struct PointExecutor {
         ]
         var details: Details?
         if keep.trades || keep.equity {
-            let rows = RunRows(result: r, inputs: context.inputs, regimes: context.regimes(for: c))
+            let rows = context.pipeline.rows(r, config: c)
             details = Details(trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [], universeID: r.universeID)
         }
         return (r.returns(initialCash: c.initialCash), r.equity, extras, details)

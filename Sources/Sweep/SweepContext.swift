@@ -12,7 +12,8 @@ public final class SweepContext: Sendable {
     public let plan: SweepPlan
     public let inputs: MarketInputs
     public let base: RunConfig
-    let regimes: BacktestRegimeService
+    /// The one run path every point, top-point re-run and walk-forward window goes through.
+    public let pipeline: RunPipeline
     let kernels: [Int: SMACrossoverKernel]
     let cleanAssets: Set<Int>
     /// The base universe's day-major closes for `momentum_rotation`, when none of its names has a corporate action.
@@ -28,6 +29,10 @@ public final class SweepContext: Sendable {
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
     /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
     let canonicalTemplate: (paths: [String], pieces: [String])?
+    /// The base run's sessions, its benchmark's total returns and the data's `rf` over them.
+    let baseDays: Range<Int>
+    let baseBenchmark: [Double]?
+    let baseRiskFree: [Double]?
 
     public init(plan: SweepPlan, inputs: MarketInputs? = nil) throws {
         self.plan = plan
@@ -36,7 +41,7 @@ public final class SweepContext: Sendable {
         self.base = base
         let loaded = try inputs ?? MarketInputs.load(for: base)
         self.inputs = loaded
-        regimes = loaded.regimeService(for: base)
+        pipeline = RunPipeline(inputs: loaded, base: base)
         var k = [Int: SMACrossoverKernel]()
         if case .tickers(let t) = base.universe {
             for name in t {
@@ -53,9 +58,14 @@ public final class SweepContext: Sendable {
         })
         momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? MomentumRotationKernel(universe: base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
+        // Strategy-only points share the base's data, dates and universe: check those once, before anything runs.
+        if strategyOnly { try pipeline.validate(base) }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
         rankNumberIndex = MetricsJSON.numberKeys.firstIndex(of: plan.spec.rankBy)
         canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
+        baseDays = BacktestEngine.sessions(base, panel: loaded.panel)
+        baseBenchmark = RunMetrics.benchmarkReturns(base, inputs: loaded, days: baseDays)
+        baseRiskFree = RunMetrics.riskFree(loaded, days: baseDays)
         if let wf = plan.spec.walkForward {
             let range = BacktestEngine.sessions(base, panel: loaded.panel)
             walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
@@ -132,15 +142,21 @@ public final class SweepContext: Sendable {
         return (kernel, params, fee, range.lowerBound)
     }
 
+    /// The benchmark's total returns over `days` (cached for the base's benchmark and sessions).
+    func benchmarkReturns(_ c: RunConfig, days: Range<Int>) -> [Double]? {
+        if c.benchmark == base.benchmark, days == baseDays { return baseBenchmark }
+        return RunMetrics.benchmarkReturns(c, inputs: inputs, days: days)
+    }
+
+    /// The data's `rf` over `days` (cached for the base's sessions).
+    func riskFree(days: Range<Int>) -> [Double]? {
+        days == baseDays ? baseRiskFree : RunMetrics.riskFree(inputs, days: days)
+    }
+
     /// How many names a config's universe holds (all of the panel for a rule).
     func universeSize(_ c: RunConfig) -> Int {
         if case .tickers(let t) = c.universe { return t.count }
         return inputs.panel.assetCount
-    }
-
-    /// The regime service for a config (shared when its regime settings are the base's).
-    func regimes(for c: RunConfig) -> BacktestRegimeService {
-        c.regime == base.regime && c.benchmark == base.benchmark ? regimes : inputs.regimeService(for: c)
     }
 
     /// The SMA kernel and its parameters when a point can take the exact kernel instead of the full engine:

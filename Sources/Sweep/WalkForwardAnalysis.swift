@@ -87,8 +87,7 @@ public enum WalkForwardAnalysis {
             var c = try context.config(for: point)
             c.start = dates[window.testStart]
             c.end = dates[window.testEnd - 1]
-            let r = try BacktestEngine.run(c, panel: panel, technicals: context.inputs.technicals, profiles: context.inputs.profiles,
-                                           regimes: context.regimes(for: c))
+            let r = try context.pipeline.simulate(c)
             let oos = r.returns(initialCash: c.initialCash)
             let oosValue = Metrics.summary(oos).values[metric]
             let isValue = spec.lowerIsBetter ? -b.value : b.value

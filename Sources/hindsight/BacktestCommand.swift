@@ -41,14 +41,14 @@ struct BacktestRun: AsyncParsableCommand {
                     let t0 = ContinuousClock.now
                     let loaded = try? MarketInputs.load(for: cfg)
                     let load = CLI.seconds(since: t0)
-                    if let loaded, (try? loaded.validate(cfg)) != nil {
+                    if let loaded, (try? RunPipeline(inputs: loaded).validate(cfg)) != nil {
                         inputs = loaded
-                        let regimes = loaded.regimeService(for: cfg)
+                        let pipeline = RunPipeline(inputs: loaded, base: cfg)
                         var times: [Double] = []
                         var bars = 0
                         for _ in 0..<`repeat` {
                             let t = ContinuousClock.now
-                            let r = try BacktestEngine.run(cfg, panel: loaded.panel, technicals: loaded.technicals, profiles: loaded.profiles, regimes: regimes)
+                            let r = try pipeline.simulate(cfg)
                             times.append(CLI.seconds(since: t))
                             bars = r.dates.count * max(1, BacktestRun.assetCount(cfg, panel: loaded.panel.assetCount))
                         }

@@ -40,8 +40,7 @@ import Testing
             strategy: {kind: momentum_rotation, params: {lookback: 1, top_n: 1, rebalance_every: 1}}
             execution: {fill: close, commission: {model: bps, bps: 10}}
             """)
-        let r = try BacktestEngine.run(c, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-                                       regimes: inputs.regimeService(for: c))
+        let r = try RunPipeline(inputs: inputs).simulate(c)
         let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
         var scratch = MomentumRotationKernel.Scratch(assets: k.assets)
         var eq = [Double](repeating: 0, count: k.days)
@@ -124,8 +123,7 @@ import Testing
         #expect(bad.isEmpty, "\(bad)")
 
         // The full engine (orders through the market simulator) gives the same curve.
-        let r = try BacktestEngine.run(c, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-                                       regimes: inputs.regimeService(for: c))
+        let r = try RunPipeline(inputs: inputs).simulate(c)
         var eq = [Double](repeating: 0, count: k.days)
         _ = eq.withUnsafeMutableBufferPointer { k.run(lookback: 63, topN: 10, every: 21, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0) }
         let worst = zip(r.equity, eq).map { Kit.relativeError($0, $1) }.max()!

@@ -77,8 +77,7 @@ struct MomentumSweepTests {
             }
             let point = try #require(plan.points.first { $0.id == row.pointID })
             let c = try plan.config(for: point)
-            let r = try BacktestEngine.run(c, panel: context.inputs.panel, technicals: context.inputs.technicals,
-                                           profiles: context.inputs.profiles, regimes: context.inputs.regimeService(for: c))
+            let r = try RunPipeline(inputs: context.inputs).simulate(c)
             let engine = (r.equity.last ?? c.initialCash) / c.initialCash - 1
             #expect(abs(engine - stored) < 1e-9, "\(point.paramsJSON): engine \(engine) vs kernel \(stored)")
             checked += 1

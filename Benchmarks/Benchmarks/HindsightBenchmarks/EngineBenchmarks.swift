@@ -50,21 +50,21 @@ enum EngineBenchmarks {
                 strategy: {kind: sma_crossover, params: {fast: 10, slow: 30}}
                 execution: {commission: {model: bps, bps: 10}}
                 """)
-            let regimes = inputs.regimeService(for: sma)
+            let pipeline = RunPipeline(inputs: inputs, base: sma)
             Benchmark("Engine: one SMA(10,30) backtest on GOOG, 2148 bars (full engine, no storage)",
                       configuration: .init(maxIterations: 200, thresholds: [.wallClock: .init(relative: [.p50: 25])])) { _ in
-                blackHole(try BacktestEngine.run(sma, panel: panel, technicals: inputs.technicals, profiles: inputs.profiles, regimes: regimes))
+                blackHole(try pipeline.simulate(sma))
             }
         }
 
         let full = rebalance(end: "2019-12-31")
         let inputs = try! MarketInputs.load(for: full)
-        let regimes = inputs.regimeService(for: full)
+        let pipeline = RunPipeline(inputs: inputs, base: full)
         for (label, end) in [("10 years", "2019-12-31"), ("2 years", "2011-12-30")] {
             let c = rebalance(end: end)
             Benchmark("Engine: assessment_risk_daily_rebal, 500 assets x \(label), daily decisions",
                       configuration: .init(thresholds: [.wallClock: .init(relative: [.p50: 25])])) { _ in
-                blackHole(try BacktestEngine.run(c, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles, regimes: regimes))
+                blackHole(try pipeline.simulate(c))
             }
         }
     }

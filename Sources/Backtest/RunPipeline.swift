@@ -1,0 +1,52 @@
+import Analytics
+import Engine
+import HindsightCore
+import Services
+
+/// The one way a config is run: validate (registry, data, dates, universe, risk) → regimes → cash rate → engine →
+/// metrics → rows. `backtest run`, every sweep point, the top-point re-runs and walk-forward all go through it, so
+/// the same config gives the same numbers everywhere.
+public struct RunPipeline: Sendable {
+    public let inputs: MarketInputs
+    /// The regime service of a base config, shared by every config with its regime settings.
+    private let shared: (settings: RunConfig.RegimeSettings, benchmark: String?, service: BacktestRegimeService)?
+
+    public init(inputs: MarketInputs, base: RunConfig? = nil) {
+        self.inputs = inputs
+        shared = base.map { ($0.regime, $0.benchmark, inputs.regimeService(for: $0)) }
+    }
+
+    /// Every check that can fail before the engine starts.
+    public func validate(_ config: RunConfig) throws {
+        try StrategyRegistry.validate(config)
+        try inputs.validate(config)
+    }
+
+    public func regimes(for config: RunConfig) -> BacktestRegimeService {
+        if let s = shared, s.settings == config.regime, s.benchmark == config.benchmark { return s.service }
+        return inputs.regimeService(for: config)
+    }
+
+    /// What the engine reads for `config`: the shared data, its regimes and its cash-rate series.
+    public func engineInputs(for config: RunConfig) -> EngineInputs {
+        var cashRate: [Double]?
+        if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
+        return EngineInputs(panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
+                            regimes: regimes(for: config), cashRate: cashRate)
+    }
+
+    /// Runs the engine (call `validate` first).
+    public func simulate(_ config: RunConfig) throws -> BacktestResult {
+        try BacktestEngine.run(config, inputs: engineInputs(for: config))
+    }
+
+    /// The run's `metrics_json`, the same for every caller.
+    public func metrics(_ result: BacktestResult, config: RunConfig) throws -> JSONValue {
+        try RunMetrics.compute(result, config: config, inputs: inputs, regimes: regimes(for: config))
+    }
+
+    /// The trade and daily-equity rows of a result.
+    public func rows(_ result: BacktestResult, config: RunConfig) -> RunRows {
+        RunRows(result: result, inputs: inputs, regimes: regimes(for: config))
+    }
+}

@@ -1,0 +1,22 @@
+import MarketData
+import Services
+
+/// Everything a run reads besides its config, as one required value: no caller can leave a part out (sweeps once
+/// ran without the cash-rate series and disagreed with `backtest run`).
+public struct EngineInputs: Sendable {
+    public let panel: MarketPanel
+    public let technicals: Technicals
+    public let profiles: BacktestProfileService
+    public let regimes: BacktestRegimeService
+    /// Per-session cash rate when `portfolio.cash_rate` names a factor series; nil for an annual rate or none.
+    public let cashRate: [Double]?
+
+    public init(panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
+                cashRate: [Double]?) {
+        self.panel = panel
+        self.technicals = technicals
+        self.profiles = profiles
+        self.regimes = regimes
+        self.cashRate = cashRate
+    }
+}

@@ -1,0 +1,84 @@
+import Analytics
+import Backtest
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import Storage
+import Sweep
+import Testing
+
+/// A sweep point and `backtest run` of the same config go through one pipeline and give the same numbers.
+struct OneRunPathTests {
+    let dir = TestPaths.makeTempDir("hindsight-onepath")
+
+    static let base = """
+          name: cash
+          data: {synthetic: {assets: 12, start: 2014-01-02, end: 2016-12-30, seed: 7}}
+          start: 2014-06-02
+          end: 2016-12-30
+          initial_cash: 1000000
+          universe: {tickers: [MKT]}
+          strategy: {kind: sma_crossover, params: {fast: 10, slow: 40}}
+          execution: {fill: next_open, commission: {model: bps, bps: 5}}
+          portfolio: {cash_rate: rf}
+          benchmark: MKT
+        """
+
+    func sweepPoint(_ yaml: String) async throws -> [String: JSONValue] {
+        let path = dir + "/s.yaml", db = dir + "/s.sqlite"
+        TestPaths.write(yaml, to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        let context = try SweepContext(plan: plan)
+        let options = SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true)
+        let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db), options: options)
+        #expect(s.ran == 1 && s.failed == 0 && s.invalid == 0)
+        let row = try #require(try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID).first)
+        guard case .object(let o) = try JSONValue.parse(try #require(row.metricsJSON)) else { return [:] }
+        return Dictionary(o, uniquingKeysWith: { a, _ in a })
+    }
+
+    func backtestRun(_ yaml: String) throws -> [String: JSONValue] {
+        let path = dir + "/r.yaml"
+        TestPaths.write(yaml, to: path)
+        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/r.sqlite"))
+        let outcome = try runner.run(try runner.loadConfig(path: path))
+        // As stored, like the sweep point.
+        let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
+        guard case .object(let o) = try JSONValue.parse(stored) else { return [:] }
+        return Dictionary(o, uniquingKeysWith: { a, _ in a })
+    }
+
+    func number(_ v: JSONValue?) -> Double? {
+        switch v {
+        case .number(let d)?: return d
+        case .integer(let i)?: return Double(i)
+        default: return nil
+        }
+    }
+
+    @Test func aSweepPointWithACashRateEqualsBacktestRunOfTheSameConfig() async throws {
+        let run = try backtestRun(Self.base.replacingOccurrences(of: "\n      ", with: "\n"))
+        let point = try await sweepPoint("sweep: cash\nbase:\n" + Self.base + "\ngrid:\n  strategy.params.fast: [10]\nrank_by: total_return\n")
+        // Every metric the point stores has the value `backtest run` stores.
+        #expect(point.count >= 30)
+        for (key, value) in point where !["engine", "sharpe_per_period", "skewness_g3", "kurtosis_g4"].contains(key) {
+            guard let b = number(value) else { continue }
+            let a = try #require(number(run[key]), "\(key) missing from backtest run")
+            #expect(a == b || (a.isNaN && b.isNaN), "\(key): backtest run \(a), sweep \(b)")
+        }
+        for key in ["alpha", "beta", "information_ratio", "up_capture", "down_capture", "tracking_error"] { #expect(point[key] != nil, "\(key)") }
+        #expect(number(run["trades"]) == number(point["trades"]))
+    }
+
+    @Test func aStrategyOnlySweepOverATickerAbsentFromTheDataIsRefusedBeforeItRuns() throws {
+        let path = dir + "/absent.yaml"
+        TestPaths.write("sweep: absent\nbase:\n" + Self.base.replacingOccurrences(of: "[MKT]}", with: "[NOPE]}")
+                        + "\ngrid:\n  strategy.params.fast: [5, 10]\n", to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        #expect {
+            try SweepContext(plan: plan)
+        } throws: { e in
+            (e as? HindsightError)?.message.contains("NOPE") == true
+        }
+    }
+}
