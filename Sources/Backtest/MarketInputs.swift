@@ -37,7 +37,7 @@ public final class MarketInputs: Sendable {
     public static func load(for config: RunConfig) throws -> MarketInputs {
         switch config.data {
         case .database(let path):
-            let store = try HindsightDatabase.openExisting(path: path)
+            let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
             let rows = try store.loadPrices(to: config.end)
             guard rows.count > 0 else {
                 throw dataError(config, "\(path) has no prices on or before \(config.end)",

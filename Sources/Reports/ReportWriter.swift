@@ -14,10 +14,13 @@ public struct ReportWriter {
     public func write(to dir: String, wallSeconds: Double?) throws {
         let data = try SweepReportData(store: store, sweepID: sweepID)
         let fm = FileManager.default
+        try ReportWriter.checkOwnership(dir)
+        ReportWriter.removeStaleTemporaries(of: dir)
         let tmp = dir + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         try? fm.removeItem(atPath: tmp)
         do {
             try fm.createDirectory(atPath: tmp + "/charts", withIntermediateDirectories: true)
+            try Data(ReportWriter.markerText.utf8).write(to: URL(fileURLWithPath: tmp + "/" + ReportWriter.marker))
             try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
             // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
             let builder = ReportBuilder(data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
@@ -32,7 +35,8 @@ public struct ReportWriter {
             files["README.md"] = readme.replacingOccurrences(of: ReportBuilder.overfittingMarker, with: overfitting)
             files["points.csv"] = csv
             for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
-            if fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+            // Only a folder this tool wrote (its marker) or an empty one is replaced.
+            if fm.fileExists(atPath: dir) { try ReportWriter.checkOwnership(dir); try fm.removeItem(atPath: dir) }
             try fm.createDirectory(atPath: (dir as NSString).deletingLastPathComponent.isEmpty ? "." : (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fm.moveItem(atPath: tmp, toPath: dir)
         } catch let e as HindsightError {
@@ -41,6 +45,41 @@ public struct ReportWriter {
         } catch {
             try? fm.removeItem(atPath: tmp)
             throw HindsightError(.io, "\(dir): cannot write the report", cause: error.localizedDescription)
+        }
+    }
+
+    /// The file that marks a folder as a report this tool wrote (and may replace).
+    public static let marker = ".hindsight-report"
+    static let markerText = "This folder is a Hindsight report; `hindsight sweep report` may replace it.\n"
+
+    /// Refuses a folder that exists and is neither empty nor a report (never delete what Hindsight did not write).
+    static func checkOwnership(_ dir: String) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else {
+            throw HindsightError(.invalidArgument, "\(dir) is a file, not a report folder", cause: "give --out a folder path that does not exist yet")
+        }
+        let entries = (try? fm.contentsOfDirectory(atPath: dir)) ?? []
+        if entries.isEmpty || entries.contains(marker) { return }
+        // Reports written before the marker existed: README.md headed "# Sweep `" beside points.csv, nothing else.
+        let legacy = Set(entries).isSubset(of: ["README.md", "points.csv", "charts", "top"]) && entries.contains("points.csv")
+            && ((try? String(contentsOfFile: dir + "/README.md", encoding: .utf8))?.hasPrefix("# Sweep `") ?? false)
+        if legacy { return }
+        throw HindsightError(.invalidArgument, "\(dir) already exists and is not a Hindsight report (no \(marker) file); nothing was written",
+                             cause: "give a new folder, e.g. --out \(dir == "." ? "reports/NAME" : dir + "/report"); Hindsight replaces only folders it wrote")
+    }
+
+    /// Temporary folders left by a killed report (`<dir>.tmp-<pid>` whose process is gone and which hold the marker).
+    static func removeStaleTemporaries(of dir: String) {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: dir).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path, prefix = url.lastPathComponent + ".tmp-"
+        for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != ProcessInfo.processInfo.processIdentifier,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = parent + "/" + name
+            if fm.fileExists(atPath: path + "/" + marker) { try? fm.removeItem(atPath: path) }
         }
     }
 

@@ -23,6 +23,20 @@ extension HindsightDatabase {
         if FileManager.default.fileExists(atPath: into) {
             throw HindsightError(.invalidArgument, "\(into) already exists", cause: "merge into a new file (or delete it first)")
         }
+        removeStaleMerges(of: into)
+        // Every shard must hold the same sweeps: shards of different sweep files do not make one sweep.
+        var expected: [String]?
+        for s in shards {
+            let ids = try HindsightDatabase.openExisting(path: s, readOnly: true).sweepIDs().sorted()
+            if ids.isEmpty {
+                throw HindsightError(.invalidData, "\(s) holds no sweep; nothing was written", cause: "merge the databases written by `hindsight sweep run --shard I/N`")
+            }
+            if let e = expected, e != ids {
+                throw HindsightError(.invalidData, "\(s) holds sweep(s) \(ids.joined(separator: ", ")) but \(shards[0]) holds \(e.joined(separator: ", ")); nothing was written",
+                                     cause: "merge only the shards of one sweep file, run on the same data")
+            }
+            expected = ids
+        }
         let tmp = into + ".merging-\(ProcessInfo.processInfo.processIdentifier)"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: tmp + suffix) } }
         var summary = MergeSummary()
@@ -30,7 +44,7 @@ extension HindsightDatabase {
             let out = try HindsightDatabase(path: tmp)
             var plans: [String: (hash: String, fingerprint: String?)] = [:]
             for (n, shard) in shards.enumerated() {
-                let db = try HindsightDatabase.openExisting(path: shard)
+                let db = try HindsightDatabase.openExisting(path: shard, readOnly: true)
                 for id in try db.sweepIDs() {
                     let s = try db.loadSweep(id: id)
                     if let known = plans[id], known.hash != s.planHash || known.fingerprint != s.dataFingerprint {
@@ -90,5 +104,21 @@ extension HindsightDatabase {
             throw HindsightError(.io, "\(into): cannot move the merged database into place", cause: error.localizedDescription)
         }
         return summary
+    }
+}
+
+extension HindsightDatabase {
+    /// Temporary databases left by a killed merge into `into` (`<into>.merging-<pid>` whose process is gone).
+    static func removeStaleMerges(of into: String) {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: into).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path, prefix = url.lastPathComponent + ".merging-"
+        for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            let digits = rest.prefix { $0.isNumber }
+            guard let pid = Int32(digits), ["", "-wal", "-shm"].contains(String(rest.dropFirst(digits.count))),
+                  pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? fm.removeItem(atPath: parent + "/" + name)
+        }
     }
 }

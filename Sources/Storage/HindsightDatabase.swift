@@ -10,6 +10,7 @@ public final class HindsightDatabase: Sendable {
     /// Opens (creating if needed) and migrates a database file in WAL mode.
     public init(path: String, migrate: Bool = true) throws {
         self.path = path
+        try HindsightDatabase.preflight(path)
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             do {
@@ -41,12 +42,67 @@ public final class HindsightDatabase: Sendable {
         try checkAndMigrate(migrate: true)
     }
 
-    /// Opens an existing database without creating it.
-    public static func openExisting(path: String) throws -> HindsightDatabase {
+    /// Opens a database read-only: nothing is created, migrated or written (an input read by a run or a merge).
+    init(readOnlyPath path: String) throws {
+        self.path = path
+        try HindsightDatabase.preflight(path)
+        var config = HindsightDatabase.configuration()
+        config.readonly = true
+        do {
+            writer = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw HindsightError(.database, "\(path): cannot open the database to read", cause: HindsightDatabase.describe(error))
+        }
+        try checkAndMigrate(migrate: false)
+    }
+
+    /// Opens an existing database without creating it; `readOnly` for inputs whose results go elsewhere.
+    public static func openExisting(path: String, readOnly: Bool = false) throws -> HindsightDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw HindsightError(.fileNotFound, "\(path): no such database", cause: "create it with `hindsight data init --db \(path)` or `hindsight data synth --db \(path)`")
         }
-        return try HindsightDatabase(path: path)
+        return readOnly ? try HindsightDatabase(readOnlyPath: path) : try HindsightDatabase(path: path)
+    }
+
+    /// Checks, without writing anything, that `path` is absent, empty, or a Hindsight database: a folder, a file
+    /// that is not SQLite, or another application's SQLite file is refused before it is opened for writing.
+    static func preflight(_ path: String) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return }
+        if isDir.boolValue {
+            throw HindsightError(.invalidArgument, "\(path) is a folder, not a database file", cause: "give a file path, e.g. \(path)/hindsight.sqlite")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            throw HindsightError(.invalidData, "\(path) is not a SQLite database (its first bytes are not the SQLite header); nothing was changed",
+                                 cause: "give the path of a Hindsight database, or a new file name")
+        }
+        var config = Configuration()
+        config.readonly = true
+        let names: [String], migrations: [String]
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            (names, migrations) = try q.read { db in
+                let t = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                let m = t.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+                return (t, m)
+            }
+        } catch {
+            // A WAL database in a read-only place may not open this way; the real open reports what is wrong.
+            return
+        }
+        if names.isEmpty { return }
+        if !migrations.contains("v1-initial") {
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", ..." : "")
+            throw HindsightError(.invalidData, "\(path) is another application's SQLite database (tables: \(shown)); nothing was changed",
+                                 cause: "give Hindsight its own database file (a new path is created)")
+        }
     }
 
     static func configuration() -> Configuration {

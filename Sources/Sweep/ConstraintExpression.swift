@@ -49,9 +49,19 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             throw node.error("unexpected character '\(c)' in constraint `\(text)`",
                              hint: "constraints use numbers, parameter names, + - * /, < <= > >= == !=, and, or, not, and parentheses")
         }
+        // Parsing and evaluation recurse: bound both so a hostile file gets an error, not a stack overflow.
+        if tokens.count > Self.maxTokens {
+            throw node.error("constraint has \(tokens.count) tokens, more than \(Self.maxTokens)", hint: "split it into several constraints")
+        }
         var p = Parser(tokens: tokens, text: text, node: node)
         root = try p.parseOr()
         if p.pos != tokens.count { throw node.error("unexpected text after position \(p.pos + 1) in constraint `\(text)`") }
+        guard Self.isCondition(root) else {
+            throw node.error("constraint `\(text)` is not a condition", hint: "compare values, e.g. `strategy.params.fast < strategy.params.slow`")
+        }
+        if Self.dividesByZero(root) {
+            throw node.error("constraint `\(text)` divides by zero", hint: "a constant divisor of 0 makes the comparison false for every point")
+        }
         var names: [String] = []
         func collect(_ n: Node) {
             switch n {
@@ -66,11 +76,41 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
         self.text = text
     }
 
+    static let maxTokens = 1_000
+    static let maxDepth = 64
+
+    /// True for a comparison or a logical combination of them (what a constraint must be).
+    static func isCondition(_ n: Node) -> Bool {
+        switch n {
+        case .number, .name: return false
+        case .unary(let op, _): return op == "not"
+        case .binary(let op, _, _): return !["+", "-", "*", "/"].contains(op)
+        }
+    }
+
+    static func dividesByZero(_ n: Node) -> Bool {
+        switch n {
+        case .number, .name: return false
+        case .unary(_, let a): return dividesByZero(a)
+        case .binary(let op, let a, let b):
+            if op == "/", case .number(let d) = b, d == 0 { return true }
+            return dividesByZero(a) || dividesByZero(b)
+        }
+    }
+
     struct Parser {
         let tokens: [Token]
         let text: String
         let node: ConfigNode
         var pos = 0
+        var depth = 0
+
+        mutating func nest() throws {
+            depth += 1
+            if depth > ConstraintExpression.maxDepth {
+                throw node.error("constraint nests deeper than \(ConstraintExpression.maxDepth) levels", hint: "simplify the expression")
+            }
+        }
 
         func error(_ what: String) -> HindsightError { node.error("\(what) in constraint `\(text)`") }
         mutating func take(_ op: String) -> Bool {
@@ -88,7 +128,7 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             return l
         }
         mutating func parseNot() throws -> Node {
-            if take("not") { return .unary("not", try parseNot()) }
+            if take("not") { try nest(); defer { depth -= 1 }; return .unary("not", try parseNot()) }
             return try parseComparison()
         }
         mutating func parseComparison() throws -> Node {
@@ -109,7 +149,7 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             }
         }
         mutating func parseUnary() throws -> Node {
-            if take("-") { return .unary("-", try parseUnary()) }
+            if take("-") { try nest(); defer { depth -= 1 }; return .unary("-", try parseUnary()) }
             guard pos < tokens.count else { throw error("the expression ends too early") }
             let t = tokens[pos]
             pos += 1
@@ -117,6 +157,8 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             case .number(let v): return .number(v)
             case .name(let s): return .name(s)
             case .lparen:
+                try nest()
+                defer { depth -= 1 }
                 let inner = try parseOr()
                 guard pos < tokens.count, tokens[pos] == .rparen else { throw error("a '(' is not closed") }
                 pos += 1

@@ -1,11 +1,13 @@
 import ArgumentParser
 import CMalloc
+import HindsightCore
 
 @main
 struct Hindsight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hindsight",
         abstract: "Parameter-sweep backtesting: market data, calendars, backtests, sweeps and reports.",
+        version: HindsightVersion.current,
         subcommands: [DataCommand.self, CalendarCommand.self, AnalyticsCommand.self, BacktestCommand.self, SweepCommand.self]
     )
 

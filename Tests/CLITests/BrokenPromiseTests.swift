@@ -1,0 +1,125 @@
+import Foundation
+import HindsightTestSupport
+import Storage
+import Testing
+
+/// Bad input and faults from issue 13: each gets a clear error, a non-zero exit, and nothing lost or half-written.
+struct BrokenPromiseTests {
+    let dir = TestPaths.makeTempDir("hindsight-promises")
+
+    static let sweep = """
+        sweep: tiny
+        base:
+          name: tiny
+          data: {synthetic: {assets: 4, start: 2015-01-02, end: 2016-12-30, seed: 3}}
+          start: 2015-01-02
+          end: 2016-12-30
+          universe: {tickers: [MKT]}
+          strategy: {kind: sma_crossover, params: {fast: 10, slow: 50}}
+          execution: {fill: close, commission: {model: bps, bps: 5}}
+        grid:
+          strategy.params.fast: [5, 10]
+        rank_by: sharpe_ratio
+        """
+
+    func file(_ name: String, _ text: String) -> String {
+        let path = dir + "/" + name
+        TestPaths.write(text, to: path)
+        return path
+    }
+
+    func hindsight(_ args: [String]) throws -> HindsightBinary.Result { try HindsightBinary.run(args, cwd: dir) }
+
+    func sweepDatabase(_ name: String = "s.sqlite", sweep: String = Self.sweep) throws -> String {
+        let db = dir + "/" + name
+        let r = try hindsight(["sweep", "run", file(name + ".yaml", sweep), "--db", db, "--no-report", "--quiet", "--jobs", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return db
+    }
+
+    @Test func sweepReportRefusesAFolderItDidNotWriteAndKeepsItsFiles() throws {
+        let db = try sweepDatabase()
+        let mine = dir + "/mine"
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+        TestPaths.write("keep me", to: mine + "/notes.txt")
+        let r = try hindsight(["sweep", "report", "tiny", "--db", db, "--out", mine])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("not a Hindsight report") && r.stderr.count < 2_000, "\(r.stderr)")
+        #expect((try? String(contentsOfFile: mine + "/notes.txt", encoding: .utf8)) == "keep me")
+        let dot = try hindsight(["sweep", "report", "tiny", "--db", db, "--out", "."])
+        #expect(dot.status != 0 && !dot.stderr.contains("NSCocoaErrorDomain"), "\(dot.stderr)")
+        #expect(FileManager.default.fileExists(atPath: db))
+        // A folder it wrote is replaced, twice over.
+        for _ in 0..<2 {
+            let ok = try hindsight(["sweep", "report", "tiny", "--db", db, "--out", dir + "/report"])
+            #expect(ok.status == 0, "\(ok.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/report/README.md"))
+    }
+
+    @Test func aKilledReportsTemporaryFolderIsCleanedByTheNextRun() throws {
+        let db = try sweepDatabase()
+        // A process id that cannot be alive (above the kernel's pid_max).
+        let stale = dir + "/report.tmp-99999999"
+        try FileManager.default.createDirectory(atPath: stale + "/charts", withIntermediateDirectories: true)
+        TestPaths.write("x", to: stale + "/.hindsight-report")
+        let r = try hindsight(["sweep", "report", "tiny", "--db", db, "--out", dir + "/report"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+    }
+
+    @Test func mergeRefusesShardsOfDifferentSweepsAndADatabaseWithoutSweeps() throws {
+        let a = try sweepDatabase("a.sqlite")
+        let b = try sweepDatabase("b.sqlite", sweep: Self.sweep.replacingOccurrences(of: "[5, 10]", with: "[6, 12]"))
+        let mixed = try hindsight(["sweep", "merge", "--into", dir + "/m.sqlite", a, b])
+        #expect(mixed.status != 0 && mixed.stderr.contains("holds sweep"), "\(mixed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/m.sqlite"))
+        let empty = dir + "/empty.sqlite"
+        #expect(try hindsight(["data", "init", "--db", empty]).status == 0)
+        let none = try hindsight(["sweep", "merge", "--into", dir + "/n.sqlite", a, empty])
+        #expect(none.status != 0 && none.stderr.contains("holds no sweep"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/n.sqlite"))
+    }
+
+    @Test func dataInitRefusesAnotherApplicationsDatabaseWithoutTouchingIt() throws {
+        let other = dir + "/other.sqlite"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table notes(x)'); c.commit()", other]
+        try p.run(); p.waitUntilExit()
+        let before = try Data(contentsOf: URL(fileURLWithPath: other))
+        let r = try hindsight(["data", "init", "--db", other])
+        #expect(r.status != 0 && r.stderr.contains("another application"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: other)) == before)
+        #expect(!FileManager.default.fileExists(atPath: other + "-wal"))
+        let folder = try hindsight(["data", "init", "--db", dir])
+        #expect(folder.status != 0 && folder.stderr.contains("is a folder"), "\(folder.stderr)")
+        let text = file("text.sqlite", "hello, not a database\n")
+        let notSQLite = try hindsight(["data", "init", "--db", text])
+        #expect(notSQLite.status != 0 && notSQLite.stderr.contains("not a SQLite database"), "\(notSQLite.stderr)")
+        #expect((try? String(contentsOfFile: text, encoding: .utf8)) == "hello, not a database\n")
+    }
+
+    @Test func aMarketDatabaseIsOnlyReadWhenResultsGoElsewhere() throws {
+        let data = dir + "/market.sqlite"
+        #expect(try hindsight(["data", "synth", "--db", data, "--assets", "3", "--start", "2015-01-02", "--end", "2016-12-30"]).status == 0)
+        // Bring the file to a resting state, then a run with another --db must not change a byte of it.
+        _ = try HindsightDatabase.openExisting(path: data).startCheckpoint()()
+        let before = try Data(contentsOf: URL(fileURLWithPath: data))
+        let config = file("run.yaml", """
+            data: {db: \(data)}
+            start: 2015-06-01
+            end: 2016-12-30
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            """)
+        let r = try hindsight(["backtest", "run", config, "--db", dir + "/results.sqlite"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == before)
+    }
+
+    @Test func versionIsPrinted() throws {
+        let r = try hindsight(["--version"])
+        #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
+    }
+}
