@@ -331,6 +331,7 @@ public struct SyntheticMarket: Sendable {
         let rule = JSONText.object([("kind", JSONText.quote("top_dollar_volume")), ("size", "100"), ("lookback", "63"),
                                     ("min_price", "5"), ("min_history", "63"), ("rebalance", JSONText.quote("monthly"))])
         var out: [UniverseSnapshot] = []
+        guard nD > lookback else { return out }
         for d in lookback..<nD where cal.day(at: d).month != cal.day(at: d - 1).month {
             var ranked: [(Double, Int)] = []
             for a in 1..<assets.count {

@@ -40,7 +40,7 @@ struct SweepSlurmCommand: AsyncParsableCommand {
     @Option(help: "Time limit per task, HH:MM:SS.") var time: String = "01:00:00"
     @Option(help: "Folder for the scripts, shard databases and logs.") var workDir: String = "slurm"
     @Option(help: "Where the merge job writes the report.") var reportDir: String = "reports"
-    @Option(help: "Cores per task (the sweep's --jobs).") var cpus: Int = 2
+    @Option(parsing: .unconditional, help: "Cores per task (the sweep's --jobs).") var cpus: Int = 2
     @Flag(help: "Submit with sbatch and print the job ids.") var submit = false
 
     func validate() throws {
@@ -60,32 +60,34 @@ struct SweepSlurmCommand: AsyncParsableCommand {
             let dir = abs(workDir + "/" + plan.spec.name)
             try fm.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
             let exe = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? abs(CommandLine.arguments[0])
-            let part = partition.map { "#SBATCH --partition=\($0)\n" } ?? ""
+            let part = partition.map { "#SBATCH --partition=\(SweepSlurmCommand.directive($0))\n" } ?? ""
+            // Every path is quoted: a space or `$(...)` in a folder name must stay a name, never run.
+            let q = SweepSlurmCommand.shellQuote, d = SweepSlurmCommand.directive
             let array = """
                 #!/bin/bash
                 #SBATCH --job-name=hs-\(plan.spec.name)
                 #SBATCH --array=1-\(shards)
                 #SBATCH --cpus-per-task=\(cpus)
                 #SBATCH --time=\(time)
-                #SBATCH --output=\(dir)/logs/shard-%a.out
+                #SBATCH --output=\(d(dir + "/logs/shard-%a.out"))
                 \(part)# Plan \(plan.hash): \(plan.points.count) points in \(shards) shards. Re-submitting resumes each shard.
                 set -euo pipefail
-                cd \(cwd)
-                exec \(exe) sweep run \(abs(sweep)) --db \(dir)/shard-${SLURM_ARRAY_TASK_ID}.sqlite --shard ${SLURM_ARRAY_TASK_ID}/\(shards) --jobs \(cpus) --resume --quiet --no-report
+                cd \(q(cwd))
+                exec \(q(exe)) sweep run \(q(abs(sweep))) --db \(q(dir + "/shard-"))"${SLURM_ARRAY_TASK_ID}.sqlite" --shard "${SLURM_ARRAY_TASK_ID}/\(shards)" --jobs \(cpus) --resume --quiet --no-report
 
                 """
-            let shardList = (1...shards).map { "\(dir)/shard-\($0).sqlite" }.joined(separator: " ")
+            let shardList = (1...shards).map { q("\(dir)/shard-\($0).sqlite") }.joined(separator: " ")
             let merge = """
                 #!/bin/bash
                 #SBATCH --job-name=hs-\(plan.spec.name)-merge
                 #SBATCH --time=\(time)
-                #SBATCH --output=\(dir)/logs/merge.out
+                #SBATCH --output=\(d(dir + "/logs/merge.out"))
                 \(part)set -euo pipefail
-                cd \(cwd)
-                rm -f \(dir)/merged.sqlite
-                \(exe) sweep merge --into \(dir)/merged.sqlite \(shardList)
+                cd \(q(cwd))
+                rm -f \(q(dir + "/merged.sqlite"))
+                \(q(exe)) sweep merge --into \(q(dir + "/merged.sqlite")) \(shardList)
                 # Every point is in: rank across shards, keep the top points' details, walk forward, write the report.
-                exec \(exe) sweep run \(abs(sweep)) --db \(dir)/merged.sqlite --resume --quiet --report-dir \(abs(reportDir))
+                exec \(q(exe)) sweep run \(q(abs(sweep))) --db \(q(dir + "/merged.sqlite")) --resume --quiet --report-dir \(q(abs(reportDir)))
 
                 """
             try CLI.writeAtomically(array, to: dir + "/array.sbatch")
@@ -101,6 +103,12 @@ struct SweepSlurmCommand: AsyncParsableCommand {
             print("merged results: \(dir)/merged.sqlite; report: \(abs(reportDir))/\(plan.spec.name)/README.md")
         }
     }
+
+    /// A word for bash, in single quotes (nothing inside is expanded).
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// A value of an `#SBATCH` line, in double quotes (sbatch reads these lines itself, without a shell).
+    static func directive(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
 
     static func sbatch(_ args: [String]) throws -> String {
         let p = Process()

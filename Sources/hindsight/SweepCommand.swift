@@ -18,6 +18,10 @@ struct SweepPlanCommand: AsyncParsableCommand {
     @Flag(help: "Allow more than 1,000,000 points.") var force = false
     @Option(help: "How many sample points to print.") var sample: Int = 5
 
+    func validate() throws {
+        guard sample >= 0 else { throw ValidationError("--sample must be ≥ 0, got \(sample)") }
+    }
+
     func run() async throws {
         try await CLI.run {
             let plan = try SweepPlan(try SweepSpec.load(path: sweep), force: force)
@@ -38,13 +42,13 @@ struct SweepTimeCommand: AsyncParsableCommand {
         commandName: "time",
         abstract: "Time a sweep's simulation alone (no metrics, nothing stored): load once, then simulate every point --repeat times.")
     @Argument(help: "The sweep file (YAML).") var sweep: String
-    @Option(help: "Threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed passes over all points.") var `repeat`: Int = 5
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Allow more than 1,000,000 points.") var force = false
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1, got \(jobs)") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be ≥ 1") }
     }
 
@@ -96,7 +100,7 @@ struct SweepRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a sweep on all cores, store every point and write the report.")
     @Argument(help: "The sweep file (YAML).") var sweep: String
     @Option(help: "Results database (default: the base config's data database, or .hindsight/sweeps.sqlite).") var db: String?
-    @Option(help: "Runs in flight (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Runs in flight (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Skip points that already finished and run the rest.") var resume = false
     @Option(help: "Run only shard I of N (1-based), e.g. 2/8; needs its own --db.") var shard: String?
     @Option(help: "Where reports go (reports/<sweep>/).") var reportDir: String = "reports"
@@ -106,7 +110,7 @@ struct SweepRunCommand: AsyncParsableCommand {
     @Flag(help: "Print the wall time of each phase (load, register, simulate, store and top details, report).") var timings = false
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1, got \(jobs)") }
         if let shard, SweepRunCommand.parseShard(shard) == nil { throw ValidationError("--shard must look like I/N with 1 ≤ I ≤ N, e.g. 2/8; got '\(shard)'") }
         if shard != nil && db == nil { throw ValidationError("--shard needs its own --db (one database per shard; merge them with `hindsight sweep merge`)") }
     }

@@ -123,3 +123,89 @@ struct BrokenPromiseTests {
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
     }
 }
+
+/// Hostile or malformed files and flags: an error naming the cause, never a trap or an unbounded expansion.
+struct HostileInputTests {
+    let dir = TestPaths.makeTempDir("hindsight-hostile")
+
+    func file(_ name: String, _ text: String) -> String {
+        let path = dir + "/" + name
+        TestPaths.write(text, to: path)
+        return path
+    }
+
+    func hindsight(_ args: [String], cwd: String? = nil) throws -> HindsightBinary.Result { try HindsightBinary.run(args, cwd: cwd ?? dir) }
+
+    func expectCleanError(_ r: HindsightBinary.Result, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(r.status == 1 || r.status == 64, "exit \(r.status)", sourceLocation: sourceLocation)
+        #expect(r.stderr.contains(text), "\(r.stderr.prefix(500))", sourceLocation: sourceLocation)
+        #expect(r.stderr.utf8.count < 2_000 && !r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"),
+                sourceLocation: sourceLocation)
+    }
+
+    func sweep(constraint: String) -> String {
+        BrokenPromiseTests.sweep + "\nconstraints: [\"\(constraint)\"]\n"
+    }
+
+    @Test func deeplyNestedConstraintsAreRefusedNotOverflowed() throws {
+        let parens = String(repeating: "(", count: 10_000) + "strategy.params.fast < 3" + String(repeating: ")", count: 10_000)
+        expectCleanError(try hindsight(["sweep", "plan", file("p.yaml", sweep(constraint: parens))]), "tokens")
+        let minus = "strategy.params.fast < " + String(repeating: "-", count: 200) + "3"
+        expectCleanError(try hindsight(["sweep", "plan", file("m.yaml", sweep(constraint: minus))]), "nests deeper")
+    }
+
+    @Test func constraintsThatAreNotConditionsOrDivideByZeroAreRefused() throws {
+        expectCleanError(try hindsight(["sweep", "plan", file("a.yaml", sweep(constraint: "42"))]), "not a condition")
+        expectCleanError(try hindsight(["sweep", "plan", file("b.yaml", sweep(constraint: "strategy.params.fast / 0 < 1"))]), "divides by zero")
+    }
+
+    @Test func yamlAliasBombsAndDeepNestingAreBounded() throws {
+        var bomb = "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        for (prev, name) in zip(names, names.dropFirst()) {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(prev)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let path = file("bomb.yaml", bomb)
+        expectCleanError(try hindsight(["sweep", "plan", path]), "expands to more than")
+        expectCleanError(try hindsight(["backtest", "run", path, "--db", dir + "/r.sqlite"]), "expands to more than")
+        let deep = file("deep.yaml", "a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n")
+        expectCleanError(try hindsight(["sweep", "plan", deep]), "nest")
+    }
+
+    @Test func negativeCountsAreRefusedByName() throws {
+        let path = file("s.yaml", BrokenPromiseTests.sweep)
+        expectCleanError(try hindsight(["sweep", "plan", path, "--sample=-3"]), "--sample must be ≥ 0")
+        expectCleanError(try hindsight(["sweep", "run", path, "--jobs", "-1"]), "--jobs must be ≥ 1")
+    }
+
+    @Test func aShortSyntheticMarketRunsInsteadOfTrapping() throws {
+        let r = try hindsight(["data", "synth", "--db", dir + "/short.sqlite", "--start", "2015-01-02", "--end", "2015-03-01", "--assets", "3"])
+        #expect(r.status == 0 && !r.stderr.contains("Fatal error"), "\(r.stderr.prefix(400))")
+    }
+
+    @Test func slurmScriptsQuoteEveryPathSoAHostileFolderNameStaysAName() throws {
+        let hostile = dir + "/my runs $(touch PWNED)"
+        try FileManager.default.createDirectory(atPath: hostile, withIntermediateDirectories: true)
+        let sweepPath = hostile + "/s.yaml"
+        TestPaths.write(BrokenPromiseTests.sweep, to: sweepPath)
+        let r = try hindsight(["sweep", "slurm", sweepPath, "--shards", "1", "--work-dir", hostile + "/slurm", "--cpus", "1"], cwd: hostile)
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = hostile + "/slurm/tiny/array.sbatch"
+        #expect(FileManager.default.fileExists(atPath: script))
+        // Run the array task's body as Slurm would start it.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [script]
+        p.currentDirectoryURL = URL(fileURLWithPath: hostile)
+        p.environment = ProcessInfo.processInfo.environment.merging(["SLURM_ARRAY_TASK_ID": "1"]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: hostile + "/slurm/tiny/shard-1.sqlite"))
+        for folder in [dir, hostile, hostile + "/slurm", hostile + "/slurm/tiny"] {
+            #expect(!FileManager.default.fileExists(atPath: folder + "/PWNED"), "a command in the folder name ran in \(folder)")
+        }
+    }
+}
