@@ -32,7 +32,9 @@ public struct BacktestRunner: Sendable {
             try StrategyRegistry.validate(config)
             return config
         } catch let e as HindsightError {
-            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            // The file as written, for the record; a huge or hostile file is kept only in part.
+            var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if text.utf8.count > 65_536 { text = String(text.prefix(65_536)) + "\n# ... (cut: the file has \(text.utf8.count) bytes)" }
             throw recordInvalid(configJSON: JSONText.object([("path", JSONText.quote(path)), ("text", JSONText.quote(text))]), strategy: "unknown", error: e)
         }
     }
@@ -58,7 +60,8 @@ public struct BacktestRunner: Sendable {
         do {
             result = try pipeline.simulate(config)
         } catch let e as HindsightError {
-            // Strategy set-up checks that need data (for example unknown regime labels) make the config invalid.
+            // An overflowing run failed; set-up checks that need data (unknown regime labels...) make it invalid.
+            if e.code == .invalidData { throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint) }
             throw recordInvalid(config, error: e, fingerprint: inputs.panel.fingerprint)
         }
         let id = RunID.make(configHash: config.configHash)
@@ -73,13 +76,18 @@ public struct BacktestRunner: Sendable {
             try store.saveRun(record, trades: rows.trades(), equity: rows.equity(), universes: result.universe, classifiedRegimes: classified)
             return Outcome(runID: id, metrics: metrics, result: result)
         } catch let e as HindsightError {
-            let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
-                                   dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
-                                   startDate: config.start, endDate: config.end, universeID: nil, metricsJSON: nil, status: .failed,
-                                   error: e.description, createdAt: BacktestRunner.now())
-            try? store.saveRun(record)
-            throw RunError(runID: id, status: .failed, error: e)
+            throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint)
         }
+    }
+
+    func recordFailed(_ config: RunConfig, error e: HindsightError, fingerprint: String?) -> RunError {
+        let id = RunID.make(configHash: config.configHash)
+        let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
+                               dataFingerprint: fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+                               startDate: config.start, endDate: config.end, universeID: nil, metricsJSON: nil, status: .failed,
+                               error: e.description, createdAt: BacktestRunner.now())
+        try? store.saveRun(record)
+        return RunError(runID: id, status: .failed, error: e)
     }
 
     func recordInvalid(_ config: RunConfig, error: HindsightError, fingerprint: String?) -> RunError {

@@ -37,7 +37,17 @@ public struct RunPipeline: Sendable {
 
     /// Runs the engine (call `validate` first).
     public func simulate(_ config: RunConfig) throws -> BacktestResult {
-        try BacktestEngine.run(config, inputs: engineInputs(for: config))
+        let r = try BacktestEngine.run(config, inputs: engineInputs(for: config))
+        try checkFinite(r.equity, firstSession: r.firstSession)
+        return r
+    }
+
+    /// A run whose equity overflows fails with the day it happened, instead of storing numbers that are not numbers.
+    public func checkFinite(_ equity: [Double], firstSession: Int) throws {
+        guard let i = equity.firstIndex(where: { !$0.isFinite }) else { return }
+        let day = inputs.panel.calendar.day(at: firstSession + i)
+        throw HindsightError(.invalidData, "equity became \(equity[i]) on \(day) (initial cash or prices too large for floating point)",
+                             cause: "use a realistic initial_cash and check the prices near \(day)")
     }
 
     /// The run's `metrics_json`, the same for every caller.

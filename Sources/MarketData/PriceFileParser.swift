@@ -4,6 +4,8 @@ import HindsightCore
 public struct PriceFileParser {
     public var forcedFormat: PriceFormat?
     public var forcedTicker: String?
+    /// Prices at or above this are refused (not a real share price; sums of them overflow).
+    public static let maxPrice = 1e9
     /// Relative slack allowed for open/close outside [low, high] (float rounding in vendor files).
     public static let rangeTolerance = 1e-6
 
@@ -91,6 +93,11 @@ public struct PriceFileParser {
             if !(h > 0) { reject(cHigh, "non-positive price; prices must be > 0"); continue }
             if !(l > 0) { reject(cLow, "non-positive price; prices must be > 0"); continue }
             if !(c > 0) { reject(cClose, "non-positive price; prices must be > 0"); continue }
+            // No listed share trades near 1e9 a share; beyond that sums overflow long before a run ends.
+            if let (col, x) = [(cOpen, o), (cHigh, h), (cLow, l), (cClose, c)].first(where: { !($0.1 < PriceFileParser.maxPrice) }) {
+                reject(col, "price \(x) is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"); continue
+            }
+            if !(v.isFinite && v < 1e15) { reject(cVol, "volume \(v) is not finite or absurdly large"); continue }
             if h < l { reject(cHigh, "high \(h) is below low \(l)"); continue }
             var tol = PriceFileParser.rangeTolerance * h
             if o > h + tol || o < l - tol || c > h + tol || c < l - tol {

@@ -31,6 +31,7 @@ struct PointExecutor {
             // Strategy-only points share the base's data checks, done once by the context.
             if context.strategyOnly { try StrategyRegistry.validate(c) } else { try context.pipeline.validate(c) }
             let (returns, equity, engineExtras, details) = try simulate(c, keep: keep)
+            try context.pipeline.checkFinite(equity, firstSession: BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound)
             let summary = Metrics.summary(returns)
             var extras = engineExtras
             let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound

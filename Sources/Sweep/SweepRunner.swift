@@ -7,10 +7,19 @@ import Storage
 /// A flag the CLI raises on Ctrl-C: no new points start; in-flight points finish and are committed.
 public final class CancellationFlag: @unchecked Sendable {
     private var raised = false
+    private var cause: Int32 = 0
     private let lock = NSLock()
     public init() {}
-    public func raise() { lock.lock(); raised = true; lock.unlock() }
+    /// Raises the flag; `signal` is the signal that asked for it (the first one is kept).
+    public func raise(signal: Int32 = SIGINT) {
+        lock.lock()
+        if !raised { cause = signal }
+        raised = true
+        lock.unlock()
+    }
     public var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    /// The signal that raised the flag (0 when none did).
+    public var signal: Int32 { lock.lock(); defer { lock.unlock() }; return cause }
 }
 
 /// Runs a plan's points concurrently (at most `jobs` in flight, one shared context), stores them through one

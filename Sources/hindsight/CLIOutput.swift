@@ -14,8 +14,10 @@ enum CLI {
     }
 
     static func printError(_ e: HindsightError) {
-        var text = "error: \(e.message)\n"
-        if let cause = e.cause { text += "  hint: \(cause)\n" }
+        // A message quoting a huge bad value must still read in a few lines.
+        func cut(_ s: String) -> String { s.utf8.count <= 800 ? s : String(s.prefix(800)) + "… (\(s.utf8.count) bytes in all)" }
+        var text = "error: \(cut(e.message))\n"
+        if let cause = e.cause { text += "  hint: \(cut(cause))\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 

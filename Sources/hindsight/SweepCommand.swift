@@ -115,6 +115,28 @@ struct SweepRunCommand: AsyncParsableCommand {
         if shard != nil && db == nil { throw ValidationError("--shard needs its own --db (one database per shard; merge them with `hindsight sweep merge`)") }
     }
 
+    /// SIGINT and SIGTERM (what Slurm sends at a time limit or `scancel`) stop a sweep cleanly: no new points start,
+    /// the points in flight finish and are committed. A signal the process was started with ignored (SIGINT in a
+    /// background job of a non-interactive shell) stays ignored, as the convention is. A second signal kills.
+    static func handleStopSignals(_ cancel: CancellationFlag) -> [any DispatchSourceSignal] {
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            let previous = signal(sig, SIG_IGN)
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                cancel.raise(signal: sig)
+                let name = sig == SIGINT ? "interrupt" : "terminate"
+                FileHandle.standardError.write(Data("\n\(name): finishing the points in flight, then stopping (send it again to abort)\n".utf8))
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        return sources
+    }
+
     static func parseShard(_ s: String) -> (Int, Int)? {
         let parts = s.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else { return nil }
@@ -123,14 +145,8 @@ struct SweepRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cancel = CancellationFlag()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            cancel.raise()
-            FileHandle.standardError.write(Data("\ninterrupt: finishing the points in flight, then stopping (Ctrl-C again to abort)\n".utf8))
-            signal(SIGINT, SIG_DFL)
-        }
-        source.resume()
+        let sources = SweepRunCommand.handleStopSignals(cancel)
+        defer { sources.forEach { $0.cancel() } }
         try await CLI.run {
             let start = Date()
             let spec = try SweepSpec.load(path: sweep)
@@ -148,7 +164,8 @@ struct SweepRunCommand: AsyncParsableCommand {
             print(String(format: "time: %.2f s, %.0f runs/s; results in %@", wall, Double(s.ran) / max(wall, 1e-9), path))
             if s.interrupted {
                 FileHandle.standardError.write(Data("stopped early; finish with: hindsight sweep run \(sweep) --db \(path) --resume\(shard.map { " --shard \($0)" } ?? "")\n".utf8))
-                throw ExitCode(130)
+                // The shell convention: 128 + the signal (130 for SIGINT, 143 for SIGTERM from Slurm or kill).
+                throw ExitCode(128 + (cancel.signal == 0 ? SIGINT : cancel.signal))
             }
             // The WAL is copied into the database file while the report (which only reads) is written.
             let checkpointed = store.startCheckpoint()
@@ -164,8 +181,8 @@ struct SweepRunCommand: AsyncParsableCommand {
             if timings {
                 print("phases: " + phases.map { String(format: "%@ %.3f s", $0.name, $0.seconds) }.joined(separator: ", "))
             }
-            if s.failed > 0 {
-                FileHandle.standardError.write(Data("\(s.failed) points failed; see their errors with `hindsight sweep report` or in backtest_runs\n".utf8))
+            if s.failed > 0 || s.invalid > 0 {
+                FileHandle.standardError.write(Data("\(s.invalid) points invalid, \(s.failed) failed; the others are stored. See their errors in the report's points.csv or in backtest_runs\n".utf8))
                 throw ExitCode(2)
             }
         }

@@ -118,6 +118,58 @@ struct BrokenPromiseTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: data)) == before)
     }
 
+    @Test func aSweepWithInvalidPointsStoresTheOthersAndExitsTwo() throws {
+        let sweep = Self.sweep.replacingOccurrences(of: "strategy.params.fast: [5, 10]", with: "strategy.params.fast: [5, 10]\n  universe.tickers: [[MKT], [NOPE]]")
+        let db = dir + "/inv.sqlite"
+        let r = try hindsight(["sweep", "run", file("inv.yaml", sweep), "--db", db, "--no-report", "--quiet", "--jobs", "1"])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("2 invalid"), "\(r.stdout)")
+        #expect(try HindsightDatabase.openExisting(path: db).count(table: "backtest_runs") == 4)
+    }
+
+    @Test func anOverflowingPointIsStoredFailedAndTheSweepKeepsTheRest() throws {
+        let data = dir + "/ov.sqlite"
+        #expect(try hindsight(["data", "synth", "--db", data, "--assets", "3", "--start", "2015-01-02", "--end", "2016-12-30"]).status == 0)
+        // Database content is input too: an absurd price written by another tool.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update equity_prices_daily set open=1e308, high=1e308, low=1e308, close=1e308 where ticker='MKT' and date >= '2016-06-01'\"); c.commit()", data]
+        try p.run(); p.waitUntilExit()
+        let sweep = Self.sweep.replacingOccurrences(of: "data: {synthetic: {assets: 4, start: 2015-01-02, end: 2016-12-30, seed: 3}}", with: "data: {db: \(data)}")
+            .replacingOccurrences(of: "[MKT]}", with: "[MKT]}\n  initial_cash: 1000000000000000\n  fractional_shares: true")
+            .replacingOccurrences(of: "fill: close", with: "fill: next_open")
+        let db = dir + "/ovr.sqlite"
+        let r = try hindsight(["sweep", "run", file("ov.yaml", sweep), "--db", db, "--no-report", "--quiet", "--jobs", "1"])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        let store = try HindsightDatabase.openExisting(path: db)
+        let id = try #require(try store.sweepIDs().first)
+        let rows = try store.sweepPoints(id: id)
+        #expect(rows.count == 2 && rows.allSatisfy { $0.status == "failed" && ($0.error ?? "").contains("equity became inf") })
+        // The same config in `backtest run` fails the same way, with the cause.
+        let config = file("ov-run.yaml", """
+            data: {db: \(data)}
+            start: 2015-01-02
+            end: 2016-12-30
+            initial_cash: 1000000000000000
+            fractional_shares: true
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            execution: {fill: next_open}
+            """)
+        let run = try hindsight(["backtest", "run", config, "--db", dir + "/ovrun.sqlite"])
+        #expect(run.status != 0 && run.stderr.contains("equity became inf") && run.stderr.contains("status failed"), "\(run.stderr)")
+    }
+
+    @Test func importRefusesPricesThatAreNotFiniteOrAbsurd() throws {
+        let csv = file("bad.csv", "date,ticker,open,high,low,close,volume\n2015-01-02,AAA,1e308,1e308,1e308,1e308,100\n2015-01-05,AAA,10,10,10,10,100\n")
+        let db = dir + "/imp.sqlite"
+        let r = try hindsight(["data", "import", "prices", csv, "--db", db])
+        #expect(r.status != 0 && r.stderr.contains("absurdly large"), "\(r.stderr)")
+        if FileManager.default.fileExists(atPath: db) {
+            #expect(try HindsightDatabase.openExisting(path: db).count(table: "equity_prices_daily") == 0)
+        }
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")

@@ -120,13 +120,58 @@ struct SweepCommandTests {
         #expect(r.status == 0 && runs(db) == 160)
     }
 
+    /// Starts a sweep, waits for a few stored points, sends `sig`, and returns the exit status and stderr.
+    func stop(with sig: Int32, ignoringSIGINT: Bool = false) throws -> (status: Int32, stderr: String, db: String) {
+        let path = write(), db = dir + "/sig-\(sig).sqlite"
+        let p = Process()
+        if ignoringSIGINT {
+            // As a background job of a non-interactive shell starts it: SIGINT ignored from the first instruction.
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", "trap '' INT; exec \"$0\" \"$@\"", HindsightBinary.path, "sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
+        } else {
+            p.executableURL = URL(fileURLWithPath: HindsightBinary.path)
+            p.arguments = ["sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
+        }
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while runs(db) < 4 && p.isRunning && Date() < deadline { usleep(20_000) }
+        kill(p.processIdentifier, sig)
+        if ignoringSIGINT {
+            usleep(300_000)
+            kill(p.processIdentifier, SIGTERM)
+        }
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text, db)
+    }
+
+    @Test func sigtermFinishesInFlightPointsLikeCtrlCAndExits143() throws {
+        let (status, text, db) = try stop(with: SIGTERM)
+        #expect(status == 143, "\(text)")
+        #expect(text.contains("terminate") && text.contains("--resume"))
+        let stopped = runs(db)
+        #expect(stopped > 0 && stopped < 160)
+        let r = try HindsightBinary.run(["sweep", "run", write(), "--db", db, "--resume", "--quiet", "--no-report"])
+        #expect(r.status == 0 && runs(db) == 160)
+    }
+
+    @Test func anInheritedIgnoredSigintStaysIgnored() throws {
+        // SIGINT must change nothing; the SIGTERM sent after it is what stops the sweep.
+        let (status, text, _) = try stop(with: SIGINT, ignoringSIGINT: true)
+        #expect(status == 143, "\(text)")
+        #expect(!text.contains("interrupt:") && text.contains("terminate"), "\(text)")
+    }
+
     @Test func slurmWritesAnArrayAndAMergeJobThatDependsOnIt() throws {
         let path = write()
         let r = try HindsightBinary.run(["sweep", "slurm", path, "--shards", "3", "--partition", "debug", "--time", "00:10:00", "--work-dir", dir + "/slurm"])
         #expect(r.status == 0, "\(r.stderr)")
         let array = try String(contentsOfFile: dir + "/slurm/cli-kill/array.sbatch", encoding: .utf8)
-        #expect(array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --partition=debug") && array.contains("#SBATCH --time=00:10:00"))
-        #expect(array.contains("--shard ${SLURM_ARRAY_TASK_ID}/3") && array.contains("--resume"))
+        #expect(array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --partition=\"debug\"") && array.contains("#SBATCH --time=00:10:00"))
+        #expect(array.contains("--shard \"${SLURM_ARRAY_TASK_ID}/3\"") && array.contains("--resume"))
         let merge = try String(contentsOfFile: dir + "/slurm/cli-kill/merge.sbatch", encoding: .utf8)
         #expect(merge.contains("sweep merge --into") && merge.contains("shard-3.sqlite") && merge.contains("--resume"))
         #expect(r.stdout.contains("--dependency=afterok"))

@@ -16,6 +16,9 @@ extension RunConfig {
         }
         let cash = try m.double("initial_cash") ?? 10_000
         if !(cash > 0) { throw m.node("initial_cash")!.error("initial_cash must be positive, got \(cash)") }
+        if !(cash <= 1e15) {
+            throw m.node("initial_cash")!.error("initial_cash \(cash) is absurdly large (limit 1e15)", hint: "results scale with it; 1000000 works as well")
+        }
         let fractional = try m.bool("fractional_shares") ?? false
         let universe = try m.node("universe").map(parseUniverse) ?? .all
         let strategyNode = try m.require("strategy", "kind: one of \(strategyKinds.joined(separator: ", "))")
