@@ -35,6 +35,15 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try params(strategy) }
 
+    /// A crossover needs the slow SMA on two bars: with fewer than `slow + 1` bars up to `end` no signal can ever
+    /// happen, and a run that "succeeds" with 0 trades would hide the mistake.
+    public static func checkWindow(slow: Int, bars: Int, strategy: ConfigNode) throws {
+        guard bars < slow + 1 else { return }
+        let node = strategy.child("params.slow") ?? strategy
+        throw node.error("slow window \(slow) needs at least \(slow + 1) bars, but the data has \(bars) up to `end`",
+                         hint: "lower slow, or use more history (indicators warm up on the bars before `start`)")
+    }
+
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
         let (fast, slow) = try params(env.config.strategy)
         let panel = env.panel
@@ -61,6 +70,7 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             }
             kernels[a] = SMACrossoverKernel(close: series)
         }
+        try checkWindow(slow: slow, bars: kernels.compactMap { $0?.close.count }.max() ?? 0, strategy: env.config.strategy)
         var s = SMACrossoverStrategy(fast: fast, slow: slow, kernels: kernels, barOfDay: barOfDay, dayCount: nD, assets: assets,
                                      universe: env.universe, ruleBased: ruleBased,
                                      previous: [Int8](repeating: 2, count: panel.assetCount),

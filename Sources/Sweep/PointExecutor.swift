@@ -91,6 +91,7 @@ struct PointExecutor {
     /// Daily returns, equity, extra metrics and (when the full engine ran and details are wanted) the rows.
     func simulate(_ c: RunConfig, keep: Keep) throws -> ([Double], [Double], [(String, String)], Details?) {
         if let fast = context.smaFastPath(c), !keep.trades, !keep.equity {
+            try SMACrossoverStrategy.checkWindow(slow: fast.slow, bars: fast.kernel.close.count, strategy: c.strategy)
             var equity = [Double](repeating: 0, count: fast.kernel.close.count)
             let s = equity.withUnsafeMutableBufferPointer {
                 fast.kernel.run(fast: fast.fast, slow: fast.slow, fee: fast.fee, initialCash: c.initialCash, wholeShares: !c.fractionalShares, equity: $0)

@@ -81,4 +81,25 @@ struct OneRunPathTests {
             (e as? HindsightError)?.message.contains("NOPE") == true
         }
     }
+
+    @Test func anSMAWindowLongerThanTheDataIsInvalidOnTheKernelPathAndInBacktestRun() async throws {
+        let base = Self.base.replacingOccurrences(of: "fill: next_open", with: "fill: close").replacingOccurrences(of: "portfolio: {cash_rate: rf}", with: "")
+            .replacingOccurrences(of: "start: 2014-06-02", with: "start: 2014-01-02")
+        let path = dir + "/long.yaml", db = dir + "/long.sqlite"
+        TestPaths.write("sweep: long\nbase:\n" + base + "\ngrid:\n  strategy.params.slow: [40, 5000]\nrank_by: total_return\n", to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        let s = try await SweepRunner.run(context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db),
+                                          options: SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true))
+        #expect(s.ran == 2 && s.invalid == 1)
+        let rows = try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID)
+        #expect(rows.contains { $0.status == "invalid" && ($0.error ?? "").contains("slow window 5000") })
+        let run = dir + "/long-run.yaml"
+        TestPaths.write(base.replacingOccurrences(of: "\n      ", with: "\n").replacingOccurrences(of: "slow: 40", with: "slow: 5000"), to: run)
+        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/long-run.sqlite"))
+        #expect {
+            try runner.run(try runner.loadConfig(path: run))
+        } throws: { e in
+            (e as? RunError)?.status == .invalid && (e as? RunError)?.error.message.contains("slow window 5000") == true
+        }
+    }
 }
