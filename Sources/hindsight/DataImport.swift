@@ -58,18 +58,31 @@ struct DataImport: AsyncParsableCommand {
                     cause: "fix the rows, or pass --skip-invalid to import the valid rows and write the rejected ones to a CSV")
             }
             let parsed = CLI.seconds(since: start)
-            let store = try HindsightDatabase(path: db)
-            let summary = try store.importDataset(dataset, replace: replace)
-            let elapsed = CLI.seconds(since: start)
-            var rejectsPath: String?
+            // The rejects file is written (beside its place) before anything is committed: if it cannot be
+            // written, nothing is imported; it is moved into place once the import has committed.
+            var rejectsPath: String?, rejectsTemp: String?
             if skipInvalid && !rejected.isEmpty {
                 let path = rejects ?? DataImport.defaultRejectsPath(db: db, kind: k)
-                var text = "file,line,column,value,reason\n"
+                try DataImport.checkRejectsPath(path, inputs: files, db: db)
+                var text = DataImport.rejectsHeader
                 for r in rejected {
                     text += [r.file, String(r.line), r.column, r.value, r.reason].map(csvField).joined(separator: ",") + "\n"
                 }
-                try CLI.writeAtomically(text, to: path)
+                let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp)) } catch {
+                    throw HindsightError(.io, "\(path): cannot write the rejects file; nothing was imported", cause: error.localizedDescription)
+                }
                 rejectsPath = path
+                rejectsTemp = tmp
+            }
+            defer { if let rejectsTemp { try? FileManager.default.removeItem(atPath: rejectsTemp) } }
+            let store = try HindsightDatabase(path: db)
+            let summary = try store.importDataset(dataset, replace: replace)
+            let elapsed = CLI.seconds(since: start)
+            if let rejectsPath, let rejectsTemp {
+                let fm = FileManager.default
+                if fm.fileExists(atPath: rejectsPath) { try? fm.removeItem(atPath: rejectsPath) }
+                try? fm.moveItem(atPath: rejectsTemp, toPath: rejectsPath)
             }
             var lines: [String] = []
             let rows = summary.totalRows
@@ -82,6 +95,31 @@ struct DataImport: AsyncParsableCommand {
                                 CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
             if let rejectsPath { lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)") }
             print(lines.joined(separator: "\n"))
+        }
+    }
+
+    static let rejectsHeader = "file,line,column,value,reason\n"
+
+    /// The rejects file may replace only an earlier rejects file: never a folder, an input, the database or
+    /// another file.
+    static func checkRejectsPath(_ path: String, inputs: [String], db: String) throws {
+        let fm = FileManager.default
+        func same(_ a: String, _ b: String) -> Bool {
+            URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+        }
+        if let input = inputs.first(where: { same($0, path) }) {
+            throw HindsightError(.invalidArgument, "--rejects \(path) is the input file \(input); nothing was imported", cause: "give the rejects a new file name")
+        }
+        if same(db, path) { throw HindsightError(.invalidArgument, "--rejects \(path) is the database; nothing was imported", cause: "give the rejects a new file name") }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return }
+        if isDir.boolValue {
+            throw HindsightError(.invalidArgument, "--rejects \(path) is a folder; nothing was imported", cause: "give a file path, e.g. \(path)/rejects.csv")
+        }
+        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: rejectsHeader.utf8.count) }).map { String(decoding: $0, as: UTF8.self) }
+        if head != rejectsHeader {
+            throw HindsightError(.invalidArgument, "--rejects \(path) exists and is not a rejects file Hindsight wrote; nothing was imported",
+                                 cause: "give a new file name; Hindsight replaces only its own rejects files")
         }
     }
 

@@ -170,6 +170,35 @@ struct BrokenPromiseTests {
         }
     }
 
+    @Test func rejectsNeverReplaceAFolderAnInputOrAForeignFileAndAnUnwritableOneCommitsNothing() throws {
+        let text = "date,ticker,open,high,low,close,volume\n2015-01-02,AAA,10,10,10,10,100\n2015-01-05,AAA,-1,10,10,10,100\n"
+        let csv = file("p.csv", text)
+        let db = dir + "/rej.sqlite"
+        func rows() throws -> Int {
+            FileManager.default.fileExists(atPath: db) ? try HindsightDatabase.openExisting(path: db).count(table: "equity_prices_daily") : 0
+        }
+        let folder = dir + "/folder"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        TestPaths.write("mine", to: folder + "/x.txt")
+        let a = try hindsight(["data", "import", "prices", csv, "--db", db, "--skip-invalid", "--rejects", folder])
+        #expect(a.status != 0 && a.stderr.contains("is a folder"), "\(a.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/x.txt"))
+        let b = try hindsight(["data", "import", "prices", csv, "--db", db, "--skip-invalid", "--rejects", csv])
+        #expect(b.status != 0 && b.stderr.contains("is the input file"), "\(b.stderr)")
+        #expect((try? String(contentsOfFile: csv, encoding: .utf8)) == text)
+        let notes = file("notes.csv", "my,own,file\n")
+        let c = try hindsight(["data", "import", "prices", csv, "--db", db, "--skip-invalid", "--rejects", notes])
+        #expect(c.status != 0 && c.stderr.contains("not a rejects file"), "\(c.stderr)")
+        #expect((try? String(contentsOfFile: notes, encoding: .utf8)) == "my,own,file\n")
+        let d = try hindsight(["data", "import", "prices", csv, "--db", db, "--skip-invalid", "--rejects", dir + "/no/such/folder/r.csv"])
+        #expect(d.status != 0 && d.stderr.contains("nothing was imported"), "\(d.stderr)")
+        #expect(try rows() == 0)
+        let ok = try hindsight(["data", "import", "prices", csv, "--db", db, "--skip-invalid", "--rejects", dir + "/r.csv"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try rows() == 1)
+        #expect(try String(contentsOfFile: dir + "/r.csv", encoding: .utf8).hasPrefix("file,line,column,value,reason"))
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
