@@ -99,24 +99,12 @@ struct SweepCommandTests {
     }
 
     @Test func ctrlCFinishesInFlightPointsPrintsHowToResumeAndExits130() throws {
-        let path = write(), db = dir + "/int.sqlite"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: HindsightBinary.path)
-        p.arguments = ["sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let deadline = Date().addingTimeInterval(120)
-        while runs(db) < 4 && p.isRunning && Date() < deadline { usleep(20_000) }
-        kill(p.processIdentifier, SIGINT)
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 130, "\(text)")
+        let (status, text, db) = try stop(with: SIGINT)
+        #expect(status == 130, "\(text)")
         #expect(text.contains("--resume"))
         let stopped = runs(db)
         #expect(stopped > 0 && stopped < 160)
-        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"])
+        let r = try HindsightBinary.run(["sweep", "run", write(), "--db", db, "--resume", "--quiet", "--no-report"])
         #expect(r.status == 0 && runs(db) == 160)
     }
 
