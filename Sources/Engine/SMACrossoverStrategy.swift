@@ -71,9 +71,20 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             kernels[a] = SMACrossoverKernel(close: series)
         }
         try checkWindow(slow: slow, bars: kernels.compactMap { $0?.close.count }.max() ?? 0, strategy: env.config.strategy)
+        // Warm-up: the SMAs run on the bars before `start`, so the sign on the last bar before the first session is
+        // known, and a crossover on the first session is taken like any other.
+        var previous = [Int8](repeating: 2, count: panel.assetCount)
+        for a in assets.map(Int.init) {
+            guard let kernel = kernels[a] else { continue }
+            var d = env.sessions.lowerBound - 1
+            while d >= 0, barOfDay[a * nD + d] < 0 { d -= 1 }
+            guard d >= 0 else { continue }
+            let b = Int(barOfDay[a * nD + d])
+            if b >= slow - 1 { previous[a] = Int8(kernel.sign(fast, slow, b)) }
+        }
         var s = SMACrossoverStrategy(fast: fast, slow: slow, kernels: kernels, barOfDay: barOfDay, dayCount: nD, assets: assets,
                                      universe: env.universe, ruleBased: ruleBased,
-                                     previous: [Int8](repeating: 2, count: panel.assetCount),
+                                     previous: previous,
                                      isMember: [Int32](repeating: -1, count: panel.assetCount))
         s.members.reserveCapacity(panel.assetCount)
         let sleeve = sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil

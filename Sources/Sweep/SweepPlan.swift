@@ -93,7 +93,7 @@ public struct SweepPlan: Sendable {
             }
         }
         var h = StableHasher()
-        h.combine(spec.canonicalJSON)
+        h.combine(spec.identityJSON)
         for p in points { h.combine(p.id) }
         self.spec = spec
         self.points = points

@@ -54,6 +54,18 @@ public struct SweepSpec: Sendable {
     /// The sweep file's canonical JSON (with the base config inlined).
     public var canonicalJSON: String
 
+    /// The canonical JSON with the data file's path left out: a sweep is the same sweep on a copy of its data in
+    /// another place (a shard on a node-local disk). The data itself is identified by its fingerprint, which
+    /// registering and merging check.
+    public var identityJSON: String {
+        var node = base
+        for key in ["data.db", "data.csv"] where node.child(key) != nil {
+            node = node.setting(key, to: ConfigNode(.scalar("<data file>", plain: false), mark: node.mark, path: "base." + key))
+        }
+        guard node.canonicalJSON != base.canonicalJSON else { return canonicalJSON }
+        return canonicalJSON.replacingOccurrences(of: base.canonicalJSON, with: node.canonicalJSON)
+    }
+
     /// Every swept parameter path, in plan order.
     public var parameterPaths: [String] {
         grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? [])

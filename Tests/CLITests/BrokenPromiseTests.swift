@@ -290,3 +290,32 @@ struct HostileInputTests {
         }
     }
 }
+
+/// A sweep's identity is its spec and its data, not where the data file lies.
+struct SweepIdentityTests {
+    let dir = TestPaths.makeTempDir("hindsight-identity")
+
+    @Test func shardsRunOnCopiesOfTheDataInDifferentPlacesMerge() throws {
+        let original = dir + "/a/market.sqlite", copy = dir + "/b/market.sqlite"
+        try FileManager.default.createDirectory(atPath: dir + "/a", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
+        #expect(try HindsightBinary.run(["data", "synth", "--db", original, "--assets", "3", "--start", "2015-01-02", "--end", "2016-12-30"]).status == 0)
+        _ = try HindsightDatabase.openExisting(path: original).startCheckpoint()()
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        func sweep(_ data: String) -> String {
+            let path = dir + "/s-\(data.hashValue).yaml"
+            TestPaths.write(BrokenPromiseTests.sweep.replacingOccurrences(
+                of: "data: {synthetic: {assets: 4, start: 2015-01-02, end: 2016-12-30, seed: 3}}", with: "data: {db: \(data)}"), to: path)
+            return path
+        }
+        let planA = try HindsightBinary.run(["sweep", "plan", sweep(original)]), planB = try HindsightBinary.run(["sweep", "plan", sweep(copy)])
+        let id = { (r: HindsightBinary.Result) in r.stdout.split(separator: "\n").first { $0.hasPrefix("sweep id:") } }
+        #expect(id(planA) != nil && id(planA) == id(planB), "\(planA.stdout)\n\(planB.stdout)")
+        for (i, data) in [(1, original), (2, copy)] {
+            let r = try HindsightBinary.run(["sweep", "run", sweep(data), "--db", dir + "/shard-\(i).sqlite", "--shard", "\(i)/2", "--quiet", "--jobs", "1"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let m = try HindsightBinary.run(["sweep", "merge", "--into", dir + "/merged.sqlite", dir + "/shard-1.sqlite", dir + "/shard-2.sqlite"])
+        #expect(m.status == 0 && m.stdout.contains("complete"), "\(m.stdout) \(m.stderr)")
+    }
+}
