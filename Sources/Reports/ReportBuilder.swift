@@ -97,7 +97,10 @@ struct ReportBuilder {
     func overfitting() throws -> String {
         var md = "## Overfitting\n\n"
         let stored = try store.sweepReturns(id: data.sweep.sweepID)
-        let okIDs = Set(data.points.filter { $0.status == "ok" }.map(\.id))
+        // The plan's even sample only: top points re-run for their details also keep returns, and in a merged
+        // sweep each shard had its own top points.
+        let n = data.points.count
+        let okIDs = Set(data.points.enumerated().filter { $0.element.status == "ok" && ReturnsSample.contains(index: $0.offset, points: n) }.map(\.element.id))
         var cols = stored.filter { okIDs.contains($0.key) }.sorted { $0.key < $1.key }
         if let n = cols.first?.value.returns.count { cols = cols.filter { $0.value.returns.count == n && $0.value.first == cols[0].value.first } }
         // Points that never held anything (all-zero returns) carry no ranking information.

@@ -52,7 +52,7 @@ public enum SweepRunner {
     }
 
     /// At most this many points keep their daily returns for the report's overfitting statistics (an even sample).
-    public static let returnsSample = 1_000
+    public static let returnsSample = ReturnsSample.size
 
     public static func run(context: SweepContext, store: HindsightDatabase, options: Options, cancel: CancellationFlag = CancellationFlag()) async throws -> Summary {
         let plan = context.plan, spec = plan.spec
@@ -76,7 +76,7 @@ public enum SweepRunner {
         // One WAL copy per 64 MB written instead of per 4 MB; the default comes back once the points are stored.
         try store.setAutoCheckpoint(pages: 16_384)
         lap("register")
-        let stride = max(1, (plan.points.count + returnsSample - 1) / returnsSample)
+        let stride = ReturnsSample.stride(points: plan.points.count)
         let equityAll = spec.storeEquity == .all
         let executor = PointExecutor(context: context, createdAt: createdAt)
         let progress = SweepProgress(startDone: alreadyDone, quiet: options.quiet, metric: spec.rankBy, lowerIsBetter: spec.lowerIsBetter)

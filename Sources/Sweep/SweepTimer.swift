@@ -22,34 +22,41 @@ public enum SweepTimer {
         let shared = Shared()
         let clock = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
-            var sum = 0.0, evals = 0.0
+            var finals: [(Int, Double)] = [], evals = 0.0
             while let i = shared.take(below: configs.count) {
                 do {
                     let c = configs[i]
                     let (_, equity, _, _) = try executor.simulate(c, keep: .init(returns: false, equity: false, trades: false))
-                    sum += equity.last ?? 0
+                    finals.append((i, equity.last ?? 0))
                     evals += Double(equity.count) * Double(context.universeSize(c))
                 } catch {
                     shared.fail(error)
                     return
                 }
             }
-            shared.add(sum, evals)
+            shared.add(finals, evals)
         }
         let elapsed = ContinuousClock.now - clock
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if let failure = shared.failure { throw failure }
-        return Pass(seconds: seconds, points: configs.count, barEvaluations: shared.bars, checksum: shared.total)
+        return Pass(seconds: seconds, points: configs.count, barEvaluations: shared.bars, checksum: shared.total())
     }
 
     /// The next point to take and the workers' totals, behind one lock.
     final class Shared: @unchecked Sendable {
         private var value = 0
         private let lock = NSLock()
-        private(set) var total = 0.0, bars = 0.0
+        private var finals: [(Int, Double)] = []
+        private(set) var bars = 0.0
         private(set) var failure: Error?
 
-        func add(_ sum: Double, _ evals: Double) { lock.lock(); total += sum; bars += evals; lock.unlock() }
+        func add(_ f: [(Int, Double)], _ evals: Double) { lock.lock(); finals += f; bars += evals; lock.unlock() }
+
+        /// The final equities summed in plan order, so the checksum does not depend on how threads shared the work.
+        func total() -> Double {
+            lock.lock(); defer { lock.unlock() }
+            return finals.sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 }
+        }
         func fail(_ e: Error) { lock.lock(); failure = failure ?? e; value = Int.max; lock.unlock() }
 
         func take(below n: Int) -> Int? {

@@ -3,6 +3,7 @@ import Backtest
 import Foundation
 import HindsightCore
 import HindsightTestSupport
+import Reports
 import Storage
 import Sweep
 import Testing
@@ -101,5 +102,58 @@ struct OneRunPathTests {
         } throws: { e in
             (e as? RunError)?.status == .invalid && (e as? RunError)?.error.message.contains("slow window 5000") == true
         }
+    }
+}
+
+/// The report of a merged sweep equals the unsharded one, overfitting statistics included.
+struct MergedReportTests {
+    let dir = TestPaths.makeTempDir("hindsight-merged-report")
+
+    static let sweep = """
+        sweep: many
+        base:
+          name: many
+          data: {synthetic: {assets: 4, start: 2014-01-02, end: 2016-12-30, seed: 9}}
+          start: 2014-01-02
+          end: 2016-12-30
+          fractional_shares: true
+          universe: {tickers: [MKT]}
+          strategy: {kind: sma_crossover, params: {fast: 5, slow: 50}}
+          execution: {fill: close, commission: {model: bps, bps: 5}}
+        grid:
+          strategy.params.fast: {range: [2, 41, 1]}
+          strategy.params.slow: {range: [45, 74, 1]}
+        rank_by: sharpe_ratio
+        store: {equity: {top: 3}, trades: {top: 3}}
+        report: {top: 3}
+        """
+
+    func overfittingSection(_ db: String, _ out: String, sweepID: String) throws -> String {
+        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: sweepID).write(to: out, wallSeconds: nil)
+        let md = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
+        let start = try #require(md.range(of: "## Overfitting"))
+        let rest = md[start.upperBound...]
+        return String(rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)])
+    }
+
+    @Test func aMergedSweepSamplesTheSamePointsForCSCVAsTheUnshardedRun() async throws {
+        let path = dir + "/many.yaml"
+        TestPaths.write(Self.sweep, to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        #expect(plan.points.count == 1_200)
+        func run(_ db: String, shard: (Int, Int)? = nil, resume: Bool = false) async throws {
+            let options = SweepRunner.Options(jobs: 2, resume: resume, shard: shard.map { (index: $0.0, count: $0.1) }, quiet: true)
+            _ = try await SweepRunner.run(context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db), options: options)
+        }
+        try await run(dir + "/whole.sqlite")
+        try await run(dir + "/s1.sqlite", shard: (1, 2))
+        try await run(dir + "/s2.sqlite", shard: (2, 2))
+        _ = try HindsightDatabase.merge(into: dir + "/merged.sqlite", shards: [dir + "/s1.sqlite", dir + "/s2.sqlite"])
+        // As the Slurm merge job does: rank across shards and keep the top points' details.
+        try await run(dir + "/merged.sqlite", resume: true)
+        let whole = try overfittingSection(dir + "/whole.sqlite", dir + "/r-whole", sweepID: plan.sweepID)
+        let merged = try overfittingSection(dir + "/merged.sqlite", dir + "/r-merged", sweepID: plan.sweepID)
+        #expect(whole == merged)
+        #expect(whole.contains("over 600 points") || whole.contains("over 6"), "\(whole.prefix(400))")
     }
 }
