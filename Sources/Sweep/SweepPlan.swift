@@ -108,6 +108,26 @@ public struct SweepPlan: Sendable {
         return try RunConfig.parse(node, strategyKinds: StrategyRegistry.kinds)
     }
 
+    /// Points whose values make an invalid run config (a string for a number, a fractional window, an unknown
+    /// choice, inconsistent limits...), each with the error, which names the value's file:line:column. Checks every
+    /// point up to `limit`, else an even sample of `limit`; returns the errors and how many points were checked.
+    public func invalidPoints(limit: Int = 100_000) -> (invalid: [(point: SweepPoint, error: HindsightError)], checked: Int) {
+        let stride = max(1, (points.count + limit - 1) / limit)
+        var out: [(SweepPoint, HindsightError)] = []
+        var checked = 0
+        for p in Swift.stride(from: 0, to: points.count, by: stride).map({ points[$0] }) {
+            checked += 1
+            do {
+                try StrategyRegistry.validate(try config(for: p))
+            } catch let e as HindsightError {
+                out.append((p, e))
+            } catch {
+                out.append((p, HindsightError(.invalidArgument, "\(error)")))
+            }
+        }
+        return (out, checked)
+    }
+
     /// The points of shard `i` of `n` (1-based): every n-th point, starting with the i-th.
     public func shard(_ i: Int, of n: Int) -> [SweepPoint] {
         points.filter { $0.index % n == i - 1 }

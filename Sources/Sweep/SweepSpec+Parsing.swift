@@ -19,8 +19,11 @@ extension SweepSpec {
     public static func parse(_ root: ConfigNode, file: String) throws -> SweepSpec {
         let m = try ConfigMap(root, allowed: keys)
         guard let name = try m.string("sweep") else { throw root.error("missing key `sweep`", hint: "name the sweep, e.g. `sweep: sma-goog-grid`") }
+        guard name.count <= 100 else {
+            throw m.node("sweep")!.error("the sweep name is \(name.count) characters long, more than 100", hint: "it names the report folder and the sweep id; shorten it")
+        }
         guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw m.node("sweep")!.error("the sweep name '\(name)' must be letters, digits, '.', '_' or '-'", hint: "it names the report folder")
+            throw m.node("sweep")!.error("the sweep name '\(String(name.prefix(60)))' must be letters, digits, '.', '_' or '-'", hint: "it names the report folder")
         }
         let baseNode = try m.require("base", "a run config file, e.g. `base: ../configs/sma-goog.yaml`, or the run config inline")
         var base: ConfigNode
@@ -61,6 +64,12 @@ extension SweepSpec {
             throw root.error("parameter `\(p)` is swept twice", hint: "list each parameter in one of grid, zip or random")
         }
         let all = grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? [])
+        // One sweep shares one dataset: its points compare strategies on the same data and calendar.
+        if let p = all.first(where: { $0 == "data" || $0.hasPrefix("data.") || $0 == "calendar" }) {
+            let node = [m.node("grid"), m.node("zip"), m.node("random")].compactMap { $0?.child(p) ?? $0?.child("params.\(p)") }.first ?? root
+            throw node.error("`\(p)` cannot be swept: every point of a sweep shares one dataset and calendar",
+                             hint: "sweep strategy, execution, universe or dates; run one sweep per dataset")
+        }
         var constraints: [ConstraintExpression] = []
         if let c = m.node("constraints") {
             let items: [ConfigNode]

@@ -33,6 +33,22 @@ struct SweepPlanCommand: AsyncParsableCommand {
             let n = plan.points.count
             let picks = n <= sample ? Array(0..<n) : (0..<sample).map { $0 * (n - 1) / max(1, sample - 1) }
             for i in picks { print("  \(plan.points[i].id)  \(plan.points[i].paramsJSON)") }
+            let (invalid, checked) = plan.invalidPoints()
+            if !invalid.isEmpty {
+                // One line per distinct error, with where it is and how many points it makes invalid.
+                var counts: [(String, Int)] = []
+                for (_, e) in invalid {
+                    let text = e.description
+                    if let i = counts.firstIndex(where: { $0.0 == text }) { counts[i].1 += 1 } else { counts.append((text, 1)) }
+                }
+                var text = "\(CLI.formatCount(invalid.count)) of \(CLI.formatCount(checked)) points checked are invalid:\n"
+                for (message, n) in counts.prefix(5) { text += "  \(n) point\(n == 1 ? "" : "s"): \(message)\n" }
+                if counts.count > 5 { text += "  ... and \(counts.count - 5) more distinct errors\n" }
+                text += "  fix the values or add a constraint; `sweep run` stores such points as invalid and exits 2\n"
+                FileHandle.standardError.write(Data(text.utf8))
+                throw ExitCode(2)
+            }
+            if checked < plan.points.count { print("checked an even sample of \(CLI.formatCount(checked)) points: all valid") }
         }
     }
 }

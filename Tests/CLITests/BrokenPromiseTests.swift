@@ -259,6 +259,25 @@ struct HostileInputTests {
         expectCleanError(try hindsight(["sweep", "run", path, "--jobs", "-1"]), "--jobs must be ≥ 1")
     }
 
+    @Test func sweepPlanChecksEveryPointsValuesAndNamesWhereEachBadValueIs() throws {
+        let bad = BrokenPromiseTests.sweep.replacingOccurrences(of: "strategy.params.fast: [5, 10]", with: "strategy.params.fast: [5, 7.5, ten]")
+        let r = try hindsight(["sweep", "plan", file("vals.yaml", bad)])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("2 of 3 points checked are invalid"), "\(r.stderr)")
+        #expect(r.stderr.contains("vals.yaml:11:29") && r.stderr.contains("'7.5'") && r.stderr.contains("'ten'"), "\(r.stderr)")
+        let calendar = BrokenPromiseTests.sweep.replacingOccurrences(of: "strategy.params.fast: [5, 10]", with: "calendar: [NYSE, weekdays]")
+        expectCleanError(try hindsight(["sweep", "plan", file("cal.yaml", calendar)]), "`calendar` cannot be swept")
+        let data = BrokenPromiseTests.sweep.replacingOccurrences(of: "strategy.params.fast: [5, 10]", with: "data.db: [a.sqlite, b.sqlite]")
+        expectCleanError(try hindsight(["sweep", "plan", file("data.yaml", data)]), "`data.db` cannot be swept")
+    }
+
+    @Test func aLongSweepNameIsRefusedBeforeAnythingRuns() throws {
+        let long = BrokenPromiseTests.sweep.replacingOccurrences(of: "sweep: tiny", with: "sweep: " + String(repeating: "n", count: 300))
+        let db = dir + "/long.sqlite"
+        expectCleanError(try hindsight(["sweep", "run", file("long.yaml", long), "--db", db]), "more than 100")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
     @Test func aShortSyntheticMarketRunsInsteadOfTrapping() throws {
         let r = try hindsight(["data", "synth", "--db", dir + "/short.sqlite", "--start", "2015-01-02", "--end", "2015-03-01", "--assets", "3"])
         #expect(r.status == 0 && !r.stderr.contains("Fatal error"), "\(r.stderr.prefix(400))")
