@@ -40,6 +40,12 @@ public struct PriceFileParser {
                 cause: "expected date,ticker,open,high,low,close,volume (long), Date,Open,High,Low,Close,Volume[,OpenInt] (stooq/plain) or Date,Open,High,Low,Close,Adj Close,Volume (yahoo); or pass --format")
         }
         let names = header.map(PriceFormat.normalize)
+        for (i, n) in names.enumerated() where !n.isEmpty {
+            if let j = names[(i + 1)...].firstIndex(of: n) {
+                throw HindsightError(.invalidData, "\(path):1: column '\(header[i])' appears twice (columns \(i + 1) and \(j + 1))",
+                                     cause: "keep one of them; Hindsight will not guess which one holds the data")
+            }
+        }
         func column(_ wanted: [String], _ label: String) throws -> Int {
             for w in wanted { if let i = names.firstIndex(of: w) { return i } }
             throw HindsightError(.invalidData, "\(path):1: missing column '\(label)' in header '\(header.joined(separator: ","))'",
@@ -60,10 +66,18 @@ public struct PriceFileParser {
             guard !t.isEmpty else {
                 throw HindsightError(.invalidArgument, "\(path): cannot tell the ticker from the file name", cause: "pass --ticker SYMBOL")
             }
+            if let problem = PriceFileParser.tickerProblem(t) {
+                throw HindsightError(.invalidArgument, "\(path): the ticker taken from the file name \(problem)", cause: "pass --ticker SYMBOL")
+            }
             fileTicker = intern(t)
         } else {
             cTicker = try column(["ticker", "symbol"], "ticker")
         }
+        // Columns the layout does not read are named, not dropped silently.
+        let used: Set<Int> = [cDate, cOpen, cHigh, cLow, cClose, cVol, cTicker]
+        let known: Set<String> = ["adjclose", "openint", "per", "time"]
+        let extra = header.indices.filter { !used.contains($0) && !known.contains(names[$0]) }.map { header[$0] }
+        if !extra.isEmpty { ignoredColumns.append((path, extra)) }
         let fileIndex = Int16(files.count)
         files.append(path)
         let needed = max(cDate, cOpen, cHigh, cLow, cClose, cVol, cTicker) + 1
@@ -116,6 +130,8 @@ public struct PriceFileParser {
                 if let known = rawTickerLookup[key], csv.fieldEquals(cTicker, rawTickerBytes[Int(known)]) {
                     t = rawTickerIndex[Int(known)]
                 } else {
+                    let raw = csv.fieldBytes(cTicker)
+                    if let problem = PriceFileParser.tickerProblem(bytes: raw) { reject(cTicker, problem); continue }
                     var name = csv.string(cTicker).uppercased()
                     if stooqTickers, name.hasSuffix(".US") { name.removeLast(3) }
                     t = intern(name)
@@ -133,6 +149,24 @@ public struct PriceFileParser {
         rows.tickers = tickerOrder
         rows.files = files
     }
+
+    /// Header columns a file had that its layout does not read, by file (reported by the import).
+    public private(set) var ignoredColumns: [(file: String, columns: [String])] = []
+
+    public static let maxTickerLength = 32
+
+    /// Why a ticker cannot be stored (nil when it can): 1 to 32 printable ASCII characters, no spaces, commas or
+    /// quotes. Bytes are checked as they are, so a Latin-1 byte or a NUL is refused rather than changed.
+    public static func tickerProblem(bytes: [UInt8]) -> String? {
+        if bytes.isEmpty { return "empty ticker" }
+        if bytes.count > maxTickerLength { return "ticker of \(bytes.count) bytes, more than \(maxTickerLength)" }
+        if let b = bytes.first(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x27 || $0 == 0x2C }) {
+            return "ticker has the byte 0x\(String(b, radix: 16, uppercase: true)) (tickers are printable ASCII without spaces, quotes or commas)"
+        }
+        return nil
+    }
+
+    public static func tickerProblem(_ t: String) -> String? { tickerProblem(bytes: Array(t.utf8)) }
 
     private var tickerOrder: [String] = []
     private var rawTickerLookup: [UInt64: Int32] = [:]

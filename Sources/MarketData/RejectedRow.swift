@@ -12,6 +12,15 @@ public struct RejectedRow: Sendable, Equatable {
 
     /// `file:line: column 'c' = 'v': reason`.
     public var message: String {
-        "\(file):\(line): column '\(column)' value '\(value)': \(reason)"
+        "\(file):\(line): column '\(column)' value '\(RejectedRow.shown(value))': \(reason)"
+    }
+
+    /// A value as a message shows it: control bytes escaped, and cut to 60 characters (a bad field can be huge).
+    static func shown(_ v: String) -> String {
+        var out = ""
+        for u in v.unicodeScalars.prefix(60) {
+            out += u.value < 0x20 || u.value == 0x7F ? "\\x" + String(u.value, radix: 16, uppercase: true) : String(u)
+        }
+        return v.unicodeScalars.count > 60 ? out + "… (\(v.utf8.count) bytes)" : out
     }
 }

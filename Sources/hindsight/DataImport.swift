@@ -37,6 +37,7 @@ struct DataImport: AsyncParsableCommand {
             }
             var dataset: MarketDataset
             var rejected: [RejectedRow]
+            var ignored: [(file: String, columns: [String])] = []
             if k == .prices {
                 var parser = PriceFileParser(format: try format.map(PriceFormat.init(parsing:)), ticker: ticker?.uppercased())
                 for f in files { try parser.parse(file: f) }
@@ -44,6 +45,7 @@ struct DataImport: AsyncParsableCommand {
                 dataset = MarketDataset()
                 dataset.prices = parser.rows
                 rejected = parser.sortedRejects
+                ignored = parser.ignoredColumns
             } else {
                 var parser = InputFileParser(factorsInPercent: percent)
                 for f in files { try parser.parse(kind: k, file: f) }
@@ -93,6 +95,10 @@ struct DataImport: AsyncParsableCommand {
             }
             lines.append(String(format: "time: %.2f s (read and check %.2f s, write %.2f s), %@ rows/s", elapsed, parsed, elapsed - parsed,
                                 CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
+            for (file, columns) in ignored.prefix(5) {
+                lines.append("ignored columns in \(file): \(columns.prefix(8).joined(separator: ", "))\(columns.count > 8 ? ", ..." : "")")
+            }
+            if ignored.count > 5 { lines.append("ignored columns in \(ignored.count - 5) more files") }
             if let rejectsPath { lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)") }
             print(lines.joined(separator: "\n"))
         }

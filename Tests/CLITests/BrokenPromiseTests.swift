@@ -199,6 +199,31 @@ struct BrokenPromiseTests {
         #expect(try String(contentsOfFile: dir + "/r.csv", encoding: .utf8).hasPrefix("file,line,column,value,reason"))
     }
 
+    @Test func importRefusesTickersItWouldChangeAndNamesColumnsItIgnores() throws {
+        func write(_ name: String, _ bytes: [UInt8]) -> String {
+            let path = dir + "/" + name
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            return path
+        }
+        let head = Array("date,ticker,open,high,low,close,volume\n".utf8)
+        let row = { (t: [UInt8]) in Array("2015-01-02,".utf8) + t + Array(",10,10,10,10,100\n".utf8) }
+        for (name, ticker, reason) in [("latin1.csv", Array("B".utf8) + [0xE9] + Array("B".utf8), "0xE9"),
+                                       ("nul.csv", Array("C".utf8) + [0] + Array("C".utf8), "0x0"),
+                                       ("long.csv", [UInt8](repeating: 0x41, count: 5_000), "more than 32")] {
+            let db = dir + "/" + name + ".sqlite"
+            let r = try hindsight(["data", "import", "prices", write(name, head + row(ticker)), "--db", db])
+            #expect(r.status != 0 && r.stderr.contains(reason) && r.stderr.utf8.count < 2_000, "\(name): \(r.stderr.prefix(300))")
+            let stored = FileManager.default.fileExists(atPath: db) ? try HindsightDatabase.openExisting(path: db).count(table: "equity_prices_daily") : 0
+            #expect(stored == 0)
+        }
+        let dup = write("dup.csv", Array("date,ticker,open,high,low,close,close,volume\n2015-01-02,AAA,10,10,10,10,11,100\n".utf8))
+        let d = try hindsight(["data", "import", "prices", dup, "--db", dir + "/dup.sqlite"])
+        #expect(d.status != 0 && d.stderr.contains("appears twice"), "\(d.stderr)")
+        let extra = write("extra.csv", Array("date,ticker,open,high,low,close,volume,note\n2015-01-02,AAA,10,10,10,10,100,x\n".utf8))
+        let e = try hindsight(["data", "import", "prices", extra, "--db", dir + "/extra.sqlite"])
+        #expect(e.status == 0 && e.stdout.contains("ignored columns in") && e.stdout.contains("note"), "\(e.stdout) \(e.stderr)")
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
