@@ -6,11 +6,15 @@ import Yams
 public enum YAMLDocument {
     /// Loads and parses a YAML file.
     public static func load(path: String) throws -> ConfigNode {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw HindsightError(.fileNotFound, "\(path): no such file", cause: "check the path; configs are YAML files such as configs/sma-goog.yaml")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw HindsightError(.io, "\(path): cannot read the file as UTF-8 text")
+        if isDir.boolValue { throw HindsightError(.invalidArgument, "\(path) is a folder, not a YAML file", cause: "give the path of a config or sweep file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let utf16 = data.count >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))
+            throw HindsightError(.invalidArgument, "\(path): the file is \(utf16 ? "UTF-16" : "not UTF-8") text", cause: "save it as UTF-8")
         }
         return try parse(text, file: path)
     }

@@ -19,7 +19,9 @@ public enum HindsightBinary {
     }()
 
     /// Runs with the given arguments and waits; output is captured.
-    public static func run(_ arguments: [String], cwd: String? = nil) throws -> Result {
+    /// With `timeout`, a process still running after that many seconds is killed (and its status says so): a hang
+    /// fails the test instead of stalling the suite.
+    public static func run(_ arguments: [String], cwd: String? = nil, timeout: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
@@ -28,6 +30,10 @@ public enum HindsightBinary {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { kill(pid, SIGKILL) } }
+        }
         // Drain both pipes concurrently so a large output cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()

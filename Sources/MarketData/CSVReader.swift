@@ -144,9 +144,38 @@ public struct CSVReader {
 
     /// Reads the header row; throws when the file is empty.
     public mutating func header() throws -> [String] {
+        try CSVReader.checkText(bytes, path: path)
         guard next() else {
             throw HindsightError(.invalidData, "\(path): the file is empty", cause: "expected a header row")
         }
         return (0..<fieldCount).map { string($0) }
+    }
+}
+
+extension CSVReader {
+    /// Refuses text this reader would misread, with what is wrong and how to fix it: UTF-16 or UTF-32 (a BOM or NUL
+    /// bytes), old-Mac CR-only line endings, and a quote that is never closed (which would swallow the rest).
+    static func checkText(_ b: [UInt8], path: String) throws {
+        if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
+            throw HindsightError(.invalidData, "\(path): the file is UTF-16 (or UTF-32) text", cause: "save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)")
+        }
+        let head = b.prefix(4_096)
+        if head.count >= 8, head.filter({ $0 == 0 }).count * 4 >= head.count {
+            throw HindsightError(.invalidData, "\(path): the file has NUL bytes every other byte: it looks like UTF-16 text", cause: "save it as UTF-8")
+        }
+        if !head.contains(0x0A), head.filter({ $0 == 0x0D }).count >= 2 {
+            throw HindsightError(.invalidData, "\(path): lines end with CR only (old Mac style), so the file reads as one line",
+                                 cause: "save it with LF or CRLF line endings (e.g. `tr '\\r' '\\n'`)")
+        }
+        var inQuotes = false, line = 1, openedOn = 0
+        b.withUnsafeBufferPointer { p in
+            for c in p {
+                if c == 0x0A { line += 1 } else if c == 0x22 { inQuotes.toggle(); if inQuotes { openedOn = line } }
+            }
+        }
+        if inQuotes {
+            throw HindsightError(.invalidData, "\(path):\(openedOn): a quote opened on this line is never closed, so the rest of the file would be one field",
+                                 cause: "close the quote, or double a quote inside a quoted field (\"\")")
+        }
     }
 }

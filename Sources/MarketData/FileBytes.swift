@@ -5,9 +5,11 @@ import HindsightCore
 /// Reads a whole file into memory, transparently inflating gzip (detected by its magic bytes).
 public enum FileBytes {
     public static func read(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw HindsightError(.fileNotFound, "\(path): file not found", cause: "check the path; it is resolved from the current directory")
         }
+        if isDir.boolValue { throw HindsightError(.invalidArgument, "\(path) is a folder, not a file", cause: "give the path of a CSV file") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
         }

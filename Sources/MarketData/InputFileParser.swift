@@ -10,6 +10,33 @@ public struct InputFileParser {
 
     public init(factorsInPercent: Bool = false) { self.factorsInPercent = factorsInPercent }
 
+    /// Moves rows whose table key repeats within the files to the rejects (the first one is kept), so an in-file
+    /// duplicate is reported as one, with both lines, whether or not `--replace` is given.
+    public mutating func rejectDuplicates() {
+        func sweep<T>(_ rows: inout [T], column: String, key: (T) -> String, source: (T) -> SourceLocation?) {
+            var first: [String: Int] = [:]
+            var kept: [T] = []
+            kept.reserveCapacity(rows.count)
+            for r in rows {
+                let k = key(r)
+                if let line = first[k] {
+                    let at = source(r)
+                    rejects.append(RejectedRow(file: at?.file ?? "-", line: at?.line ?? 0, column: column, value: k,
+                                               reason: "duplicate \(column) in the file; first seen on line \(line)"))
+                } else {
+                    first[k] = source(r)?.line ?? 0
+                    kept.append(r)
+                }
+            }
+            rows = kept
+        }
+        sweep(&dataset.corporateActions, column: "(ticker, date, kind)", key: { "\($0.ticker) \($0.date) \($0.kind.rawValue)" }, source: { $0.source })
+        sweep(&dataset.regimes, column: "date", key: { $0.date.iso }, source: { $0.source })
+        sweep(&dataset.factorReturns, column: "(date, factor)", key: { "\($0.date) \($0.factor)" }, source: { $0.source })
+        sweep(&dataset.companyProfiles, column: "(ticker, valid_from)", key: { "\($0.ticker) \($0.validFrom)" }, source: { $0.source })
+        sweep(&dataset.sectorProfiles, column: "(sector, valid_from)", key: { "\($0.sector) \($0.validFrom)" }, source: { $0.source })
+    }
+
     public mutating func parse(kind: InputKind, file path: String) throws {
         let bytes = try FileBytes.read(path)
         try parse(kind: kind, bytes: bytes, path: path)

@@ -49,6 +49,7 @@ struct DataImport: AsyncParsableCommand {
             } else {
                 var parser = InputFileParser(factorsInPercent: percent)
                 for f in files { try parser.parse(kind: k, file: f) }
+                parser.rejectDuplicates()
                 dataset = parser.dataset
                 rejected = parser.rejects.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
             }

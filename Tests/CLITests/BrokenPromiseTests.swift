@@ -224,6 +224,42 @@ struct BrokenPromiseTests {
         #expect(e.status == 0 && e.stdout.contains("ignored columns in") && e.stdout.contains("note"), "\(e.stdout) \(e.stderr)")
     }
 
+    @Test func csvFilesThatWouldBeMisreadGetAMessageThatSaysWhy() throws {
+        func write(_ name: String, _ bytes: [UInt8]) -> String {
+            let path = dir + "/" + name
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            return path
+        }
+        let text = "date,ticker,open,high,low,close,volume\n2015-01-02,AAA,10,10,10,10,100\n2015-01-05,AAA,10,10,10,10,100\n"
+        let utf16: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { (u: UInt16) -> [UInt8] in [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let cases: [(String, [UInt8], String)] = [
+            ("u16.csv", utf16, "UTF-16"),
+            ("cr.csv", Array(text.replacingOccurrences(of: "\n", with: "\r").utf8), "CR only"),
+            ("quote.csv", Array(text.replacingOccurrences(of: "2015-01-02,AAA", with: "2015-01-02,\"AAA").utf8), "never closed"),
+        ]
+        for (name, bytes, expected) in cases {
+            let r = try hindsight(["data", "import", "prices", write(name, bytes), "--db", dir + "/\(name).sqlite"])
+            #expect(r.status != 0 && r.stderr.contains(expected), "\(name): \(r.stderr)")
+        }
+        let folder = try hindsight(["data", "import", "prices", dir, "--db", dir + "/f.sqlite"])
+        #expect(folder.status != 0 && folder.stderr.contains("is a folder"), "\(folder.stderr)")
+        let yamlFolder = try hindsight(["sweep", "plan", dir])
+        #expect(yamlFolder.status != 0 && yamlFolder.stderr.contains("is a folder"), "\(yamlFolder.stderr)")
+    }
+
+    @Test func inFileDuplicatesAreReportedAsSuchWithOrWithoutReplace() throws {
+        let factors = file("f.csv", "date,mkt,rf\n2015-01-02,0.01,0.0001\n2015-01-02,0.02,0.0001\n")
+        for extra in [[], ["--replace"]] {
+            let db = dir + "/f\(extra.count).sqlite"
+            let r = try hindsight(["data", "import", "factors", factors, "--db", db] + extra)
+            #expect(r.status != 0 && r.stderr.contains("duplicate (date, factor) in the file; first seen on line 2"), "\(r.stderr)")
+            #expect(!r.stderr.contains("already in the database"))
+        }
+        let actions = file("ca.csv", "ticker,date,kind,value\nAAA,2015-01-02,split,2\nAAA,2015-01-02,split,3\n")
+        let c = try hindsight(["data", "import", "corporate-actions", actions, "--db", dir + "/ca.sqlite", "--replace"])
+        #expect(c.status != 0 && c.stderr.contains("in the file"), "\(c.stderr)")
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
