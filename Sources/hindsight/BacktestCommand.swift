@@ -31,6 +31,11 @@ struct BacktestRun: AsyncParsableCommand {
     func run() async throws {
         try await CLI.run {
             let path = db ?? BacktestRun.resultsPath(forConfigAt: config)
+            // Results go into the config's data database by default: never create that database on a read path.
+            if db == nil, path != BacktestRunner.defaultResultsPath, !FileManager.default.fileExists(atPath: path) {
+                throw HindsightError(.fileNotFound, "\(path): the config's data database does not exist; nothing was created",
+                                     cause: "import data first (`hindsight data import prices FILE --db \(path)`), or check `data.db` (relative to the config file)")
+            }
             let store = try HindsightDatabase(path: path)
             let runner = BacktestRunner(store: store)
             do {
@@ -98,7 +103,9 @@ struct BacktestRun: AsyncParsableCommand {
 
     /// The config's own data database when the file names one, else the default results path.
     static func resultsPath(forConfigAt path: String) -> String {
-        if let root = try? YAMLDocument.load(path: path), let db = root.child("data.db"), case .scalar(let s, _) = db.value { return s }
+        if let root = try? YAMLDocument.load(path: path), let db = root.child("data.db"), case .scalar(let s, _) = db.value {
+            return RunConfig.resolve(s, from: db)
+        }
         return BacktestRunner.defaultResultsPath
     }
 

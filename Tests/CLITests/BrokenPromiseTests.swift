@@ -260,6 +260,37 @@ struct BrokenPromiseTests {
         #expect(c.status != 0 && c.stderr.contains("in the file"), "\(c.stderr)")
     }
 
+    @Test func pathsInARunConfigAreRelativeToItsFolderAndAMissingDataDatabaseIsNotCreated() throws {
+        let sub = dir + "/project/configs"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        #expect(try hindsight(["data", "synth", "--db", dir + "/project/market.sqlite", "--assets", "3", "--start", "2015-01-02", "--end", "2015-12-31"]).status == 0)
+        let config = sub + "/run.yaml"
+        TestPaths.write("""
+            data: {db: ../market.sqlite}
+            start: 2015-03-02
+            end: 2015-12-31
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            """, to: config)
+        // Run from an unrelated folder: the data is found next to the config, and results go there by default.
+        let elsewhere = dir + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let r = try HindsightBinary.run(["backtest", "run", config], cwd: elsewhere)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("configs/../market.sqlite"), "\(r.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        TestPaths.write("""
+            data: {db: ../missing.sqlite}
+            start: 2015-03-02
+            end: 2015-12-31
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            """, to: sub + "/missing.yaml")
+        let m = try HindsightBinary.run(["backtest", "run", sub + "/missing.yaml"], cwd: elsewhere)
+        #expect(m.status != 0 && m.stderr.contains("does not exist; nothing was created"), "\(m.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/project/missing.sqlite"))
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")

@@ -43,14 +43,23 @@ extension RunConfig {
                          seed: UInt64(seed), source: root)
     }
 
+    /// A path written in a config file, relative to that file's folder (as a sweep's `base:` file is), so a config
+    /// means the same data from whatever folder it is run.
+    public static func resolve(_ path: String, from node: ConfigNode) -> String {
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
+        let folder = node.mark.file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        guard !folder.isEmpty, node.mark.file.contains("/") else { return path }
+        return folder + "/" + path
+    }
+
     static func parseData(_ node: ConfigNode) throws -> DataSource {
         let m = try ConfigMap(node, allowed: ["db", "synthetic", "csv", "ticker"])
         if [m.has("db"), m.has("synthetic"), m.has("csv")].filter({ $0 }).count > 1 {
             throw node.error("give one data source: `db`, `synthetic` or `csv`")
         }
         if m.has("ticker") && !m.has("csv") { throw m.node("ticker")!.error("`ticker` goes with `csv` (a one-ticker price file)") }
-        if let db = try m.string("db") { return .database(path: db) }
-        if let csv = try m.string("csv") { return .csv(path: csv, ticker: try m.string("ticker")?.uppercased()) }
+        if let db = try m.string("db") { return .database(path: resolve(db, from: m.node("db")!)) }
+        if let csv = try m.string("csv") { return .csv(path: resolve(csv, from: m.node("csv")!), ticker: try m.string("ticker")?.uppercased()) }
         guard let s = m.node("synthetic") else {
             throw node.error("no data source", hint: "add `db: path/to/hindsight.sqlite`, `csv: path/to/prices.csv` or `synthetic: {assets: 200, start: 2010-01-04, end: 2019-12-31, seed: 7}`")
         }
