@@ -44,6 +44,8 @@ public struct BacktestRunner: Sendable {
         public var runID: RunID
         public var metrics: JSONValue
         public var result: BacktestResult
+        /// What the run did that the config may not have meant (dates outside the data).
+        public var warnings: [String] = []
     }
 
     public func run(_ config: RunConfig, inputs given: MarketInputs? = nil) throws -> Outcome {
@@ -74,7 +76,7 @@ public struct BacktestRunner: Sendable {
                                    metricsJSON: metrics.render(), status: .ok, error: nil, createdAt: BacktestRunner.now())
             let classified = regimes.isBuiltin ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
             try store.saveRun(record, trades: rows.trades(), equity: rows.equity(), universes: result.universe, classifiedRegimes: classified)
-            return Outcome(runID: id, metrics: metrics, result: result)
+            return Outcome(runID: id, metrics: metrics, result: result, warnings: pipeline.dateWarnings(config))
         } catch let e as HindsightError {
             throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint)
         }

@@ -35,6 +35,26 @@ public struct RunPipeline: Sendable {
                             regimes: regimes(for: config), cashRate: cashRate)
     }
 
+    /// Dates of `config` that the data does not cover, as warnings: the run silently starts at the first session
+    /// with data, or holds its book past the last one.
+    public func dateWarnings(_ config: RunConfig) -> [String] {
+        let panel = inputs.panel
+        guard let first = panel.calendar.first else { return [] }
+        var out: [String] = []
+        if config.start < first {
+            out.append("start \(config.start) is before the data's first session \(first): the run starts on \(first)")
+        }
+        var d = panel.dayCount - 1
+        while d >= 0, !(0..<panel.assetCount).contains(where: { panel.valid[$0 * panel.dayCount + d] }) { d -= 1 }
+        if d >= 0 {
+            let last = panel.calendar.day(at: d)
+            if config.end > last, panel.calendar.indexOnOrAfter(last.adding(days: 1)) < panel.dayCount {
+                out.append("end \(config.end) is after the data's last bar \(last): sessions after it have no prices (positions are held at the last close)")
+            }
+        }
+        return out
+    }
+
     /// Runs the engine (call `validate` first).
     public func simulate(_ config: RunConfig) throws -> BacktestResult {
         let r = try BacktestEngine.run(config, inputs: engineInputs(for: config))

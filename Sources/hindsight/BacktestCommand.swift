@@ -65,6 +65,7 @@ struct BacktestRun: AsyncParsableCommand {
                 }
                 let t1 = ContinuousClock.now
                 let outcome = try runner.run(cfg, inputs: inputs)
+                for w in outcome.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
                 if timing {
                     FileHandle.standardError.write(Data((timingText + String(format: "; engine + metrics + storage %.4f s\n", CLI.seconds(since: t1))).utf8))
                 }

@@ -168,6 +168,7 @@ struct SweepRunCommand: AsyncParsableCommand {
             let spec = try SweepSpec.load(path: sweep)
             let plan = try SweepPlan(spec, force: force)
             let context = try SweepContext(plan: plan)
+            for w in context.pipeline.dateWarnings(context.base) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
             let loaded = Date().timeIntervalSince(start)
             var path = db ?? ".hindsight/sweeps.sqlite"
             if db == nil, case .database(let p) = context.base.data { path = p }

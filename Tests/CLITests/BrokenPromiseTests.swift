@@ -291,6 +291,31 @@ struct BrokenPromiseTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/project/missing.sqlite"))
     }
 
+    @Test func datesOutsideTheDataAreSaidNotClampedSilently() throws {
+        let data = dir + "/dates.sqlite"
+        #expect(try hindsight(["data", "synth", "--db", data, "--assets", "3", "--start", "2015-01-02", "--end", "2016-12-30"]).status == 0)
+        let config = file("dates.yaml", """
+            data: {db: \(data)}
+            start: 2010-01-04
+            end: 2018-12-31
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            """)
+        let r = try hindsight(["backtest", "run", config, "--db", dir + "/dates-results.sqlite"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: start 2010-01-04 is before the data's first session 2015-01-02"), "\(r.stderr)")
+        #expect(r.stderr.contains("warning: end 2018-12-31 is after the data's last bar 2016-12-30"), "\(r.stderr)")
+        let inside = file("inside.yaml", """
+            data: {db: \(data)}
+            start: 2015-03-02
+            end: 2016-12-30
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            """)
+        let ok = try hindsight(["backtest", "run", inside, "--db", dir + "/dates-results.sqlite"])
+        #expect(ok.status == 0 && !ok.stderr.contains("warning"), "\(ok.stderr)")
+    }
+
     @Test func versionIsPrinted() throws {
         let r = try hindsight(["--version"])
         #expect(r.status == 0 && r.stdout.contains("."), "\(r.stdout) \(r.stderr)")
