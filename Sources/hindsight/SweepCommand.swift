@@ -173,6 +173,8 @@ struct SweepRunCommand: AsyncParsableCommand {
             var path = db ?? ".hindsight/sweeps.sqlite"
             if db == nil, case .database(let p) = context.base.data { path = p }
             let store = try HindsightDatabase(path: path)
+            let lock = try WriterLock(database: path)
+            defer { withExtendedLifetime(lock) {} }
             let options = SweepRunner.Options(jobs: jobs, resume: resume, shard: shard.flatMap(SweepRunCommand.parseShard).map { (index: $0.0, count: $0.1) }, quiet: quiet)
             let s = try await SweepRunner.run(context: context, store: store, options: options, cancel: cancel)
             let wall = Date().timeIntervalSince(start)

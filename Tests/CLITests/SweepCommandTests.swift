@@ -153,6 +153,22 @@ struct SweepCommandTests {
         #expect(!text.contains("interrupt:") && text.contains("terminate"), "\(text)")
     }
 
+    @Test func aSecondSweepRunOnTheSameDatabaseIsToldWhoIsWritingAndChangesNothing() throws {
+        let path = write(), db = dir + "/busy.sqlite"
+        let first = try start(["sweep", "run", path, "--db", db, "--jobs", "1", "--quiet", "--no-report"])
+        let deadline = Date().addingTimeInterval(120)
+        while runs(db) < 2 && first.isRunning && Date() < deadline { usleep(20_000) }
+        let second = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"], timeout: 120)
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("another hindsight process (pid \(first.processIdentifier))"), "\(second.stderr)")
+        #expect(!second.stderr.contains("UNIQUE"))
+        kill(first.processIdentifier, SIGINT)
+        first.waitUntilExit()
+        // Once the first has stopped, the same command resumes and finishes the sweep.
+        let resumed = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"])
+        #expect(resumed.status == 0 && runs(db) == 160, "\(resumed.stderr)")
+    }
+
     @Test func slurmWritesAnArrayAndAMergeJobThatDependsOnIt() throws {
         let path = write()
         let r = try HindsightBinary.run(["sweep", "slurm", path, "--shards", "3", "--partition", "debug", "--time", "00:10:00", "--work-dir", dir + "/slurm"])
