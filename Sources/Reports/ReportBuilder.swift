@@ -211,6 +211,25 @@ struct ReportBuilder {
         return out
     }
 
+    /// Growth of 1 held in a price series with its corporate actions: each day multiplies by
+    /// split · (close + dividend) / previous close, the convention the engine's adjusted closes use.
+    static func totalReturnIndex(dates: [TradingDay], closes: [Double], actions: [CorporateAction]) -> [Double] {
+        var split: [TradingDay: Double] = [:], dividend: [TradingDay: Double] = [:]
+        for a in actions {
+            switch a.kind {
+            case .split: split[a.date, default: 1] *= a.value
+            case .dividend: dividend[a.date, default: 0] += a.value
+            }
+        }
+        var out = [Double](repeating: .nan, count: closes.count)
+        var g = 1.0
+        for i in closes.indices {
+            if i > 0, closes[i - 1] > 0 { g *= (split[dates[i]] ?? 1) * (closes[i] + (dividend[dates[i]] ?? 0)) / closes[i - 1] }
+            out[i] = g
+        }
+        return out
+    }
+
     func curves(_ details: [Detail], _ files: inout [String: String]) -> String {
         guard !details.isEmpty else { return "" }
         let shown = details.prefix(5)
@@ -219,10 +238,14 @@ struct ReportBuilder {
         var series = shown.map { det in SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity)) }
         if let b = data.baseString("benchmark"), let first = shown[0].equity.first,
            let prices = try? store.loadPrices(tickers: [b], from: dates.first, to: dates.last), prices.count > 1 {
+            // A total-return line (splits and dividends on their ex-dates), never the raw close, which halves on a split.
+            let actions = ((try? store.loadCorporateActions()) ?? []).filter { $0.ticker == b }
+            let growth = ReportBuilder.totalReturnIndex(dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]), actions: actions)
             var byDate: [TradingDay: Double] = [:]
-            for i in 0..<prices.count { byDate[prices.dates[i]] = prices.close[i] }
+            for i in 0..<prices.count { byDate[prices.dates[i]] = growth[i] }
             if let p0 = byDate[dates[0]] {
-                series.append(.init(name: "benchmark \(b)", x: dates.indices.map(Double.init), y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
+                series.append(.init(name: "benchmark \(b) (total return)", x: dates.indices.map(Double.init),
+                                    y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
             }
         }
         files["charts/equity-top.svg"] = SVGChart.lines(title: "Equity of the top \(shown.count) points", xTitle: "date", yTitle: "equity", series: series, xLabel: label)

@@ -135,7 +135,7 @@ public enum SweepRunner {
     /// When the results database holds no market data (a synthetic market, a shard or a separate `--db`), keep the
     /// benchmark's prices and the factor returns there, once, so the report, which reads only the database, can
     /// chart the benchmark and regress on the factors.
-    static func storeReferenceSeries(context: SweepContext, store: HindsightDatabase) throws {
+    public static func storeReferenceSeries(context: SweepContext, store: HindsightDatabase) throws {
         guard try store.priceTickers().isEmpty, try store.loadFactorReturns().isEmpty else { return }
         let panel = context.inputs.panel
         var data = MarketDataset()
@@ -149,6 +149,13 @@ public enum SweepRunner {
                 data.prices.open.append(panel.open[k]); data.prices.high.append(panel.high[k]); data.prices.low.append(panel.low[k])
                 data.prices.close.append(panel.close[k]); data.prices.volume.append(panel.volume[k])
                 data.prices.lines.append(0); data.prices.sourceFile.append(0)
+                // Its splits and dividends too: the report charts the benchmark as a total return.
+                if panel.splitRatio[k] != 1 {
+                    data.corporateActions.append(CorporateAction(ticker: b, date: panel.calendar.day(at: d), kind: .split, value: panel.splitRatio[k]))
+                }
+                if panel.dividend[k] != 0 {
+                    data.corporateActions.append(CorporateAction(ticker: b, date: panel.calendar.day(at: d), kind: .dividend, value: panel.dividend[k]))
+                }
             }
         }
         for (name, values) in context.inputs.factors.sorted(by: { $0.key < $1.key }) {

@@ -3,7 +3,7 @@ import Backtest
 import Foundation
 import HindsightCore
 import HindsightTestSupport
-import Reports
+@testable import Reports
 import Storage
 import Sweep
 import Testing
@@ -155,5 +155,42 @@ struct MergedReportTests {
         let merged = try overfittingSection(dir + "/merged.sqlite", dir + "/r-merged", sweepID: plan.sweepID)
         #expect(whole == merged)
         #expect(whole.contains("over 600 points") || whole.contains("over 6"), "\(whole.prefix(400))")
+    }
+}
+
+/// The report's benchmark line is a total return, as the engine measures it, not a raw close.
+struct BenchmarkLineTests {
+    @Test func theChartedBenchmarkCompoundsSplitsAndDividendsLikeTheEnginesAdjustedClose() throws {
+        let dir = TestPaths.makeTempDir("hindsight-benchmark-line")
+        let path = dir + "/s.yaml", db = dir + "/s.sqlite"
+        // The quickstart's market: its index fund MKT splits in 2016.
+        TestPaths.write("""
+            sweep: bench-line
+            base:
+              data: {synthetic: {assets: 50, start: 2012-01-03, end: 2021-12-31, seed: 42}}
+              start: 2012-01-03
+              end: 2021-12-31
+              universe: {tickers: [MKT]}
+              strategy: {kind: sma_crossover, params: {fast: 10, slow: 50}}
+              benchmark: MKT
+            grid:
+              strategy.params.fast: [10]
+            """, to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        let context = try SweepContext(plan: plan)
+        try SweepRunner.storeReferenceSeries(context: context, store: try HindsightDatabase(path: db))
+        let store = try HindsightDatabase.openExisting(path: db)
+        let prices = try store.loadPrices(tickers: ["MKT"], from: nil, to: nil)
+        let actions = try store.loadCorporateActions().filter { $0.ticker == "MKT" }
+        #expect(actions.contains { $0.kind == .split }, "the synthetic index should split in this sample")
+        let growth = ReportBuilder.totalReturnIndex(dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]), actions: actions)
+        let p = context.inputs.panel, a = try #require(p.asset(ticker: "MKT"))
+        var worst = 0.0
+        for (i, d) in prices.dates[0..<prices.count].enumerated() {
+            let k = p.index(asset: a, day: try #require(p.calendar.index(of: d)))
+            let k0 = p.index(asset: a, day: try #require(p.calendar.index(of: prices.dates[0])))
+            worst = max(worst, abs(growth[i] - p.adjustedClose[k] / p.adjustedClose[k0]) / growth[i])
+        }
+        #expect(worst < 1e-12, "worst relative difference \(worst)")
     }
 }
