@@ -26,6 +26,9 @@ public struct SweepPoint: Sendable {
 /// The expanded sweep: every point in a fixed order, and a hash that identifies the plan.
 public struct SweepPlan: Sendable {
     public static let forceLimit = 1_000_000
+    /// The most points a plan may hold even with `--force`: the plan is held in memory (about 1 KB a point with
+    /// its parameters), so a bound keeps a typo in a range from exhausting the machine.
+    public static let hardLimit = 20_000_000
 
     public let spec: SweepSpec
     public let points: [SweepPoint]
@@ -43,6 +46,10 @@ public struct SweepPlan: Sendable {
         let randomCount = spec.random?.samples ?? 1
         let total = gridCount.multipliedReportingOverflow(by: zipCount)
         let total2 = total.partialValue.multipliedReportingOverflow(by: randomCount)
+        if !total.overflow, !total2.overflow, total2.partialValue > SweepPlan.hardLimit, force {
+            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.hardLimit)) that can be planned in memory even with --force",
+                                 cause: "split the grid into several sweep files (one per value of a parameter), or use `random:` sampling")
+        }
         if total.overflow || total2.overflow || (total2.partialValue > SweepPlan.forceLimit && !force) {
             throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.forceLimit)) limit",
                                  cause: "narrow the grid, or pass --force to run it anyway")

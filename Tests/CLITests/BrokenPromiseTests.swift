@@ -395,6 +395,16 @@ struct HostileInputTests {
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 
+    @Test func aHugeGridIsRefusedEvenWithForceInsteadOfFillingMemory() throws {
+        let huge = BrokenPromiseTests.sweep.replacingOccurrences(of: "strategy.params.fast: [5, 10]", with: """
+            strategy.params.fast: {range: [1, 1000000, 1]}
+              strategy.params.slow: {range: [1, 1000000, 1]}
+            """)
+        let path = file("huge.yaml", huge)
+        expectCleanError(try hindsight(["sweep", "plan", path]), "above the 1,000,000 limit")
+        expectCleanError(try hindsight(["sweep", "plan", path, "--force"]), "even with --force")
+    }
+
     @Test func aShortSyntheticMarketRunsInsteadOfTrapping() throws {
         let r = try hindsight(["data", "synth", "--db", dir + "/short.sqlite", "--start", "2015-01-02", "--end", "2015-03-01", "--assets", "3"])
         #expect(r.status == 0 && !r.stderr.contains("Fatal error"), "\(r.stderr.prefix(400))")
