@@ -42,7 +42,10 @@ public struct BacktestRunner: Sendable {
     /// The outcome of one run, with the in-memory result for callers that want more than the id.
     public struct Outcome: Sendable {
         public var runID: RunID
+        /// The stored `metrics_json`, parsed.
         public var metrics: JSONValue
+        /// The analysis stored beside it.
+        public var analysis: JSONValue = .object([])
         public var result: BacktestResult
         /// What the run did that the config may not have meant (dates outside the data).
         public var warnings: [String] = []
@@ -68,15 +71,18 @@ public struct BacktestRunner: Sendable {
         }
         let id = RunID.make(configHash: config.configHash)
         do {
-            let metrics = try pipeline.metrics(result, config: config)
+            let stored = pipeline.storedMetrics(result, config: config)
+            let analysis = try pipeline.analysis(result, config: config, storedKeys: Set(stored.pairs.map(\.0)))
+            let metrics = try JSONValue.parse(stored.text)
             let rows = pipeline.rows(result, config: config)
             let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
                                    dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
                                    startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,
-                                   metricsJSON: metrics.render(), status: .ok, error: nil, createdAt: BacktestRunner.now())
+                                   metricsJSON: stored.text, status: .ok, error: nil, createdAt: BacktestRunner.now(),
+                                   notesJSON: JSONText.object([("engine", JSONText.quote("full"))]), analysisJSON: analysis.render())
             let classified = regimes.isBuiltin ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
             try store.saveRun(record, trades: rows.trades(), equity: rows.equity(), universes: result.universe, classifiedRegimes: classified)
-            return Outcome(runID: id, metrics: metrics, result: result, warnings: pipeline.dateWarnings(config))
+            return Outcome(runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config))
         } catch let e as HindsightError {
             throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint)
         }

@@ -3,8 +3,9 @@ import Engine
 import HindsightCore
 import Services
 
-/// A run's `metrics_json`: every Analytics metric of its daily returns (with the benchmark, the risk-free series and
-/// the factors when the data has them), plus the engine's own counts, costs, exposures and P&L attribution.
+/// A run's metrics, defined once. `stored` is `metrics_json`: the same bytes for a config in `backtest run`, a
+/// sweep point (full engine or exact kernel), a shard or a merge. `analysis` is what `backtest run` adds beside it
+/// (tail and Cramér statistics, factor regression, rolling and calendar tables), too costly for every sweep point.
 public enum RunMetrics {
     /// The benchmark's daily total returns (splits and dividends) over `days`; 0 where a bar is missing.
     public static func benchmarkReturns(_ config: RunConfig, inputs: MarketInputs, days: Range<Int>) -> [Double]? {
@@ -17,18 +18,15 @@ public enum RunMetrics {
         }
     }
 
-    /// The metrics every stored run has, in sweeps and in `backtest run` alike: the fused summary (the definitions
-    /// the report's matrix analytics use; Sharpe and omega with a zero risk-free rate, as empyrical's default) and,
-    /// with a benchmark, alpha, beta (of excess returns when the data has `rf`), capture, tracking error and IR.
-    public static func common(_ returns: [Double], benchmark: [Double]?, riskFree: [Double]?) -> [(String, Double)] {
-        let s = Metrics.summary(returns)
-        var out: [(String, Double)] = []
-        for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" { out.append((name, s.values[i])) }
-        if let b = benchmark { out += benchmarkMetrics(returns, benchmark: b, riskFree: riskFree) }
-        return out
+    /// The data's `rf` series over `days`, when it has a value on every one of them.
+    public static func riskFree(_ inputs: MarketInputs, days: Range<Int>) -> [Double]? {
+        guard let s = inputs.factors["rf"] else { return nil }
+        let v = days.map { s[$0] }
+        return v.allSatisfy(\.isFinite) ? v : nil
     }
 
-    /// The benchmark-relative part of `common`.
+    /// The benchmark-relative metrics: alpha and beta of returns in excess of `rf` (when the data has it),
+    /// information ratio, capture and tracking error of the raw returns.
     public static func benchmarkMetrics(_ returns: [Double], benchmark b: [Double], riskFree: [Double]?) -> [(String, Double)] {
         let rr = riskFree.map { rf in zip(returns, rf).map { $0 - $1 } } ?? returns
         let bb = riskFree.map { rf in zip(b, rf).map { $0 - $1 } } ?? b
@@ -38,23 +36,61 @@ public enum RunMetrics {
                 ("tracking_error", Metrics.trackingError(returns, benchmark: b))]
     }
 
-    /// The data's `rf` series over `days`, when it has a value on every one of them.
-    public static func riskFree(_ inputs: MarketInputs, days: Range<Int>) -> [Double]? {
-        guard let s = inputs.factors["rf"] else { return nil }
-        let v = days.map { s[$0] }
-        return v.allSatisfy(\.isFinite) ? v : nil
+    /// `metrics_json` as (key, encoded value) pairs in key order, and the text. The summary metrics come from the
+    /// fused kernel the report's matrix analytics use (Sharpe and omega with a zero risk-free rate, as empyrical's
+    /// default).
+    public static func stored(_ r: BacktestResult, config: RunConfig, regimes: BacktestRegimeService,
+                              benchmark: [Double]?, riskFree: [Double]?) -> (pairs: [(String, String)], text: String) {
+        let returns = r.returns(initialCash: config.initialCash)
+        let s = Metrics.summary(returns)
+        var o: [(String, String)] = []
+        func num(_ k: String, _ v: Double) { o.append((k, JSONText.number(v))) }
+        func int(_ k: String, _ v: Int) { o.append((k, String(v))) }
+        o.append(("strategy", JSONText.quote(config.strategyKind)))
+        num("initial_cash", config.initialCash)
+        num("final_equity", r.finalEquity)
+        o.append(("start", r.dates.first.map { JSONText.quote($0.iso) } ?? "null"))
+        o.append(("end", r.dates.last.map { JSONText.quote($0.iso) } ?? "null"))
+        int("n_obs", returns.count)
+        for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" { num(name, s.values[i]) }
+        num("sharpe_per_period", s.sharpePerPeriod)
+        num("skewness_g3", s.skewness)
+        num("kurtosis_g4", s.kurtosis)
+        if let b = benchmark { for (k, v) in benchmarkMetrics(returns, benchmark: b, riskFree: riskFree) { num(k, v) } }
+        var fills = 0, buys = 0, sells = 0, partial = 0, unfilled = 0
+        for t in r.trades {
+            if t.quantity > 0 { buys += 1 } else if t.quantity < 0 { sells += 1 } else { unfilled += 1 }
+            if t.flags & TradeRecord.partial != 0 { partial += 1 }
+        }
+        fills = buys + sells
+        let skipped = r.gaps.filter(\.orderSkipped).count
+        func mean(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count) }
+        func pairs(_ v: [(String, Double)]) -> String { JSONText.object(v.map { ($0.0, JSONText.number($0.1)) }) }
+        int("trades", fills); int("buys", buys); int("sells", sells); int("partial_fills", partial); int("unfilled_orders", unfilled)
+        int("gaps_skipped_orders", skipped); int("gaps_held_positions", r.gaps.count - skipped); int("gaps", r.gaps.count)
+        num("total_commission", r.totalCommission)
+        num("total_slippage", r.totalSlippage)
+        num("average_gross_exposure", mean(r.gross))
+        num("average_net_exposure", mean(r.net))
+        num("average_names", mean(r.names.map(Double.init)))
+        num("average_daily_turnover", mean(r.turnover))
+        o.append(("regime_source", JSONText.quote(regimes.isBuiltin ? "builtin (" + (regimes.marketSeries ?? "-") + ")" : "data")))
+        o.append(("attribution", JSONText.object([("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)),
+                                                  ("pnl_by_regime", pairs(r.pnlByRegime))])))
+        o.sort { $0.0 < $1.0 }
+        return (o, JSONText.object(o))
     }
 
-    static func compute(_ r: BacktestResult, config: RunConfig, inputs: MarketInputs, regimes: BacktestRegimeService) throws -> JSONValue {
+    /// `backtest run`'s further analysis: every metric of `MetricsReport` that `stored` does not have.
+    static func analysis(_ r: BacktestResult, config: RunConfig, inputs: MarketInputs, benchmark: [Double]?, riskFree rf: [Double]?,
+                         storedKeys: Set<String>) throws -> JSONValue {
         let returns = r.returns(initialCash: config.initialCash)
         let days = r.firstSession..<(r.firstSession + r.dates.count)
-        let benchmark = benchmarkReturns(config, inputs: inputs, days: days)
         func aligned(_ name: String) -> [Double]? {
             guard let s = inputs.factors[name] else { return nil }
             let v = days.map { s[$0] }
             return v.allSatisfy(\.isFinite) ? v : nil
         }
-        let rf = riskFree(inputs, days: days)
         let factorNames = inputs.factors.keys.filter { $0 != "rf" }.sorted()
         let factorValues = factorNames.compactMap(aligned)
         let factors = factorValues.count == factorNames.count && !factorNames.isEmpty && returns.count > factorNames.count + 2
@@ -65,44 +101,7 @@ public enum RunMetrics {
             report.factors = nil
             json = try report.json()
         }
-        guard case .object(var o) = json else { return json }
-        // The metrics a sweep point stores too come from the one shared function, so both agree bit for bit.
-        for (name, value) in common(returns, benchmark: benchmark, riskFree: rf) {
-            if let i = o.firstIndex(where: { $0.0 == name }) { o[i].1 = .number(value) } else { o.append((name, .number(value))) }
-        }
-        let fills = r.trades.filter { $0.quantity != 0 }
-        let skipped = r.gaps.filter(\.orderSkipped).count
-        let regimeSource: String = regimes.isBuiltin ? "builtin (" + (regimes.marketSeries ?? "-") + ")" : "data"
-        func mean(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count) }
-        func pairs(_ v: [(String, Double)]) -> JSONValue { .object(v.map { ($0.0, .number($0.1)) }) }
-        o.insert(contentsOf: [
-            ("strategy", .string(config.strategyKind)),
-            ("initial_cash", .number(config.initialCash)),
-            ("final_equity", .number(r.finalEquity)),
-        ], at: 0)
-        let engineMetrics: [(String, JSONValue)] = [
-            ("trades", .integer(fills.count)),
-            ("buys", .integer(fills.filter { $0.quantity > 0 }.count)),
-            ("sells", .integer(fills.filter { $0.quantity < 0 }.count)),
-            ("partial_fills", .integer(r.trades.filter { $0.flags & TradeRecord.partial != 0 }.count)),
-            ("unfilled_orders", .integer(r.trades.filter { $0.quantity == 0 }.count)),
-            ("gaps_skipped_orders", .integer(skipped)),
-            ("gaps_held_positions", .integer(r.gaps.count - skipped)),
-            ("gaps", .integer(r.gaps.count)),
-            ("total_commission", .number(r.totalCommission)),
-            ("total_slippage", .number(r.totalSlippage)),
-            ("average_gross_exposure", .number(mean(r.gross))),
-            ("average_net_exposure", .number(mean(r.net))),
-            ("average_names", .number(mean(r.names.map(Double.init)))),
-            ("average_daily_turnover", .number(mean(r.turnover))),
-            ("regime_source", .string(regimeSource)),
-            ("attribution", .object([
-                ("pnl_by_sector", pairs(r.pnlBySector)),
-                ("pnl_by_model", pairs(r.pnlByModel)),
-                ("pnl_by_regime", pairs(r.pnlByRegime)),
-            ])),
-        ]
-        o.append(contentsOf: engineMetrics)
-        return .object(o)
+        guard case .object(let o) = json else { return json }
+        return .object(o.filter { !storedKeys.contains($0.0) })
     }
 }

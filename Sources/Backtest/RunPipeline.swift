@@ -70,9 +70,18 @@ public struct RunPipeline: Sendable {
                              cause: "use a realistic initial_cash and check the prices near \(day)")
     }
 
-    /// The run's `metrics_json`, the same for every caller.
-    public func metrics(_ result: BacktestResult, config: RunConfig) throws -> JSONValue {
-        try RunMetrics.compute(result, config: config, inputs: inputs, regimes: regimes(for: config))
+    /// The run's `metrics_json`, the same for every caller (pairs in key order, and the text).
+    public func storedMetrics(_ result: BacktestResult, config: RunConfig) -> (pairs: [(String, String)], text: String) {
+        let days = result.firstSession..<(result.firstSession + result.dates.count)
+        return RunMetrics.stored(result, config: config, regimes: regimes(for: config),
+                                 benchmark: RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), riskFree: RunMetrics.riskFree(inputs, days: days))
+    }
+
+    /// `backtest run`'s analysis beside the stored metrics.
+    public func analysis(_ result: BacktestResult, config: RunConfig, storedKeys: Set<String>) throws -> JSONValue {
+        let days = result.firstSession..<(result.firstSession + result.dates.count)
+        return try RunMetrics.analysis(result, config: config, inputs: inputs, benchmark: RunMetrics.benchmarkReturns(config, inputs: inputs, days: days),
+                                       riskFree: RunMetrics.riskFree(inputs, days: days), storedKeys: storedKeys)
     }
 
     /// The trade and daily-equity rows of a result.

@@ -67,8 +67,10 @@ public struct SMACrossoverKernel: Sendable {
 
     /// Runs one grid point; writes the daily equity when `equity` is given (its count must equal the series').
     /// With `wholeShares`, an entry buys ⌊cash / (close·(1 + fee))⌋ shares.
+    /// `record` sees each fill: session, signed quantity, price and commission.
     public func run(fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false,
-                    equity: UnsafeMutableBufferPointer<Double>? = nil) -> Summary {
+                    equity: UnsafeMutableBufferPointer<Double>? = nil,
+                    record: ((Int, Double, Double, Double) -> Void)? = nil) -> Summary {
         let n = close.count
         var cash = initialCash, shares = 0.0, trades = 0, fills = 0
         var prev = 2 // "no previous value" during warm-up
@@ -85,10 +87,12 @@ public struct SMACrossoverKernel: Sendable {
                             cash -= cost + cost * fee
                             shares = size
                             trades += 1; fills += 1
+                            record?(t, size, price, cost * fee)
                         }
                     } else if s < 0 && prev >= 0 && shares > 0 {
                         let value = shares * close[t]
                         cash += value - value * fee
+                        record?(t, -shares, close[t], value * fee)
                         shares = 0
                         fills += 1
                     }

@@ -16,8 +16,8 @@ extension HindsightDatabase {
 
     static let runInsertSQL = """
         INSERT INTO backtest_runs(run_id, strategy_id, config_json, config_hash, data_fingerprint, seed, code_version,
-            start_date, end_date, universe_id, metrics_json, status, error, sweep_id, point_id, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            start_date, end_date, universe_id, metrics_json, status, error, sweep_id, point_id, created_at, notes_json, analysis_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Binds and runs a prepared `runInsertSQL` statement (sweeps prepare it once per batch).
@@ -27,6 +27,7 @@ extension HindsightDatabase {
         opt(5, run.dataFingerprint); st.bind(6, Int(Int64(bitPattern: run.seed))); opt(7, run.codeVersion)
         opt(8, run.startDate?.iso); opt(9, run.endDate?.iso); opt(10, run.universeID); opt(11, run.metricsJSON)
         st.bind(12, run.status.rawValue); opt(13, run.error); opt(14, run.sweepID); opt(15, run.pointID); st.bind(16, run.createdAt)
+        opt(17, run.notesJSON); opt(18, run.analysisJSON)
         let rc = st.run()
         if rc != 0 {
             if RawStatement.isConstraint(rc) { throw HindsightError(.duplicate, "run \(run.runID) is already stored", cause: st.lastError) }
@@ -83,7 +84,7 @@ extension HindsightDatabase {
                                 codeVersion: r["code_version"] ?? "", startDate: (r["start_date"] as String?).flatMap { TradingDay(iso: $0) },
                                 endDate: (r["end_date"] as String?).flatMap { TradingDay(iso: $0) }, universeID: r["universe_id"],
                                 metricsJSON: r["metrics_json"], status: status, error: r["error"], sweepID: r["sweep_id"],
-                                pointID: r["point_id"], createdAt: r["created_at"])
+                                pointID: r["point_id"], createdAt: r["created_at"], notesJSON: r["notes_json"], analysisJSON: r["analysis_json"])
             var trades: [TradeRow] = []
             let ts = try RawStatement(db, sql: """
                 SELECT trade_id, date, ticker, direction, size, price, commission, slippage, regime_id, universe_id, profile_version_id,

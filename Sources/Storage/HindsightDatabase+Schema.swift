@@ -7,7 +7,7 @@ extension HindsightDatabase {
     ]
     public static let outputTables = ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns"]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v3-lean-sweep-writes"
+    static let latestMigration = "v4-one-metrics-set"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -86,6 +86,13 @@ extension HindsightDatabase {
         m.registerMigration("v3-lean-sweep-writes") { db in
             // The unique index on (sweep_id, point_id) serves every lookup; a second one only doubles each write.
             try db.execute(sql: "DROP INDEX IF EXISTS backtest_runs_sweep")
+        }
+        m.registerMigration("v4-one-metrics-set") { db in
+            // metrics_json is the same for a config however it runs; how it ran and further analysis live beside it.
+            try db.execute(sql: """
+                ALTER TABLE backtest_runs ADD COLUMN notes_json TEXT;
+                ALTER TABLE backtest_runs ADD COLUMN analysis_json TEXT;
+                """)
         }
         return m
     }

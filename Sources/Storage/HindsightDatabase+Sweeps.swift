@@ -131,6 +131,18 @@ extension HindsightDatabase {
         return out
     }
 
+    /// The `notes_json` of a sweep's ok runs, by point id (how each ran, and the walk-forward in-sample values).
+    public func sweepPointNotes(id: String) throws -> [String: String] {
+        try readWrapped { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT point_id, notes_json FROM backtest_runs WHERE sweep_id = ? AND status = 'ok' AND notes_json IS NOT NULL",
+                                        arguments: [id]) {
+                out[row[0]] = row[1]
+            }
+            return out
+        }
+    }
+
     /// One row of `scanSweepPoints`: UTF-8 views valid only during the call (nil for SQL NULL).
     public struct SweepPointBytes {
         public var pointID: UnsafeBufferPointer<UInt8>?

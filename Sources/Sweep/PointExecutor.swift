@@ -30,42 +30,34 @@ struct PointExecutor {
             cfg = c
             // Strategy-only points share the base's data checks, done once by the context.
             if context.strategyOnly { try StrategyRegistry.validate(c) } else { try context.pipeline.validate(c) }
-            let (returns, equity, engineExtras, details) = try simulate(c, keep: keep)
-            try context.pipeline.checkFinite(equity, firstSession: BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound)
-            let summary = Metrics.summary(returns)
-            var extras = engineExtras
-            let first = BacktestEngine.sessions(c, panel: context.inputs.panel).lowerBound
-            let days = first..<(first + returns.count)
-            if let b = context.benchmarkReturns(c, days: days) {
-                for (k, v) in RunMetrics.benchmarkMetrics(returns, benchmark: b, riskFree: context.riskFree(days: days)) {
-                    extras.append((k, JSONText.number(v)))
-                }
-            }
+            let (result, engine, details) = try simulate(c, keep: keep)
+            try context.pipeline.checkFinite(result.equity, firstSession: result.firstSession)
+            let returns = result.returns(initialCash: c.initialCash)
+            let days = result.firstSession..<(result.firstSession + result.dates.count)
+            // The one metrics writer `backtest run` uses: the same bytes for the same config.
+            let stored = RunMetrics.stored(result, config: c, regimes: context.pipeline.regimes(for: c),
+                                           benchmark: context.benchmarkReturns(c, days: days), riskFree: context.riskFree(days: days))
+            // How the point ran, and the sweep's own bookkeeping, live beside the metrics.
+            var notes: [(String, String)] = [("engine", JSONText.quote(engine.name)), ("engine_reason", JSONText.quote(engine.reason))]
             if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
                 let values = WalkForwardAnalysis.inSampleValues(returns, windows: context.walkForwardWindows, metric: metric)
-                extras.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
+                notes.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
-            let numbers = MetricsJSON.numbers(summary, observations: returns.count, finalEquity: equity.last ?? c.initialCash, initialCash: c.initialCash)
-            let metrics = MetricsJSON.render(numbers: numbers, extras: extras)
             // As stored: JSON has no infinities (written null, read back NaN).
-            var rank = Double.nan
-            if let i = context.rankNumberIndex {
-                rank = numbers[i].isFinite ? numbers[i] : .nan
-            } else if let field = extras.first(where: { $0.0 == plan.spec.rankBy }), let v = Double(field.1) {
-                rank = v
-            }
+            let rankText: String? = stored.pairs.first(where: { $0.0 == plan.spec.rankBy })?.1
+            let rank: Double = rankText.flatMap { Double($0) } ?? .nan
             let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
             hasher.combine(json)
             let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
                                    dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
-                                   startDate: context.inputs.panel.calendar.day(at: first), endDate: context.inputs.panel.calendar.day(at: first + equity.count - 1),
-                                   universeID: details?.universeID, metricsJSON: metrics, status: .ok, error: nil,
-                                   sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt)
+                                   startDate: result.dates.first, endDate: result.dates.last,
+                                   universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
+                                   sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
             return Output(record: SweepPointRecordBox(SweepPointRecord(run: record, trades: keep.trades ? details?.trades ?? [] : [],
                                                                        equity: keep.equity ? details?.equity ?? [] : [],
                                                                        returns: keep.returns ? returns : nil,
-                                                                       firstDate: context.inputs.panel.calendar.day(at: first))),
+                                                                       firstDate: result.dates.first)),
                           rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
             return failure(point, cfg, status: e.code == .invalidArgument || e.code == .notFound ? .invalid : .failed, message: e.description)
@@ -88,48 +80,26 @@ struct PointExecutor {
 
     struct Details { var trades: [TradeRow]; var equity: [EquityRow]; var universeID: String }
 
-    /// Daily returns, equity, extra metrics and (when the full engine ran and details are wanted) the rows.
-    func simulate(_ c: RunConfig, keep: Keep) throws -> ([Double], [Double], [(String, String)], Details?) {
-        if let fast = context.smaFastPath(c), !keep.trades, !keep.equity {
+    /// Which path ran a point, and why (a faster path is never silent).
+    struct EnginePath { var name: String; var reason: String }
+
+    /// The point's whole result, the path that computed it and (when details are wanted) the rows to store.
+    func simulate(_ c: RunConfig, keep: Keep) throws -> (BacktestResult, EnginePath, Details?) {
+        let fast = context.smaFastPath(c)
+        if let fast = fast.path, !keep.trades, !keep.equity {
             try SMACrossoverStrategy.checkWindow(slow: fast.slow, bars: fast.kernel.close.count, strategy: c.strategy)
-            var equity = [Double](repeating: 0, count: fast.kernel.close.count)
-            let s = equity.withUnsafeMutableBufferPointer {
-                fast.kernel.run(fast: fast.fast, slow: fast.slow, fee: fast.fee, initialCash: c.initialCash, wholeShares: !c.fractionalShares, equity: $0)
-            }
-            return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("sma-kernel"))], nil)
-        }
-        if let m = context.momentumFastPath(c), !keep.trades, !keep.equity {
-            var equity = [Double](repeating: 0, count: m.kernel.days - m.start)
-            var scratch = MomentumRotationKernel.Scratch(assets: m.kernel.assets)
-            let s = equity.withUnsafeMutableBufferPointer {
-                m.kernel.run(lookback: m.params.lookback, topN: m.params.topN, every: m.params.every, fee: m.fee,
-                             initialCash: c.initialCash, start: m.start, scratch: &scratch, equity: $0)
-            }
-            return (returns(equity, c.initialCash), equity, [("trades", String(s.fills)), ("gaps", "0"), ("engine", JSONText.quote("momentum-kernel"))], nil)
+            let r = fast.kernel.result(asset: fast.asset, fast: fast.fast, slow: fast.slow, fee: fast.fee, config: c,
+                                       inputs: context.pipeline.engineInputs(for: c))
+            return (r, EnginePath(name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission"), nil)
         }
         let r = try context.pipeline.simulate(c)
-        let fills = r.trades.filter { $0.quantity != 0 }.count
-        func pairs(_ v: [(String, Double)]) -> String { JSONText.object(v.map { ($0.0, JSONText.number($0.1)) }) }
-        let mean = { (v: [Double]) in v.isEmpty ? Double.nan : v.reduce(0, +) / Double(v.count) }
-        let extras: [(String, String)] = [
-            ("trades", String(fills)), ("gaps", String(r.gaps.count)), ("total_commission", JSONText.number(r.totalCommission)),
-            ("total_slippage", JSONText.number(r.totalSlippage)), ("average_gross_exposure", JSONText.number(mean(r.gross))),
-            ("average_daily_turnover", JSONText.number(mean(r.turnover))), ("engine", JSONText.quote("full")),
-            ("attribution", JSONText.object([("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)), ("pnl_by_regime", pairs(r.pnlByRegime))])),
-        ]
         var details: Details?
         if keep.trades || keep.equity {
             let rows = context.pipeline.rows(r, config: c)
             details = Details(trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [], universeID: r.universeID)
         }
-        return (r.returns(initialCash: c.initialCash), r.equity, extras, details)
-    }
-
-    func returns(_ equity: [Double], _ initial: Double) -> [Double] {
-        var out = [Double](repeating: 0, count: equity.count)
-        var prev = initial
-        for (i, e) in equity.enumerated() { out[i] = prev != 0 ? e / prev - 1 : 0; prev = e }
-        return out
+        let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
+        return (r, EnginePath(name: "full", reason: reason), details)
     }
 }
 

@@ -16,16 +16,12 @@ public final class SweepContext: Sendable {
     public let pipeline: RunPipeline
     let kernels: [Int: SMACrossoverKernel]
     let cleanAssets: Set<Int>
-    /// The base universe's day-major closes for `momentum_rotation`, when none of its names has a corporate action.
-    let momentumKernel: MomentumRotationKernel?
     /// Swept paths that leave everything but `strategy` untouched (then a point's config is the base's with a new strategy).
     let strategyOnly: Bool
     /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
     let walkForwardWindows: [WalkForwardAnalysis.Window]
     /// The rank metric's position among the summary metrics, when it is one.
     let rankMetricIndex: Int?
-    /// The rank metric's position in `MetricsJSON.numberKeys`, when it is one.
-    let rankNumberIndex: Int?
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
     /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
     let canonicalTemplate: (paths: [String], pieces: [String])?
@@ -56,12 +52,10 @@ public final class SweepContext: Sendable {
         cleanAssets = Set(k.keys.filter { a in
             (0..<p.dayCount).allSatisfy { d in let i = a * p.dayCount + d; return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0 }
         })
-        momentumKernel = base.strategyKind == MomentumRotationStrategy.kind ? MomentumRotationKernel(universe: base.universe, panel: p) : nil
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         // Strategy-only points share the base's data, dates and universe: check those once, before anything runs.
         if strategyOnly { try pipeline.validate(base) }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
-        rankNumberIndex = MetricsJSON.numberKeys.firstIndex(of: plan.spec.rankBy)
         canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
         baseDays = BacktestEngine.sessions(base, panel: loaded.panel)
         baseBenchmark = RunMetrics.benchmarkReturns(base, inputs: loaded, days: baseDays)
@@ -129,19 +123,6 @@ public final class SweepContext: Sendable {
         return (paths, pieces)
     }
 
-    /// The momentum kernel, its parameters and the first session when a point can take it instead of the full engine
-    /// (same conditions as `smaFastPath`, fractional shares, and the base's universe). Results agree with the engine
-    /// to rounding; the kernel snaps near-zero orders and cash like vectorbt.
-    func momentumFastPath(_ c: RunConfig) -> (kernel: MomentumRotationKernel, params: MomentumRotationStrategy.Params, fee: Double, start: Int)? {
-        guard let kernel = momentumKernel, c.strategyKind == MomentumRotationStrategy.kind, c.universe == base.universe,
-              c.fractionalShares, c.execution.fill == .close, c.execution.slippage == .none, c.execution.maxParticipation == nil,
-              c.portfolio.cashRate == .none, let fee = c.execution.commission.rate,
-              let params = try? MomentumRotationStrategy.params(c.strategy) else { return nil }
-        let range = BacktestEngine.sessions(c, panel: inputs.panel)
-        guard range.upperBound == inputs.panel.dayCount, !range.isEmpty else { return nil }
-        return (kernel, params, fee, range.lowerBound)
-    }
-
     /// The benchmark's total returns over `days` (cached for the base's benchmark and sessions).
     func benchmarkReturns(_ c: RunConfig, days: Range<Int>) -> [Double]? {
         if c.benchmark == base.benchmark, days == baseDays { return baseBenchmark }
@@ -161,18 +142,22 @@ public final class SweepContext: Sendable {
 
     /// The SMA kernel and its parameters when a point can take the exact kernel instead of the full engine:
     /// one ticker with a bar every session of the whole panel and no corporate actions, fill at the close,
-    /// no slippage, a bps (or no) commission, no participation limit and no cash rate. Results are bit-identical.
-    func smaFastPath(_ c: RunConfig) -> (kernel: SMACrossoverKernel, fast: Int, slow: Int, fee: Double)? {
-        guard c.strategyKind == SMACrossoverStrategy.kind, case .tickers(let t) = c.universe, t.count == 1,
-              let a = inputs.panel.asset(ticker: t[0]), let kernel = kernels[a],
-              c.execution.fill == .close, c.execution.slippage == .none, c.execution.maxParticipation == nil,
-              c.portfolio.cashRate == .none else { return nil }
-        guard let fee = c.execution.commission.rate else { return nil }
+    /// no slippage, a bps (or no) commission, no participation limit and no cash rate. Results are bit-identical,
+    /// metrics included. Otherwise nil, with the reason the full engine runs.
+    func smaFastPath(_ c: RunConfig) -> (path: (kernel: SMACrossoverKernel, asset: Int, fast: Int, slow: Int, fee: Double)?, reason: String) {
+        guard c.strategyKind == SMACrossoverStrategy.kind else { return (nil, "\(c.strategyKind) has no exact kernel") }
+        guard case .tickers(let t) = c.universe, t.count == 1, let a = inputs.panel.asset(ticker: t[0]), let kernel = kernels[a] else {
+            return (nil, "the SMA kernel takes one ticker")
+        }
+        guard c.execution.fill == .close else { return (nil, "fills at the next open") }
+        guard c.execution.slippage == .none, c.execution.maxParticipation == nil else { return (nil, "slippage or a participation limit") }
+        guard c.portfolio.cashRate == .none || c.portfolio.cashRate == .annual(0) else { return (nil, "a cash rate") }
+        guard let fee = c.execution.commission.rate else { return (nil, "a commission model other than bps") }
         let p = inputs.panel
-        let range = BacktestEngine.sessions(c, panel: p)
-        guard range == 0..<p.dayCount, cleanAssets.contains(a) else { return nil }
+        guard BacktestEngine.sessions(c, panel: p) == 0..<p.dayCount else { return (nil, "the run does not span the whole panel (warm-up bars)") }
+        guard cleanAssets.contains(a) else { return (nil, "\(t[0]) has missing bars or corporate actions") }
         guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
-              let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s) else { return nil }
-        return (kernel, fast, slow, fee)
+              let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s) else { return (nil, "parameters the kernel cannot read") }
+        return ((kernel, a, fast, slow, fee), "")
     }
 }

@@ -26,9 +26,9 @@ public enum SweepTimer {
             while let i = shared.take(below: configs.count) {
                 do {
                     let c = configs[i]
-                    let (_, equity, _, _) = try executor.simulate(c, keep: .init(returns: false, equity: false, trades: false))
-                    finals.append((i, equity.last ?? 0))
-                    evals += Double(equity.count) * Double(context.universeSize(c))
+                    let (result, _, _) = try executor.simulate(c, keep: .init(returns: false, equity: false, trades: false))
+                    finals.append((i, result.equity.last ?? 0))
+                    evals += Double(result.equity.count) * Double(context.universeSize(c))
                 } catch {
                     shared.fail(error)
                     return

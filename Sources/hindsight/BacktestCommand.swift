@@ -70,7 +70,8 @@ struct BacktestRun: AsyncParsableCommand {
                     FileHandle.standardError.write(Data((timingText + String(format: "; engine + metrics + storage %.4f s\n", CLI.seconds(since: t1))).utf8))
                 }
                 if json {
-                    var fields: [(String, JSONValue)] = [("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")), ("metrics", outcome.metrics)]
+                    var fields: [(String, JSONValue)] = [("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")), ("metrics", outcome.metrics),
+                                                         ("analysis", outcome.analysis)]
                     if equity {
                         fields.append(("equity", .array(zip(outcome.result.dates, outcome.result.equity).map {
                             .object([("date", .string($0.iso)), ("equity", .number($1))])
@@ -152,6 +153,7 @@ struct BacktestShow: AsyncParsableCommand {
                 // metrics_json and config_json are stored JSON: splice them in as they are.
                 text.removeLast()
                 text += ",\"config\":" + r.run.configJSON + ",\"metrics\":" + (r.run.metricsJSON ?? "null")
+                text += ",\"analysis\":" + (r.run.analysisJSON ?? "null") + ",\"notes\":" + (r.run.notesJSON ?? "null")
                 if trades {
                     text += ",\"trades\":" + JSONValue.array(r.trades.map { t in
                         .object([("trade_id", .integer(t.tradeID)), ("date", .string(t.date.iso)), ("ticker", .string(t.ticker)),
@@ -174,6 +176,7 @@ struct BacktestShow: AsyncParsableCommand {
             print("config hash \(r.run.configHash), data fingerprint \(r.run.dataFingerprint ?? "-"), seed \(r.run.seed), code \(r.run.codeVersion)")
             if let e = r.run.error { print("error: \(e)") }
             if let m = r.run.metricsJSON, let v = try? JSONValue.parse(m) { print("\n" + MetricsText.render(v)) }
+            if let a = r.run.analysisJSON, let v = try? JSONValue.parse(a), case .object(let o) = v, !o.isEmpty { print("\nanalysis\n" + MetricsText.render(v)) }
             if trades {
                 print("\n" + TextTable.render(header: ["#", "date", "ticker", "side", "size", "price", "commission", "slippage"], rows: r.trades.map {
                     [String($0.tradeID), $0.date.iso, $0.ticker, $0.direction, MetricsText.format($0.size), MetricsText.format($0.price),

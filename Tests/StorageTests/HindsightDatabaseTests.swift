@@ -25,7 +25,7 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
         let db = try HindsightDatabase()
         let tables = Set(try db.tableNames())
         for t in HindsightDatabase.allTables { #expect(tables.contains(t), "missing \(t)") }
-        #expect(try db.appliedMigrations() == ["v1-initial", "v2-sweep-results", "v3-lean-sweep-writes"])
+        #expect(try db.appliedMigrations() == ["v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set"])
     }
 
     @Test func openingTwiceIsHarmlessAndKeepsData() throws {

@@ -60,26 +60,23 @@ struct MomentumSweepTests {
         return try SweepPlan(try SweepSpec.load(path: path))
     }
 
-    @Test func aSweepOverACSVTakesTheKernelAndEqualsTheFullEngine() async throws {
+    @Test func aMomentumSweepOverACSVRunsTheFullEngineAndStoresExactlyWhatBacktestRunStores() async throws {
+        // The vectorbt-compatible kernel rounds like vectorbt (1e-9 snapping), so it is no sweep path: one truth.
         let plan = try plan(writePrices())
         let context = try SweepContext(plan: plan)
         let db = dir + "/results.sqlite"
         let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
                                           options: .init(jobs: 2, resume: false, shard: nil, quiet: true))
         #expect(s.ran == 18 && s.failed == 0 && s.invalid == 0)
-        let rows = try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID)
+        let store = try HindsightDatabase.openExisting(path: db)
+        let notes = try store.sweepPointNotes(id: plan.sweepID)
+        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/runs.sqlite"))
         var checked = 0
-        for row in rows {
-            let metrics = try #require(row.metricsJSON)
-            #expect(metrics.contains("\"engine\":\"momentum-kernel\""))
-            guard case .object(let o)? = try? JSONValue.parse(metrics), case .number(let stored)? = o.first(where: { $0.0 == "total_return" })?.1 else {
-                Issue.record("no total_return in \(metrics)"); continue
-            }
+        for row in try store.sweepPoints(id: plan.sweepID) {
+            #expect(notes[row.pointID]?.contains("\"engine\":\"full\"") == true)
             let point = try #require(plan.points.first { $0.id == row.pointID })
-            let c = try plan.config(for: point)
-            let r = try RunPipeline(inputs: context.inputs).simulate(c)
-            let engine = (r.equity.last ?? c.initialCash) / c.initialCash - 1
-            #expect(abs(engine - stored) < 1e-9, "\(point.paramsJSON): engine \(engine) vs kernel \(stored)")
+            let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
+            #expect(try runner.backtestResults(runID: outcome.runID).run.metricsJSON == row.metricsJSON, "\(point.paramsJSON)")
             checked += 1
         }
         #expect(checked == 18)

@@ -25,50 +25,132 @@ struct OneRunPathTests {
           benchmark: MKT
         """
 
-    func sweepPoint(_ yaml: String) async throws -> [String: JSONValue] {
-        let path = dir + "/s.yaml", db = dir + "/s.sqlite"
-        TestPaths.write(yaml, to: path)
+    /// The stored `metrics_json` of every point of a sweep, and the stored `metrics_json` of `backtest run` of
+    /// each point's config.
+    func sweepAndRuns(_ sweep: String, name: String) async throws -> [(point: String, sweep: String, run: String, engine: String)] {
+        let path = dir + "/\(name).yaml", db = dir + "/\(name).sqlite"
+        TestPaths.write(sweep, to: path)
         let plan = try SweepPlan(try SweepSpec.load(path: path))
         let context = try SweepContext(plan: plan)
-        let options = SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true)
-        let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db), options: options)
-        #expect(s.ran == 1 && s.failed == 0 && s.invalid == 0)
-        let row = try #require(try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID).first)
-        guard case .object(let o) = try JSONValue.parse(try #require(row.metricsJSON)) else { return [:] }
-        return Dictionary(o, uniquingKeysWith: { a, _ in a })
+        let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
+                                          options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        #expect(s.failed == 0 && s.invalid == 0 && s.ran == plan.points.count)
+        let store = try HindsightDatabase.openExisting(path: db)
+        let notes = try store.sweepPointNotes(id: plan.sweepID)
+        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/\(name)-runs.sqlite"))
+        var out: [(String, String, String, String)] = []
+        for row in try store.sweepPoints(id: plan.sweepID) {
+            let point = try #require(plan.points.first { $0.id == row.pointID })
+            let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
+            let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
+            let engine = notes[row.pointID].flatMap { n in ["sma-kernel", "full"].first { n.contains("\"engine\":\"\($0)\"") } } ?? "?"
+            out.append((point.paramsJSON, try #require(row.metricsJSON), stored, engine))
+        }
+        return out
     }
 
-    func backtestRun(_ yaml: String) throws -> [String: JSONValue] {
-        let path = dir + "/r.yaml"
-        TestPaths.write(yaml, to: path)
-        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/r.sqlite"))
-        let outcome = try runner.run(try runner.loadConfig(path: path))
-        // As stored, like the sweep point.
-        let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
-        guard case .object(let o) = try JSONValue.parse(stored) else { return [:] }
-        return Dictionary(o, uniquingKeysWith: { a, _ in a })
-    }
-
-    func number(_ v: JSONValue?) -> Double? {
-        switch v {
-        case .number(let d)?: return d
-        case .integer(let i)?: return Double(i)
-        default: return nil
+    func expectIdentical(_ rows: [(point: String, sweep: String, run: String, engine: String)], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(!rows.isEmpty, sourceLocation: sourceLocation)
+        for r in rows {
+            #expect(r.sweep == r.run, "\(r.point) (\(r.engine)):\n sweep \(r.sweep.prefix(600))\n   run \(r.run.prefix(600))", sourceLocation: sourceLocation)
         }
     }
 
-    @Test func aSweepPointWithACashRateEqualsBacktestRunOfTheSameConfig() async throws {
-        let run = try backtestRun(Self.base.replacingOccurrences(of: "\n      ", with: "\n"))
-        let point = try await sweepPoint("sweep: cash\nbase:\n" + Self.base + "\ngrid:\n  strategy.params.fast: [10]\nrank_by: total_return\n")
-        // Every metric the point stores has the value `backtest run` stores.
-        #expect(point.count >= 30)
-        for (key, value) in point where !["engine", "sharpe_per_period", "skewness_g3", "kurtosis_g4"].contains(key) {
-            guard let b = number(value) else { continue }
-            let a = try #require(number(run[key]), "\(key) missing from backtest run")
-            #expect(a == b || (a.isNaN && b.isNaN), "\(key): backtest run \(a), sweep \(b)")
+    @Test func aSweepPointAndBacktestRunStoreTheSameMetricsForEveryStrategyKindAndFill() async throws {
+        // SMA at the close on a clean ticker over the whole panel takes the exact kernel; at the next open, or with a
+        // cash rate, the engine. A one-ticker CSV with a bar every weekday and no corporate actions.
+        var csv = "date,ticker,open,high,low,close,volume\n", price = 50.0, state: UInt64 = 42
+        var day = TradingDay(year: 2014, month: 1, day: 6)!
+        for _ in 0..<700 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let step = (Double(state >> 11) / Double(1 << 53) - 0.5) * 0.04
+            let open = price, close = (price * (1 + step) * 100).rounded() / 100
+            csv += "\(day.iso),XYZ,\(open),\(max(open, close) + 0.1),\(min(open, close) - 0.1),\(close),\(100_000 + Int(state % 50_000))\n"
+            price = close
+            repeat { day = day.adding(days: 1) } while day.weekday >= 6
         }
-        for key in ["alpha", "beta", "information_ratio", "up_capture", "down_capture", "tracking_error"] { #expect(point[key] != nil, "\(key)") }
-        #expect(number(run["trades"]) == number(point["trades"]))
+        TestPaths.write(csv, to: dir + "/xyz.csv")
+        let sma = try await sweepAndRuns("""
+            sweep: sma-paths
+            base:
+              data: {csv: \(dir)/xyz.csv, ticker: XYZ}
+              calendar: data
+              start: 2014-01-06
+              end: 2016-12-30
+              initial_cash: 1000000
+              universe: {tickers: [XYZ]}
+              fractional_shares: true
+              strategy: {kind: sma_crossover, params: {fast: 10, slow: 40}}
+              execution: {fill: close, commission: {model: bps, bps: 5}}
+              portfolio: {cash_rate: 0}
+            grid:
+              strategy.params.fast: [5, 10]
+              execution.fill: [close, next_open]
+              portfolio.cash_rate: [0, 0.02]
+              fractional_shares: [true, false]
+            rank_by: sharpe_ratio
+            store: {equity: {top: 1}, trades: {top: 1}}
+            """, name: "sma")
+        #expect(Set(sma.map(\.engine)) == ["sma-kernel", "full"], "both paths must be exercised: \(sma.map(\.engine))")
+        expectIdentical(sma)
+        // Every other built-in strategy, a universe rule, regimes, costs, fills and a cash rate.
+        let others = try await sweepAndRuns("""
+            sweep: kinds
+            base:
+              data: {synthetic: {assets: 30, start: 2013-01-02, end: 2015-12-31, seed: 11}}
+              start: 2014-01-02
+              end: 2015-12-31
+              initial_cash: 1000000
+              universe: {rule: {kind: top_dollar_volume, size: 10, lookback: 63, min_price: 5, min_history: 126, rebalance: monthly}}
+              strategy:
+                kind: assessment_risk_daily_rebal
+                rebalance: monthly
+                assessment: {model: momentum, lookback: 126, skip: 5}
+                risk: {long_only: true, top_n: 5, max_weight: 0.3, rebalance_band: 0.005}
+              regime: {source: builtin, ticker: MKT}
+              execution: {fill: next_open, slippage: {model: half_spread, fraction: 0.1}, commission: {model: per_share, per_share: 0.005, minimum: 1}}
+              portfolio: {cash_rate: rf, dividends: cash}
+              benchmark: MKT
+            grid:
+              execution.fill: [close, next_open]
+              strategy.risk.top_n: [3, 5]
+            rank_by: sharpe_ratio
+            store: {equity: {top: 1}, trades: {top: 1}}
+            """, name: "kinds")
+        expectIdentical(others)
+        let momentum = try await sweepAndRuns("""
+            sweep: momentum
+            base:
+              data: {synthetic: {assets: 20, start: 2013-01-02, end: 2015-12-31, seed: 5}}
+              start: 2014-01-02
+              end: 2015-12-31
+              fractional_shares: true
+              universe: {rule: {kind: top_dollar_volume, size: 8, lookback: 63, min_price: 5, min_history: 63, rebalance: monthly}}
+              strategy: {kind: momentum_rotation, params: {lookback: 63, top_n: 3, rebalance_every: 21}}
+              execution: {fill: close, commission: {model: bps, bps: 5}}
+              benchmark: MKT
+            grid:
+              strategy.params.top_n: [2, 3]
+              execution.fill: [close, next_open]
+            rank_by: sharpe_ratio
+            """, name: "momentum")
+        expectIdentical(momentum)
+        let hold = try await sweepAndRuns("""
+            sweep: hold
+            base:
+              data: {synthetic: {assets: 10, start: 2014-01-02, end: 2015-12-31, seed: 3}}
+              start: 2014-06-02
+              end: 2015-12-31
+              universe: {tickers: [MKT]}
+              strategy: {kind: equal_weight_buy_and_hold}
+              execution: {fill: close}
+              portfolio: {dividends: reinvest, cash_rate: 0}
+            grid:
+              execution.fill: [close, next_open]
+              portfolio.cash_rate: [0, 0.02]
+            rank_by: total_return
+            """, name: "hold")
+        expectIdentical(hold)
     }
 
     @Test func aStrategyOnlySweepOverATickerAbsentFromTheDataIsRefusedBeforeItRuns() throws {

@@ -163,10 +163,10 @@ struct SweepRunTests {
         guard case .object(let w0) = windows[0], case .string(let chosen)? = w0.first(where: { $0.0 == "point" })?.1,
               case .number(let best)? = w0.first(where: { $0.0 == "in_sample" })?.1 else { Issue.record("window 0 malformed"); return }
         var values: [String: Double] = [:]
-        for row in try store.sweepPoints(id: s.sweepID) {
-            guard let m = row.metricsJSON, case .object(let mo) = try JSONValue.parse(m),
+        for (pointID, notes) in try store.sweepPointNotes(id: s.sweepID) {
+            guard case .object(let mo) = try JSONValue.parse(notes),
                   case .array(let v)? = mo.first(where: { $0.0 == "walk_forward_in_sample" })?.1, case .number(let x) = v[0] else { continue }
-            values[row.pointID] = x
+            values[pointID] = x
         }
         #expect(values.count == 32)
         #expect(values[chosen] == best && values.values.max() == best)

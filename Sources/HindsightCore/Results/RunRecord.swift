@@ -19,14 +19,21 @@ public struct RunRecord: Sendable, Equatable {
     public var pointID: String?
     /// ISO-8601 UTC time the run was recorded (set by the caller: the engine reads no clock).
     public var createdAt: String
+    /// How the run was computed and the sweep's own bookkeeping (`engine` path, walk-forward in-sample values):
+    /// kept out of `metricsJSON`, which is the same for a config however it is run.
+    public var notesJSON: String?
+    /// `backtest run`'s further analysis (tail, Cramér, factor regression, rolling and calendar tables).
+    public var analysisJSON: String?
 
     public init(runID: String, strategyID: String, configJSON: String, configHash: String, dataFingerprint: String?, seed: UInt64,
                 codeVersion: String, startDate: TradingDay?, endDate: TradingDay?, universeID: String?, metricsJSON: String?,
-                status: Status, error: String?, sweepID: String? = nil, pointID: String? = nil, createdAt: String) {
+                status: Status, error: String?, sweepID: String? = nil, pointID: String? = nil, createdAt: String,
+                notesJSON: String? = nil, analysisJSON: String? = nil) {
         self.runID = runID; self.strategyID = strategyID; self.configJSON = configJSON; self.configHash = configHash
         self.dataFingerprint = dataFingerprint; self.seed = seed; self.codeVersion = codeVersion; self.startDate = startDate
         self.endDate = endDate; self.universeID = universeID; self.metricsJSON = metricsJSON; self.status = status
         self.error = error; self.sweepID = sweepID; self.pointID = pointID; self.createdAt = createdAt
+        self.notesJSON = notesJSON; self.analysisJSON = analysisJSON
     }
 }
 
