@@ -276,3 +276,53 @@ struct BenchmarkLineTests {
         #expect(worst < 1e-12, "worst relative difference \(worst)")
     }
 }
+
+/// Walk-forward windows go through the same pipeline: each window's out-of-sample figure is what `backtest run`
+/// of the chosen point over the test months stores.
+struct WalkForwardOneTruthTests {
+    @Test func eachWindowsOutOfSampleValueEqualsBacktestRunOfThatWindow() async throws {
+        let dir = TestPaths.makeTempDir("hindsight-wf-truth")
+        let path = dir + "/wf.yaml", db = dir + "/wf.sqlite"
+        TestPaths.write("""
+            sweep: wf-truth
+            base:
+              data: {synthetic: {assets: 6, start: 2013-01-02, end: 2016-12-30, seed: 5}}
+              start: 2014-01-02
+              end: 2016-12-30
+              universe: {tickers: [MKT]}
+              strategy: {kind: sma_crossover, params: {fast: 10, slow: 50}}
+              execution: {fill: next_open, commission: {model: bps, bps: 10}}
+              portfolio: {cash_rate: rf}
+              benchmark: MKT
+            grid:
+              strategy.params.fast: [5, 10, 20]
+              strategy.params.slow: [30, 60]
+            rank_by: sharpe_ratio
+            walk_forward: {train: 12m, test: 6m}
+            """, to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        let context = try SweepContext(plan: plan)
+        _ = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
+                                      options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        let json = try #require(try HindsightDatabase.openExisting(path: db).metadataValue(WalkForwardAnalysis.metadataKey(plan.sweepID)))
+        guard case .object(let o) = try JSONValue.parse(json), case .array(let windows)? = o.first(where: { $0.0 == "windows" })?.1 else {
+            Issue.record("no windows in \(json.prefix(200))"); return
+        }
+        #expect(windows.count >= 3)
+        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/runs.sqlite"))
+        for case .object(let w) in windows {
+            func text(_ k: String) -> String? { if case .string(let s)? = w.first(where: { $0.0 == k })?.1 { return s }; return nil }
+            func number(_ k: String) -> Double? { if case .number(let x)? = w.first(where: { $0.0 == k })?.1 { return x }; return nil }
+            let point = try #require(plan.points.first { $0.id == text("point") })
+            var c = try plan.config(for: point)
+            let testStart = try #require(text("test_start")), testEnd = try #require(text("test_end"))
+            c.start = try #require(TradingDay(iso: testStart))
+            c.end = try #require(TradingDay(iso: testEnd))
+            let outcome = try runner.run(c, inputs: context.inputs)
+            guard case .object(let m) = outcome.metrics, case .number(let sharpe)? = m.first(where: { $0.0 == "sharpe_ratio" })?.1 else {
+                Issue.record("no sharpe_ratio"); continue
+            }
+            #expect(number("out_of_sample") == sharpe, "window \(text("test_start") ?? "?"): walk-forward \(number("out_of_sample") ?? .nan), backtest run \(sharpe)")
+        }
+    }
+}
