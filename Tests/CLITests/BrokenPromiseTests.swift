@@ -370,6 +370,17 @@ struct HostileInputTests {
         expectCleanError(try hindsight(["sweep", "plan", deep]), "nest")
     }
 
+    @Test func aDuplicateKeyInAHugeFileIsNamedWithoutEchoingTheFile() throws {
+        let path = file("dup.yaml", "name: a\nname: b\n" + String(repeating: "# filler line of a large file\n", count: 200_000))
+        let db = dir + "/dup.sqlite"
+        let r = try hindsight(["backtest", "run", path, "--db", db])
+        expectCleanError(r, "'name'")
+        let stored = try HindsightDatabase.openExisting(path: db).count(table: "backtest_runs")
+        #expect(stored == 1)
+        let size = try #require(FileManager.default.attributesOfItem(atPath: db)[.size] as? Int)
+        #expect(size < 1_000_000, "the invalid run's stored text is capped; the database has \(size) bytes")
+    }
+
     @Test func negativeCountsAreRefusedByName() throws {
         let path = file("s.yaml", BrokenPromiseTests.sweep)
         expectCleanError(try hindsight(["sweep", "plan", path, "--sample=-3"]), "--sample must be ≥ 0")
