@@ -72,7 +72,7 @@ struct Loop {
     // Daily rows and attribution, filled when `run` ends.
     var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
     var long: [Double] = [], short: [Double] = [], names: [Int32] = [], turnover: [Double] = [], sectorExposure: [Double] = []
-    var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime: [Int: Double] = [:]
+    var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime = RegimePnL()
     var cashPnL = 0.0
 
     init(config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService, setup: StrategySetup,
@@ -109,7 +109,6 @@ struct Loop {
         var nextAction = 0
         var peak = config.initialCash
         var previousEquity = config.initialCash
-        var openRegime = Int.min, openRegimePnL = 0.0
         // Rows and sums are written through pointers during the loop and copied into arrays once at the end: an array
         // written in the loop pays a uniqueness check per write, a call that spills every live register.
         let n = range.count
@@ -194,13 +193,7 @@ struct Loop {
                 count += 1
                 sectorExposure[row + sector] += e != 0 ? value / e : 0
             }
-            // The current regime's total lives in a local until the regime changes (no hashing per session).
-            if regime != openRegime {
-                if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
-                openRegime = regime
-                openRegimePnL = pnlRegime[regime] ?? 0
-            }
-            openRegimePnL += e - previousEquity
+            pnlRegime.add(e - previousEquity, regime: regime)
             previousEquity = e
             peak = max(peak, e)
             equity[i] = e
@@ -214,7 +207,6 @@ struct Loop {
             counts[i] = count
             turnover[i] = e != 0 ? traded / e : 0
         }
-        if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
         func column<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: count)) }
         self.equity = column(equity, n); self.cash = column(cash, n); self.drawdown = column(drawdown, n)
         self.gross = column(gross, n); self.net = column(net, n); self.long = column(long, n); self.short = column(short, n)
@@ -229,7 +221,8 @@ struct Loop {
         bySector = bySector.filter { $0.1 != 0 || $0.0 != "unknown" }
         bySector.append(("cash", cashPnL))
         let byModel = modelNames.indices.map { (modelNames[$0], pnlModel[$0]) }
-        let byRegime = pnlRegime.keys.sorted().map { (regimes.label($0), pnlRegime[$0]!) }
+        let regimeTotals = pnlRegime.finished()
+        let byRegime = regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) }
         return BacktestResult(
             dates: Array(panel.calendar.sessions[range]), equity: equity, cash: cash, drawdown: drawdown,
             gross: gross, net: net, long: long, short: short, names: names, turnover: turnover,

@@ -29,7 +29,7 @@ extension SMACrossoverKernel {
         let long = columns + 4 * n, short = columns + 5 * n, turnover = columns + 6 * n
         var sectorExposure = [Double](repeating: 0, count: n * nSectors)
         var pnlSector = [Double](repeating: 0, count: nSectors), pnlModel = 0.0
-        var pnlRegime: [Int: Double] = [:], openRegime = Int.min, openRegimePnL = 0.0
+        var pnlRegime = RegimePnL()
         var trades: [TradeRecord] = []
         trades.reserveCapacity(fills.count)
         var shares = 0.0, cashNow = config.initialCash, cashFlow = 0.0, assetValue = 0.0
@@ -67,12 +67,7 @@ extension SMACrossoverKernel {
                         sectorExposure[t * nSectors + sector] += e != 0 ? value / e : 0
                     }
                 }
-                if regime != openRegime {
-                    if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
-                    openRegime = regime
-                    openRegimePnL = pnlRegime[regime] ?? 0
-                }
-                openRegimePnL += e - previousEquity
+                pnlRegime.add(e - previousEquity, regime: regime)
                 previousEquity = e
                 peak = max(peak, e)
                 cash[t] = cashNow
@@ -84,7 +79,7 @@ extension SMACrossoverKernel {
             }
         }
         func column<T>(_ p: UnsafeMutablePointer<T>) -> [T] { Array(UnsafeBufferPointer(start: p, count: n)) }
-        if openRegime != Int.min { pnlRegime[openRegime] = openRegimePnL }
+        let regimeTotals = pnlRegime.finished()
         var bySector = profiles.sectors.indices.map { (profiles.sectors[$0], pnlSector[$0]) }
         bySector.append(("unknown", pnlSector[profiles.sectors.count]))
         bySector = bySector.filter { $0.1 != 0 || $0.0 != "unknown" }
@@ -97,7 +92,7 @@ extension SMACrossoverKernel {
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
             trades: trades, decisions: [], gaps: [], tickers: panel.tickers, firstSession: 0,
             pnlBySector: bySector, pnlByModel: [(SMACrossoverStrategy.kind, pnlModel)], modelNames: [SMACrossoverStrategy.kind],
-            pnlByRegime: pnlRegime.keys.sorted().map { (regimes.label($0), pnlRegime[$0]!) },
+            pnlByRegime: regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) },
             totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: 0,
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: [], universeID: "")
