@@ -10,10 +10,25 @@ public struct RunPipeline: Sendable {
     public let inputs: MarketInputs
     /// The regime service of a base config, shared by every config with its regime settings.
     private let shared: (settings: RunConfig.RegimeSettings, benchmark: String?, service: BacktestRegimeService)?
+    /// The base config's sessions with its benchmark's returns and the data's `rf` over them, shared by every
+    /// config with the same benchmark and sessions (every point of most sweeps).
+    private let reference: (days: Range<Int>, benchmark: String?, returns: [Double]?, riskFree: [Double]?)?
 
     public init(inputs: MarketInputs, base: RunConfig? = nil) {
         self.inputs = inputs
         shared = base.map { ($0.regime, $0.benchmark, inputs.regimeService(for: $0)) }
+        reference = base.map { b in
+            let days = BacktestEngine.sessions(b, panel: inputs.panel)
+            return (days, b.benchmark, RunMetrics.benchmarkReturns(b, inputs: inputs, days: days), RunMetrics.riskFree(inputs, days: days))
+        }
+    }
+
+    /// The benchmark's total returns and the data's `rf` over `days`.
+    func referenceSeries(_ config: RunConfig, days: Range<Int>) -> (benchmark: [Double]?, riskFree: [Double]?) {
+        if let r = reference, r.days == days {
+            return (r.benchmark == config.benchmark ? r.returns : RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), r.riskFree)
+        }
+        return (RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), RunMetrics.riskFree(inputs, days: days))
     }
 
     /// Every check that can fail before the engine starts.
@@ -72,16 +87,15 @@ public struct RunPipeline: Sendable {
 
     /// The run's `metrics_json`, the same for every caller (pairs in key order, and the text).
     public func storedMetrics(_ result: BacktestResult, config: RunConfig) -> (pairs: [(String, String)], text: String) {
-        let days = result.firstSession..<(result.firstSession + result.dates.count)
-        return RunMetrics.stored(result, config: config, regimes: regimes(for: config),
-                                 benchmark: RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), riskFree: RunMetrics.riskFree(inputs, days: days))
+        let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
+        return RunMetrics.stored(result, config: config, regimes: regimes(for: config), benchmark: series.benchmark, riskFree: series.riskFree)
     }
 
     /// `backtest run`'s analysis beside the stored metrics.
     public func analysis(_ result: BacktestResult, config: RunConfig, storedKeys: Set<String>) throws -> JSONValue {
-        let days = result.firstSession..<(result.firstSession + result.dates.count)
-        return try RunMetrics.analysis(result, config: config, inputs: inputs, benchmark: RunMetrics.benchmarkReturns(config, inputs: inputs, days: days),
-                                       riskFree: RunMetrics.riskFree(inputs, days: days), storedKeys: storedKeys)
+        let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
+        return try RunMetrics.analysis(result, config: config, inputs: inputs, benchmark: series.benchmark, riskFree: series.riskFree,
+                                       storedKeys: storedKeys)
     }
 
     /// The trade and daily-equity rows of a result.

@@ -31,12 +31,9 @@ struct PointExecutor {
             // Strategy-only points share the base's data checks, done once by the context.
             if context.strategyOnly { try StrategyRegistry.validate(c) } else { try context.pipeline.validate(c) }
             let (result, engine, details) = try simulate(c, keep: keep)
-            try context.pipeline.checkFinite(result.equity, firstSession: result.firstSession)
             let returns = result.returns(initialCash: c.initialCash)
-            let days = result.firstSession..<(result.firstSession + result.dates.count)
             // The one metrics writer `backtest run` uses: the same bytes for the same config.
-            let stored = RunMetrics.stored(result, config: c, regimes: context.pipeline.regimes(for: c),
-                                           benchmark: context.benchmarkReturns(c, days: days), riskFree: context.riskFree(days: days))
+            let stored = context.pipeline.storedMetrics(result, config: c)
             // How the point ran, and the sweep's own bookkeeping, live beside the metrics.
             var notes: [(String, String)] = [("engine", JSONText.quote(engine.name)), ("engine_reason", JSONText.quote(engine.reason))]
             if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
@@ -90,6 +87,8 @@ struct PointExecutor {
             try SMACrossoverStrategy.checkWindow(slow: fast.slow, bars: fast.kernel.close.count, strategy: c.strategy)
             let r = fast.kernel.result(asset: fast.asset, fast: fast.fast, slow: fast.slow, fee: fast.fee, config: c,
                                        inputs: context.pipeline.engineInputs(for: c))
+            // The engine path checks this inside `RunPipeline.simulate`.
+            try context.pipeline.checkFinite(r.equity, firstSession: r.firstSession)
             return (r, EnginePath(name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission"), nil)
         }
         let r = try context.pipeline.simulate(c)

@@ -25,10 +25,6 @@ public final class SweepContext: Sendable {
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
     /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
     let canonicalTemplate: (paths: [String], pieces: [String])?
-    /// The base run's sessions, its benchmark's total returns and the data's `rf` over them.
-    let baseDays: Range<Int>
-    let baseBenchmark: [Double]?
-    let baseRiskFree: [Double]?
 
     public init(plan: SweepPlan, inputs: MarketInputs? = nil) throws {
         self.plan = plan
@@ -57,9 +53,6 @@ public final class SweepContext: Sendable {
         if strategyOnly { try pipeline.validate(base) }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
         canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
-        baseDays = BacktestEngine.sessions(base, panel: loaded.panel)
-        baseBenchmark = RunMetrics.benchmarkReturns(base, inputs: loaded, days: baseDays)
-        baseRiskFree = RunMetrics.riskFree(loaded, days: baseDays)
         if let wf = plan.spec.walkForward {
             let range = BacktestEngine.sessions(base, panel: loaded.panel)
             walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
@@ -121,17 +114,6 @@ public final class SweepContext: Sendable {
         }
         pieces.append(String(rest))
         return (paths, pieces)
-    }
-
-    /// The benchmark's total returns over `days` (cached for the base's benchmark and sessions).
-    func benchmarkReturns(_ c: RunConfig, days: Range<Int>) -> [Double]? {
-        if c.benchmark == base.benchmark, days == baseDays { return baseBenchmark }
-        return RunMetrics.benchmarkReturns(c, inputs: inputs, days: days)
-    }
-
-    /// The data's `rf` over `days` (cached for the base's sessions).
-    func riskFree(days: Range<Int>) -> [Double]? {
-        days == baseDays ? baseRiskFree : RunMetrics.riskFree(inputs, days: days)
     }
 
     /// How many names a config's universe holds (all of the panel for a rule).

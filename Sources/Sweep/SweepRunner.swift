@@ -51,8 +51,6 @@ public enum SweepRunner {
         public var runsPerSecond: Double { seconds > 0 ? Double(ran) / seconds : 0 }
     }
 
-    /// At most this many points keep their daily returns for the report's overfitting statistics (an even sample).
-    public static let returnsSample = ReturnsSample.size
 
     public static func run(context: SweepContext, store: HindsightDatabase, options: Options, cancel: CancellationFlag = CancellationFlag()) async throws -> Summary {
         let plan = context.plan, spec = plan.spec
