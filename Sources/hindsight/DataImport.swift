@@ -82,10 +82,11 @@ struct DataImport: AsyncParsableCommand {
             let store = try HindsightDatabase(path: db)
             let summary = try store.importDataset(dataset, replace: replace)
             let elapsed = CLI.seconds(since: start)
-            if let rejectsPath, let rejectsTemp {
+            if let path = rejectsPath, let tmp = rejectsTemp {
                 let fm = FileManager.default
-                if fm.fileExists(atPath: rejectsPath) { try? fm.removeItem(atPath: rejectsPath) }
-                try? fm.moveItem(atPath: rejectsTemp, toPath: rejectsPath)
+                if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
+                // The rows are committed by now: if the rename fails, keep the written file and say where it is.
+                if (try? fm.moveItem(atPath: tmp, toPath: path)) == nil { rejectsPath = tmp; rejectsTemp = nil }
             }
             var lines: [String] = []
             let rows = summary.totalRows

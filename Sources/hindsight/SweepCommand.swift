@@ -136,16 +136,17 @@ struct SweepRunCommand: AsyncParsableCommand {
     /// background job of a non-interactive shell) stays ignored, as the convention is. A second signal kills.
     static func handleStopSignals(_ cancel: CancellationFlag) -> [any DispatchSourceSignal] {
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            let previous = signal(sig, SIG_IGN)
-            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+        let handled = [SIGINT, SIGTERM].filter { sig in
+            unsafeBitCast(signal(sig, SIG_IGN), to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self)
+        }
+        for sig in handled {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
                 cancel.raise(signal: sig)
                 let name = sig == SIGINT ? "interrupt" : "terminate"
                 FileHandle.standardError.write(Data("\n\(name): finishing the points in flight, then stopping (send it again to abort)\n".utf8))
-                signal(SIGINT, SIG_DFL)
-                signal(SIGTERM, SIG_DFL)
+                // Only the signals this process handles go back to their default; an inherited ignore stays.
+                for h in handled { signal(h, SIG_DFL) }
             }
             source.resume()
             sources.append(source)
