@@ -167,10 +167,27 @@ extension CSVReader {
             throw HindsightError(.invalidData, "\(path): lines end with CR only (old Mac style), so the file reads as one line",
                                  cause: "save it with LF or CRLF line endings (e.g. `tr '\\r' '\\n'`)")
         }
-        var inQuotes = false, line = 1, openedOn = 0
+        // The reader's own rule (`next()`): a quote opens a field only at its start, and inside a quoted field ""
+        // is a quote.
+        var inQuotes = false, fieldStart = true, line = 1, openedOn = 0
         b.withUnsafeBufferPointer { p in
-            for c in p {
-                if c == 0x0A { line += 1 } else if c == 0x22 { inQuotes.toggle(); if inQuotes { openedOn = line } }
+            var i = 0
+            while i < p.count {
+                let c = p[i]
+                if c == 0x0A { line += 1 }
+                if inQuotes {
+                    if c == 0x22 {
+                        if i + 1 < p.count, p[i + 1] == 0x22 { i += 2; continue }
+                        inQuotes = false
+                    }
+                } else if c == 0x22, fieldStart {
+                    inQuotes = true
+                    openedOn = line
+                    fieldStart = false
+                } else {
+                    fieldStart = c == 0x2C || c == 0x0A
+                }
+                i += 1
             }
         }
         if inQuotes {

@@ -108,9 +108,11 @@ public struct PriceFileParser {
             if !(l > 0) { reject(cLow, "non-positive price; prices must be > 0"); continue }
             if !(c > 0) { reject(cClose, "non-positive price; prices must be > 0"); continue }
             // No listed share trades near 1e9 a share; beyond that sums overflow long before a run ends.
-            if let (col, x) = [(cOpen, o), (cHigh, h), (cLow, l), (cClose, c)].first(where: { !($0.1 < PriceFileParser.maxPrice) }) {
-                reject(col, "price \(x) is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"); continue
-            }
+            let limit = PriceFileParser.maxPrice, absurd = "is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"
+            if !(o < limit) { reject(cOpen, "price \(o) \(absurd)"); continue }
+            if !(h < limit) { reject(cHigh, "price \(h) \(absurd)"); continue }
+            if !(l < limit) { reject(cLow, "price \(l) \(absurd)"); continue }
+            if !(c < limit) { reject(cClose, "price \(c) \(absurd)"); continue }
             if !(v.isFinite && v < 1e15) { reject(cVol, "volume \(v) is not finite or absurdly large"); continue }
             if h < l { reject(cHigh, "high \(h) is below low \(l)"); continue }
             var tol = PriceFileParser.rangeTolerance * h

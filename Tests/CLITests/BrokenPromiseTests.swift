@@ -241,6 +241,10 @@ struct BrokenPromiseTests {
             let r = try hindsight(["data", "import", "prices", write(name, bytes), "--db", dir + "/\(name).sqlite"])
             #expect(r.status != 0 && r.stderr.contains(expected), "\(name): \(r.stderr)")
         }
+        // A quote inside an unquoted field is text, as the reader reads it, not an unclosed quote.
+        let inch = try hindsight(["data", "import", "profiles", write("inch.csv", Array("ticker,sector,industry\nAAA,Tech,Display 15\" panels\n".utf8)),
+                                  "--db", dir + "/inch.sqlite"])
+        #expect(inch.status == 0, "\(inch.stderr)")
         let folder = try hindsight(["data", "import", "prices", dir, "--db", dir + "/f.sqlite"])
         #expect(folder.status != 0 && folder.stderr.contains("is a folder"), "\(folder.stderr)")
         let yamlFolder = try hindsight(["sweep", "plan", dir])
