@@ -16,7 +16,9 @@ extension JSONValue {
             return .bool(b)
         case let n as NSNumber:
             let d = n.doubleValue
-            if d == d.rounded(), abs(d) < 1e15, !"\(n)".contains(".") && !"\(n)".contains("e") { return .integer(Int(d)) }
+            if d == d.rounded(), abs(d) < 1e15, !"\(n)".contains(".") && !"\(n)".contains("e") {
+                return .integer(Int(d))
+            }
             return .number(d)
         default: return .null
         }

@@ -23,13 +23,17 @@ public indirect enum JSONValue: Sendable, Equatable {
         let nl = indent == nil ? "" : "\n"
         let pad = { (l: Int) in String(repeating: " ", count: (indent ?? 0) * l) }
         switch self {
-        case .number(let v): out += v.isFinite ? (v == v.rounded() && abs(v) < 1e15 ? String(format: v) : "\(v)") : "null"
+        case .number(let v):
+            out += v.isFinite ? (v == v.rounded() && abs(v) < 1e15 ? String(format: v) : "\(v)") : "null"
         case .integer(let v): out += String(v)
         case .string(let s): out += JSONText.quote(s)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[" + nl
             for (i, item) in items.enumerated() {
                 out += pad(level + 1)
@@ -38,7 +42,10 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
             out += pad(level) + "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{" + nl
             for (i, (k, v)) in pairs.enumerated() {
                 out += pad(level + 1) + JSONText.quote(k) + (indent == nil ? ":" : ": ")
@@ -48,7 +55,6 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += pad(level) + "}"
         }
     }
-
 
     /// Looks up a key of an object.
     public subscript(key: String) -> JSONValue? {

@@ -34,8 +34,12 @@ public struct BacktestRunner: Sendable {
         } catch let e as HindsightError {
             // The file as written, for the record; a huge or hostile file is kept only in part.
             var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            if text.utf8.count > 65_536 { text = String(text.prefix(65_536)) + "\n# ... (cut: the file has \(text.utf8.count) bytes)" }
-            throw recordInvalid(configJSON: JSONText.object([("path", JSONText.quote(path)), ("text", JSONText.quote(text))]), strategy: "unknown", error: e)
+            if text.utf8.count > 65_536 {
+                text = String(text.prefix(65_536)) + "\n# ... (cut: the file has \(text.utf8.count) bytes)"
+            }
+            throw recordInvalid(
+                configJSON: JSONText.object([("path", JSONText.quote(path)), ("text", JSONText.quote(text))]),
+                strategy: "unknown", error: e)
         }
     }
 
@@ -75,14 +79,22 @@ public struct BacktestRunner: Sendable {
             let analysis = try pipeline.analysis(result, config: config, storedKeys: Set(stored.pairs.map(\.0)))
             let metrics = try JSONValue.parse(stored.text)
             let rows = pipeline.rows(result, config: config)
-            let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
-                                   dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
-                                   startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,
-                                   metricsJSON: stored.text, status: .ok, error: nil, createdAt: BacktestRunner.now(),
-                                   notesJSON: JSONText.object([("engine", JSONText.quote("full"))]), analysisJSON: analysis.render())
-            let classified = regimes.isBuiltin ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
-            try store.saveRun(record, trades: rows.trades(), equity: rows.equity(), universes: result.universe, classifiedRegimes: classified)
-            return Outcome(runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config))
+            let record = RunRecord(
+                runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON,
+                configHash: config.configHash,
+                dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+                startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,
+                metricsJSON: stored.text, status: .ok, error: nil, createdAt: BacktestRunner.now(),
+                notesJSON: JSONText.object([("engine", JSONText.quote("full"))]), analysisJSON: analysis.render())
+            let classified =
+                regimes.isBuiltin
+                ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
+            try store.saveRun(
+                record, trades: rows.trades(), equity: rows.equity(), universes: result.universe,
+                classifiedRegimes: classified)
+            return Outcome(
+                runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config)
+            )
         } catch let e as HindsightError {
             throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint)
         }
@@ -90,32 +102,41 @@ public struct BacktestRunner: Sendable {
 
     func recordFailed(_ config: RunConfig, error e: HindsightError, fingerprint: String?) -> RunError {
         let id = RunID.make(configHash: config.configHash)
-        let record = RunRecord(runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON, configHash: config.configHash,
-                               dataFingerprint: fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
-                               startDate: config.start, endDate: config.end, universeID: nil, metricsJSON: nil, status: .failed,
-                               error: e.description, createdAt: BacktestRunner.now())
+        let record = RunRecord(
+            runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON,
+            configHash: config.configHash,
+            dataFingerprint: fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+            startDate: config.start, endDate: config.end, universeID: nil, metricsJSON: nil, status: .failed,
+            error: e.description, createdAt: BacktestRunner.now())
         try? store.saveRun(record)
         return RunError(runID: id, status: .failed, error: e)
     }
 
     func recordInvalid(_ config: RunConfig, error: HindsightError, fingerprint: String?) -> RunError {
-        recordInvalid(configJSON: config.canonicalJSON, strategy: config.strategyKind, error: error, fingerprint: fingerprint,
-                      seed: config.seed, start: config.start, end: config.end)
+        recordInvalid(
+            configJSON: config.canonicalJSON, strategy: config.strategyKind, error: error, fingerprint: fingerprint,
+            seed: config.seed, start: config.start, end: config.end)
     }
 
-    func recordInvalid(configJSON: String, strategy: String, error: HindsightError, fingerprint: String? = nil,
-                       seed: UInt64 = 0, start: TradingDay? = nil, end: TradingDay? = nil) -> RunError {
+    func recordInvalid(
+        configJSON: String, strategy: String, error: HindsightError, fingerprint: String? = nil,
+        seed: UInt64 = 0, start: TradingDay? = nil, end: TradingDay? = nil
+    ) -> RunError {
         var h = StableHasher()
         h.combine(configJSON)
         let id = RunID.make(configHash: h.hex)
-        let record = RunRecord(runID: id.rawValue, strategyID: strategy, configJSON: configJSON, configHash: h.hex, dataFingerprint: fingerprint,
-                               seed: seed, codeVersion: HindsightVersion.current, startDate: start, endDate: end, universeID: nil,
-                               metricsJSON: nil, status: .invalid, error: error.description, createdAt: BacktestRunner.now())
+        let record = RunRecord(
+            runID: id.rawValue, strategyID: strategy, configJSON: configJSON, configHash: h.hex,
+            dataFingerprint: fingerprint,
+            seed: seed, codeVersion: HindsightVersion.current, startDate: start, endDate: end, universeID: nil,
+            metricsJSON: nil, status: .invalid, error: error.description, createdAt: BacktestRunner.now())
         do {
             try store.saveRun(record)
             return RunError(runID: id, status: .invalid, error: error)
         } catch {
-            return RunError(runID: nil, status: .invalid, error: (error as? HindsightError) ?? HindsightError(.database, "\(error)"))
+            return RunError(
+                runID: nil, status: .invalid, error: (error as? HindsightError) ?? HindsightError(.database, "\(error)")
+            )
         }
     }
 

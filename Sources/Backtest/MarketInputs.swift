@@ -18,8 +18,10 @@ public final class MarketInputs: Sendable {
     /// Where the data came from, for messages.
     public let sourceDescription: String
 
-    public init(panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
-                factorReturns: [FactorReturn], sourceDescription: String) {
+    public init(
+        panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
+        factorReturns: [FactorReturn], sourceDescription: String
+    ) {
         self.panel = panel
         technicals = Technicals(panel: panel)
         profiles = BacktestProfileService(companies: companies, sectors: sectors, panel: panel)
@@ -40,44 +42,61 @@ public final class MarketInputs: Sendable {
             let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
             let rows = try store.loadPrices(to: config.end)
             guard rows.count > 0 else {
-                throw dataError(config, "\(path) has no prices on or before \(config.end)",
-                                hint: "import prices with `hindsight data import --db \(path) FILE`, or check `end`")
+                throw dataError(
+                    config, "\(path) has no prices on or before \(config.end)",
+                    hint: "import prices with `hindsight data import --db \(path) FILE`, or check `end`")
             }
             let dates = Array(Set(rows.dates)).sorted()
             let calendar = try makeCalendar(config, from: dates.first!, dataDates: dates)
             let panel = try MarketPanel(rows: rows, actions: try store.loadCorporateActions(), calendar: calendar)
-            return MarketInputs(panel: panel, companies: try store.loadCompanyProfiles(), sectors: try store.loadSectorProfiles(),
-                                regimes: try store.loadRegimes(source: "data"), factorReturns: try store.loadFactorReturns(), sourceDescription: path)
+            return MarketInputs(
+                panel: panel, companies: try store.loadCompanyProfiles(), sectors: try store.loadSectorProfiles(),
+                regimes: try store.loadRegimes(source: "data"), factorReturns: try store.loadFactorReturns(),
+                sourceDescription: path)
         case .csv(let path, let ticker):
             var parser = PriceFileParser(ticker: ticker)
             try parser.parse(file: path)
             parser.rejectDuplicates()
             if let bad = parser.sortedRejects.first {
-                throw HindsightError(.invalidData, "\(parser.sortedRejects.count) invalid row(s) in \(path); first: \(bad.message)",
-                                     cause: "fix the rows, or import the file with `hindsight data import prices --skip-invalid` and use `db:`")
+                throw HindsightError(
+                    .invalidData, "\(parser.sortedRejects.count) invalid row(s) in \(path); first: \(bad.message)",
+                    cause:
+                        "fix the rows, or import the file with `hindsight data import prices --skip-invalid` and use `db:`"
+                )
             }
             // Rows after `end` fall outside the calendar and are left out of the panel.
             let dates = Array(Set(parser.rows.dates)).sorted().filter { $0 <= config.end }
-            guard let first = dates.first else { throw dataError(config, "\(path) has no prices on or before \(config.end)", hint: "check `end`") }
+            guard let first = dates.first else {
+                throw dataError(config, "\(path) has no prices on or before \(config.end)", hint: "check `end`")
+            }
             let calendar = try makeCalendar(config, from: first, dataDates: dates)
             let panel = try MarketPanel(rows: parser.rows, calendar: calendar)
-            return MarketInputs(panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: path)
+            return MarketInputs(
+                panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: path)
         case .synthetic(let assets, let start, let end, let seed):
-            let market = SyntheticMarket(.init(assets: assets, start: start, end: end, seed: seed,
-                                               calendar: config.calendar == "weekdays" ? .weekdays : .nyse))
+            let market = SyntheticMarket(
+                .init(
+                    assets: assets, start: start, end: end, seed: seed,
+                    calendar: config.calendar == "weekdays" ? .weekdays : .nyse))
             let data = try market.generate()
             let dates = Array(Set(data.prices.dates)).sorted().filter { $0 <= config.end }
             guard let first = dates.first else {
-                throw dataError(config, "the synthetic market (\(start) .. \(end)) has no sessions on or before \(config.end)", hint: "move `end` into the synthetic range")
+                throw dataError(
+                    config, "the synthetic market (\(start) .. \(end)) has no sessions on or before \(config.end)",
+                    hint: "move `end` into the synthetic range")
             }
             let calendar = try makeCalendar(config, from: first, dataDates: dates)
             let panel = try MarketPanel(rows: data.prices, actions: data.corporateActions, calendar: calendar)
-            return MarketInputs(panel: panel, companies: data.companyProfiles, sectors: data.sectorProfiles, regimes: data.regimes,
-                                factorReturns: data.factorReturns, sourceDescription: "synthetic market (assets \(assets), seed \(seed))")
+            return MarketInputs(
+                panel: panel, companies: data.companyProfiles, sectors: data.sectorProfiles, regimes: data.regimes,
+                factorReturns: data.factorReturns,
+                sourceDescription: "synthetic market (assets \(assets), seed \(seed))")
         }
     }
 
-    static func makeCalendar(_ config: RunConfig, from first: TradingDay, dataDates: [TradingDay]) throws -> TradingCalendar {
+    static func makeCalendar(_ config: RunConfig, from first: TradingDay, dataDates: [TradingDay]) throws
+        -> TradingCalendar
+    {
         do {
             let kind = try CalendarKind(parsing: config.calendar)
             return try kind.calendar(from: first, to: config.end, dataDates: dataDates)
@@ -97,8 +116,11 @@ public final class MarketInputs: Sendable {
         let known = Set(panel.tickers)
         func missing(_ t: String, _ node: ConfigNode?) -> HindsightError {
             let hint = closestMatch(to: t, in: panel.tickers).map { "did you mean \($0)? " } ?? ""
-            return (node ?? config.source).error("ticker \(t) is not in the data (\(sourceDescription))",
-                                                 hint: "\(hint)the data has \(panel.tickers.count) tickers: \(panel.tickers.prefix(12).joined(separator: ", "))\(panel.tickers.count > 12 ? ", ..." : "")")
+            return (node ?? config.source).error(
+                "ticker \(t) is not in the data (\(sourceDescription))",
+                hint:
+                    "\(hint)the data has \(panel.tickers.count) tickers: \(panel.tickers.prefix(12).joined(separator: ", "))\(panel.tickers.count > 12 ? ", ..." : "")"
+            )
         }
         if case .tickers(let list) = config.universe {
             for t in list where !known.contains(t) { throw missing(t, config.source.child("universe.tickers")) }
@@ -118,32 +140,42 @@ public final class MarketInputs: Sendable {
                 for s in sectors where !profiles.sectors.contains(s) {
                     let hint = closestMatch(to: s, in: profiles.sectors).map { "did you mean \($0)? " } ?? ""
                     throw (config.source.child("universe.rule.sectors") ?? config.source).error(
-                        "sector '\(s)' is not in the profiles", hint: "\(hint)known sectors: \(profiles.sectors.joined(separator: ", "))")
+                        "sector '\(s)' is not in the profiles",
+                        hint: "\(hint)known sectors: \(profiles.sectors.joined(separator: ", "))")
                 }
-                eligible = (0..<panel.assetCount).filter { a in
-                    profiles.assetVersionSector[a].contains { sectors.contains(profiles.sectors[Int($0)]) }
-                }.count
+                eligible =
+                    (0..<panel.assetCount).filter { a in
+                        profiles.assetVersionSector[a].contains { sectors.contains(profiles.sectors[Int($0)]) }
+                    }.count
             }
             if rule.size > eligible {
-                throw (node ?? config.source).error("the rule asks for \(rule.size) names but only \(eligible) tickers can ever qualify",
-                                                    hint: "lower `size` to at most \(eligible), or widen `sectors`")
+                throw (node ?? config.source).error(
+                    "the rule asks for \(rule.size) names but only \(eligible) tickers can ever qualify",
+                    hint: "lower `size` to at most \(eligible), or widen `sectors`")
             }
             if rule.minHistory > range.upperBound {
-                throw (node ?? config.source).error("min_history \(rule.minHistory) is longer than all the data up to `end` (\(range.upperBound) sessions)",
-                                                    hint: "lower min_history, or move `end` later")
+                throw (node ?? config.source).error(
+                    "min_history \(rule.minHistory) is longer than all the data up to `end` (\(range.upperBound) sessions)",
+                    hint: "lower min_history, or move `end` later")
             }
             let maxClose = panel.close.lazy.filter { $0.isFinite }.max() ?? 0
             if rule.minPrice > maxClose {
-                throw (node ?? config.source).error("min_price \(rule.minPrice) is above every close in the data (max \(maxClose))", hint: "lower min_price")
+                throw (node ?? config.source).error(
+                    "min_price \(rule.minPrice) is above every close in the data (max \(maxClose))",
+                    hint: "lower min_price")
             }
         }
         if config.regime.source == .data, dataRegimes.isEmpty {
-            throw (config.source.child("regime.source") ?? config.source).error("the data has no regime_history rows",
+            throw (config.source.child("regime.source") ?? config.source).error(
+                "the data has no regime_history rows",
                 hint: "import regimes, or use `source: builtin` (or auto) for the built-in classifier")
         }
         if case .factor(let name) = config.portfolio.cashRate, factors[name] == nil {
-            throw (config.source.child("portfolio.cash_rate") ?? config.source).error("the data has no factor series '\(name)'",
-                hint: "known factors: \(factors.keys.sorted().joined(separator: ", ")); or give an annual rate such as 0.02")
+            throw (config.source.child("portfolio.cash_rate") ?? config.source).error(
+                "the data has no factor series '\(name)'",
+                hint:
+                    "known factors: \(factors.keys.sorted().joined(separator: ", ")); or give an annual rate such as 0.02"
+            )
         }
     }
 
@@ -151,9 +183,11 @@ public final class MarketInputs: Sendable {
     public func regimeService(for config: RunConfig) -> BacktestRegimeService {
         switch config.regime.source {
         case .data: return BacktestRegimeService(records: dataRegimes, panel: panel)
-        case .builtin: return BacktestRegimeService(classifying: panel, settings: config.regime, benchmark: config.benchmark)
+        case .builtin:
+            return BacktestRegimeService(classifying: panel, settings: config.regime, benchmark: config.benchmark)
         case .auto:
-            return dataRegimes.isEmpty ? BacktestRegimeService(classifying: panel, settings: config.regime, benchmark: config.benchmark)
+            return dataRegimes.isEmpty
+                ? BacktestRegimeService(classifying: panel, settings: config.regime, benchmark: config.benchmark)
                 : BacktestRegimeService(records: dataRegimes, panel: panel)
         }
     }

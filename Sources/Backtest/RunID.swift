@@ -21,7 +21,12 @@ public struct RunID: Hashable, Sendable, CustomStringConvertible {
     private final class Counter: @unchecked Sendable {
         private var value = 0
         private let lock = NSLock()
-        func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
     }
 }
 

@@ -27,20 +27,27 @@ public enum RunMetrics {
 
     /// The benchmark-relative metrics: alpha and beta of returns in excess of `rf` (when the data has it),
     /// information ratio, capture and tracking error of the raw returns.
-    public static func benchmarkMetrics(_ returns: [Double], benchmark b: [Double], riskFree: [Double]?) -> [(String, Double)] {
+    public static func benchmarkMetrics(_ returns: [Double], benchmark b: [Double], riskFree: [Double]?) -> [(
+        String, Double
+    )] {
         let rr = riskFree.map { rf in zip(returns, rf).map { $0 - $1 } } ?? returns
         let bb = riskFree.map { rf in zip(b, rf).map { $0 - $1 } } ?? b
-        return [("information_ratio", Metrics.informationRatio(returns, benchmark: b)),
-                ("alpha", Metrics.alpha(rr, benchmark: bb)), ("beta", Metrics.beta(rr, benchmark: bb)),
-                ("up_capture", Metrics.upCapture(returns, benchmark: b)), ("down_capture", Metrics.downCapture(returns, benchmark: b)),
-                ("tracking_error", Metrics.trackingError(returns, benchmark: b))]
+        return [
+            ("information_ratio", Metrics.informationRatio(returns, benchmark: b)),
+            ("alpha", Metrics.alpha(rr, benchmark: bb)), ("beta", Metrics.beta(rr, benchmark: bb)),
+            ("up_capture", Metrics.upCapture(returns, benchmark: b)),
+            ("down_capture", Metrics.downCapture(returns, benchmark: b)),
+            ("tracking_error", Metrics.trackingError(returns, benchmark: b)),
+        ]
     }
 
     /// `metrics_json` as (key, encoded value) pairs in key order, and the text. The summary metrics come from the
     /// fused kernel the report's matrix analytics use (Sharpe and omega with a zero risk-free rate, as empyrical's
     /// default).
-    public static func stored(_ r: BacktestResult, config: RunConfig, regimes: BacktestRegimeService,
-                              benchmark: [Double]?, riskFree: [Double]?) -> (pairs: [(String, String)], text: String) {
+    public static func stored(
+        _ r: BacktestResult, config: RunConfig, regimes: BacktestRegimeService,
+        benchmark: [Double]?, riskFree: [Double]?
+    ) -> (pairs: [(String, String)], text: String) {
         let returns = r.returns(initialCash: config.initialCash)
         let s = Metrics.summary(returns)
         var o: [(String, String)] = []
@@ -52,7 +59,9 @@ public enum RunMetrics {
         o.append(("start", r.dates.first.map { JSONText.quote($0.iso) } ?? "null"))
         o.append(("end", r.dates.last.map { JSONText.quote($0.iso) } ?? "null"))
         int("n_obs", returns.count)
-        for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" { num(name, s.values[i]) }
+        for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" {
+            num(name, s.values[i])
+        }
         num("sharpe_per_period", s.sharpePerPeriod)
         num("skewness_g3", s.skewness)
         num("kurtosis_g4", s.kurtosis)
@@ -66,24 +75,42 @@ public enum RunMetrics {
         let skipped = r.gaps.filter(\.orderSkipped).count
         func mean(_ v: [Double]) -> Double { v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count) }
         func pairs(_ v: [(String, Double)]) -> String { JSONText.object(v.map { ($0.0, JSONText.number($0.1)) }) }
-        int("trades", fills); int("buys", buys); int("sells", sells); int("partial_fills", partial); int("unfilled_orders", unfilled)
-        int("gaps_skipped_orders", skipped); int("gaps_held_positions", r.gaps.count - skipped); int("gaps", r.gaps.count)
+        int("trades", fills)
+        int("buys", buys)
+        int("sells", sells)
+        int("partial_fills", partial)
+        int("unfilled_orders", unfilled)
+        int("gaps_skipped_orders", skipped)
+        int("gaps_held_positions", r.gaps.count - skipped)
+        int("gaps", r.gaps.count)
         num("total_commission", r.totalCommission)
         num("total_slippage", r.totalSlippage)
         num("average_gross_exposure", mean(r.gross))
         num("average_net_exposure", mean(r.net))
         num("average_names", mean(r.names.map(Double.init)))
         num("average_daily_turnover", mean(r.turnover))
-        o.append(("regime_source", JSONText.quote(regimes.isBuiltin ? "builtin (" + (regimes.marketSeries ?? "-") + ")" : "data")))
-        o.append(("attribution", JSONText.object([("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)),
-                                                  ("pnl_by_regime", pairs(r.pnlByRegime))])))
+        o.append(
+            (
+                "regime_source",
+                JSONText.quote(regimes.isBuiltin ? "builtin (" + (regimes.marketSeries ?? "-") + ")" : "data")
+            ))
+        o.append(
+            (
+                "attribution",
+                JSONText.object([
+                    ("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)),
+                    ("pnl_by_regime", pairs(r.pnlByRegime)),
+                ])
+            ))
         o.sort { $0.0 < $1.0 }
         return (o, JSONText.object(o))
     }
 
     /// `backtest run`'s further analysis: every metric of `MetricsReport` that `stored` does not have.
-    static func analysis(_ r: BacktestResult, config: RunConfig, inputs: MarketInputs, benchmark: [Double]?, riskFree rf: [Double]?,
-                         storedKeys: Set<String>) throws -> JSONValue {
+    static func analysis(
+        _ r: BacktestResult, config: RunConfig, inputs: MarketInputs, benchmark: [Double]?, riskFree rf: [Double]?,
+        storedKeys: Set<String>
+    ) throws -> JSONValue {
         let returns = r.returns(initialCash: config.initialCash)
         let days = r.firstSession..<(r.firstSession + r.dates.count)
         func aligned(_ name: String) -> [Double]? {
@@ -93,9 +120,11 @@ public enum RunMetrics {
         }
         let factorNames = inputs.factors.keys.filter { $0 != "rf" }.sorted()
         let factorValues = factorNames.compactMap(aligned)
-        let factors = factorValues.count == factorNames.count && !factorNames.isEmpty && returns.count > factorNames.count + 2
+        let factors =
+            factorValues.count == factorNames.count && !factorNames.isEmpty && returns.count > factorNames.count + 2
             ? MetricsReport.Factors(names: factorNames, values: factorValues, riskFree: rf) : nil
-        var report = MetricsReport(dates: r.dates, returns: returns, benchmark: benchmark, riskFree: rf, factors: factors)
+        var report = MetricsReport(
+            dates: r.dates, returns: returns, benchmark: benchmark, riskFree: rf, factors: factors)
         var json: JSONValue
         do { json = try report.json() } catch {
             report.factors = nil

@@ -19,16 +19,24 @@ public struct RunPipeline: Sendable {
         shared = base.map { ($0.regime, $0.benchmark, inputs.regimeService(for: $0)) }
         reference = base.map { b in
             let days = BacktestEngine.sessions(b, panel: inputs.panel)
-            return (days, b.benchmark, RunMetrics.benchmarkReturns(b, inputs: inputs, days: days), RunMetrics.riskFree(inputs, days: days))
+            return (
+                days, b.benchmark, RunMetrics.benchmarkReturns(b, inputs: inputs, days: days),
+                RunMetrics.riskFree(inputs, days: days)
+            )
         }
     }
 
     /// The benchmark's total returns and the data's `rf` over `days`.
     func referenceSeries(_ config: RunConfig, days: Range<Int>) -> (benchmark: [Double]?, riskFree: [Double]?) {
         if let r = reference, r.days == days {
-            return (r.benchmark == config.benchmark ? r.returns : RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), r.riskFree)
+            return (
+                r.benchmark == config.benchmark
+                    ? r.returns : RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), r.riskFree
+            )
         }
-        return (RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), RunMetrics.riskFree(inputs, days: days))
+        return (
+            RunMetrics.benchmarkReturns(config, inputs: inputs, days: days), RunMetrics.riskFree(inputs, days: days)
+        )
     }
 
     /// Every check that can fail before the engine starts.
@@ -46,8 +54,9 @@ public struct RunPipeline: Sendable {
     public func engineInputs(for config: RunConfig) -> EngineInputs {
         var cashRate: [Double]?
         if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
-        return EngineInputs(panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-                            regimes: regimes(for: config), cashRate: cashRate)
+        return EngineInputs(
+            panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
+            regimes: regimes(for: config), cashRate: cashRate)
     }
 
     /// Dates of `config` that the data does not cover, as warnings: the run silently starts at the first session
@@ -64,7 +73,9 @@ public struct RunPipeline: Sendable {
         if d >= 0 {
             let last = panel.calendar.day(at: d)
             if config.end > last, panel.calendar.indexOnOrAfter(last.adding(days: 1)) < panel.dayCount {
-                out.append("end \(config.end) is after the data's last bar \(last): sessions after it have no prices (positions are held at the last close)")
+                out.append(
+                    "end \(config.end) is after the data's last bar \(last): sessions after it have no prices (positions are held at the last close)"
+                )
             }
         }
         return out
@@ -81,21 +92,26 @@ public struct RunPipeline: Sendable {
     public func checkFinite(_ equity: [Double], firstSession: Int) throws {
         guard let i = equity.firstIndex(where: { !$0.isFinite }) else { return }
         let day = inputs.panel.calendar.day(at: firstSession + i)
-        throw HindsightError(.invalidData, "equity became \(equity[i]) on \(day) (initial cash or prices too large for floating point)",
-                             cause: "use a realistic initial_cash and check the prices near \(day)")
+        throw HindsightError(
+            .invalidData, "equity became \(equity[i]) on \(day) (initial cash or prices too large for floating point)",
+            cause: "use a realistic initial_cash and check the prices near \(day)")
     }
 
     /// The run's `metrics_json`, the same for every caller (pairs in key order, and the text).
-    public func storedMetrics(_ result: BacktestResult, config: RunConfig) -> (pairs: [(String, String)], text: String) {
+    public func storedMetrics(_ result: BacktestResult, config: RunConfig) -> (pairs: [(String, String)], text: String)
+    {
         let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
-        return RunMetrics.stored(result, config: config, regimes: regimes(for: config), benchmark: series.benchmark, riskFree: series.riskFree)
+        return RunMetrics.stored(
+            result, config: config, regimes: regimes(for: config), benchmark: series.benchmark,
+            riskFree: series.riskFree)
     }
 
     /// `backtest run`'s analysis beside the stored metrics.
     public func analysis(_ result: BacktestResult, config: RunConfig, storedKeys: Set<String>) throws -> JSONValue {
         let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
-        return try RunMetrics.analysis(result, config: config, inputs: inputs, benchmark: series.benchmark, riskFree: series.riskFree,
-                                       storedKeys: storedKeys)
+        return try RunMetrics.analysis(
+            result, config: config, inputs: inputs, benchmark: series.benchmark, riskFree: series.riskFree,
+            storedKeys: storedKeys)
     }
 
     /// The trade and daily-equity rows of a result.

@@ -9,7 +9,9 @@ public struct RunRows {
     let regimes: BacktestRegimeService
 
     public init(result: BacktestResult, inputs: MarketInputs, regimes: BacktestRegimeService) {
-        self.result = result; self.inputs = inputs; self.regimes = regimes
+        self.result = result
+        self.inputs = inputs
+        self.regimes = regimes
     }
 
     public func trades() -> [TradeRow] {
@@ -27,7 +29,8 @@ public struct RunRows {
                 meta.append(("model", JSONText.quote(r.modelNames.joined(separator: "+"))))
                 meta.append(("score", JSONText.number(x.score)))
                 meta.append(("confidence", JSONText.number(x.confidence)))
-                meta.append(("direction", JSONText.quote(x.direction > 0 ? "long" : (x.direction < 0 ? "short" : "flat"))))
+                meta.append(
+                    ("direction", JSONText.quote(x.direction > 0 ? "long" : (x.direction < 0 ? "short" : "flat"))))
                 meta.append(("target_weight", JSONText.number(x.targetWeight)))
                 meta.append(("decision_date", JSONText.quote(inputs.panel.calendar.day(at: Int(x.day)).iso)))
                 meta.append(("regime", JSONText.quote(regimes.label(Int(x.regime)))))
@@ -35,18 +38,28 @@ public struct RunRows {
                 meta.append(("reason", JSONText.quote("exit: no longer in the universe")))
             }
             if t.flags & TradeRecord.partial != 0 {
-                meta.append(("partial_fill", JSONText.object([
-                    ("requested", JSONText.number(abs(t.requested))), ("filled", JSONText.number(abs(t.quantity))),
-                    ("remainder", JSONText.quote(t.flags & TradeRecord.carriedRemainder != 0 ? "carried" : "cancelled")),
-                ])))
+                meta.append(
+                    (
+                        "partial_fill",
+                        JSONText.object([
+                            ("requested", JSONText.number(abs(t.requested))),
+                            ("filled", JSONText.number(abs(t.quantity))),
+                            (
+                                "remainder",
+                                JSONText.quote(t.flags & TradeRecord.carriedRemainder != 0 ? "carried" : "cancelled")
+                            ),
+                        ])
+                    ))
             }
             if t.flags & TradeRecord.fromCarry != 0 { meta.append(("carried_remainder", "true")) }
             if t.flags & TradeRecord.trimmedToCash != 0 { meta.append(("trimmed_to_cash", "true")) }
-            out.append(TradeRow(tradeID: out.count + 1, date: inputs.panel.calendar.day(at: d), ticker: r.tickers[a],
-                                direction: t.quantity > 0 ? "buy" : "sell", size: abs(t.quantity), price: t.price,
-                                commission: t.commission, slippage: t.slippage, regimeID: regime >= 0 ? regime : nil,
-                                universeID: r.universeID, profileVersionID: inputs.profiles.versionID(asset: a, day: d),
-                                decisionMetadataJSON: JSONText.object(meta)))
+            out.append(
+                TradeRow(
+                    tradeID: out.count + 1, date: inputs.panel.calendar.day(at: d), ticker: r.tickers[a],
+                    direction: t.quantity > 0 ? "buy" : "sell", size: abs(t.quantity), price: t.price,
+                    commission: t.commission, slippage: t.slippage, regimeID: regime >= 0 ? regime : nil,
+                    universeID: r.universeID, profileVersionID: inputs.profiles.versionID(asset: a, day: d),
+                    decisionMetadataJSON: JSONText.object(meta)))
         }
         return out
     }
@@ -55,18 +68,28 @@ public struct RunRows {
         let r = result
         let nS = r.sectors.count
         var gapsByDay = [Int: [String]]()
-        for g in r.gaps { gapsByDay[Int(g.day) - r.firstSession, default: []].append((g.orderSkipped ? "order skipped: " : "held, no bar: ") + r.tickers[Int(g.asset)]) }
+        for g in r.gaps {
+            gapsByDay[Int(g.day) - r.firstSession, default: []].append(
+                (g.orderSkipped ? "order skipped: " : "held, no bar: ") + r.tickers[Int(g.asset)])
+        }
         return r.dates.indices.map { i in
             var sectors: [(String, String)] = []
-            for s in 0..<nS where r.sectorExposure[i * nS + s] != 0 { sectors.append((r.sectors[s], JSONText.number(r.sectorExposure[i * nS + s]))) }
+            for s in 0..<nS where r.sectorExposure[i * nS + s] != 0 {
+                sectors.append((r.sectors[s], JSONText.number(r.sectorExposure[i * nS + s])))
+            }
             var fields: [(String, String)] = [
-                ("cash", JSONText.number(r.cash[i])), ("gross", JSONText.number(r.gross[i])), ("net", JSONText.number(r.net[i])),
-                ("long", JSONText.number(r.long[i])), ("short", JSONText.number(r.short[i])), ("names", String(r.names[i])),
+                ("cash", JSONText.number(r.cash[i])), ("gross", JSONText.number(r.gross[i])),
+                ("net", JSONText.number(r.net[i])),
+                ("long", JSONText.number(r.long[i])), ("short", JSONText.number(r.short[i])),
+                ("names", String(r.names[i])),
                 ("turnover", JSONText.number(r.turnover[i])), ("sectors", JSONText.object(sectors)),
                 ("regime", JSONText.quote(regimes.label(Int(r.regimeOfDay[i])))),
             ]
-            if let g = gapsByDay[i] { fields.append(("gaps", "[" + g.map(JSONText.quote).joined(separator: ",") + "]")) }
-            return EquityRow(date: r.dates[i], equity: r.equity[i], drawdown: r.drawdown[i], exposureJSON: JSONText.object(fields))
+            if let g = gapsByDay[i] {
+                fields.append(("gaps", "[" + g.map(JSONText.quote).joined(separator: ",") + "]"))
+            }
+            return EquityRow(
+                date: r.dates[i], equity: r.equity[i], drawdown: r.drawdown[i], exposureJSON: JSONText.object(fields))
         }
     }
 }

@@ -19,7 +19,11 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
     var weights: [Double]
     var decisionOf: [Int32]
 
-    struct Settings { var assessment: AssessmentSettings; var risk: RiskSettings; var schedule: RunConfig.Schedule }
+    struct Settings {
+        var assessment: AssessmentSettings
+        var risk: RiskSettings
+        var schedule: RunConfig.Schedule
+    }
 
     static func settings(_ strategy: ConfigNode) throws -> Settings {
         let m = try ConfigMap(strategy, allowed: ["kind"] + keys)
@@ -36,21 +40,27 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
         let known = Set(env.regimes.knownLabels)
         for label in s.risk.regimeExposure.keys.sorted() where !known.contains(label) {
             let node = env.config.strategy.child("risk.regime_exposure") ?? env.config.strategy
-            throw node.error("regime '\(label)' never occurs in this run's regimes",
-                             hint: "known regimes: \(env.regimes.knownLabels.joined(separator: ", "))")
+            throw node.error(
+                "regime '\(label)' never occurs in this run's regimes",
+                hint: "known regimes: \(env.regimes.knownLabels.joined(separator: ", "))")
         }
         for label in s.assessment.regimeWeights.keys.sorted() where !known.contains(label) {
             let node = env.config.strategy.child("assessment.regime_weights") ?? env.config.strategy
-            throw node.error("regime '\(label)' never occurs in this run's regimes",
-                             hint: "known regimes: \(env.regimes.knownLabels.joined(separator: ", "))")
+            throw node.error(
+                "regime '\(label)' never occurs in this run's regimes",
+                hint: "known regimes: \(env.regimes.knownLabels.joined(separator: ", "))")
         }
         let n = env.panel.assetCount
-        let engine = BacktestAssessmentEngine(settings: s.assessment, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels)
-        let manager = BacktestRiskManager(settings: s.risk, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels)
-        var strategy = AssessmentRiskDailyRebalance(assessment: engine, risk: manager, schedule: s.schedule, env: env,
-                                                    modelCount: engine.modelNames.count,
-                                                    weights: [Double](repeating: 0, count: n),
-                                                    decisionOf: [Int32](repeating: -1, count: n))
+        let engine = BacktestAssessmentEngine(
+            settings: s.assessment, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels
+        )
+        let manager = BacktestRiskManager(
+            settings: s.risk, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels)
+        var strategy = AssessmentRiskDailyRebalance(
+            assessment: engine, risk: manager, schedule: s.schedule, env: env,
+            modelCount: engine.modelNames.count,
+            weights: [Double](repeating: 0, count: n),
+            decisionOf: [Int32](repeating: -1, count: n))
         strategy.members.reserveCapacity(n)
         strategy.decisions.reserveCapacity(n)
         strategy.shares.reserveCapacity(n * engine.modelNames.count)
@@ -68,8 +78,10 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
             let a = Int(x.asset)
             decisionOf[a] = -1
             guard weights[a] != 0 || view.portfolio.shares[a] != 0 else { continue }
-            out.decisions.append(DecisionRecord(day: Int32(d), asset: x.asset, direction: x.direction, score: x.score, confidence: x.confidence,
-                                                targetWeight: weights[a], regime: Int32(view.regime), profileVersion: x.profileVersion))
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(d), asset: x.asset, direction: x.direction, score: x.score, confidence: x.confidence,
+                    targetWeight: weights[a], regime: Int32(view.regime), profileVersion: x.profileVersion))
             decisionOf[a] = Int32(out.decisions.count - 1)
             for j in 0..<modelCount { out.modelShare[a * modelCount + j] = shares[i * modelCount + j] }
         }
@@ -88,8 +100,10 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
             if target == current { continue }
             // A held name that left the universe has no decision and is exited.
             let decision = decisionOf[a]
-            out.orders.append(Order(asset: Int32(a), kind: target == 0 ? .closeOut : .targetWeight(target), decision: decision,
-                                    decisionDay: Int32(d), decisionEquity: equity))
+            out.orders.append(
+                Order(
+                    asset: Int32(a), kind: target == 0 ? .closeOut : .targetWeight(target), decision: decision,
+                    decisionDay: Int32(d), decisionEquity: equity))
         }
         for x in decisions { decisionOf[Int(x.asset)] = -1 }
     }

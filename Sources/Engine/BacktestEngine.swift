@@ -20,18 +20,24 @@ public enum BacktestEngine {
         let cashRate = inputs.cashRate
         let range = sessions(config, panel: panel)
         guard !range.isEmpty else {
-            throw HindsightError(.invalidArgument, "no sessions between \(config.start) and \(config.end) in the data",
-                                 cause: "pick dates inside the data's range (\(panel.calendar.first.map(\.iso) ?? "-") .. \(panel.calendar.last.map(\.iso) ?? "-"))")
+            throw HindsightError(
+                .invalidArgument, "no sessions between \(config.start) and \(config.end) in the data",
+                cause:
+                    "pick dates inside the data's range (\(panel.calendar.first.map(\.iso) ?? "-") .. \(panel.calendar.last.map(\.iso) ?? "-"))"
+            )
         }
-        let universe = BacktestUniverseService(config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range)
-        let env = StrategyEnvironment(config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
-                                      universe: universe, sessions: range)
+        let universe = BacktestUniverseService(
+            config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range)
+        let env = StrategyEnvironment(
+            config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
+            universe: universe, sessions: range)
         guard let plugin = StrategyRegistry.plugin(config.strategyKind) else {
             throw config.strategy.error("unknown strategy '\(config.strategyKind)'")
         }
         let setup = try plugin.make(env)
-        var loop = Loop(config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
-                        technicals: technicals, cashRate: cashRate)
+        var loop = Loop(
+            config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
+            technicals: technicals, cashRate: cashRate)
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
         switch setup.strategy {
@@ -71,17 +77,26 @@ struct Loop {
     var actionAssets: [Int32] = []
     // Daily rows and attribution, filled when `run` ends.
     var equity: [Double] = [], cash: [Double] = [], drawdown: [Double] = [], gross: [Double] = [], net: [Double] = []
-    var long: [Double] = [], short: [Double] = [], names: [Int32] = [], turnover: [Double] = [], sectorExposure: [Double] = []
+    var long: [Double] = [], short: [Double] = [], names: [Int32] = [], turnover: [Double] = [],
+        sectorExposure: [Double] = []
     var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime = RegimePnL()
     var cashPnL = 0.0
 
-    init(config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService, setup: StrategySetup,
-         sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?) {
-        self.config = config; self.panel = panel; self.profiles = profiles; self.regimes = regimes
-        self.range = sessions; self.cashRate = cashRate
+    init(
+        config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
+        setup: StrategySetup,
+        sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?
+    ) {
+        self.config = config
+        self.panel = panel
+        self.profiles = profiles
+        self.regimes = regimes
+        self.range = sessions
+        self.cashRate = cashRate
         modelNames = setup.modelNames
-        simulator = MarketSimulator(execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
-                                    sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
+        simulator = MarketSimulator(
+            execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
+            sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
         let nA = panel.assetCount
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
         out.orders.reserveCapacity(nA * 2)
@@ -93,7 +108,8 @@ struct Loop {
         let nD = panel.dayCount
         for d in sessions {
             for a in 0..<nA where panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 {
-                actionDays.append(Int32(d)); actionAssets.append(Int32(a))
+                actionDays.append(Int32(d))
+                actionAssets.append(Int32(a))
             }
         }
     }
@@ -102,7 +118,10 @@ struct Loop {
         let nA = panel.assetCount, nD = panel.dayCount
         let reinvest = config.portfolio.dividends == .reinvest
         let borrow = config.portfolio.borrowFeeBps / 10_000 / 252
-        let annualCash: Double? = { if case .annual(let r) = config.portfolio.cashRate { return r / 252 }; return nil }()
+        let annualCash: Double? = {
+            if case .annual(let r) = config.portfolio.cashRate { return r / 252 }
+            return nil
+        }()
         let accrues = borrow != 0 || (annualCash ?? 0) != 0 || (annualCash == nil && cashRate != nil)
         let nSectors = profiles.sectors.count + 1
         let models = max(1, modelNames.count)
@@ -117,16 +136,22 @@ struct Loop {
         let sumCount = n * nSectors + nA + nSectors + models
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: sumCount)
         sums.initialize(repeating: 0, count: sumCount)
-        defer { rows.deallocate(); counts.deallocate(); sums.deallocate() }
+        defer {
+            rows.deallocate()
+            counts.deallocate()
+            sums.deallocate()
+        }
         let equity = rows, cash = rows + n, drawdown = rows + 2 * n, gross = rows + 3 * n, net = rows + 4 * n
         let long = rows + 5 * n, short = rows + 6 * n, turnover = rows + 7 * n
-        let sectorExposure = sums, assetValue = sums + n * nSectors, pnlSector = assetValue + nA, pnlModel = pnlSector + nSectors
+        let sectorExposure = sums, assetValue = sums + n * nSectors, pnlSector = assetValue + nA,
+            pnlModel = pnlSector + nSectors
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
             while nextAction < actionDays.count, Int(actionDays[nextAction]) == d {
                 let a = Int(actionAssets[nextAction]), k = a * nD + d
-                portfolio.applyCorporateAction(asset: a, split: panel.splitRatio[k], dividend: panel.dividend[k], reinvest: reinvest)
+                portfolio.applyCorporateAction(
+                    asset: a, split: panel.splitRatio[k], dividend: panel.dividend[k], reinvest: reinvest)
                 if panel.splitRatio[k] != 1 { simulator.applySplit(asset: a, ratio: panel.splitRatio[k]) }
                 nextAction += 1
             }
@@ -147,7 +172,9 @@ struct Loop {
             var pre = portfolio.cash
             for a in 0..<nA {
                 let k = a * nD + d
-                if panel.valid[k] { portfolio.mark(asset: a, close: panel.close[k]) } else if portfolio.shares[a] != 0 {
+                if panel.valid[k] {
+                    portfolio.mark(asset: a, close: panel.close[k])
+                } else if portfolio.shares[a] != 0 {
                     gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
                 }
                 if portfolio.shares[a] != 0 { pre += portfolio.heldValue(a) }
@@ -170,8 +197,11 @@ struct Loop {
                     let px = panel.valid[k] ? panel.close[k] : portfolio.lastPrice[a]
                     let amount = portfolio.pendingReinvest[a]
                     portfolio.reinvestDividend(asset: a, close: px)
-                    trades.append(TradeRecord(day: Int32(d), asset: Int32(a), quantity: amount / px, price: px, commission: 0, slippage: 0,
-                                              decision: -1, requested: amount / px, flags: TradeRecord.dividendReinvestment))
+                    trades.append(
+                        TradeRecord(
+                            day: Int32(d), asset: Int32(a), quantity: amount / px, price: px, commission: 0,
+                            slippage: 0,
+                            decision: -1, requested: amount / px, flags: TradeRecord.dividendReinvestment))
                 }
             }
             // 8. The daily row and attribution (the equity is `pre` unless something filled since).
@@ -207,12 +237,21 @@ struct Loop {
             counts[i] = count
             turnover[i] = e != 0 ? traded / e : 0
         }
-        func column<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: count)) }
-        self.equity = column(equity, n); self.cash = column(cash, n); self.drawdown = column(drawdown, n)
-        self.gross = column(gross, n); self.net = column(net, n); self.long = column(long, n); self.short = column(short, n)
-        self.turnover = column(turnover, n); self.names = column(counts, n)
+        func column<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) -> [T] {
+            Array(UnsafeBufferPointer(start: p, count: count))
+        }
+        self.equity = column(equity, n)
+        self.cash = column(cash, n)
+        self.drawdown = column(drawdown, n)
+        self.gross = column(gross, n)
+        self.net = column(net, n)
+        self.long = column(long, n)
+        self.short = column(short, n)
+        self.turnover = column(turnover, n)
+        self.names = column(counts, n)
         self.sectorExposure = column(sectorExposure, n * nSectors)
-        self.pnlSector = column(pnlSector, nSectors); self.pnlModel = column(pnlModel, models)
+        self.pnlSector = column(pnlSector, nSectors)
+        self.pnlModel = column(pnlModel, models)
     }
 
     func result(universe: BacktestUniverseService) -> BacktestResult {
@@ -228,9 +267,11 @@ struct Loop {
             gross: gross, net: net, long: long, short: short, names: names, turnover: turnover,
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
-            trades: trades, decisions: out.decisions, gaps: gaps, tickers: panel.tickers, firstSession: range.lowerBound,
+            trades: trades, decisions: out.decisions, gaps: gaps, tickers: panel.tickers,
+            firstSession: range.lowerBound,
             pnlBySector: bySector, pnlByModel: byModel, modelNames: modelNames, pnlByRegime: byRegime,
-            totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: trades.reduce(0) { $0 + $1.slippage },
+            totalCommission: trades.reduce(0) { $0 + $1.commission },
+            totalSlippage: trades.reduce(0) { $0 + $1.slippage },
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: universe.snapshots, universeID: universe.universeID)
     }

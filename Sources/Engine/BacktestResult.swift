@@ -44,7 +44,10 @@ public struct BacktestResult: Sendable {
     public func returns(initialCash: Double) -> [Double] {
         var out = [Double](repeating: 0, count: equity.count)
         var prev = initialCash
-        for (i, e) in equity.enumerated() { out[i] = prev != 0 ? e / prev - 1 : 0; prev = e }
+        for (i, e) in equity.enumerated() {
+            out[i] = prev != 0 ? e / prev - 1 : 0
+            prev = e
+        }
         return out
     }
 }

@@ -11,8 +11,10 @@ public struct EngineInputs: Sendable {
     /// Per-session cash rate when `portfolio.cash_rate` names a factor series; nil for an annual rate or none.
     public let cashRate: [Double]?
 
-    public init(panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
-                cashRate: [Double]?) {
+    public init(
+        panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
+        cashRate: [Double]?
+    ) {
         self.panel = panel
         self.technicals = technicals
         self.profiles = profiles

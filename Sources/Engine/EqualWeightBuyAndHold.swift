@@ -26,10 +26,14 @@ public struct EqualWeightBuyAndHold: Strategy, StrategyPlugin {
         guard !members.isEmpty else { return }
         let w = 1 / Double(members.count)
         for a in members {
-            out.decisions.append(DecisionRecord(day: Int32(view.day), asset: a, direction: 1, score: .nan, confidence: 1,
-                                                targetWeight: w, regime: Int32(view.regime), profileVersion: -1))
-            out.orders.append(Order(asset: a, kind: .targetWeight(w), decision: Int32(out.decisions.count - 1),
-                                    decisionDay: Int32(view.day), decisionEquity: view.equity))
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(view.day), asset: a, direction: 1, score: .nan, confidence: 1,
+                    targetWeight: w, regime: Int32(view.regime), profileVersion: -1))
+            out.orders.append(
+                Order(
+                    asset: a, kind: .targetWeight(w), decision: Int32(out.decisions.count - 1),
+                    decisionDay: Int32(view.day), decisionEquity: view.equity))
         }
     }
 }

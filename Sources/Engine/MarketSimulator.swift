@@ -23,8 +23,10 @@ public struct MarketSimulator: ExecutionService {
     var quantities: [Double] = []
     var newOrderDay: [Int32]
 
-    public init(execution: RunConfig.Execution, fractional: Bool, panel: MarketPanel, technicals: Technicals,
-                sleeveCapital: Double?, allowMargin: Bool) {
+    public init(
+        execution: RunConfig.Execution, fractional: Bool, panel: MarketPanel, technicals: Technicals,
+        sleeveCapital: Double?, allowMargin: Bool
+    ) {
         self.execution = execution
         self.fractional = fractional
         self.panel = panel
@@ -43,7 +45,8 @@ public struct MarketSimulator: ExecutionService {
         for o in orders { newOrderDay[Int(o.asset)] = Int32(day) }
         var w = 0
         for i in pending.indices where !(pending[i].carried && newOrderDay[Int(pending[i].asset)] == Int32(day)) {
-            pending[w] = pending[i]; w += 1
+            pending[w] = pending[i]
+            w += 1
         }
         pending.removeLast(pending.count - w)
         pending.append(contentsOf: orders)
@@ -60,7 +63,9 @@ public struct MarketSimulator: ExecutionService {
     }
 
     /// Executes the queued orders on session `day` at its open or close. Returns the traded value.
-    mutating func execute(day d: Int, atOpen: Bool, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]) -> Double {
+    mutating func execute(
+        day d: Int, atOpen: Bool, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
+    ) -> Double {
         guard !pending.isEmpty else { return 0 }
         swap(&pending, &work)
         pending.removeAll(keepingCapacity: true)
@@ -94,7 +99,8 @@ public struct MarketSimulator: ExecutionService {
             for (i, o) in work.enumerated() {
                 let q = quantities[i]
                 guard pass == 0 ? q < 0 : q > 0 else { continue }
-                traded += fill(o, quantity: q, day: d, atOpen: atOpen, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                traded += fill(
+                    o, quantity: q, day: d, atOpen: atOpen, portfolio: &portfolio, trades: &trades, gaps: &gaps)
             }
         }
         work.removeAll(keepingCapacity: true)
@@ -102,8 +108,10 @@ public struct MarketSimulator: ExecutionService {
     }
 
     /// Fills one order; returns the traded value.
-    mutating func fill(_ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool,
-                       portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]) -> Double {
+    mutating func fill(
+        _ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool,
+        portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
+    ) -> Double {
         let a = Int(o.asset), k = a * panel.dayCount + d
         guard panel.valid[k] else {
             gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
@@ -118,7 +126,8 @@ public struct MarketSimulator: ExecutionService {
             // All-in: the cash (or sleeve) at this moment, after commission and slippage.
             var budget = max(0, portfolio.cash)
             if let sleeve = sleeveCapital { budget = min(budget, max(0, sleeve + portfolio.cashFlow[a])) }
-            q = affordable(budget: budget, price: ref + slippagePerShare(ref: ref, quantity: budget / ref, k: k, asset: a, day: d))
+            q = affordable(
+                budget: budget, price: ref + slippagePerShare(ref: ref, quantity: budget / ref, k: k, asset: a, day: d))
             guard q > 0 else { return 0 }
         }
         var requested = q
@@ -131,8 +140,10 @@ public struct MarketSimulator: ExecutionService {
                 flags |= TradeRecord.partial
                 if execution.partialFills == .carry {
                     flags |= TradeRecord.carriedRemainder
-                    pending.append(Order(asset: o.asset, kind: .quantity(rest), decision: o.decision, decisionDay: o.decisionDay,
-                                         decisionEquity: o.decisionEquity, carried: true))
+                    pending.append(
+                        Order(
+                            asset: o.asset, kind: .quantity(rest), decision: o.decision, decisionDay: o.decisionDay,
+                            decisionEquity: o.decisionEquity, carried: true))
                 } else {
                     flags |= TradeRecord.cancelledRemainder
                 }
@@ -140,8 +151,10 @@ public struct MarketSimulator: ExecutionService {
         }
         if q == 0 {
             if flags & TradeRecord.partial != 0 {
-                trades.append(TradeRecord(day: Int32(d), asset: o.asset, quantity: 0, price: ref, commission: 0, slippage: 0,
-                                          decision: o.decision, requested: requested, flags: flags))
+                trades.append(
+                    TradeRecord(
+                        day: Int32(d), asset: o.asset, quantity: 0, price: ref, commission: 0, slippage: 0,
+                        decision: o.decision, requested: requested, flags: flags))
             }
             return 0
         }
@@ -161,8 +174,10 @@ public struct MarketSimulator: ExecutionService {
         }
         let fee = commission(quantity: q, price: price)
         portfolio.fill(asset: a, quantity: q, price: price, commission: fee)
-        trades.append(TradeRecord(day: Int32(d), asset: o.asset, quantity: q, price: price, commission: fee,
-                                  slippage: abs(q) * abs(price - ref), decision: o.decision, requested: requested, flags: flags))
+        trades.append(
+            TradeRecord(
+                day: Int32(d), asset: o.asset, quantity: q, price: price, commission: fee,
+                slippage: abs(q) * abs(price - ref), decision: o.decision, requested: requested, flags: flags))
         return abs(q) * price
     }
 

@@ -18,7 +18,9 @@ public struct MomentumRotationKernel: Sendable {
 
     public init(close: [Double], days: Int, assets: Int) {
         precondition(close.count == days * assets, "close matrix must be days × assets")
-        self.close = close; self.days = days; self.assets = assets
+        self.close = close
+        self.days = days
+        self.assets = assets
     }
 
     /// The closes of a universe's names (tickers in panel order, or all), or nil when it is rule-based or any of its
@@ -62,23 +64,35 @@ public struct MomentumRotationKernel: Sendable {
             shares = [Double](repeating: 0, count: assets)
             lastPrice = [Double](repeating: .nan, count: assets)
             inTop = [Int32](repeating: -1, count: assets)
-            candidates.reserveCapacity(assets); orders.reserveCapacity(assets); held.reserveCapacity(assets); nextHeld.reserveCapacity(assets)
+            candidates.reserveCapacity(assets)
+            orders.reserveCapacity(assets)
+            held.reserveCapacity(assets)
+            nextHeld.reserveCapacity(assets)
         }
     }
 
     /// Runs one point from session `start` (earlier sessions are history only); writes the daily value from `start`
     /// on when `equity` is given (its count must be `days − start`).
-    public func run(lookback: Int, topN: Int, every: Int, fee: Double, initialCash: Double, start: Int = 0, scratch: inout Scratch,
-                    equity: UnsafeMutableBufferPointer<Double>? = nil) -> Summary {
+    public func run(
+        lookback: Int, topN: Int, every: Int, fee: Double, initialCash: Double, start: Int = 0, scratch: inout Scratch,
+        equity: UnsafeMutableBufferPointer<Double>? = nil
+    ) -> Summary {
         let n = assets
-        for a in 0..<n { scratch.shares[a] = 0; scratch.lastPrice[a] = .nan; scratch.inTop[a] = -1 }
+        for a in 0..<n {
+            scratch.shares[a] = 0
+            scratch.lastPrice[a] = .nan
+            scratch.inTop[a] = -1
+        }
         scratch.held.removeAll(keepingCapacity: true)
         var cash = initialCash, fills = 0, rebalances = 0
         let weight = topN > 0 ? 1 / Double(topN) : 0
         close.withUnsafeBufferPointer { px in
             for t in start..<days {
                 let row = t * n
-                for a in scratch.held { let c = px[row + Int(a)]; if !c.isNaN { scratch.lastPrice[Int(a)] = c } }
+                for a in scratch.held {
+                    let c = px[row + Int(a)]
+                    if !c.isNaN { scratch.lastPrice[Int(a)] = c }
+                }
                 if lookback >= 1, every >= 1, t >= lookback, (t - start) % every == 0 {
                     rebalances += 1
                     // Pre-trade value, positions summed in asset order (as vectorbt does).
@@ -165,7 +179,10 @@ public struct MomentumRotationKernel: Sendable {
     static func selectTop(_ c: inout [(Double, Int32)], _ k: Int) {
         let better: ((Double, Int32), (Double, Int32)) -> Bool = { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         guard k > 0, c.count > 1 else { return }
-        if k >= c.count / 4 { c.sort(by: better); return }
+        if k >= c.count / 4 {
+            c.sort(by: better)
+            return
+        }
         // Partial selection: keep a sorted prefix of k.
         c[0..<min(k, c.count)].sort(by: better)
         let tail = min(k, c.count)
@@ -173,7 +190,10 @@ public struct MomentumRotationKernel: Sendable {
             var j = tail - 1
             let x = c[i]
             c[i] = c[j]
-            while j > 0 && better(x, c[j - 1]) { c[j] = c[j - 1]; j -= 1 }
+            while j > 0 && better(x, c[j - 1]) {
+                c[j] = c[j - 1]
+                j -= 1
+            }
             c[j] = x
         }
     }

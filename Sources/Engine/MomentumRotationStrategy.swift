@@ -27,16 +27,18 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
     var chosen: [Int32]
 
     public static func params(_ strategy: ConfigNode) throws -> Params {
-        let p = try ConfigMap(strategy, allowed: ["kind"] + keys).require("params", "{lookback: 126, top_n: 20, rebalance_every: 21}")
+        let p = try ConfigMap(strategy, allowed: ["kind"] + keys).require(
+            "params", "{lookback: 126, top_n: 20, rebalance_every: 21}")
         let m = try ConfigMap(p, allowed: ["lookback", "top_n", "rebalance_every"])
         func positive(_ key: String, _ example: String) throws -> Int {
             guard let v = try m.int(key) else { throw p.error("missing key `\(key)`", hint: example) }
             if v < 1 { throw m.node(key)!.error("\(key) must be ≥ 1, got \(v)") }
             return v
         }
-        return Params(lookback: try positive("lookback", "the momentum window in sessions, e.g. 126"),
-                      topN: try positive("top_n", "how many names to hold, e.g. 20"),
-                      every: try positive("rebalance_every", "sessions between rebalances, e.g. 21"))
+        return Params(
+            lookback: try positive("lookback", "the momentum window in sessions, e.g. 126"),
+            topN: try positive("top_n", "how many names to hold, e.g. 20"),
+            every: try positive("rebalance_every", "sessions between rebalances, e.g. 21"))
     }
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try params(strategy) }
@@ -49,11 +51,14 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
         switch env.config.universe {
         case .tickers(let t): assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }.sorted()
         case .all: assets = (0..<panel.assetCount).map(Int32.init)
-        case .rule: assets = (0..<panel.assetCount).map(Int32.init); ruleBased = true
+        case .rule:
+            assets = (0..<panel.assetCount).map(Int32.init)
+            ruleBased = true
         }
-        var s = MomentumRotationStrategy(params: p, env: env, assets: assets, ruleBased: ruleBased,
-                                         isMember: [Int32](repeating: -1, count: panel.assetCount),
-                                         chosen: [Int32](repeating: -1, count: panel.assetCount))
+        var s = MomentumRotationStrategy(
+            params: p, env: env, assets: assets, ruleBased: ruleBased,
+            isMember: [Int32](repeating: -1, count: panel.assetCount),
+            chosen: [Int32](repeating: -1, count: panel.assetCount))
         s.members.reserveCapacity(panel.assetCount)
         s.candidates.reserveCapacity(assets.count)
         s.orders.reserveCapacity(assets.count)
@@ -94,11 +99,15 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
             let a = Int(a32)
             let target = chosen[a] == Int32(d) ? w : 0
             let k = a * nD + d
-            out.decisions.append(DecisionRecord(day: Int32(d), asset: a32, direction: target > 0 ? 1 : 0,
-                                                score: panel.close[k] / panel.close[k - params.lookback] - 1, confidence: 1,
-                                                targetWeight: target, regime: Int32(view.regime), profileVersion: -1))
-            out.orders.append(Order(asset: a32, kind: .targetWeight(target), decision: Int32(out.decisions.count - 1),
-                                    decisionDay: Int32(d), decisionEquity: view.equity))
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(d), asset: a32, direction: target > 0 ? 1 : 0,
+                    score: panel.close[k] / panel.close[k - params.lookback] - 1, confidence: 1,
+                    targetWeight: target, regime: Int32(view.regime), profileVersion: -1))
+            out.orders.append(
+                Order(
+                    asset: a32, kind: .targetWeight(target), decision: Int32(out.decisions.count - 1),
+                    decisionDay: Int32(d), decisionEquity: view.equity))
         }
     }
 }

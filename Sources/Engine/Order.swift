@@ -20,9 +20,16 @@ public struct Order: Sendable {
     /// True for the carried remainder of a partial fill.
     public var carried: Bool
 
-    public init(asset: Int32, kind: Kind, decision: Int32 = -1, decisionDay: Int32, decisionEquity: Double, carried: Bool = false) {
-        self.asset = asset; self.kind = kind; self.decision = decision; self.decisionDay = decisionDay
-        self.decisionEquity = decisionEquity; self.carried = carried
+    public init(
+        asset: Int32, kind: Kind, decision: Int32 = -1, decisionDay: Int32, decisionEquity: Double,
+        carried: Bool = false
+    ) {
+        self.asset = asset
+        self.kind = kind
+        self.decision = decision
+        self.decisionDay = decisionDay
+        self.decisionEquity = decisionEquity
+        self.carried = carried
     }
 }
 
@@ -57,7 +64,11 @@ public struct GapEvent: Sendable, Equatable {
     /// True when an order was skipped; false when only the mark used the last known close.
     public var orderSkipped: Bool
 
-    public init(day: Int32, asset: Int32, orderSkipped: Bool) { self.day = day; self.asset = asset; self.orderSkipped = orderSkipped }
+    public init(day: Int32, asset: Int32, orderSkipped: Bool) {
+        self.day = day
+        self.asset = asset
+        self.orderSkipped = orderSkipped
+    }
 }
 
 /// One decision kept for the trade log and attribution.

@@ -15,7 +15,10 @@ public struct Portfolio: Sendable {
     public init(cash: Double, assets: Int) {
         self.cash = cash
         shares = [Double](repeating: 0, count: assets)
-        averageCost = shares; realizedPnL = shares; cashFlow = shares; pendingReinvest = shares
+        averageCost = shares
+        realizedPnL = shares
+        cashFlow = shares
+        pendingReinvest = shares
         lastPrice = [Double](repeating: .nan, count: assets)
     }
 
@@ -23,7 +26,9 @@ public struct Portfolio: Sendable {
     @inline(__always) public func value(_ a: Int) -> Double { shares[a] == 0 ? 0 : shares[a] * lastPrice[a] }
 
     /// What one position adds to equity: its shares at the last price plus dividends waiting to be reinvested.
-    @inline(__always) func heldValue(_ a: Int) -> Double { shares[a] == 0 ? 0 : shares[a] * lastPrice[a] + pendingReinvest[a] }
+    @inline(__always) func heldValue(_ a: Int) -> Double {
+        shares[a] == 0 ? 0 : shares[a] * lastPrice[a] + pendingReinvest[a]
+    }
 
     /// Cash plus every position at its last price.
     public var equity: Double {

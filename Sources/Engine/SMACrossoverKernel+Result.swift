@@ -7,13 +7,18 @@ extension SMACrossoverKernel {
     /// engine's order, so a kernel point's stored metrics equal the full engine's bit for bit (tested), not only its
     /// equity. Valid where the kernel is: one asset with a bar every session of the panel and no corporate actions,
     /// fills at the close, no slippage, no participation limit, no cash rate, the run spanning the whole panel.
-    public func result(asset a: Int, fast: Int, slow: Int, fee: Double, config: RunConfig, inputs: EngineInputs) -> BacktestResult {
+    public func result(asset a: Int, fast: Int, slow: Int, fee: Double, config: RunConfig, inputs: EngineInputs)
+        -> BacktestResult
+    {
         let panel = inputs.panel, profiles = inputs.profiles, regimes = inputs.regimes
         let n = close.count
         var fills: [(day: Int, quantity: Double, price: Double, commission: Double)] = []
         var equity = [Double](repeating: 0, count: n)
         _ = equity.withUnsafeMutableBufferPointer { buffer in
-            run(fast: fast, slow: slow, fee: fee, initialCash: config.initialCash, wholeShares: !config.fractionalShares, equity: buffer) {
+            run(
+                fast: fast, slow: slow, fee: fee, initialCash: config.initialCash,
+                wholeShares: !config.fractionalShares, equity: buffer
+            ) {
                 fills.append(($0, $1, $2, $3))
             }
         }
@@ -24,7 +29,10 @@ extension SMACrossoverKernel {
         columns.initialize(repeating: 0, count: 7 * n)
         let counts = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         counts.initialize(repeating: 0, count: n)
-        defer { columns.deallocate(); counts.deallocate() }
+        defer {
+            columns.deallocate()
+            counts.deallocate()
+        }
         let cash = columns, drawdown = columns + n, gross = columns + 2 * n, net = columns + 3 * n
         let long = columns + 4 * n, short = columns + 5 * n, turnover = columns + 6 * n
         var sectorExposure = [Double](repeating: 0, count: n * nSectors)
@@ -47,8 +55,11 @@ extension SMACrossoverKernel {
                     cashFlow -= cost + f.commission
                     shares = f.quantity > 0 ? f.quantity : 0
                     traded += abs(f.quantity) * f.price
-                    trades.append(TradeRecord(day: Int32(t), asset: Int32(a), quantity: f.quantity, price: f.price, commission: f.commission,
-                                              slippage: 0, decision: -1, requested: f.quantity, flags: 0))
+                    trades.append(
+                        TradeRecord(
+                            day: Int32(t), asset: Int32(a), quantity: f.quantity, price: f.price,
+                            commission: f.commission,
+                            slippage: 0, decision: -1, requested: f.quantity, flags: 0))
                 }
                 let e = equity[t]
                 // The engine's daily row for one asset (see `Loop.run`, step 8).
@@ -73,7 +84,10 @@ extension SMACrossoverKernel {
                 cash[t] = cashNow
                 drawdown[t] = peak > 0 ? e / peak - 1 : 0
                 let lgShare = e != 0 ? lg / e : 0, shShare = e != 0 ? sh / e : 0
-                long[t] = lgShare; short[t] = shShare; gross[t] = lgShare - shShare; net[t] = lgShare + shShare
+                long[t] = lgShare
+                short[t] = shShare
+                gross[t] = lgShare - shShare
+                net[t] = lgShare + shShare
                 counts[t] = count
                 turnover[t] = e != 0 ? traded / e : 0
             }
@@ -86,12 +100,15 @@ extension SMACrossoverKernel {
         bySector.append(("cash", 0))
         let range = 0..<n
         return BacktestResult(
-            dates: Array(panel.calendar.sessions[range]), equity: equity, cash: column(cash), drawdown: column(drawdown),
-            gross: column(gross), net: column(net), long: column(long), short: column(short), names: column(counts), turnover: column(turnover),
+            dates: Array(panel.calendar.sessions[range]), equity: equity, cash: column(cash),
+            drawdown: column(drawdown),
+            gross: column(gross), net: column(net), long: column(long), short: column(short), names: column(counts),
+            turnover: column(turnover),
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
             trades: trades, decisions: [], gaps: [], tickers: panel.tickers, firstSession: 0,
-            pnlBySector: bySector, pnlByModel: [(SMACrossoverStrategy.kind, pnlModel)], modelNames: [SMACrossoverStrategy.kind],
+            pnlBySector: bySector, pnlByModel: [(SMACrossoverStrategy.kind, pnlModel)],
+            modelNames: [SMACrossoverStrategy.kind],
             pnlByRegime: regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) },
             totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: 0,
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },

@@ -31,7 +31,10 @@ public struct SMACrossoverKernel: Sendable {
             var largest: Int64 = 0
             for (i, c) in close.enumerated() {
                 let u = (c * scale).rounded()
-                guard c.isFinite, abs(u) < 1e12, u / scale == c else { ok = false; break }
+                guard c.isFinite, abs(u) < 1e12, u / scale == c else {
+                    ok = false
+                    break
+                }
                 units[i + 1] = units[i] + Int64(u)
                 largest = max(largest, abs(units[i + 1]))
             }
@@ -68,12 +71,14 @@ public struct SMACrossoverKernel: Sendable {
     /// Runs one grid point; writes the daily equity when `equity` is given (its count must equal the series').
     /// With `wholeShares`, an entry buys ⌊cash / (close·(1 + fee))⌋ shares.
     /// `record` sees each fill: session, signed quantity, price and commission.
-    public func run(fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false,
-                    equity: UnsafeMutableBufferPointer<Double>? = nil,
-                    record: ((Int, Double, Double, Double) -> Void)? = nil) -> Summary {
+    public func run(
+        fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false,
+        equity: UnsafeMutableBufferPointer<Double>? = nil,
+        record: ((Int, Double, Double, Double) -> Void)? = nil
+    ) -> Summary {
         let n = close.count
         var cash = initialCash, shares = 0.0, trades = 0, fills = 0
-        var prev = 2 // "no previous value" during warm-up
+        var prev = 2  // "no previous value" during warm-up
         for t in 0..<n {
             if t >= slow - 1, fast >= 1, slow <= n {
                 let s = sign(fast, slow, t)
@@ -86,7 +91,8 @@ public struct SMACrossoverKernel: Sendable {
                             let cost = size * price
                             cash -= cost + cost * fee
                             shares = size
-                            trades += 1; fills += 1
+                            trades += 1
+                            fills += 1
                             record?(t, size, price, cost * fee)
                         }
                     } else if s < 0 && prev >= 0 && shares > 0 {

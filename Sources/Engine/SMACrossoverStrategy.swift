@@ -26,10 +26,16 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
     static func params(_ strategy: ConfigNode) throws -> (fast: Int, slow: Int) {
         let p = try ConfigMap(strategy, allowed: ["kind"] + keys).require("params", "{fast: 10, slow: 30}")
         let m = try ConfigMap(p, allowed: ["fast", "slow"])
-        guard let fast = try m.int("fast") else { throw p.error("missing key `fast`", hint: "the fast SMA window in sessions, e.g. 10") }
-        guard let slow = try m.int("slow") else { throw p.error("missing key `slow`", hint: "the slow SMA window in sessions, e.g. 30") }
+        guard let fast = try m.int("fast") else {
+            throw p.error("missing key `fast`", hint: "the fast SMA window in sessions, e.g. 10")
+        }
+        guard let slow = try m.int("slow") else {
+            throw p.error("missing key `slow`", hint: "the slow SMA window in sessions, e.g. 30")
+        }
         if fast < 1 { throw m.node("fast")!.error("fast must be ≥ 1, got \(fast)") }
-        if fast >= slow { throw m.node("fast")!.error("fast (\(fast)) must be below slow (\(slow))", hint: "swap them, or lower fast") }
+        if fast >= slow {
+            throw m.node("fast")!.error("fast (\(fast)) must be below slow (\(slow))", hint: "swap them, or lower fast")
+        }
         return (fast, slow)
     }
 
@@ -40,8 +46,9 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
     public static func checkWindow(slow: Int, bars: Int, strategy: ConfigNode) throws {
         guard bars < slow + 1 else { return }
         let node = strategy.child("params.slow") ?? strategy
-        throw node.error("slow window \(slow) needs at least \(slow + 1) bars, but the data has \(bars) up to `end`",
-                         hint: "lower slow, or use more history (indicators warm up on the bars before `start`)")
+        throw node.error(
+            "slow window \(slow) needs at least \(slow + 1) bars, but the data has \(bars) up to `end`",
+            hint: "lower slow, or use more history (indicators warm up on the bars before `start`)")
     }
 
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
@@ -52,9 +59,16 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
         var ruleBased = false
         var sleeves: Int
         switch env.config.universe {
-        case .tickers(let t): assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }; sleeves = assets.count
-        case .all: assets = (0..<panel.assetCount).map(Int32.init); sleeves = assets.count
-        case .rule(let r): assets = (0..<panel.assetCount).map(Int32.init); ruleBased = true; sleeves = r.size
+        case .tickers(let t):
+            assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
+            sleeves = assets.count
+        case .all:
+            assets = (0..<panel.assetCount).map(Int32.init)
+            sleeves = assets.count
+        case .rule(let r):
+            assets = (0..<panel.assetCount).map(Int32.init)
+            ruleBased = true
+            sleeves = r.size
         }
         var kernels = [SMACrossoverKernel?](repeating: nil, count: panel.assetCount)
         var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
@@ -62,7 +76,10 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             var series: [Double] = []
             series.reserveCapacity(nD)
             var hasActions = false
-            for d in 0..<nD where panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 { hasActions = true; break }
+            for d in 0..<nD where panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 {
+                hasActions = true
+                break
+            }
             let prices = hasActions ? panel.adjustedClose : panel.close
             for d in 0..<nD where panel.valid[a * nD + d] {
                 barOfDay[a * nD + d] = Int32(series.count)
@@ -70,7 +87,8 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             }
             kernels[a] = SMACrossoverKernel(close: series)
         }
-        try checkWindow(slow: slow, bars: kernels.compactMap { $0?.close.count }.max() ?? 0, strategy: env.config.strategy)
+        try checkWindow(
+            slow: slow, bars: kernels.compactMap { $0?.close.count }.max() ?? 0, strategy: env.config.strategy)
         // Warm-up: the SMAs run on the bars before `start`, so the sign on the last bar before the first session is
         // known, and a crossover on the first session is taken like any other.
         var previous = [Int8](repeating: 2, count: panel.assetCount)
@@ -82,10 +100,11 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
             let b = Int(barOfDay[a * nD + d])
             if b >= slow - 1 { previous[a] = Int8(kernel.sign(fast, slow, b)) }
         }
-        var s = SMACrossoverStrategy(fast: fast, slow: slow, kernels: kernels, barOfDay: barOfDay, dayCount: nD, assets: assets,
-                                     universe: env.universe, ruleBased: ruleBased,
-                                     previous: previous,
-                                     isMember: [Int32](repeating: -1, count: panel.assetCount))
+        var s = SMACrossoverStrategy(
+            fast: fast, slow: slow, kernels: kernels, barOfDay: barOfDay, dayCount: nD, assets: assets,
+            universe: env.universe, ruleBased: ruleBased,
+            previous: previous,
+            isMember: [Int32](repeating: -1, count: panel.assetCount))
         s.members.reserveCapacity(panel.assetCount)
         let sleeve = sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil
         return StrategySetup(strategy: s, modelNames: ["sma_crossover"], sleeveCapital: sleeve)
@@ -113,9 +132,14 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
                 kind = .closeOut
             }
             guard let kind else { continue }
-            out.decisions.append(DecisionRecord(day: Int32(d), asset: a32, direction: s > 0 ? 1 : 0, score: Double(s), confidence: 1,
-                                                targetWeight: s > 0 ? 1 : 0, regime: Int32(view.regime), profileVersion: -1))
-            out.orders.append(Order(asset: a32, kind: kind, decision: Int32(out.decisions.count - 1), decisionDay: Int32(d), decisionEquity: view.equity))
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(d), asset: a32, direction: s > 0 ? 1 : 0, score: Double(s), confidence: 1,
+                    targetWeight: s > 0 ? 1 : 0, regime: Int32(view.regime), profileVersion: -1))
+            out.orders.append(
+                Order(
+                    asset: a32, kind: kind, decision: Int32(out.decisions.count - 1), decisionDay: Int32(d),
+                    decisionEquity: view.equity))
         }
     }
 }

@@ -58,6 +58,9 @@ public struct StrategySetup {
     public var allowMargin: Bool
 
     public init(strategy: any Strategy, modelNames: [String], sleeveCapital: Double? = nil, allowMargin: Bool = false) {
-        self.strategy = strategy; self.modelNames = modelNames; self.sleeveCapital = sleeveCapital; self.allowMargin = allowMargin
+        self.strategy = strategy
+        self.modelNames = modelNames
+        self.sleeveCapital = sleeveCapital
+        self.allowMargin = allowMargin
     }
 }

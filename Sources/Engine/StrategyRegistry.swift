@@ -16,7 +16,8 @@ public enum StrategyRegistry {
     /// Checks the `strategy:` mapping's keys and the plug-in's parameters.
     public static func validate(_ config: RunConfig) throws {
         guard let p = plugin(config.strategyKind) else {
-            throw config.strategy.error("unknown strategy '\(config.strategyKind)'", hint: "registered: \(kinds.joined(separator: ", "))")
+            throw config.strategy.error(
+                "unknown strategy '\(config.strategyKind)'", hint: "registered: \(kinds.joined(separator: ", "))")
         }
         _ = try ConfigMap(config.strategy, allowed: ["kind"] + p.keys)
         try p.validate(config.strategy)

@@ -7,6 +7,10 @@ public struct Bar: Equatable, Sendable {
     public var volume: Double
 
     public init(open: Double, high: Double, low: Double, close: Double, volume: Double) {
-        self.open = open; self.high = high; self.low = low; self.close = close; self.volume = volume
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
     }
 }

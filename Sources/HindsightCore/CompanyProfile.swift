@@ -9,9 +9,16 @@ public struct CompanyProfile: Sendable, Equatable {
     public var fieldsJSON: String
     public var source: SourceLocation?
 
-    public init(ticker: String, validFrom: TradingDay, profileVersionID: String, sector: String, industry: String,
-                fieldsJSON: String = "{}", source: SourceLocation? = nil) {
-        self.ticker = ticker; self.validFrom = validFrom; self.profileVersionID = profileVersionID
-        self.sector = sector; self.industry = industry; self.fieldsJSON = fieldsJSON; self.source = source
+    public init(
+        ticker: String, validFrom: TradingDay, profileVersionID: String, sector: String, industry: String,
+        fieldsJSON: String = "{}", source: SourceLocation? = nil
+    ) {
+        self.ticker = ticker
+        self.validFrom = validFrom
+        self.profileVersionID = profileVersionID
+        self.sector = sector
+        self.industry = industry
+        self.fieldsJSON = fieldsJSON
+        self.source = source
     }
 }

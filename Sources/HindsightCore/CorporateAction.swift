@@ -8,6 +8,10 @@ public struct CorporateAction: Sendable, Equatable {
     public var source: SourceLocation?
 
     public init(ticker: String, date: TradingDay, kind: Kind, value: Double, source: SourceLocation? = nil) {
-        self.ticker = ticker; self.date = date; self.kind = kind; self.value = value; self.source = source
+        self.ticker = ticker
+        self.date = date
+        self.kind = kind
+        self.value = value
+        self.source = source
     }
 }

@@ -6,6 +6,9 @@ public struct FactorReturn: Sendable, Equatable {
     public var source: SourceLocation?
 
     public init(date: TradingDay, factor: String, value: Double, source: SourceLocation? = nil) {
-        self.date = date; self.factor = factor; self.value = value; self.source = source
+        self.date = date
+        self.factor = factor
+        self.value = value
+        self.source = source
     }
 }

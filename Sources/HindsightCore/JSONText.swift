@@ -43,8 +43,14 @@ public enum JSONText {
 
     /// Appends `number(v)` without building it first.
     public static func appendNumber(_ v: Double, to out: inout String) {
-        guard v.isFinite else { out += "null"; return }
-        if v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)); return }
+        guard v.isFinite else {
+            out += "null"
+            return
+        }
+        if v == v.rounded(), abs(v) < 1e15 {
+            out += String(Int64(v))
+            return
+        }
         v.write(to: &out)
     }
 
@@ -58,7 +64,9 @@ public enum JSONText {
         for (i, (k, v)) in sortedPairs.enumerated() {
             if i > 0 { out.append(0x2C) }
             if k.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
-                out.append(0x22); out.append(contentsOf: k.utf8); out.append(0x22)
+                out.append(0x22)
+                out.append(contentsOf: k.utf8)
+                out.append(0x22)
             } else {
                 out.append(contentsOf: quote(k).utf8)
             }

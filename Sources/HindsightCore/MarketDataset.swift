@@ -1,5 +1,3 @@
-
-
 /// Everything one import or one synthetic market writes, applied to the store in one transaction.
 public struct MarketDataset: Sendable {
     public var prices = PriceRows()

@@ -8,9 +8,12 @@ public enum PortableMath {
     /// Natural logarithm for x > 0 (NaN otherwise); within 2 ulp of libm.
     public static func log(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == 0 ? -.infinity : (x.isInfinite ? .infinity : .nan) }
-        var m = x.significand // [1, 2)
+        var m = x.significand  // [1, 2)
         var e = Double(x.exponent)
-        if m > 1.4142135623730951 { m *= 0.5; e += 1 }
+        if m > 1.4142135623730951 {
+            m *= 0.5
+            e += 1
+        }
         let s = (m - 1) / (m + 1)
         let s2 = s * s
         // atanh series s·Σ s^(2k)/(2k+1), Horner form, 14 terms (|s| ≤ 0.172 makes the tail < 1e-22).

@@ -1,5 +1,3 @@
-
-
 /// Parsed price rows, columnar, with tickers interned.
 public struct PriceRows: Sendable {
     public var tickers: [String] = []
@@ -21,8 +19,14 @@ public struct PriceRows: Sendable {
     public var count: Int { dates.count }
 
     public mutating func reserve(_ n: Int) {
-        tickerIndex.reserveCapacity(n); dates.reserveCapacity(n); open.reserveCapacity(n)
-        high.reserveCapacity(n); low.reserveCapacity(n); close.reserveCapacity(n)
-        volume.reserveCapacity(n); lines.reserveCapacity(n); sourceFile.reserveCapacity(n)
+        tickerIndex.reserveCapacity(n)
+        dates.reserveCapacity(n)
+        open.reserveCapacity(n)
+        high.reserveCapacity(n)
+        low.reserveCapacity(n)
+        close.reserveCapacity(n)
+        volume.reserveCapacity(n)
+        lines.reserveCapacity(n)
+        sourceFile.reserveCapacity(n)
     }
 }

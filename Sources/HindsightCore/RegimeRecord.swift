@@ -6,6 +6,9 @@ public struct RegimeRecord: Sendable, Equatable {
     public var source: SourceLocation?
 
     public init(date: TradingDay, regimeID: Int, label: String, source: SourceLocation? = nil) {
-        self.date = date; self.regimeID = regimeID; self.label = label; self.source = source
+        self.date = date
+        self.regimeID = regimeID
+        self.label = label
+        self.source = source
     }
 }

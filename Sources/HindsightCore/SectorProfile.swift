@@ -6,8 +6,14 @@ public struct SectorProfile: Sendable, Equatable {
     public var fieldsJSON: String
     public var source: SourceLocation?
 
-    public init(sector: String, validFrom: TradingDay, profileVersionID: String, fieldsJSON: String = "{}", source: SourceLocation? = nil) {
-        self.sector = sector; self.validFrom = validFrom; self.profileVersionID = profileVersionID
-        self.fieldsJSON = fieldsJSON; self.source = source
+    public init(
+        sector: String, validFrom: TradingDay, profileVersionID: String, fieldsJSON: String = "{}",
+        source: SourceLocation? = nil
+    ) {
+        self.sector = sector
+        self.validFrom = validFrom
+        self.profileVersionID = profileVersionID
+        self.fieldsJSON = fieldsJSON
+        self.source = source
     }
 }

@@ -2,6 +2,9 @@
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
-    public init(file: String, line: Int) { self.file = file; self.line = line }
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
     public var description: String { "\(file):\(line)" }
 }

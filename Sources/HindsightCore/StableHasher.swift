@@ -11,7 +11,10 @@ public struct StableHasher: Sendable {
 
     public mutating func combine(_ v: UInt64) {
         var x = v
-        for _ in 0..<8 { combine(byte: UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        for _ in 0..<8 {
+            combine(byte: UInt8(truncatingIfNeeded: x))
+            x >>= 8
+        }
     }
 
     public mutating func combine(_ v: Int) { combine(UInt64(bitPattern: Int64(v))) }

@@ -30,12 +30,18 @@ public struct TradingDay: Hashable, Comparable, Sendable, CustomStringConvertibl
         let y, m, d: Int
         if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") {
             guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-                  let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9) else { return nil }
-            y = y0 * 1000 + y1 * 100 + y2 * 10 + y3; m = m0 * 10 + m1; d = d0 * 10 + d1
+                let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9)
+            else { return nil }
+            y = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            m = m0 * 10 + m1
+            d = d0 * 10 + d1
         } else if b.count == 8 {
             guard let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
-                  let m0 = digit(4), let m1 = digit(5), let d0 = digit(6), let d1 = digit(7) else { return nil }
-            y = y0 * 1000 + y1 * 100 + y2 * 10 + y3; m = m0 * 10 + m1; d = d0 * 10 + d1
+                let m0 = digit(4), let m1 = digit(5), let d0 = digit(6), let d1 = digit(7)
+            else { return nil }
+            y = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            m = m0 * 10 + m1
+            d = d0 * 10 + d1
         } else {
             return nil
         }

@@ -4,7 +4,11 @@ public struct UniverseSnapshot: Sendable, Equatable {
         public var ticker: String
         public var rank: Int
         public var source: SourceLocation?
-        public init(ticker: String, rank: Int, source: SourceLocation? = nil) { self.ticker = ticker; self.rank = rank; self.source = source }
+        public init(ticker: String, rank: Int, source: SourceLocation? = nil) {
+            self.ticker = ticker
+            self.rank = rank
+            self.source = source
+        }
     }
     public var universeID: String
     public var asOf: TradingDay
@@ -12,6 +16,9 @@ public struct UniverseSnapshot: Sendable, Equatable {
     public var members: [Member]
 
     public init(universeID: String, asOf: TradingDay, ruleJSON: String, members: [Member]) {
-        self.universeID = universeID; self.asOf = asOf; self.ruleJSON = ruleJSON; self.members = members
+        self.universeID = universeID
+        self.asOf = asOf
+        self.ruleJSON = ruleJSON
+        self.members = members
     }
 }

@@ -11,14 +11,20 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
+        s0 = splitmix()
+        s1 = splitmix()
+        s2 = splitmix()
+        s3 = splitmix()
     }
 
     @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result
@@ -53,7 +59,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     public mutating func studentT(dof: Int) -> Double {
         let z = normal()
         var chi = 0.0
-        for _ in 0..<dof { let n = normal(); chi += n * n }
+        for _ in 0..<dof {
+            let n = normal()
+            chi += n * n
+        }
         let t = z / (chi / Double(dof)).squareRoot()
         return t / (Double(dof) / Double(dof - 2)).squareRoot()
     }

@@ -13,7 +13,8 @@ public enum HindsightBinary {
         if let env = ProcessInfo.processInfo.environment["HINDSIGHT_BIN"] { candidates.append(env) }
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
         candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("hindsight").path)
-        candidates.append(argv0.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hindsight").path)
+        candidates.append(
+            argv0.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hindsight").path)
         candidates.append(TestPaths.repositoryRoot + "/.build/debug/hindsight")
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }()
@@ -38,10 +39,15 @@ public enum HindsightBinary {
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }

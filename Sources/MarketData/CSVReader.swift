@@ -37,7 +37,10 @@ public struct CSVReader {
                     let c = b[i]
                     if inQuotes {
                         if c == 0x22 {
-                            if i + 1 < n, b[i + 1] == 0x22 { i += 2; continue }
+                            if i + 1 < n, b[i + 1] == 0x22 {
+                                i += 2
+                                continue
+                            }
                             inQuotes = false
                         } else if c == 0x0A {
                             lineNumber += 1
@@ -45,7 +48,7 @@ public struct CSVReader {
                         i += 1
                         continue
                     }
-                    if c == 0x2C { // ,
+                    if c == 0x2C {  // ,
                         appendField(start, i, fieldQuoted, b)
                         fieldQuoted = false
                         start = i + 1
@@ -62,7 +65,7 @@ public struct CSVReader {
                 var end = i
                 if end > start, b[end - 1] == 0x0D { end -= 1 }
                 position = i + 1
-                if !sawContent && fields.isEmpty { continue } // blank line
+                if !sawContent && fields.isEmpty { continue }  // blank line
                 appendField(start, end, fieldQuoted, b)
                 return true
             }
@@ -75,7 +78,10 @@ public struct CSVReader {
         var s = s, e = e
         while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
         while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
-        if q, e - s >= 2, b[s] == 0x22, b[e - 1] == 0x22 { s += 1; e -= 1 }
+        if q, e - s >= 2, b[s] == 0x22, b[e - 1] == 0x22 {
+            s += 1
+            e -= 1
+        }
         fields.append(s..<e)
         quoted.append(q)
     }
@@ -157,15 +163,20 @@ extension CSVReader {
     /// bytes), old-Mac CR-only line endings, and a quote that is never closed (which would swallow the rest).
     static func checkText(_ b: [UInt8], path: String) throws {
         if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
-            throw HindsightError(.invalidData, "\(path): the file is UTF-16 (or UTF-32) text", cause: "save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)")
+            throw HindsightError(
+                .invalidData, "\(path): the file is UTF-16 (or UTF-32) text",
+                cause: "save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)")
         }
         let head = b.prefix(4_096)
         if head.count >= 8, head.filter({ $0 == 0 }).count * 4 >= head.count {
-            throw HindsightError(.invalidData, "\(path): the file has NUL bytes every other byte: it looks like UTF-16 text", cause: "save it as UTF-8")
+            throw HindsightError(
+                .invalidData, "\(path): the file has NUL bytes every other byte: it looks like UTF-16 text",
+                cause: "save it as UTF-8")
         }
         if !head.contains(0x0A), head.filter({ $0 == 0x0D }).count >= 2 {
-            throw HindsightError(.invalidData, "\(path): lines end with CR only (old Mac style), so the file reads as one line",
-                                 cause: "save it with LF or CRLF line endings (e.g. `tr '\\r' '\\n'`)")
+            throw HindsightError(
+                .invalidData, "\(path): lines end with CR only (old Mac style), so the file reads as one line",
+                cause: "save it with LF or CRLF line endings (e.g. `tr '\\r' '\\n'`)")
         }
         // The reader's own rule (`next()`): a quote opens a field only at its start, and inside a quoted field ""
         // is a quote.
@@ -177,7 +188,10 @@ extension CSVReader {
                 if c == 0x0A { line += 1 }
                 if inQuotes {
                     if c == 0x22 {
-                        if i + 1 < p.count, p[i + 1] == 0x22 { i += 2; continue }
+                        if i + 1 < p.count, p[i + 1] == 0x22 {
+                            i += 2
+                            continue
+                        }
                         inQuotes = false
                     }
                 } else if c == 0x22, fieldStart {
@@ -191,8 +205,10 @@ extension CSVReader {
             }
         }
         if inQuotes {
-            throw HindsightError(.invalidData, "\(path):\(openedOn): a quote opened on this line is never closed, so the rest of the file would be one field",
-                                 cause: "close the quote, or double a quote inside a quoted field (\"\")")
+            throw HindsightError(
+                .invalidData,
+                "\(path):\(openedOn): a quote opened on this line is never closed, so the rest of the file would be one field",
+                cause: "close the quote, or double a quote inside a quoted field (\"\")")
         }
     }
 }

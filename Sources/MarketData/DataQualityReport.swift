@@ -22,8 +22,11 @@ public struct DataQualityReport: Sendable, Codable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case ticker, rows, first, last
-            case missingSessions = "missing_sessions", zeroVolumeDays = "zero_volume_days", bigMoves = "moves_over_50pct"
-            case staleCloses = "stale_closes", outsideCalendar = "rows_outside_calendar"
+            case missingSessions = "missing_sessions"
+            case zeroVolumeDays = "zero_volume_days"
+            case bigMoves = "moves_over_50pct"
+            case staleCloses = "stale_closes"
+            case outsideCalendar = "rows_outside_calendar"
         }
     }
 
@@ -46,8 +49,9 @@ public struct DataQualityReport: Sendable, Codable, Equatable {
             while j < n, rows.tickerIndex[j] == t { j += 1 }
             let ticker = rows.tickers[Int(t)]
             let tickerSplits = splits[ticker] ?? [:]
-            var q = TickerQuality(ticker: ticker, rows: j - i, first: rows.dates[i].iso, last: rows.dates[j - 1].iso,
-                                  missingSessions: 0, zeroVolumeDays: 0, bigMoves: 0, staleCloses: 0, outsideCalendar: 0)
+            var q = TickerQuality(
+                ticker: ticker, rows: j - i, first: rows.dates[i].iso, last: rows.dates[j - 1].iso,
+                missingSessions: 0, zeroVolumeDays: 0, bigMoves: 0, staleCloses: 0, outsideCalendar: 0)
             var present = 0
             for k in i..<j {
                 if calendar.isSession(rows.dates[k]) { present += 1 } else { q.outsideCalendar += 1 }
@@ -69,11 +73,16 @@ public struct DataQualityReport: Sendable, Codable, Equatable {
 
     /// Sums over all tickers.
     public var totals: TickerQuality {
-        var t = TickerQuality(ticker: "TOTAL", rows: 0, first: tickers.map(\.first).min() ?? "", last: tickers.map(\.last).max() ?? "",
-                              missingSessions: 0, zeroVolumeDays: 0, bigMoves: 0, staleCloses: 0, outsideCalendar: 0)
+        var t = TickerQuality(
+            ticker: "TOTAL", rows: 0, first: tickers.map(\.first).min() ?? "", last: tickers.map(\.last).max() ?? "",
+            missingSessions: 0, zeroVolumeDays: 0, bigMoves: 0, staleCloses: 0, outsideCalendar: 0)
         for q in tickers {
-            t.rows += q.rows; t.missingSessions += q.missingSessions; t.zeroVolumeDays += q.zeroVolumeDays
-            t.bigMoves += q.bigMoves; t.staleCloses += q.staleCloses; t.outsideCalendar += q.outsideCalendar
+            t.rows += q.rows
+            t.missingSessions += q.missingSessions
+            t.zeroVolumeDays += q.zeroVolumeDays
+            t.bigMoves += q.bigMoves
+            t.staleCloses += q.staleCloses
+            t.outsideCalendar += q.outsideCalendar
         }
         return t
     }

@@ -7,9 +7,14 @@ public enum FileBytes {
     public static func read(_ path: String) throws -> [UInt8] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw HindsightError(.fileNotFound, "\(path): file not found", cause: "check the path; it is resolved from the current directory")
+            throw HindsightError(
+                .fileNotFound, "\(path): file not found",
+                cause: "check the path; it is resolved from the current directory")
         }
-        if isDir.boolValue { throw HindsightError(.invalidArgument, "\(path) is a folder, not a file", cause: "give the path of a CSV file") }
+        if isDir.boolValue {
+            throw HindsightError(
+                .invalidArgument, "\(path) is a folder, not a file", cause: "give the path of a CSV file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
         }
@@ -42,14 +47,17 @@ public enum FileBytes {
                         stream.avail_out = UInt32(outBuf.count)
                         status = inflate(&stream, Z_NO_FLUSH)
                         if status != Z_OK && status != Z_STREAM_END {
-                            throw HindsightError(.invalidData, "\(path): corrupt gzip data (zlib status \(status))",
+                            throw HindsightError(
+                                .invalidData, "\(path): corrupt gzip data (zlib status \(status))",
                                 cause: "re-download the file or pass the uncompressed CSV")
                         }
                         out.append(contentsOf: outBuf[0..<(outBuf.count - Int(stream.avail_out))])
                     }
                 } while status != Z_STREAM_END && stream.avail_in > 0
                 if status != Z_STREAM_END {
-                    throw HindsightError(.invalidData, "\(path): truncated gzip file", cause: "the file ends before the gzip stream does; re-download it")
+                    throw HindsightError(
+                        .invalidData, "\(path): truncated gzip file",
+                        cause: "the file ends before the gzip stream does; re-download it")
                 }
                 consumed = inBuf.count - Int(stream.avail_in)
             }

@@ -21,8 +21,10 @@ public struct InputFileParser {
                 let k = key(r)
                 if let line = first[k] {
                     let at = source(r)
-                    rejects.append(RejectedRow(file: at?.file ?? "-", line: at?.line ?? 0, column: column, value: k,
-                                               reason: "duplicate \(column) in the file; first seen on line \(line)"))
+                    rejects.append(
+                        RejectedRow(
+                            file: at?.file ?? "-", line: at?.line ?? 0, column: column, value: k,
+                            reason: "duplicate \(column) in the file; first seen on line \(line)"))
                 } else {
                     first[k] = source(r)?.line ?? 0
                     kept.append(r)
@@ -30,11 +32,18 @@ public struct InputFileParser {
             }
             rows = kept
         }
-        sweep(&dataset.corporateActions, column: "(ticker, date, kind)", key: { "\($0.ticker) \($0.date) \($0.kind.rawValue)" }, source: { $0.source })
+        sweep(
+            &dataset.corporateActions, column: "(ticker, date, kind)",
+            key: { "\($0.ticker) \($0.date) \($0.kind.rawValue)" }, source: { $0.source })
         sweep(&dataset.regimes, column: "date", key: { $0.date.iso }, source: { $0.source })
-        sweep(&dataset.factorReturns, column: "(date, factor)", key: { "\($0.date) \($0.factor)" }, source: { $0.source })
-        sweep(&dataset.companyProfiles, column: "(ticker, valid_from)", key: { "\($0.ticker) \($0.validFrom)" }, source: { $0.source })
-        sweep(&dataset.sectorProfiles, column: "(sector, valid_from)", key: { "\($0.sector) \($0.validFrom)" }, source: { $0.source })
+        sweep(
+            &dataset.factorReturns, column: "(date, factor)", key: { "\($0.date) \($0.factor)" }, source: { $0.source })
+        sweep(
+            &dataset.companyProfiles, column: "(ticker, valid_from)", key: { "\($0.ticker) \($0.validFrom)" },
+            source: { $0.source })
+        sweep(
+            &dataset.sectorProfiles, column: "(sector, valid_from)", key: { "\($0.sector) \($0.validFrom)" },
+            source: { $0.source })
     }
 
     public mutating func parse(kind: InputKind, file path: String) throws {
@@ -45,38 +54,50 @@ public struct InputFileParser {
     public mutating func parse(kind: InputKind, bytes: [UInt8], path: String) throws {
         var csv = CSVReader(bytes: bytes, path: path)
         var ds = dataset, rej = rejects
-        defer { dataset = ds; rejects = rej }
+        defer {
+            dataset = ds
+            rejects = rej
+        }
         let header = try csv.header()
         let names = header.map { $0.lowercased().replacingOccurrences(of: " ", with: "_") }
         func col(_ wanted: [String], required: Bool = true) throws -> Int? {
             for w in wanted { if let i = names.firstIndex(of: w) { return i } }
             if !required { return nil }
-            throw HindsightError(.invalidData, "\(path):1: missing column '\(wanted[0])' in header '\(header.joined(separator: ","))'",
+            throw HindsightError(
+                .invalidData, "\(path):1: missing column '\(wanted[0])' in header '\(header.joined(separator: ","))'",
                 cause: "a \(kind.rawValue) file needs the header: \(kind.expectedHeader)")
         }
         switch kind {
         case .prices:
             preconditionFailure("prices are parsed by PriceFileParser")
         case .corporateActions:
-            let cT = try col(["ticker", "symbol"])!, cD = try col(["date", "ex_date"])!, cK = try col(["kind", "type", "action"])!
+            let cT = try col(["ticker", "symbol"])!, cD = try col(["date", "ex_date"])!,
+                cK = try col(["kind", "type", "action"])!
             let cV = try col(["value", "ratio_or_amount", "ratio", "amount"])!
             try InputFileParser.rows(&csv, header, need: max(cT, cD, cK, cV), &rej) { csv, line in
                 guard let d = csv.day(cD) else { return (cD, "unparsable date; expected YYYY-MM-DD") }
-                guard let kind = CorporateAction.Kind(rawValue: csv.string(cK).lowercased()) else { return (cK, "unknown kind; expected split or dividend") }
+                guard let kind = CorporateAction.Kind(rawValue: csv.string(cK).lowercased()) else {
+                    return (cK, "unknown kind; expected split or dividend")
+                }
                 guard let v = csv.double(cV) else { return (cV, "unparsable number") }
-                guard v > 0 else { return (cV, "must be > 0 (split: new shares per old share; dividend: cash per share)") }
+                guard v > 0 else {
+                    return (cV, "must be > 0 (split: new shares per old share; dividend: cash per share)")
+                }
                 let t = csv.string(cT).uppercased()
                 guard !t.isEmpty else { return (cT, "empty ticker") }
-                ds.corporateActions.append(CorporateAction(ticker: t, date: d, kind: kind, value: v, source: .init(file: path, line: line)))
+                ds.corporateActions.append(
+                    CorporateAction(ticker: t, date: d, kind: kind, value: v, source: .init(file: path, line: line)))
                 return nil
             }
         case .regimes:
-            let cD = try col(["date"])!, cI = try col(["regime_id", "regime"])!, cL = try col(["label", "name"], required: false)
+            let cD = try col(["date"])!, cI = try col(["regime_id", "regime"])!,
+                cL = try col(["label", "name"], required: false)
             try InputFileParser.rows(&csv, header, need: max(cD, cI, cL ?? 0), &rej) { csv, line in
                 guard let d = csv.day(cD) else { return (cD, "unparsable date; expected YYYY-MM-DD") }
                 guard let v = csv.double(cI), v == v.rounded() else { return (cI, "expected an integer regime id") }
                 let label = cL.map { csv.string($0) } ?? "regime-\(Int(v))"
-                ds.regimes.append(RegimeRecord(date: d, regimeID: Int(v), label: label, source: .init(file: path, line: line)))
+                ds.regimes.append(
+                    RegimeRecord(date: d, regimeID: Int(v), label: label, source: .init(file: path, line: line)))
                 return nil
             }
         case .profiles:
@@ -87,11 +108,15 @@ public struct InputFileParser {
             try InputFileParser.rows(&csv, header, need: max(cT, cS, cI ?? 0, cF ?? 0, cP ?? 0), &rej) { csv, line in
                 let t = csv.string(cT).uppercased()
                 guard !t.isEmpty else { return (cT, "empty ticker") }
-                guard let from = InputFileParser.validFrom(csv, cF) else { return (cF!, "unparsable date; expected YYYY-MM-DD") }
+                guard let from = InputFileParser.validFrom(csv, cF) else {
+                    return (cF!, "unparsable date; expected YYYY-MM-DD")
+                }
                 let version = cP.flatMap { csv.isEmpty($0) ? nil : csv.string($0) } ?? "\(t)@\(from.iso)"
-                ds.companyProfiles.append(CompanyProfile(ticker: t, validFrom: from, profileVersionID: version,
-                    sector: csv.string(cS), industry: cI.map { csv.string($0) } ?? "",
-                    fieldsJSON: InputFileParser.fields(csv, names, extra), source: .init(file: path, line: line)))
+                ds.companyProfiles.append(
+                    CompanyProfile(
+                        ticker: t, validFrom: from, profileVersionID: version,
+                        sector: csv.string(cS), industry: cI.map { csv.string($0) } ?? "",
+                        fieldsJSON: InputFileParser.fields(csv, names, extra), source: .init(file: path, line: line)))
                 return nil
             }
         case .sectorProfiles:
@@ -101,10 +126,14 @@ public struct InputFileParser {
             try InputFileParser.rows(&csv, header, need: max(cS, cF ?? 0, cP ?? 0), &rej) { csv, line in
                 let s = csv.string(cS)
                 guard !s.isEmpty else { return (cS, "empty sector") }
-                guard let from = InputFileParser.validFrom(csv, cF) else { return (cF!, "unparsable date; expected YYYY-MM-DD") }
+                guard let from = InputFileParser.validFrom(csv, cF) else {
+                    return (cF!, "unparsable date; expected YYYY-MM-DD")
+                }
                 let version = cP.flatMap { csv.isEmpty($0) ? nil : csv.string($0) } ?? "\(s)@\(from.iso)"
-                ds.sectorProfiles.append(SectorProfile(sector: s, validFrom: from, profileVersionID: version,
-                    fieldsJSON: InputFileParser.fields(csv, names, extra), source: .init(file: path, line: line)))
+                ds.sectorProfiles.append(
+                    SectorProfile(
+                        sector: s, validFrom: from, profileVersionID: version,
+                        fieldsJSON: InputFileParser.fields(csv, names, extra), source: .init(file: path, line: line)))
                 return nil
             }
         case .universe:
@@ -120,14 +149,18 @@ public struct InputFileParser {
                 guard !t.isEmpty else { return (cT, "empty ticker") }
                 let key = u + "|" + d.iso
                 let slot: Int
-                if let s = index[key] { slot = s } else {
+                if let s = index[key] {
+                    slot = s
+                } else {
                     slot = ds.universes.count
                     index[key] = slot
                     ds.universes.append(UniverseSnapshot(universeID: u, asOf: d, ruleJSON: rule, members: []))
                 }
                 var rank = ds.universes[slot].members.count + 1
                 if let cR, !csv.isEmpty(cR) {
-                    guard let r = csv.double(cR), r == r.rounded(), r >= 1 else { return (cR, "expected a positive integer rank") }
+                    guard let r = csv.double(cR), r == r.rounded(), r >= 1 else {
+                        return (cR, "expected a positive integer rank")
+                    }
                     rank = Int(r)
                 }
                 ds.universes[slot].members.append(.init(ticker: t, rank: rank, source: .init(file: path, line: line)))
@@ -137,7 +170,9 @@ public struct InputFileParser {
             let cD = try col(["date"])!
             let factorCols = names.indices.filter { $0 != cD }
             guard !factorCols.isEmpty else {
-                throw HindsightError(.invalidData, "\(path):1: no factor columns", cause: "a factors file needs the header: \(kind.expectedHeader)")
+                throw HindsightError(
+                    .invalidData, "\(path):1: no factor columns",
+                    cause: "a factors file needs the header: \(kind.expectedHeader)")
             }
             let divisor = factorsInPercent ? 100.0 : 1.0
             try InputFileParser.rows(&csv, header, need: max(cD, factorCols.max()!), &rej) { csv, line in
@@ -148,7 +183,8 @@ public struct InputFileParser {
                     values.append(v / divisor)
                 }
                 for (c, v) in zip(factorCols, values) {
-                    ds.factorReturns.append(FactorReturn(date: d, factor: names[c], value: v, source: .init(file: path, line: line)))
+                    ds.factorReturns.append(
+                        FactorReturn(date: d, factor: names[c], value: v, source: .init(file: path, line: line)))
                 }
                 return nil
             }
@@ -156,17 +192,23 @@ public struct InputFileParser {
     }
 
     /// Runs `body` on every record; a returned (column, reason) rejects the row.
-    private static func rows(_ csv: inout CSVReader, _ header: [String], need: Int, _ rejects: inout [RejectedRow],
-                             _ body: (inout CSVReader, Int) throws -> (Int, String)?) throws {
+    private static func rows(
+        _ csv: inout CSVReader, _ header: [String], need: Int, _ rejects: inout [RejectedRow],
+        _ body: (inout CSVReader, Int) throws -> (Int, String)?
+    ) throws {
         while csv.next() {
             let line = csv.lineNumber
             if csv.fieldCount <= need {
-                rejects.append(RejectedRow(file: csv.path, line: line, column: header[min(csv.fieldCount, header.count - 1)],
-                    value: csv.lineText(), reason: "missing column: expected \(header.count) fields, found \(csv.fieldCount)"))
+                rejects.append(
+                    RejectedRow(
+                        file: csv.path, line: line, column: header[min(csv.fieldCount, header.count - 1)],
+                        value: csv.lineText(),
+                        reason: "missing column: expected \(header.count) fields, found \(csv.fieldCount)"))
                 continue
             }
             if let (c, reason) = try body(&csv, line) {
-                rejects.append(RejectedRow(file: csv.path, line: line, column: header[c], value: csv.string(c), reason: reason))
+                rejects.append(
+                    RejectedRow(file: csv.path, line: line, column: header[c], value: csv.string(c), reason: reason))
             }
         }
     }
@@ -181,7 +223,11 @@ public struct InputFileParser {
     static func fields(_ csv: CSVReader, _ names: [String], _ cols: [Int]) -> String {
         var pairs: [(String, String)] = []
         for c in cols where c < csv.fieldCount && !csv.isEmpty(c) {
-            if let v = csv.double(c) { pairs.append((names[c], JSONText.number(v))) } else { pairs.append((names[c], JSONText.quote(csv.string(c)))) }
+            if let v = csv.double(c) {
+                pairs.append((names[c], JSONText.number(v)))
+            } else {
+                pairs.append((names[c], JSONText.quote(csv.string(c))))
+            }
         }
         return JSONText.object(pairs)
     }

@@ -13,8 +13,10 @@ public enum InputKind: String, Sendable, CaseIterable {
     public init(parsing text: String) throws {
         guard let k = InputKind(rawValue: text.lowercased()) else {
             let hint = InputKind.allCases.map(\.rawValue).min { a, b in editDistance(a, text) < editDistance(b, text) }!
-            throw HindsightError(.invalidArgument,
-                "unknown import kind '\(text)'; did you mean '\(hint)'? Expected one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw HindsightError(
+                .invalidArgument,
+                "unknown import kind '\(text)'; did you mean '\(hint)'? Expected one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         self = k
     }
@@ -23,7 +25,8 @@ public enum InputKind: String, Sendable, CaseIterable {
     public var expectedHeader: String {
         switch self {
         case .prices: return "date,ticker,open,high,low,close,volume (or stooq/yahoo/plain per-ticker files)"
-        case .corporateActions: return "ticker,date,kind,value   (kind: split | dividend; split value = new shares per old share)"
+        case .corporateActions:
+            return "ticker,date,kind,value   (kind: split | dividend; split value = new shares per old share)"
         case .regimes: return "date,regime_id,label"
         case .profiles: return "ticker,sector[,industry][,valid_from][,profile_version_id][,any other field...]"
         case .sectorProfiles: return "sector[,valid_from][,profile_version_id][,any other field...]"

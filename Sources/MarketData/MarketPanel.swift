@@ -36,7 +36,9 @@ public struct MarketPanel: Sendable {
     public func asset(ticker: String) -> Int? { tickers.firstIndex(of: ticker) }
 
     /// Builds a panel from price rows and corporate actions; tickers default to all in `rows`, sorted.
-    public init(rows: PriceRows, actions: [CorporateAction] = [], calendar: TradingCalendar, tickers wanted: [String]? = nil) throws {
+    public init(
+        rows: PriceRows, actions: [CorporateAction] = [], calendar: TradingCalendar, tickers wanted: [String]? = nil
+    ) throws {
         let tickers = wanted ?? rows.tickers.sorted()
         var assetOf = [String: Int]()
         for (i, t) in tickers.enumerated() {
@@ -52,10 +54,17 @@ public struct MarketPanel: Sendable {
         for r in 0..<rows.count {
             let a = rowAsset[Int(rows.tickerIndex[r])]
             if a < 0 { continue }
-            guard let d = calendar.index(of: rows.dates[r]) else { outside += 1; continue }
+            guard let d = calendar.index(of: rows.dates[r]) else {
+                outside += 1
+                continue
+            }
             let k = a * nD + d
-            open[k] = rows.open[r]; high[k] = rows.high[r]; low[k] = rows.low[r]
-            close[k] = rows.close[r]; volume[k] = rows.volume[r]; valid[k] = true
+            open[k] = rows.open[r]
+            high[k] = rows.high[r]
+            low[k] = rows.low[r]
+            close[k] = rows.close[r]
+            volume[k] = rows.volume[r]
+            valid[k] = true
         }
         var split = [Double](repeating: 1, count: size)
         var dividend = [Double](repeating: 0, count: size)
@@ -81,9 +90,12 @@ public struct MarketPanel: Sendable {
                 if prevClose.isFinite {
                     index *= pendingSplit * (close[k] + pendingDividend) / prevClose
                 }
-                pendingSplit = 1; pendingDividend = 0
+                pendingSplit = 1
+                pendingDividend = 0
                 adjusted[k] = index
-                prevClose = close[k]; lastIndex = index; lastClose = close[k]
+                prevClose = close[k]
+                lastIndex = index
+                lastClose = close[k]
             }
             if lastIndex.isFinite {
                 let scale = lastClose / lastIndex
@@ -98,7 +110,11 @@ public struct MarketPanel: Sendable {
         self.calendar = calendar
         self.assetCount = nA
         self.dayCount = nD
-        self.open = open; self.high = high; self.low = low; self.close = close; self.volume = volume
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
         self.valid = valid
         self.splitRatio = split
         self.dividend = dividend
@@ -119,7 +135,9 @@ public struct MarketPanel: Sendable {
 
     /// Bytes its arrays have allocated (capacities), to check the panel holds no slack beyond its cells.
     public var allocatedByteCount: Int {
-        [open, high, low, close, volume, splitRatio, dividend, adjustedClose].reduce(0) { $0 + $1.capacity * MemoryLayout<Double>.stride }
+        [open, high, low, close, volume, splitRatio, dividend, adjustedClose].reduce(0) {
+            $0 + $1.capacity * MemoryLayout<Double>.stride
+        }
             + valid.capacity * MemoryLayout<Bool>.stride
     }
 }

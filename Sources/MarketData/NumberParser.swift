@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Correctly rounded decimal parsing from bytes: an exact fast path (Clinger) with `strtod` as fallback.
@@ -21,7 +21,12 @@ public enum NumberParser {
         if n == 0 { return nil }
         var i = 0
         var negative = false
-        if b[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if b[0] == UInt8(ascii: "+") { i = 1 }
+        if b[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        } else if b[0] == UInt8(ascii: "+") {
+            i = 1
+        }
         var mantissa: UInt64 = 0
         var digits = 0
         var fracDigits = 0

@@ -35,20 +35,25 @@ public struct PriceFileParser {
         var csv = CSVReader(bytes: bytes, path: path)
         let header = try csv.header()
         guard let format = forcedFormat ?? PriceFormat.detect(header: header) else {
-            throw HindsightError(.invalidData,
+            throw HindsightError(
+                .invalidData,
                 "\(path):1: unrecognised price header '\(header.joined(separator: ","))'",
-                cause: "expected date,ticker,open,high,low,close,volume (long), Date,Open,High,Low,Close,Volume[,OpenInt] (stooq/plain) or Date,Open,High,Low,Close,Adj Close,Volume (yahoo); or pass --format")
+                cause:
+                    "expected date,ticker,open,high,low,close,volume (long), Date,Open,High,Low,Close,Volume[,OpenInt] (stooq/plain) or Date,Open,High,Low,Close,Adj Close,Volume (yahoo); or pass --format"
+            )
         }
         let names = header.map(PriceFormat.normalize)
         for (i, n) in names.enumerated() where !n.isEmpty {
             if let j = names[(i + 1)...].firstIndex(of: n) {
-                throw HindsightError(.invalidData, "\(path):1: column '\(header[i])' appears twice (columns \(i + 1) and \(j + 1))",
-                                     cause: "keep one of them; Hindsight will not guess which one holds the data")
+                throw HindsightError(
+                    .invalidData, "\(path):1: column '\(header[i])' appears twice (columns \(i + 1) and \(j + 1))",
+                    cause: "keep one of them; Hindsight will not guess which one holds the data")
             }
         }
         func column(_ wanted: [String], _ label: String) throws -> Int {
             for w in wanted { if let i = names.firstIndex(of: w) { return i } }
-            throw HindsightError(.invalidData, "\(path):1: missing column '\(label)' in header '\(header.joined(separator: ","))'",
+            throw HindsightError(
+                .invalidData, "\(path):1: missing column '\(label)' in header '\(header.joined(separator: ","))'",
                 cause: "add the column, or pass --format to choose another layout")
         }
         let cDate = try column(["date"], "date")
@@ -64,10 +69,14 @@ public struct PriceFileParser {
         if format.isPerTicker {
             let t = forcedTicker ?? PriceFormat.ticker(fromFileName: path)
             guard !t.isEmpty else {
-                throw HindsightError(.invalidArgument, "\(path): cannot tell the ticker from the file name", cause: "pass --ticker SYMBOL")
+                throw HindsightError(
+                    .invalidArgument, "\(path): cannot tell the ticker from the file name",
+                    cause: "pass --ticker SYMBOL")
             }
             if let problem = PriceFileParser.tickerProblem(t) {
-                throw HindsightError(.invalidArgument, "\(path): the ticker taken from the file name \(problem)", cause: "pass --ticker SYMBOL")
+                throw HindsightError(
+                    .invalidArgument, "\(path): the ticker taken from the file name \(problem)",
+                    cause: "pass --ticker SYMBOL")
             }
             fileTicker = intern(t)
         } else {
@@ -93,47 +102,113 @@ public struct PriceFileParser {
             }
             if csv.fieldCount < needed {
                 let missing = (0..<needed).first { $0 >= csv.fieldCount } ?? 0
-                rejects.append(RejectedRow(file: path, line: line, column: colNames[missing], value: csv.lineText(),
-                    reason: "missing column: expected \(header.count) fields, found \(csv.fieldCount)"))
+                rejects.append(
+                    RejectedRow(
+                        file: path, line: line, column: colNames[missing], value: csv.lineText(),
+                        reason: "missing column: expected \(header.count) fields, found \(csv.fieldCount)"))
                 continue
             }
-            guard let day = csv.day(cDate) else { reject(cDate, "unparsable date; expected YYYY-MM-DD"); continue }
-            guard let o = csv.double(cOpen) else { reject(cOpen, "unparsable number"); continue }
-            guard let h = csv.double(cHigh) else { reject(cHigh, "unparsable number"); continue }
-            guard let l = csv.double(cLow) else { reject(cLow, "unparsable number"); continue }
-            guard let c = csv.double(cClose) else { reject(cClose, "unparsable number"); continue }
-            guard let v = csv.double(cVol) else { reject(cVol, "unparsable number"); continue }
-            if !(o > 0) { reject(cOpen, "non-positive price; prices must be > 0"); continue }
-            if !(h > 0) { reject(cHigh, "non-positive price; prices must be > 0"); continue }
-            if !(l > 0) { reject(cLow, "non-positive price; prices must be > 0"); continue }
-            if !(c > 0) { reject(cClose, "non-positive price; prices must be > 0"); continue }
+            guard let day = csv.day(cDate) else {
+                reject(cDate, "unparsable date; expected YYYY-MM-DD")
+                continue
+            }
+            guard let o = csv.double(cOpen) else {
+                reject(cOpen, "unparsable number")
+                continue
+            }
+            guard let h = csv.double(cHigh) else {
+                reject(cHigh, "unparsable number")
+                continue
+            }
+            guard let l = csv.double(cLow) else {
+                reject(cLow, "unparsable number")
+                continue
+            }
+            guard let c = csv.double(cClose) else {
+                reject(cClose, "unparsable number")
+                continue
+            }
+            guard let v = csv.double(cVol) else {
+                reject(cVol, "unparsable number")
+                continue
+            }
+            if !(o > 0) {
+                reject(cOpen, "non-positive price; prices must be > 0")
+                continue
+            }
+            if !(h > 0) {
+                reject(cHigh, "non-positive price; prices must be > 0")
+                continue
+            }
+            if !(l > 0) {
+                reject(cLow, "non-positive price; prices must be > 0")
+                continue
+            }
+            if !(c > 0) {
+                reject(cClose, "non-positive price; prices must be > 0")
+                continue
+            }
             // No listed share trades near 1e9 a share; beyond that sums overflow long before a run ends.
-            let limit = PriceFileParser.maxPrice, absurd = "is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"
-            if !(o < limit) { reject(cOpen, "price \(o) \(absurd)"); continue }
-            if !(h < limit) { reject(cHigh, "price \(h) \(absurd)"); continue }
-            if !(l < limit) { reject(cLow, "price \(l) \(absurd)"); continue }
-            if !(c < limit) { reject(cClose, "price \(c) \(absurd)"); continue }
-            if !(v.isFinite && v < 1e15) { reject(cVol, "volume \(v) is not finite or absurdly large"); continue }
-            if h < l { reject(cHigh, "high \(h) is below low \(l)"); continue }
+            let limit = PriceFileParser.maxPrice,
+                absurd = "is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"
+            if !(o < limit) {
+                reject(cOpen, "price \(o) \(absurd)")
+                continue
+            }
+            if !(h < limit) {
+                reject(cHigh, "price \(h) \(absurd)")
+                continue
+            }
+            if !(l < limit) {
+                reject(cLow, "price \(l) \(absurd)")
+                continue
+            }
+            if !(c < limit) {
+                reject(cClose, "price \(c) \(absurd)")
+                continue
+            }
+            if !(v.isFinite && v < 1e15) {
+                reject(cVol, "volume \(v) is not finite or absurdly large")
+                continue
+            }
+            if h < l {
+                reject(cHigh, "high \(h) is below low \(l)")
+                continue
+            }
             var tol = PriceFileParser.rangeTolerance * h
             if o > h + tol || o < l - tol || c > h + tol || c < l - tol {
                 // Rounding slack: one unit in the last decimal written (capped at 1e-4 of the price).
                 let d = [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0
                 tol = max(tol, min(PriceFileParser.powerOfTenInverse(d), 1e-4 * h))
             }
-            if o > h + tol || o < l - tol { reject(cOpen, "open \(o) is outside [low \(l), high \(h)]"); continue }
-            if c > h + tol || c < l - tol { reject(cClose, "close \(c) is outside [low \(l), high \(h)]"); continue }
-            if v < 0 { reject(cVol, "negative volume"); continue }
+            if o > h + tol || o < l - tol {
+                reject(cOpen, "open \(o) is outside [low \(l), high \(h)]")
+                continue
+            }
+            if c > h + tol || c < l - tol {
+                reject(cClose, "close \(c) is outside [low \(l), high \(h)]")
+                continue
+            }
+            if v < 0 {
+                reject(cVol, "negative volume")
+                continue
+            }
             let t: Int32
             if cTicker >= 0 {
-                if csv.isEmpty(cTicker) { reject(cTicker, "empty ticker"); continue }
+                if csv.isEmpty(cTicker) {
+                    reject(cTicker, "empty ticker")
+                    continue
+                }
                 // Fast path: the raw bytes were seen before, so no String is made for this row.
                 let key = csv.fieldHash(cTicker)
                 if let known = rawTickerLookup[key], csv.fieldEquals(cTicker, rawTickerBytes[Int(known)]) {
                     t = rawTickerIndex[Int(known)]
                 } else {
                     let raw = csv.fieldBytes(cTicker)
-                    if let problem = PriceFileParser.tickerProblem(bytes: raw) { reject(cTicker, problem); continue }
+                    if let problem = PriceFileParser.tickerProblem(bytes: raw) {
+                        reject(cTicker, problem)
+                        continue
+                    }
                     var name = csv.string(cTicker).uppercased()
                     if stooqTickers, name.hasSuffix(".US") { name.removeLast(3) }
                     t = intern(name)
@@ -144,9 +219,15 @@ public struct PriceFileParser {
             } else {
                 t = fileTicker
             }
-            rows.tickerIndex.append(t); rows.dates.append(day)
-            rows.open.append(o); rows.high.append(h); rows.low.append(l); rows.close.append(c); rows.volume.append(v)
-            rows.lines.append(Int32(line)); rows.sourceFile.append(fileIndex)
+            rows.tickerIndex.append(t)
+            rows.dates.append(day)
+            rows.open.append(o)
+            rows.high.append(h)
+            rows.low.append(l)
+            rows.close.append(c)
+            rows.volume.append(v)
+            rows.lines.append(Int32(line))
+            rows.sourceFile.append(fileIndex)
         }
         rows.tickers = tickerOrder
         rows.files = files
@@ -163,7 +244,8 @@ public struct PriceFileParser {
         if bytes.isEmpty { return "empty ticker" }
         if bytes.count > maxTickerLength { return "ticker of \(bytes.count) bytes, more than \(maxTickerLength)" }
         if let b = bytes.first(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x27 || $0 == 0x2C }) {
-            return "ticker has the byte 0x\(String(b, radix: 16, uppercase: true)) (tickers are printable ASCII without spaces, quotes or commas)"
+            return
+                "ticker has the byte 0x\(String(b, radix: 16, uppercase: true)) (tickers are printable ASCII without spaces, quotes or commas)"
         }
         return nil
     }
@@ -187,7 +269,9 @@ public struct PriceFileParser {
     public mutating func rejectDuplicates() {
         let n = rows.count
         guard n > 1 else { return }
-        let keys = (0..<n).map { Int64(rows.tickerIndex[$0]) << 32 | Int64(UInt32(bitPattern: rows.dates[$0].daysSinceEpoch)) }
+        let keys = (0..<n).map {
+            Int64(rows.tickerIndex[$0]) << 32 | Int64(UInt32(bitPattern: rows.dates[$0].daysSinceEpoch))
+        }
         var order = Array(0..<n)
         order.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
         var drop = [Bool](repeating: false, count: n)
@@ -197,8 +281,13 @@ public struct PriceFileParser {
             drop[i] = true
             any = true
             let firstLine = rows.lines[order[k - 1]]
-            rejects.append(RejectedRow(file: files[Int(rows.sourceFile[i])], line: Int(rows.lines[i]), column: "date",
-                value: rows.dates[i].iso, reason: "duplicate (ticker \(rows.tickers[Int(rows.tickerIndex[i])]), date); first seen on line \(firstLine)"))
+            rejects.append(
+                RejectedRow(
+                    file: files[Int(rows.sourceFile[i])], line: Int(rows.lines[i]), column: "date",
+                    value: rows.dates[i].iso,
+                    reason:
+                        "duplicate (ticker \(rows.tickers[Int(rows.tickerIndex[i])]), date); first seen on line \(firstLine)"
+                ))
         }
         guard any else { return }
         var kept = PriceRows()
@@ -206,10 +295,15 @@ public struct PriceFileParser {
         kept.files = rows.files
         kept.reserve(n)
         for i in 0..<n where !drop[i] {
-            kept.tickerIndex.append(rows.tickerIndex[i]); kept.dates.append(rows.dates[i])
-            kept.open.append(rows.open[i]); kept.high.append(rows.high[i]); kept.low.append(rows.low[i])
-            kept.close.append(rows.close[i]); kept.volume.append(rows.volume[i])
-            kept.lines.append(rows.lines[i]); kept.sourceFile.append(rows.sourceFile[i])
+            kept.tickerIndex.append(rows.tickerIndex[i])
+            kept.dates.append(rows.dates[i])
+            kept.open.append(rows.open[i])
+            kept.high.append(rows.high[i])
+            kept.low.append(rows.low[i])
+            kept.close.append(rows.close[i])
+            kept.volume.append(rows.volume[i])
+            kept.lines.append(rows.lines[i])
+            kept.sourceFile.append(rows.sourceFile[i])
         }
         rows = kept
     }

@@ -13,7 +13,8 @@ public enum PriceFormat: String, Sendable, CaseIterable {
 
     public init(parsing text: String) throws {
         guard let f = PriceFormat(rawValue: text.lowercased()) else {
-            throw HindsightError(.invalidArgument, "unknown price format '\(text)'; expected one of: long, stooq, yahoo, plain")
+            throw HindsightError(
+                .invalidArgument, "unknown price format '\(text)'; expected one of: long, stooq, yahoo, plain")
         }
         self = f
     }

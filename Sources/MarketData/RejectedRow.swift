@@ -7,7 +7,11 @@ public struct RejectedRow: Sendable, Equatable {
     public var reason: String
 
     public init(file: String, line: Int, column: String, value: String, reason: String) {
-        self.file = file; self.line = line; self.column = column; self.value = value; self.reason = reason
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
     }
 
     /// `file:line: column 'c' = 'v': reason`.

@@ -13,7 +13,11 @@ public struct SyntheticMarket: Sendable {
         public var calendar: CalendarKind
 
         public init(assets: Int, start: TradingDay, end: TradingDay, seed: UInt64, calendar: CalendarKind = .nyse) {
-            self.assets = assets; self.start = start; self.end = end; self.seed = seed; self.calendar = calendar
+            self.assets = assets
+            self.start = start
+            self.end = end
+            self.seed = seed
+            self.calendar = calendar
         }
     }
 
@@ -30,10 +34,18 @@ public struct SyntheticMarket: Sendable {
     }
 
     public static let regimes: [Regime] = [
-        Regime(id: 0, label: "calm_bull", marketDrift: 0.16, marketVol: 0.10, idioVolMultiplier: 0.9, momentumDrift: 0.06, persistence: 0.985),
-        Regime(id: 1, label: "choppy", marketDrift: 0.02, marketVol: 0.16, idioVolMultiplier: 1.0, momentumDrift: 0.0, persistence: 0.975),
-        Regime(id: 2, label: "bear", marketDrift: -0.18, marketVol: 0.24, idioVolMultiplier: 1.2, momentumDrift: 0.02, persistence: 0.97),
-        Regime(id: 3, label: "crisis", marketDrift: -0.60, marketVol: 0.50, idioVolMultiplier: 1.5, momentumDrift: -0.30, persistence: 0.93),
+        Regime(
+            id: 0, label: "calm_bull", marketDrift: 0.16, marketVol: 0.10, idioVolMultiplier: 0.9, momentumDrift: 0.06,
+            persistence: 0.985),
+        Regime(
+            id: 1, label: "choppy", marketDrift: 0.02, marketVol: 0.16, idioVolMultiplier: 1.0, momentumDrift: 0.0,
+            persistence: 0.975),
+        Regime(
+            id: 2, label: "bear", marketDrift: -0.18, marketVol: 0.24, idioVolMultiplier: 1.2, momentumDrift: 0.02,
+            persistence: 0.97),
+        Regime(
+            id: 3, label: "crisis", marketDrift: -0.60, marketVol: 0.50, idioVolMultiplier: 1.5, momentumDrift: -0.30,
+            persistence: 0.93),
     ]
     /// Where a regime goes when it leaves (rows: from, columns: to; diagonal unused).
     static let exits: [[Double]] = [
@@ -69,12 +81,12 @@ public struct SyntheticMarket: Sendable {
         var ticker: String
         var sector: Int
         var industry: Int
-        var betas: [Double]      // mkt, smb, hml, mom
+        var betas: [Double]  // mkt, smb, hml, mom
         var sectorBeta: Double
         var alphaDaily: Double
-        var idioVol: Double      // daily
+        var idioVol: Double  // daily
         var listDay: Int
-        var delistDay: Int       // exclusive
+        var delistDay: Int  // exclusive
         var dividendYield: Double
         var dividendOffset: Int
         var baseVolume: Double
@@ -86,17 +98,22 @@ public struct SyntheticMarket: Sendable {
     public func calendar() throws -> TradingCalendar {
         let p = parameters
         guard p.assets >= 1, p.assets <= 20_000 else {
-            throw HindsightError(.invalidArgument, "--assets \(p.assets) is out of range", cause: "use 1 to 20000 assets")
+            throw HindsightError(
+                .invalidArgument, "--assets \(p.assets) is out of range", cause: "use 1 to 20000 assets")
         }
         guard p.start < p.end else {
             throw HindsightError(.invalidArgument, "--start \(p.start) must be before --end \(p.end)")
         }
         guard p.calendar != .data else {
-            throw HindsightError(.invalidArgument, "the synthetic market needs a rule calendar", cause: "use --calendar NYSE or weekdays")
+            throw HindsightError(
+                .invalidArgument, "the synthetic market needs a rule calendar", cause: "use --calendar NYSE or weekdays"
+            )
         }
         let cal = try p.calendar.calendar(from: p.start, to: p.end)
         guard cal.count >= 30 else {
-            throw HindsightError(.invalidArgument, "\(p.start) to \(p.end) has only \(cal.count) sessions", cause: "use a span of at least 30 sessions")
+            throw HindsightError(
+                .invalidArgument, "\(p.start) to \(p.end) has only \(cal.count) sessions",
+                cause: "use a span of at least 30 sessions")
         }
         return cal
     }
@@ -119,11 +136,15 @@ public struct SyntheticMarket: Sendable {
                 var acc = 0.0
                 for (j, w) in SyntheticMarket.exits[state].enumerated() where j != state {
                     acc += w
-                    if u < acc { state = j; break }
+                    if u < acc {
+                        state = j
+                        break
+                    }
                 }
             }
             regimeOf[d] = state
-            data.regimes.append(RegimeRecord(date: cal.day(at: d), regimeID: state, label: SyntheticMarket.regimes[state].label))
+            data.regimes.append(
+                RegimeRecord(date: cal.day(at: d), regimeID: state, label: SyntheticMarket.regimes[state].label))
         }
 
         // Factor returns (daily, fractions). mkt_rf is the market excess return.
@@ -148,9 +169,11 @@ public struct SyntheticMarket: Sendable {
         // Assets: the benchmark first, then companies.
         var assets: [Asset] = []
         var used = Set<String>([SyntheticMarket.benchmarkTicker])
-        assets.append(Asset(ticker: SyntheticMarket.benchmarkTicker, sector: -1, industry: -1, betas: [1, 0, 0, 0], sectorBeta: 0,
-                            alphaDaily: 0, idioVol: 0, listDay: 0, delistDay: nD, dividendYield: 0.018, dividendOffset: 10,
-                            baseVolume: 8e7, shares: 1e9, bookToMarket: 0.35))
+        assets.append(
+            Asset(
+                ticker: SyntheticMarket.benchmarkTicker, sector: -1, industry: -1, betas: [1, 0, 0, 0], sectorBeta: 0,
+                alphaDaily: 0, idioVol: 0, listDay: 0, delistDay: nD, dividendYield: 0.018, dividendOffset: 10,
+                baseVolume: 8e7, shares: 1e9, bookToMarket: 0.35))
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         for i in 0..<(p.assets - 1) {
             var ticker = ""
@@ -161,7 +184,7 @@ public struct SyntheticMarket: Sendable {
             used.insert(ticker)
             let sector = i % nS
             let industry = rng.int(below: SyntheticMarket.sectors[sector].industries.count)
-            let sizeDraw = rng.uniform() // 0 = large, 1 = small
+            let sizeDraw = rng.uniform()  // 0 = large, 1 = small
             let beta = min(2.0, max(0.3, 1 + 0.3 * rng.normal()))
             let smb = -0.3 + 1.1 * sizeDraw + 0.15 * rng.normal()
             let hml = 0.45 * rng.normal()
@@ -174,14 +197,16 @@ public struct SyntheticMarket: Sendable {
                 if earliest < nD - 1 { delistDay = earliest + rng.int(below: nD - 1 - earliest) + 1 }
             }
             let payer = rng.uniform() < 0.35 + 0.4 * (1 - sizeDraw)
-            assets.append(Asset(
-                ticker: ticker, sector: sector, industry: industry, betas: [beta, smb, hml, mom],
-                sectorBeta: 0.6 + 0.6 * rng.uniform(), alphaDaily: 0.02 * rng.normal() / 252,
-                idioVol: (0.15 + 0.30 * sizeDraw + 0.05 * rng.uniform()) / sqrt252,
-                listDay: listDay, delistDay: delistDay,
-                dividendYield: payer ? 0.005 + 0.035 * rng.uniform() : 0, dividendOffset: rng.int(below: 63),
-                baseVolume: 2e5 + 2e7 * (1 - sizeDraw) * (1 - sizeDraw) * rng.uniform() + 1e5 * rng.uniform(),
-                shares: 5e7 + 2e9 * (1 - sizeDraw) * (1 - sizeDraw), bookToMarket: max(0.05, 0.5 + 0.35 * hml + 0.1 * rng.normal())))
+            assets.append(
+                Asset(
+                    ticker: ticker, sector: sector, industry: industry, betas: [beta, smb, hml, mom],
+                    sectorBeta: 0.6 + 0.6 * rng.uniform(), alphaDaily: 0.02 * rng.normal() / 252,
+                    idioVol: (0.15 + 0.30 * sizeDraw + 0.05 * rng.uniform()) / sqrt252,
+                    listDay: listDay, delistDay: delistDay,
+                    dividendYield: payer ? 0.005 + 0.035 * rng.uniform() : 0, dividendOffset: rng.int(below: 63),
+                    baseVolume: 2e5 + 2e7 * (1 - sizeDraw) * (1 - sizeDraw) * rng.uniform() + 1e5 * rng.uniform(),
+                    shares: 5e7 + 2e9 * (1 - sizeDraw) * (1 - sizeDraw),
+                    bookToMarket: max(0.05, 0.5 + 0.35 * hml + 0.1 * rng.normal())))
         }
 
         // Prices, corporate actions, dollar volume for the universe rule.
@@ -207,21 +232,23 @@ public struct SyntheticMarket: Sendable {
                 r = max(r, -0.85)
                 let day = cal.day(at: d)
                 if d == asset.listDay {
-                    r = 0 // the first bar sets the level
+                    r = 0  // the first bar sets the level
                 }
                 // Split: a high raw price splits 2:1 (or 3:1) with small daily probability.
                 var ratio = 1.0
                 if d > asset.listDay, close > 250, rng.uniform() < 0.03 { ratio = close > 600 ? 3 : 2 }
                 if ratio != 1 {
                     splitFactor *= ratio
-                    data.corporateActions.append(CorporateAction(ticker: asset.ticker, date: day, kind: .split, value: ratio))
+                    data.corporateActions.append(
+                        CorporateAction(ticker: asset.ticker, date: day, kind: .split, value: ratio))
                 }
                 let prevClose = close / ratio
                 var dividend = 0.0
                 if asset.dividendYield > 0, d > asset.listDay, (d + asset.dividendOffset) % 63 == 0 {
                     dividend = SyntheticMarket.round(prevClose * asset.dividendYield / 4, to: 100)
                     if dividend > 0 {
-                        data.corporateActions.append(CorporateAction(ticker: asset.ticker, date: day, kind: .dividend, value: dividend))
+                        data.corporateActions.append(
+                            CorporateAction(ticker: asset.ticker, date: day, kind: .dividend, value: dividend))
                     }
                 }
                 // Total return r: (close + dividend) / prevClose = 1 + r.
@@ -231,13 +258,22 @@ public struct SyntheticMarket: Sendable {
                 let gap = (0.35 * rng.uniform()) * (newClose - prevClose) + prevClose * dailyVol * 0.25 * rng.normal()
                 var open = d == asset.listDay ? newClose : max(0.01, prevClose + gap)
                 open = SyntheticMarket.round(open, to: 10_000)
-                let hi = SyntheticMarket.round(max(open, newClose) * (1 + abs(rng.normal()) * dailyVol * 0.6), to: 10_000)
-                let lo = max(0.01, SyntheticMarket.round(min(open, newClose) * (1 - abs(rng.normal()) * dailyVol * 0.6), to: 10_000))
+                let hi = SyntheticMarket.round(
+                    max(open, newClose) * (1 + abs(rng.normal()) * dailyVol * 0.6), to: 10_000)
+                let lo = max(
+                    0.01,
+                    SyntheticMarket.round(min(open, newClose) * (1 - abs(rng.normal()) * dailyVol * 0.6), to: 10_000))
                 let activity = 1 + 6 * abs(r) / max(dailyVol, 1e-6) * 0.25
-                let volume = (asset.baseVolume * activity * reg.idioVolMultiplier * (0.75 + 0.5 * rng.uniform()) * splitFactor).rounded()
-                rows.tickerIndex.append(Int32(a)); rows.dates.append(day)
-                rows.open.append(open); rows.high.append(max(hi, open, newClose)); rows.low.append(min(lo, open, newClose))
-                rows.close.append(newClose); rows.volume.append(volume)
+                let volume =
+                    (asset.baseVolume * activity * reg.idioVolMultiplier * (0.75 + 0.5 * rng.uniform()) * splitFactor)
+                    .rounded()
+                rows.tickerIndex.append(Int32(a))
+                rows.dates.append(day)
+                rows.open.append(open)
+                rows.high.append(max(hi, open, newClose))
+                rows.low.append(min(lo, open, newClose))
+                rows.close.append(newClose)
+                rows.volume.append(volume)
                 dollarVolume[a * nD + d] = newClose * volume
                 closeAt[a * nD + d] = newClose
                 close = newClose
@@ -248,8 +284,10 @@ public struct SyntheticMarket: Sendable {
         data.sectorProfiles = sectorProfiles(cal: cal)
         data.universes = universes(assets, cal: cal, dollarVolume: dollarVolume, closeAt: closeAt)
         data.metadata = [
-            ("source", "synthetic"), ("synth.assets", String(p.assets)), ("synth.start", p.start.iso), ("synth.end", p.end.iso),
-            ("synth.seed", String(p.seed)), ("synth.calendar", p.calendar.rawValue), ("benchmark", SyntheticMarket.benchmarkTicker),
+            ("source", "synthetic"), ("synth.assets", String(p.assets)), ("synth.start", p.start.iso),
+            ("synth.end", p.end.iso),
+            ("synth.seed", String(p.seed)), ("synth.calendar", p.calendar.rawValue),
+            ("benchmark", SyntheticMarket.benchmarkTicker),
         ]
         return data
     }
@@ -278,7 +316,8 @@ public struct SyntheticMarket: Sendable {
         let checkpoints = [0] + yearStarts
         for (a, asset) in assets.enumerated() {
             let sector = asset.sector >= 0 ? SyntheticMarket.sectors[asset.sector].name : "Index"
-            let industry = asset.sector >= 0 ? SyntheticMarket.sectors[asset.sector].industries[asset.industry] : "Index Fund"
+            let industry =
+                asset.sector >= 0 ? SyntheticMarket.sectors[asset.sector].industries[asset.industry] : "Index Fund"
             var version = 0
             var lastBucket = ""
             for (k, d) in checkpoints.enumerated() {
@@ -293,7 +332,8 @@ public struct SyntheticMarket: Sendable {
                     ("alpha_daily", JSONText.number(asset.alphaDaily)),
                     ("beta_mkt", JSONText.number(asset.betas[0])), ("beta_smb", JSONText.number(asset.betas[1])),
                     ("beta_hml", JSONText.number(asset.betas[2])), ("beta_mom", JSONText.number(asset.betas[3])),
-                    ("beta_sector", JSONText.number(asset.sectorBeta)), ("idio_vol_daily", JSONText.number(asset.idioVol)),
+                    ("beta_sector", JSONText.number(asset.sectorBeta)),
+                    ("idio_vol_daily", JSONText.number(asset.idioVol)),
                     ("book_to_market", JSONText.number(SyntheticMarket.round(asset.bookToMarket, to: 10_000))),
                     ("dividend_yield", JSONText.number(SyntheticMarket.round(asset.dividendYield, to: 1_000_000))),
                     ("shares_outstanding", JSONText.number(asset.shares.rounded())),
@@ -301,8 +341,11 @@ public struct SyntheticMarket: Sendable {
                     ("listed", JSONText.quote(cal.day(at: asset.listDay).iso)),
                     ("kind", JSONText.quote(a == 0 ? "etf" : "stock")),
                 ])
-                out.append(CompanyProfile(ticker: asset.ticker, validFrom: cal.day(at: from), profileVersionID: "\(asset.ticker)-v\(version)",
-                                          sector: sector, industry: industry, fieldsJSON: fields))
+                out.append(
+                    CompanyProfile(
+                        ticker: asset.ticker, validFrom: cal.day(at: from),
+                        profileVersionID: "\(asset.ticker)-v\(version)",
+                        sector: sector, industry: industry, fieldsJSON: fields))
             }
         }
         return out
@@ -317,19 +360,30 @@ public struct SyntheticMarket: Sendable {
                     ("cyclical", sector.cyclical ? "true" : "false"),
                     ("industries", "[" + sector.industries.map(JSONText.quote).joined(separator: ",") + "]"),
                     ("factor_vol_annual", JSONText.number(0.08)),
-                    ("outlook", JSONText.quote(v == 0 ? "neutral" : (s % 3 == 0 ? "overweight" : (s % 3 == 1 ? "neutral" : "underweight")))),
+                    (
+                        "outlook",
+                        JSONText.quote(
+                            v == 0 ? "neutral" : (s % 3 == 0 ? "overweight" : (s % 3 == 1 ? "neutral" : "underweight")))
+                    ),
                 ])
-                out.append(SectorProfile(sector: sector.name, validFrom: from, profileVersionID: "\(sector.name)-v\(v + 1)", fieldsJSON: fields))
+                out.append(
+                    SectorProfile(
+                        sector: sector.name, validFrom: from, profileVersionID: "\(sector.name)-v\(v + 1)",
+                        fieldsJSON: fields))
             }
         }
         return out
     }
 
     /// Monthly top-100 by trailing 63-session dollar volume, min price 5, at least 63 sessions of history; point in time.
-    func universes(_ assets: [Asset], cal: TradingCalendar, dollarVolume: [Double], closeAt: [Double]) -> [UniverseSnapshot] {
+    func universes(_ assets: [Asset], cal: TradingCalendar, dollarVolume: [Double], closeAt: [Double])
+        -> [UniverseSnapshot]
+    {
         let nD = cal.count, lookback = 63, size = 100
-        let rule = JSONText.object([("kind", JSONText.quote("top_dollar_volume")), ("size", "100"), ("lookback", "63"),
-                                    ("min_price", "5"), ("min_history", "63"), ("rebalance", JSONText.quote("monthly"))])
+        let rule = JSONText.object([
+            ("kind", JSONText.quote("top_dollar_volume")), ("size", "100"), ("lookback", "63"),
+            ("min_price", "5"), ("min_history", "63"), ("rebalance", JSONText.quote("monthly")),
+        ])
         var out: [UniverseSnapshot] = []
         guard nD > lookback else { return out }
         for d in lookback..<nD where cal.day(at: d).month != cal.day(at: d - 1).month {
@@ -345,8 +399,12 @@ public struct SyntheticMarket: Sendable {
                 ranked.append((sum / Double(lookback), a))
             }
             ranked.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-            let members = ranked.prefix(size).enumerated().map { UniverseSnapshot.Member(ticker: assets[$0.element.1].ticker, rank: $0.offset + 1) }
-            out.append(UniverseSnapshot(universeID: SyntheticMarket.universeID, asOf: cal.day(at: d), ruleJSON: rule, members: members))
+            let members = ranked.prefix(size).enumerated().map {
+                UniverseSnapshot.Member(ticker: assets[$0.element.1].ticker, rank: $0.offset + 1)
+            }
+            out.append(
+                UniverseSnapshot(
+                    universeID: SyntheticMarket.universeID, asOf: cal.day(at: d), ruleJSON: rule, members: members))
         }
         return out
     }

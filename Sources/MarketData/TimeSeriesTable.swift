@@ -16,27 +16,39 @@ public struct TimeSeriesTable: Sendable {
         var csv = CSVReader(bytes: try FileBytes.read(path), path: path)
         let header = try csv.header()
         let lower = header.map { $0.lowercased() }
-        guard let dateCol = lower.firstIndex(where: { $0 == "date" || $0 == "datetime" || $0 == "timestamp" }) ?? (lower.isEmpty ? nil : 0) else {
+        guard
+            let dateCol = lower.firstIndex(where: { $0 == "date" || $0 == "datetime" || $0 == "timestamp" })
+                ?? (lower.isEmpty ? nil : 0)
+        else {
             throw HindsightError(.invalidData, "\(path):1: no columns", cause: "expected a header like date,value")
         }
         let valueCols = header.indices.filter { $0 != dateCol }
         guard !valueCols.isEmpty else {
-            throw HindsightError(.invalidData, "\(path):1: no value column in header '\(header.joined(separator: ","))'", cause: "expected date,value")
+            throw HindsightError(
+                .invalidData, "\(path):1: no value column in header '\(header.joined(separator: ","))'",
+                cause: "expected date,value")
         }
-        var t = TimeSeriesTable(path: path, dates: [], names: valueCols.map { header[$0] }, columns: Array(repeating: [], count: valueCols.count))
+        var t = TimeSeriesTable(
+            path: path, dates: [], names: valueCols.map { header[$0] },
+            columns: Array(repeating: [], count: valueCols.count))
         var seen = Set<TradingDay>()
         while csv.next() {
             let line = csv.lineNumber
             guard csv.fieldCount >= header.count else {
-                throw HindsightError(.invalidData, "\(path):\(line): expected \(header.count) fields, found \(csv.fieldCount)", cause: "every row needs a date and a value per column")
+                throw HindsightError(
+                    .invalidData, "\(path):\(line): expected \(header.count) fields, found \(csv.fieldCount)",
+                    cause: "every row needs a date and a value per column")
             }
             let text = csv.string(dateCol)
             // Accept timestamps like 2020-01-02 00:00:00 by their date part.
             guard let d = csv.day(dateCol) ?? TradingDay(iso: text.prefix(10)) else {
-                throw HindsightError(.invalidData, "\(path):\(line): column '\(header[dateCol])' value '\(text)' is not a date", cause: "write dates as YYYY-MM-DD")
+                throw HindsightError(
+                    .invalidData, "\(path):\(line): column '\(header[dateCol])' value '\(text)' is not a date",
+                    cause: "write dates as YYYY-MM-DD")
             }
             guard seen.insert(d).inserted else {
-                throw HindsightError(.invalidData, "\(path):\(line): date \(d) appears twice", cause: "keep one row per date")
+                throw HindsightError(
+                    .invalidData, "\(path):\(line): date \(d) appears twice", cause: "keep one row per date")
             }
             t.dates.append(d)
             for (k, c) in valueCols.enumerated() {
@@ -45,8 +57,9 @@ public struct TimeSeriesTable: Sendable {
                     continue
                 }
                 guard let v = csv.double(c) else {
-                    throw HindsightError(.invalidData, "\(path):\(line): column '\(header[c])' value '\(csv.string(c))' is not a number",
-                                         cause: "write plain decimal numbers; leave a cell empty (or NaN) for a missing value")
+                    throw HindsightError(
+                        .invalidData, "\(path):\(line): column '\(header[c])' value '\(csv.string(c))' is not a number",
+                        cause: "write plain decimal numbers; leave a cell empty (or NaN) for a missing value")
                 }
                 t.columns[k].append(v)
             }
@@ -76,7 +89,9 @@ public struct TimeSeriesTable: Sendable {
     public func returnsFromPrices(column k: Int) throws -> TimeSeriesTable {
         let p = columns[k]
         for (i, v) in p.enumerated() where !(v > 0) && !v.isNaN {
-            throw HindsightError(.invalidData, "\(path): price \(v) on \(dates[i]) is not positive", cause: "a prices file needs positive prices")
+            throw HindsightError(
+                .invalidData, "\(path): price \(v) on \(dates[i]) is not positive",
+                cause: "a prices file needs positive prices")
         }
         var out = TimeSeriesTable(path: path, dates: Array(dates.dropFirst()), names: [names[k]], columns: [[]])
         // A missing price makes the returns on both sides of it missing.

@@ -15,13 +15,18 @@ enum FlatJSON {
     /// Calls `body(field, key, value, quoted)` for each top-level scalar field in order: `field` counts the
     /// fields seen so far, `key` and a string `value` are the raw bytes between the quotes (still escaped), and a
     /// number, true, false or null `value` is its trimmed text. Malformed input ends the scan early, never traps.
-    static func scan(_ text: String, _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+    static func scan(
+        _ text: String, _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void
+    ) {
         var t = text
         t.withUTF8 { scan(bytes: $0, body) }
     }
 
     /// `scan` over UTF-8 bytes.
-    static func scan(bytes b: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void) {
+    static func scan(
+        bytes b: UnsafeBufferPointer<UInt8>,
+        _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void
+    ) {
         do {
             var i = 0, field = 0
             let n = b.count
@@ -42,9 +47,16 @@ enum FlatJSON {
                     let c = b[i]
                     if inString {
                         if c == 92 { i += 1 } else if c == 34 { inString = false }
-                    } else if c == 34 { inString = true } else if c == 123 || c == 91 { depth += 1 } else if c == 125 || c == 93 {
+                    } else if c == 34 {
+                        inString = true
+                    } else if c == 123 || c == 91 {
+                        depth += 1
+                    } else if c == 125 || c == 93 {
                         depth -= 1
-                        if depth == 0 { i += 1; return }
+                        if depth == 0 {
+                            i += 1
+                            return
+                        }
                     }
                     i += 1
                 }
@@ -100,7 +112,9 @@ enum FlatJSON {
                 case 114: s.append(13)
                 default: s.append(raw[i])
                 }
-            } else { s.append(raw[i]) }
+            } else {
+                s.append(raw[i])
+            }
             i += 1
         }
         return String(decoding: s, as: UTF8.self)

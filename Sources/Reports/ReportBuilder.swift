@@ -32,8 +32,11 @@ struct ReportBuilder {
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var s = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for r in rows { s += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        var s =
+            "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for r in rows {
+            s += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
         return s
     }
 
@@ -48,16 +51,30 @@ struct ReportBuilder {
         // Overview.
         let first = details.first?.dates.first?.iso ?? "–", last = details.first?.dates.last?.iso ?? "–"
         md += "## Overview\n\n"
-        md += ReportBuilder.table(["", ""], [
-            ["sweep id", "`\(d.sweep.sweepID)`"], ["plan hash", "`\(d.sweep.planHash)`"],
-            ["data fingerprint", "`\(d.sweep.dataFingerprint ?? "–")`"], ["date range", "\(first) .. \(last)"],
-            ["points", "\(d.points.count) planned: \(ok) ok, \(invalid) invalid, \(failed) failed, \(missing) not run"],
-            ["parameters", d.paramPaths.map { "`\($0)`" }.joined(separator: ", ")],
-            ["rank by", "`\(d.lowerIsBetter ? "-" : "")\(d.rankBy)` (\(d.lowerIsBetter ? "lower" : "higher") is better)"],
-            ["wall time", wallSeconds.map { String(format: "%.2f s (%.0f runs/s)", $0, Double(d.points.count) / max($0, 1e-9)) } ?? "– (report rebuilt from the database)"],
-            ["created", d.sweep.createdAt],
-        ])
-        md += "\nFiles: [`points.csv`](points.csv) (every point, every parameter and metric), `top/` (one page per top point), `charts/`.\n\n"
+        md += ReportBuilder.table(
+            ["", ""],
+            [
+                ["sweep id", "`\(d.sweep.sweepID)`"], ["plan hash", "`\(d.sweep.planHash)`"],
+                ["data fingerprint", "`\(d.sweep.dataFingerprint ?? "–")`"], ["date range", "\(first) .. \(last)"],
+                [
+                    "points",
+                    "\(d.points.count) planned: \(ok) ok, \(invalid) invalid, \(failed) failed, \(missing) not run",
+                ],
+                ["parameters", d.paramPaths.map { "`\($0)`" }.joined(separator: ", ")],
+                [
+                    "rank by",
+                    "`\(d.lowerIsBetter ? "-" : "")\(d.rankBy)` (\(d.lowerIsBetter ? "lower" : "higher") is better)",
+                ],
+                [
+                    "wall time",
+                    wallSeconds.map {
+                        String(format: "%.2f s (%.0f runs/s)", $0, Double(d.points.count) / max($0, 1e-9))
+                    } ?? "– (report rebuilt from the database)",
+                ],
+                ["created", d.sweep.createdAt],
+            ])
+        md +=
+            "\nFiles: [`points.csv`](points.csv) (every point, every parameter and metric), `top/` (one page per top point), `charts/`.\n\n"
         md += leaderboard(&files)
         md += overfittingPlaceholder ? ReportBuilder.overfittingMarker : try overfitting()
         md += sensitivity(&files)
@@ -69,9 +86,11 @@ struct ReportBuilder {
         for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
         if invalid + failed > 0 {
             md += "## Points that did not run\n\n"
-            md += ReportBuilder.table(["point", "status", "error"], d.points.filter { $0.status == "invalid" || $0.status == "failed" }.prefix(20).map {
-                [$0.id, $0.status, String(($0.error ?? "").prefix(160))]
-            })
+            md += ReportBuilder.table(
+                ["point", "status", "error"],
+                d.points.filter { $0.status == "invalid" || $0.status == "failed" }.prefix(20).map {
+                    [$0.id, $0.status, String(($0.error ?? "").prefix(160))]
+                })
             md += "\n"
         }
         return md
@@ -79,17 +98,27 @@ struct ReportBuilder {
 
     func leaderboard(_ files: inout [String: String]) -> String {
         let d = data
-        var md = "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ok points by `\(d.rankBy)`. "
-        md += "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
+        var md =
+            "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ok points by `\(d.rankBy)`. "
+        md +=
+            "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
         // The key metrics, with the rank metric first and not repeated.
-        let keyMetrics: [(name: String, title: String, percent: Bool)] = [("sharpe_ratio", "sharpe", false), ("cagr", "cagr", true),
-            ("max_drawdown", "max dd", true), ("total_return", "total return", true), ("trades", "trades", false)].filter { $0.name != d.rankBy }
-        let header = ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + ["DSR", "PSR"]
+        let keyMetrics: [(name: String, title: String, percent: Bool)] = [
+            ("sharpe_ratio", "sharpe", false), ("cagr", "cagr", true),
+            ("max_drawdown", "max dd", true), ("total_return", "total return", true), ("trades", "trades", false),
+        ].filter { $0.name != d.rankBy }
+        let header =
+            ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + ["DSR", "PSR"]
         var rows: [[String]] = []
         for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
-            rows.append(["\(i + 1)", "[`\(p.id)`](top/\(p.id).md)"] + d.paramPaths.map { p.params[$0] ?? "" } + [num(p.metrics[d.rankBy])]
-                + keyMetrics.map { $0.percent ? pct(p.metrics[$0.name]) : num(p.metrics[$0.name], $0.name == "trades" ? 6 : 3) }
-                + [num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3)])
+            rows.append(
+                ["\(i + 1)", "[`\(p.id)`](top/\(p.id).md)"] + d.paramPaths.map { p.params[$0] ?? "" } + [
+                    num(p.metrics[d.rankBy])
+                ]
+                    + keyMetrics.map {
+                        $0.percent ? pct(p.metrics[$0.name]) : num(p.metrics[$0.name], $0.name == "trades" ? 6 : 3)
+                    }
+                    + [num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3)])
         }
         return md + ReportBuilder.table(header, rows) + "\n"
     }
@@ -100,34 +129,56 @@ struct ReportBuilder {
         // The plan's even sample only: top points re-run for their details also keep returns, and in a merged
         // sweep each shard had its own top points.
         let n = data.points.count
-        let okIDs = Set(data.points.enumerated().filter { $0.element.status == "ok" && ReturnsSample.contains(index: $0.offset, points: n) }.map(\.element.id))
+        let okIDs = Set(
+            data.points.enumerated().filter {
+                $0.element.status == "ok" && ReturnsSample.contains(index: $0.offset, points: n)
+            }.map(\.element.id))
         var cols = stored.filter { okIDs.contains($0.key) }.sorted { $0.key < $1.key }
-        if let n = cols.first?.value.returns.count { cols = cols.filter { $0.value.returns.count == n && $0.value.first == cols[0].value.first } }
+        if let n = cols.first?.value.returns.count {
+            cols = cols.filter { $0.value.returns.count == n && $0.value.first == cols[0].value.first }
+        }
         // Points that never held anything (all-zero returns) carry no ranking information.
         let flat = cols.filter { $0.value.returns.allSatisfy { $0 == 0 } }.count
         cols = cols.filter { !$0.value.returns.allSatisfy { $0 == 0 } }
         if flat > 0 && cols.count < 2 {
-            return md + "Not computed: \(flat) of the sampled points have all-zero daily returns (they never held a position), which leaves fewer than 2 series to compare.\n\n"
+            return md
+                + "Not computed: \(flat) of the sampled points have all-zero daily returns (they never held a position), which leaves fewer than 2 series to compare.\n\n"
         }
         guard cols.count >= 2, let rows = cols.first?.value.returns.count, rows >= 32 else {
-            return md + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n"
+            return md
+                + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n"
         }
         let m = try ReturnsMatrix(rows: rows, columns: cols.count, values: cols.flatMap { $0.value.returns })
         let r = try Metrics.backtestOverfitting(m, blocks: 16)
         let verdict: String
         switch r.pbo {
-        case ..<0.1: verdict = "Low: the in-sample winner usually stays above the median out of sample. The ranking carries information."
-        case ..<0.3: verdict = "Moderate: the in-sample winner often falls below the median out of sample. Prefer robust regions of the parameter space to the single best point."
-        case ..<0.5: verdict = "High: the in-sample winner falls below the median out of sample close to half the time. Treat the top of the leaderboard with suspicion."
-        default: verdict = "Very high: picking the in-sample best is no better than picking at random. The leaderboard is mostly noise."
+        case ..<0.1:
+            verdict =
+                "Low: the in-sample winner usually stays above the median out of sample. The ranking carries information."
+        case ..<0.3:
+            verdict =
+                "Moderate: the in-sample winner often falls below the median out of sample. Prefer robust regions of the parameter space to the single best point."
+        case ..<0.5:
+            verdict =
+                "High: the in-sample winner falls below the median out of sample close to half the time. Treat the top of the leaderboard with suspicion."
+        default:
+            verdict =
+                "Very high: picking the in-sample best is no better than picking at random. The leaderboard is mostly noise."
         }
-        md += "Probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein, López de Prado and Zhu), "
-        md += "\(r.blocks) blocks, \(r.splits) splits, over \(cols.count) points\(cols.count < data.ranked.count ? " (an even sample of the \(data.ranked.count) ok points)" : ""):\n\n"
-        md += ReportBuilder.table(["PBO", "P(out-of-sample loss of the IS best)", "degradation slope (OOS on IS Sharpe)"],
-                                  [[num(r.pbo, 3), num(r.probabilityOfLoss, 3), num(r.degradationSlope, 3)]])
+        md +=
+            "Probability of backtest overfitting by combinatorially symmetric cross-validation (Bailey, Borwein, López de Prado and Zhu), "
+        md +=
+            "\(r.blocks) blocks, \(r.splits) splits, over \(cols.count) points\(cols.count < data.ranked.count ? " (an even sample of the \(data.ranked.count) ok points)" : ""):\n\n"
+        md += ReportBuilder.table(
+            ["PBO", "P(out-of-sample loss of the IS best)", "degradation slope (OOS on IS Sharpe)"],
+            [[num(r.pbo, 3), num(r.probabilityOfLoss, 3), num(r.degradationSlope, 3)]])
         md += "\n**Verdict.** \(verdict)\n\n"
         if let best = data.ranked.first, let dsr = data.deflated[best.id] {
-            md += "The best point's deflated Sharpe ratio is \(num(dsr, 3)): " + (dsr > 0.95 ? "its Sharpe ratio survives the number of trials.\n\n" : "after \(data.ranked.count) trials its Sharpe ratio is not significant at 95%.\n\n")
+            md +=
+                "The best point's deflated Sharpe ratio is \(num(dsr, 3)): "
+                + (dsr > 0.95
+                    ? "its Sharpe ratio survives the number of trials.\n\n"
+                    : "after \(data.ranked.count) trials its Sharpe ratio is not significant at 95%.\n\n")
         }
         return md
     }
@@ -136,7 +187,8 @@ struct ReportBuilder {
         let d = data
         let numeric = d.numericParams
         guard !numeric.isEmpty else { return "" }
-        var md = "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
+        var md =
+            "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
         // Each ok point's rank value and numeric parameter values, as plain arrays.
         let ok = d.points.filter { $0.status == "ok" && ($0.metrics[d.rankBy]?.isFinite ?? false) }
         let y = ok.map { $0.metrics[d.rankBy]! }
@@ -159,10 +211,12 @@ struct ReportBuilder {
             var groups = [[Double]](repeating: [], count: xs.count)
             for (i, g) in of.enumerated() { groups[g].append(y[i]) }
             let name = "param-" + slug(p) + ".svg"
-            files["charts/" + name] = SVGChart.lines(title: "\(d.rankBy) by \(d.short(p))", xTitle: p, yTitle: d.rankBy, series: [
-                .init(name: "median", x: xs, y: groups.map(median)),
-                .init(name: "best", x: xs, y: groups.map { d.lowerIsBetter ? $0.min()! : $0.max()! }),
-            ])
+            files["charts/" + name] = SVGChart.lines(
+                title: "\(d.rankBy) by \(d.short(p))", xTitle: p, yTitle: d.rankBy,
+                series: [
+                    .init(name: "median", x: xs, y: groups.map(median)),
+                    .init(name: "best", x: xs, y: groups.map { d.lowerIsBetter ? $0.min()! : $0.max()! }),
+                ])
             md += "![\(d.rankBy) by \(p)](charts/\(name))\n\n"
         }
         guard d.heatmaps else { return md }
@@ -173,11 +227,15 @@ struct ReportBuilder {
                 guard xa.count > 1, xb.count > 1 else { continue }
                 var cells = [[Double]](repeating: [], count: xa.count * xb.count)
                 for k in ofA.indices { cells[ofB[k] * xa.count + ofA[k]].append(y[k]) }
-                let values = xb.indices.map { jb in xa.indices.map { ja in cells[jb * xa.count + ja].isEmpty ? .nan : median(cells[jb * xa.count + ja]) } }
+                let values = xb.indices.map { jb in
+                    xa.indices.map { ja in cells[jb * xa.count + ja].isEmpty ? .nan : median(cells[jb * xa.count + ja])
+                    }
+                }
                 let name = "heatmap-" + slug(a) + "-" + slug(b) + ".svg"
-                files["charts/" + name] = SVGChart.heatmap(title: "median \(d.rankBy): \(d.short(a)) × \(d.short(b))", xTitle: a, yTitle: b,
-                                                           xValues: xa.map { SVGChart.fmt($0) }, yValues: xb.map { SVGChart.fmt($0) },
-                                                           values: values, valueTitle: d.rankBy)
+                files["charts/" + name] = SVGChart.heatmap(
+                    title: "median \(d.rankBy): \(d.short(a)) × \(d.short(b))", xTitle: a, yTitle: b,
+                    xValues: xa.map { SVGChart.fmt($0) }, yValues: xb.map { SVGChart.fmt($0) },
+                    values: values, valueTitle: d.rankBy)
                 md += "![heatmap \(a) × \(b)](charts/\(name))\n\n"
                 pairs += 1
             }
@@ -203,7 +261,10 @@ struct ReportBuilder {
             if r.isEmpty, !run.equity.isEmpty {
                 let initial = p.metrics["initial_cash"] ?? run.equity[0].equity
                 var prev = initial
-                r = run.equity.map { e in defer { prev = e.equity }; return prev != 0 ? e.equity / prev - 1 : 0 }
+                r = run.equity.map { e in
+                    defer { prev = e.equity }
+                    return prev != 0 ? e.equity / prev - 1 : 0
+                }
             }
             guard !r.isEmpty, !dates.isEmpty else { continue }
             out.append(Detail(point: p, dates: dates, returns: r, equity: run.equity, trades: run.trades))
@@ -224,7 +285,9 @@ struct ReportBuilder {
         var out = [Double](repeating: .nan, count: closes.count)
         var g = 1.0
         for i in closes.indices {
-            if i > 0, closes[i - 1] > 0 { g *= (split[dates[i]] ?? 1) * (closes[i] + (dividend[dates[i]] ?? 0)) / closes[i - 1] }
+            if i > 0, closes[i - 1] > 0 {
+                g *= (split[dates[i]] ?? 1) * (closes[i] + (dividend[dates[i]] ?? 0)) / closes[i - 1]
+            }
             out[i] = g
         }
         return out
@@ -234,29 +297,49 @@ struct ReportBuilder {
         guard !details.isEmpty else { return "" }
         let shown = details.prefix(5)
         let dates = shown[0].dates
-        let label: (Double) -> String = { x in let i = Int(x.rounded()); return i >= 0 && i < dates.count ? dates[i].iso : "" }
-        var series = shown.map { det in SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity)) }
+        let label: (Double) -> String = { x in
+            let i = Int(x.rounded())
+            return i >= 0 && i < dates.count ? dates[i].iso : ""
+        }
+        var series = shown.map { det in
+            SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity))
+        }
         if let b = data.baseString("benchmark"), let first = shown[0].equity.first,
-           let prices = try? store.loadPrices(tickers: [b], from: dates.first, to: dates.last), prices.count > 1 {
+            let prices = try? store.loadPrices(tickers: [b], from: dates.first, to: dates.last), prices.count > 1
+        {
             // A total-return line (splits and dividends on their ex-dates), never the raw close, which halves on a split.
             let actions = ((try? store.loadCorporateActions()) ?? []).filter { $0.ticker == b }
-            let growth = ReportBuilder.totalReturnIndex(dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]), actions: actions)
+            let growth = ReportBuilder.totalReturnIndex(
+                dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]),
+                actions: actions)
             var byDate: [TradingDay: Double] = [:]
             for i in 0..<prices.count { byDate[prices.dates[i]] = growth[i] }
             if let p0 = byDate[dates[0]] {
-                series.append(.init(name: "benchmark \(b) (total return)", x: dates.indices.map(Double.init),
-                                    y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
+                series.append(
+                    .init(
+                        name: "benchmark \(b) (total return)", x: dates.indices.map(Double.init),
+                        y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
             }
         }
-        files["charts/equity-top.svg"] = SVGChart.lines(title: "Equity of the top \(shown.count) points", xTitle: "date", yTitle: "equity", series: series, xLabel: label)
-        files["charts/drawdown-top.svg"] = SVGChart.lines(title: "Drawdowns of the top \(shown.count) points", xTitle: "date", yTitle: "drawdown",
-                                                           series: shown.map { .init(name: $0.point.id, x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown)) },
-                                                           xLabel: label, fillToZero: true)
+        files["charts/equity-top.svg"] = SVGChart.lines(
+            title: "Equity of the top \(shown.count) points", xTitle: "date", yTitle: "equity", series: series,
+            xLabel: label)
+        files["charts/drawdown-top.svg"] = SVGChart.lines(
+            title: "Drawdowns of the top \(shown.count) points", xTitle: "date", yTitle: "drawdown",
+            series: shown.map {
+                .init(name: $0.point.id, x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown))
+            },
+            xLabel: label, fillToZero: true)
         var md = "## Equity curves\n\n![equity of the top points](charts/equity-top.svg)\n\n"
         md += "## Drawdowns\n\n![drawdowns of the top points](charts/drawdown-top.svg)\n\n"
-        md += ReportBuilder.table(["point", "max drawdown", "longest drawdown (sessions)", "ulcer index"], shown.map {
-            [$0.point.id, pct($0.point.metrics["max_drawdown"]), num($0.point.metrics["max_drawdown_duration_days"], 6), num($0.point.metrics["ulcer_index"], 3)]
-        })
+        md += ReportBuilder.table(
+            ["point", "max drawdown", "longest drawdown (sessions)", "ulcer index"],
+            shown.map {
+                [
+                    $0.point.id, pct($0.point.metrics["max_drawdown"]),
+                    num($0.point.metrics["max_drawdown_duration_days"], 6), num($0.point.metrics["ulcer_index"], 3),
+                ]
+            })
         return md + "\n"
     }
 
@@ -270,13 +353,20 @@ struct ReportBuilder {
             byRegime[label, default: []].append(best.returns[i])
         }
         var md = "## Regimes\n\nThe best point's daily returns split by the regime of each session.\n\n"
-        md += ReportBuilder.table(["regime", "sessions", "annual return (mean × 252)", "annual volatility", "Sharpe", "hit rate"], order.sorted().map { label in
-            let r = byRegime[label]!
-            let mean = r.reduce(0, +) / Double(r.count)
-            let sd = r.count > 1 ? (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot() : .nan
-            return [label, "\(r.count)", pct(mean * 252), pct(sd * 252.0.squareRoot()), num(sd > 0 ? mean / sd * 252.0.squareRoot() : .nan, 3),
-                    pct(Double(r.filter { $0 > 0 }.count) / Double(r.count))]
-        })
+        md += ReportBuilder.table(
+            ["regime", "sessions", "annual return (mean × 252)", "annual volatility", "Sharpe", "hit rate"],
+            order.sorted().map { label in
+                let r = byRegime[label]!
+                let mean = r.reduce(0, +) / Double(r.count)
+                let sd =
+                    r.count > 1
+                    ? (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot() : .nan
+                return [
+                    label, "\(r.count)", pct(mean * 252), pct(sd * 252.0.squareRoot()),
+                    num(sd > 0 ? mean / sd * 252.0.squareRoot() : .nan, 3),
+                    pct(Double(r.filter { $0 > 0 }.count) / Double(r.count)),
+                ]
+            })
         return md + "\n"
     }
 
@@ -293,14 +383,19 @@ struct ReportBuilder {
         let y = rows.map { best.returns[$0] - (rf?[best.dates[$0]] ?? 0) }
         let x = names.map { n in rows.map { series[n]![best.dates[$0]]! } }
         let fit = try Metrics.linearRegression(y: y, regressors: x, names: names)
-        var md = "## Factor exposures\n\nThe best point's daily \(rf == nil ? "" : "excess ")returns regressed on the factors in `factor_returns` (\(rows.count) sessions; Newey-West t-statistics).\n\n"
-        md += ReportBuilder.table(["term", "coefficient", "t (HAC)"], fit.names.indices.map { [fit.names[$0], num(fit.coefficients[$0], 4), num(fit.hacTStats[$0], 3)] })
+        var md =
+            "## Factor exposures\n\nThe best point's daily \(rf == nil ? "" : "excess ")returns regressed on the factors in `factor_returns` (\(rows.count) sessions; Newey-West t-statistics).\n\n"
+        md += ReportBuilder.table(
+            ["term", "coefficient", "t (HAC)"],
+            fit.names.indices.map { [fit.names[$0], num(fit.coefficients[$0], 4), num(fit.hacTStats[$0], 3)] })
         return md + "\nR² = \(num(fit.rSquared, 3)); alpha is per session.\n\n"
     }
 
     func sectorAttribution(_ details: [Detail]) -> String {
-        guard let best = details.first, let json = best.point.metricsJSON, case .object(let o)? = try? JSONValue.parse(json),
-              case .object(let attr)? = o.first(where: { $0.0 == "attribution" })?.1 else { return "" }
+        guard let best = details.first, let json = best.point.metricsJSON,
+            case .object(let o)? = try? JSONValue.parse(json),
+            case .object(let attr)? = o.first(where: { $0.0 == "attribution" })?.1
+        else { return "" }
         var md = "## Attribution\n\nThe best point's P&L by sector, by assessment model and by regime (in cash).\n\n"
         for (key, title) in [("pnl_by_sector", "sector"), ("pnl_by_model", "model"), ("pnl_by_regime", "regime")] {
             guard case .object(let pairs)? = attr.first(where: { $0.0 == key })?.1 else { continue }
@@ -319,8 +414,11 @@ struct ReportBuilder {
     func walkForward(_ files: inout [String: String]) -> String {
         guard case .object? = data.spec.first(where: { $0.0 == "walk_forward" })?.1 else { return "" }
         var md = "## Walk-forward\n\n"
-        guard let text = try? store.metadataValue("walk_forward:" + data.sweep.sweepID), case .object(let o)? = try? JSONValue.parse(text) else {
-            return md + "Configured, but no walk-forward result is stored for this sweep: it is computed once every point of the plan is in one database "
+        guard let text = try? store.metadataValue("walk_forward:" + data.sweep.sweepID),
+            case .object(let o)? = try? JSONValue.parse(text)
+        else {
+            return md
+                + "Configured, but no walk-forward result is stored for this sweep: it is computed once every point of the plan is in one database "
                 + "(after an unsharded run, or `hindsight sweep run SWEEP --db MERGED --resume` after a merge).\n\n"
         }
         func field(_ obj: [(String, JSONValue)], _ k: String) -> JSONValue? { obj.first { $0.0 == k }?.1 }
@@ -329,47 +427,86 @@ struct ReportBuilder {
             if case .integer(let n)? = v { return Double(n) }
             return nil
         }
-        func string(_ v: JSONValue?) -> String { if case .string(let s)? = v { return s }; return "" }
+        func string(_ v: JSONValue?) -> String {
+            if case .string(let s)? = v { return s }
+            return ""
+        }
         if case .string(let e)? = field(o, "error") { return md + "Not computed: \(e).\n\n" }
         let metric = string(field(o, "metric"))
-        md += "Rolling windows of \(Int(double(field(o, "train_months")) ?? 0)) months in sample and \(Int(double(field(o, "test_months")) ?? 0)) months out of sample, "
-        md += "stepping \(Int(double(field(o, "step_months")) ?? 0)) months. In each window the point with the best in-sample `\(metric)` is run again, alone, "
-        md += "on the following test months (fresh portfolio, indicators warmed on earlier data); the out-of-sample runs are stitched together.\n\n"
+        md +=
+            "Rolling windows of \(Int(double(field(o, "train_months")) ?? 0)) months in sample and \(Int(double(field(o, "test_months")) ?? 0)) months out of sample, "
+        md +=
+            "stepping \(Int(double(field(o, "step_months")) ?? 0)) months. In each window the point with the best in-sample `\(metric)` is run again, alone, "
+        md +=
+            "on the following test months (fresh portfolio, indicators warmed on earlier data); the out-of-sample runs are stitched together.\n\n"
         var rows: [[String]] = []
         if case .array(let ws)? = field(o, "windows") {
             for case .object(let w) in ws {
                 var params = ""
                 if case .object(let p)? = field(w, "params") {
-                    params = p.map { k, v in "\(data.short(k))=\({ if case .string(let s) = v { return s }; return v.render() }())" }.joined(separator: ", ")
+                    params = p.map { k, v in
+                        let text: String
+                        if case .string(let s) = v { text = s } else { text = v.render() }
+                        return "\(data.short(k))=\(text)"
+                    }.joined(separator: ", ")
                 }
-                rows.append(["\(string(field(w, "train_start"))) .. \(string(field(w, "train_end")))", "\(string(field(w, "test_start"))) .. \(string(field(w, "test_end")))",
-                             "`\(string(field(w, "point")))` \(params)", num(double(field(w, "in_sample")), 3), num(double(field(w, "out_of_sample")), 3),
-                             pct(double(field(w, "oos_return")))])
+                rows.append([
+                    "\(string(field(w, "train_start"))) .. \(string(field(w, "train_end")))",
+                    "\(string(field(w, "test_start"))) .. \(string(field(w, "test_end")))",
+                    "`\(string(field(w, "point")))` \(params)", num(double(field(w, "in_sample")), 3),
+                    num(double(field(w, "out_of_sample")), 3),
+                    pct(double(field(w, "oos_return"))),
+                ])
             }
         }
-        md += ReportBuilder.table(["train", "test", "chosen point", "in-sample \(metric)", "out-of-sample \(metric)", "OOS return"], rows) + "\n"
+        md +=
+            ReportBuilder.table(
+                ["train", "test", "chosen point", "in-sample \(metric)", "out-of-sample \(metric)", "OOS return"], rows)
+            + "\n"
         let isMean = double(field(o, "mean_in_sample")), oosMean = double(field(o, "mean_out_of_sample"))
         var stitched: [(String, JSONValue)] = []
         if case .object(let st)? = field(o, "stitched") { stitched = st }
-        md += ReportBuilder.table(["", ""], [
-            ["mean in-sample \(metric)", num(isMean, 3)], ["mean out-of-sample \(metric)", num(oosMean, 3)],
-            ["walk-forward efficiency (OOS / IS)", num(isMean.flatMap { i in oosMean.map { i != 0 ? $0 / i : .nan } }, 3)],
-            ["stitched OOS total return", pct(double(field(stitched, "total_return")))], ["stitched OOS CAGR", pct(double(field(stitched, "cagr")))],
-            ["stitched OOS Sharpe", num(double(field(stitched, "sharpe_ratio")), 3)], ["stitched OOS max drawdown", pct(double(field(stitched, "max_drawdown")))],
-        ]) + "\n"
+        md +=
+            ReportBuilder.table(
+                ["", ""],
+                [
+                    ["mean in-sample \(metric)", num(isMean, 3)], ["mean out-of-sample \(metric)", num(oosMean, 3)],
+                    [
+                        "walk-forward efficiency (OOS / IS)",
+                        num(isMean.flatMap { i in oosMean.map { i != 0 ? $0 / i : .nan } }, 3),
+                    ],
+                    ["stitched OOS total return", pct(double(field(stitched, "total_return")))],
+                    ["stitched OOS CAGR", pct(double(field(stitched, "cagr")))],
+                    ["stitched OOS Sharpe", num(double(field(stitched, "sharpe_ratio")), 3)],
+                    ["stitched OOS max drawdown", pct(double(field(stitched, "max_drawdown")))],
+                ]) + "\n"
         if let i = isMean, let oo = oosMean, i.isFinite, oo.isFinite {
             let eff = i != 0 ? oo / i : .nan
-            md += "**Degradation.** " + (eff >= 0.5 ? "Out of sample keeps \(num(eff * 100, 3))% of the in-sample \(metric): the selection rule holds up."
-                : eff > 0 ? "Out of sample keeps only \(num(eff * 100, 3))% of the in-sample \(metric): most of the in-sample edge is selection, not skill."
-                : "Out of sample the chosen points lose the in-sample edge entirely: the in-sample ranking does not carry over.") + "\n\n"
+            md +=
+                "**Degradation.** "
+                + (eff >= 0.5
+                    ? "Out of sample keeps \(num(eff * 100, 3))% of the in-sample \(metric): the selection rule holds up."
+                    : eff > 0
+                        ? "Out of sample keeps only \(num(eff * 100, 3))% of the in-sample \(metric): most of the in-sample edge is selection, not skill."
+                        : "Out of sample the chosen points lose the in-sample edge entirely: the in-sample ranking does not carry over.")
+                + "\n\n"
         }
-        if case .array(let ds)? = field(o, "dates"), case .array(let rs)? = field(o, "returns"), ds.count == rs.count, ds.count > 1 {
+        if case .array(let ds)? = field(o, "dates"), case .array(let rs)? = field(o, "returns"), ds.count == rs.count,
+            ds.count > 1
+        {
             let dates = ds.map { string($0) }
             var eq = 1.0
-            let curve = rs.map { v -> Double in eq *= 1 + (double(v) ?? 0); return eq }
-            files["charts/walk-forward.svg"] = SVGChart.lines(title: "Stitched out-of-sample equity (growth of 1)", xTitle: "date", yTitle: "growth of 1",
-                                                               series: [.init(name: "walk-forward OOS", x: curve.indices.map(Double.init), y: curve)],
-                                                               xLabel: { x in let i = Int(x.rounded()); return i >= 0 && i < dates.count ? dates[i] : "" })
+            let curve = rs.map { v -> Double in
+                eq *= 1 + (double(v) ?? 0)
+                return eq
+            }
+            files["charts/walk-forward.svg"] = SVGChart.lines(
+                title: "Stitched out-of-sample equity (growth of 1)", xTitle: "date", yTitle: "growth of 1",
+                series: [.init(name: "walk-forward OOS", x: curve.indices.map(Double.init), y: curve)],
+                xLabel: { x in
+                    let i = Int(x.rounded())
+                    return i >= 0 && i < dates.count ? dates[i] : ""
+                })
             md += "![stitched out-of-sample equity](charts/walk-forward.svg)\n\n"
         }
         return md
@@ -379,37 +516,70 @@ struct ReportBuilder {
         let p = det.point
         var md = "# Point `\(p.id)` (rank \(rank))\n\n[back to the report](../README.md)\n\n"
         md += ReportBuilder.table(["parameter", "value"], data.paramPaths.map { [$0, p.params[$0] ?? ""] }) + "\n"
-        md += ReportBuilder.table(["metric", "value"], ["total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio",
-                                                        "max_drawdown", "trades", "final_equity"].map { [$0, num(p.metrics[$0], 5)] }) + "\n"
+        md +=
+            ReportBuilder.table(
+                ["metric", "value"],
+                [
+                    "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio",
+                    "max_drawdown", "trades", "final_equity",
+                ].map { [$0, num(p.metrics[$0], 5)] }) + "\n"
         md += "## Monthly returns\n\n"
         let monthly = Metrics.periodReturns(det.returns, dates: det.dates, by: .month)
         var years: [String: [String: Double]] = [:]
         for m in monthly { years[String(m.period.prefix(4)), default: [:]][String(m.period.suffix(2))] = m.value }
-        let yearly = Dictionary(uniqueKeysWithValues: Metrics.periodReturns(det.returns, dates: det.dates, by: .year).map { ($0.period, $0.value) })
+        let yearly = Dictionary(
+            uniqueKeysWithValues: Metrics.periodReturns(det.returns, dates: det.dates, by: .year).map {
+                ($0.period, $0.value)
+            })
         let months = (1...12).map { String(format: "%02d", $0) }
-        md += ReportBuilder.table(["year"] + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] + ["year"], years.keys.sorted().map { y in
-            [y] + months.map { m in years[y]![m].map { String(format: "%.1f%%", $0 * 100) } ?? "" } + [yearly[y].map { String(format: "%.1f%%", $0 * 100) } ?? ""]
-        }) + "\n"
+        md +=
+            ReportBuilder.table(
+                ["year"] + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] + [
+                    "year"
+                ],
+                years.keys.sorted().map { y in
+                    [y] + months.map { m in years[y]![m].map { String(format: "%.1f%%", $0 * 100) } ?? "" } + [
+                        yearly[y].map { String(format: "%.1f%%", $0 * 100) } ?? ""
+                    ]
+                }) + "\n"
         md += "## Drawdowns\n\n"
-        md += ReportBuilder.table(["peak", "valley", "recovery", "depth", "sessions"], Metrics.drawdownTable(det.returns, top: 5).map { s in
-            [s.peak >= 0 ? det.dates[s.peak].iso : "start", det.dates[s.valley].iso, s.recovery.map { det.dates[$0].iso } ?? "not recovered", pct(s.depth), "\(s.length)"]
-        }) + "\n"
+        md +=
+            ReportBuilder.table(
+                ["peak", "valley", "recovery", "depth", "sessions"],
+                Metrics.drawdownTable(det.returns, top: 5).map { s in
+                    [
+                        s.peak >= 0 ? det.dates[s.peak].iso : "start", det.dates[s.valley].iso,
+                        s.recovery.map { det.dates[$0].iso } ?? "not recovered", pct(s.depth), "\(s.length)",
+                    ]
+                }) + "\n"
         md += "## Trades\n\n"
         if det.trades.isEmpty {
             md += "No trades stored for this point (see `store:` in the sweep file).\n"
         } else {
             let buys = det.trades.filter { $0.direction == "buy" }, sells = det.trades.filter { $0.direction == "sell" }
             let value = det.trades.reduce(0) { $0 + $1.size * $1.price }
-            md += ReportBuilder.table(["", ""], [
-                ["fills", "\(det.trades.count) (\(buys.count) buys, \(sells.count) sells)"], ["names traded", "\(Set(det.trades.map(\.ticker)).count)"],
-                ["traded value", String(format: "%.0f", value)], ["commission", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.commission })],
-                ["slippage", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.slippage })],
-                ["first / last fill", "\(det.trades.first!.date.iso) / \(det.trades.last!.date.iso)"],
-            ]) + "\n"
-            md += ReportBuilder.table(["date", "ticker", "side", "size", "price"], det.trades.prefix(10).map {
-                [$0.date.iso, $0.ticker, $0.direction, String(format: "%.4g", $0.size), String(format: "%.4g", $0.price)]
-            })
-            if det.trades.count > 10 { md += "\n(first 10 of \(det.trades.count); all in `backtest_trades`, run `\(p.runID ?? "")`)\n" }
+            md +=
+                ReportBuilder.table(
+                    ["", ""],
+                    [
+                        ["fills", "\(det.trades.count) (\(buys.count) buys, \(sells.count) sells)"],
+                        ["names traded", "\(Set(det.trades.map(\.ticker)).count)"],
+                        ["traded value", String(format: "%.0f", value)],
+                        ["commission", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.commission })],
+                        ["slippage", String(format: "%.2f", det.trades.reduce(0) { $0 + $1.slippage })],
+                        ["first / last fill", "\(det.trades.first!.date.iso) / \(det.trades.last!.date.iso)"],
+                    ]) + "\n"
+            md += ReportBuilder.table(
+                ["date", "ticker", "side", "size", "price"],
+                det.trades.prefix(10).map {
+                    [
+                        $0.date.iso, $0.ticker, $0.direction, String(format: "%.4g", $0.size),
+                        String(format: "%.4g", $0.price),
+                    ]
+                })
+            if det.trades.count > 10 {
+                md += "\n(first 10 of \(det.trades.count); all in `backtest_trades`, run `\(p.runID ?? "")`)\n"
+            }
         }
         return md
     }

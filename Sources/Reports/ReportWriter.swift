@@ -9,7 +9,10 @@ public struct ReportWriter {
     let store: HindsightDatabase
     let sweepID: String
 
-    public init(store: HindsightDatabase, sweepID: String) { self.store = store; self.sweepID = sweepID }
+    public init(store: HindsightDatabase, sweepID: String) {
+        self.store = store
+        self.sweepID = sweepID
+    }
 
     public func write(to dir: String, wallSeconds: Double?) throws {
         let data = try SweepReportData(store: store, sweepID: sweepID)
@@ -23,21 +26,29 @@ public struct ReportWriter {
             try Data(ReportWriter.markerText.utf8).write(to: URL(fileURLWithPath: tmp + "/" + ReportWriter.marker))
             try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
             // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
-            let builder = ReportBuilder(data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
-            let (overfitting, (readme, built, csv)) = try Parallel.both({
-                try builder.overfitting()
-            }, {
-                var f: [String: String] = [:]
-                let md = try builder.build(files: &f)
-                return (md, f, pointsCSV(data))
-            })
+            let builder = ReportBuilder(
+                data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
+            let (overfitting, (readme, built, csv)) = try Parallel.both(
+                {
+                    try builder.overfitting()
+                },
+                {
+                    var f: [String: String] = [:]
+                    let md = try builder.build(files: &f)
+                    return (md, f, pointsCSV(data))
+                })
             var files = built
             files["README.md"] = readme.replacingOccurrences(of: ReportBuilder.overfittingMarker, with: overfitting)
             files["points.csv"] = csv
             for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
             // Only a folder this tool wrote (its marker) or an empty one is replaced.
-            if fm.fileExists(atPath: dir) { try ReportWriter.checkOwnership(dir); try fm.removeItem(atPath: dir) }
-            try fm.createDirectory(atPath: (dir as NSString).deletingLastPathComponent.isEmpty ? "." : (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if fm.fileExists(atPath: dir) {
+                try ReportWriter.checkOwnership(dir)
+                try fm.removeItem(atPath: dir)
+            }
+            try fm.createDirectory(
+                atPath: (dir as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (dir as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fm.moveItem(atPath: tmp, toPath: dir)
         } catch let e as HindsightError {
             try? fm.removeItem(atPath: tmp)
@@ -58,16 +69,23 @@ public struct ReportWriter {
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dir, isDirectory: &isDir) else { return }
         guard isDir.boolValue else {
-            throw HindsightError(.invalidArgument, "\(dir) is a file, not a report folder", cause: "give --out a folder path that does not exist yet")
+            throw HindsightError(
+                .invalidArgument, "\(dir) is a file, not a report folder",
+                cause: "give --out a folder path that does not exist yet")
         }
         let entries = (try? fm.contentsOfDirectory(atPath: dir)) ?? []
         if entries.isEmpty || entries.contains(marker) { return }
         // Reports written before the marker existed: README.md headed "# Sweep `" beside points.csv, nothing else.
-        let legacy = Set(entries).isSubset(of: ["README.md", "points.csv", "charts", "top"]) && entries.contains("points.csv")
+        let legacy =
+            Set(entries).isSubset(of: ["README.md", "points.csv", "charts", "top"]) && entries.contains("points.csv")
             && ((try? String(contentsOfFile: dir + "/README.md", encoding: .utf8))?.hasPrefix("# Sweep `") ?? false)
         if legacy { return }
-        throw HindsightError(.invalidArgument, "\(dir) already exists and is not a Hindsight report (no \(marker) file); nothing was written",
-                             cause: "give a new folder, e.g. --out \(dir == "." ? "reports/NAME" : dir + "/report"); Hindsight replaces only folders it wrote")
+        throw HindsightError(
+            .invalidArgument,
+            "\(dir) already exists and is not a Hindsight report (no \(marker) file); nothing was written",
+            cause:
+                "give a new folder, e.g. --out \(dir == "." ? "reports/NAME" : dir + "/report"); Hindsight replaces only folders it wrote"
+        )
     }
 
     /// Temporary folders left by a killed report (`<dir>.tmp-<pid>` whose process is gone and which hold the marker).
@@ -77,7 +95,8 @@ public struct ReportWriter {
         let parent = url.deletingLastPathComponent().path, prefix = url.lastPathComponent + ".tmp-"
         for name in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
             guard let pid = Int32(name.dropFirst(prefix.count)), pid != ProcessInfo.processInfo.processIdentifier,
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             let path = parent + "/" + name
             if fm.fileExists(atPath: path + "/" + marker) { try? fm.removeItem(atPath: path) }
         }
@@ -104,9 +123,14 @@ public struct ReportWriter {
         }
         out += "\n"
         for p in data.points {
-            cell(p.id, &out); out += ","
-            cell(p.status, &out); out += ","
-            for path in data.paramPaths { cell(p.params[path] ?? "", &out); out += "," }
+            cell(p.id, &out)
+            out += ","
+            cell(p.status, &out)
+            out += ","
+            for path in data.paramPaths {
+                cell(p.params[path] ?? "", &out)
+                out += ","
+            }
             for c in columns {
                 if c < p.metrics.values.count, let v = p.metrics.values[c], v.isFinite { v.write(to: &out) }
                 out += ","

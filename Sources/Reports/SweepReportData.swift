@@ -16,9 +16,18 @@ struct SweepReportData {
         let metricsJSON: String?
         let runID: String?
         let error: String?
-        init(id: String, index: Int, params: FieldRow<String>, status: String, metrics: FieldRow<Double>, metricsJSON: String?, runID: String?, error: String?) {
-            self.id = id; self.index = index; self.params = params; self.status = status; self.metrics = metrics
-            self.metricsJSON = metricsJSON; self.runID = runID; self.error = error
+        init(
+            id: String, index: Int, params: FieldRow<String>, status: String, metrics: FieldRow<Double>,
+            metricsJSON: String?, runID: String?, error: String?
+        ) {
+            self.id = id
+            self.index = index
+            self.params = params
+            self.status = status
+            self.metrics = metrics
+            self.metricsJSON = metricsJSON
+            self.runID = runID
+            self.error = error
         }
     }
 
@@ -40,10 +49,15 @@ struct SweepReportData {
     init(store: HindsightDatabase, sweepID: String) throws {
         sweep = try store.loadSweep(id: sweepID)
         guard case .object(let o) = try JSONValue.parse(sweep.specJSON) else {
-            throw HindsightError(.invalidData, "\(store.path): sweep \(sweepID) has an unreadable spec", cause: "re-run the sweep into a new database")
+            throw HindsightError(
+                .invalidData, "\(store.path): sweep \(sweepID) has an unreadable spec",
+                cause: "re-run the sweep into a new database")
         }
         spec = o
-        func obj(_ k: String) -> [(String, JSONValue)] { if case .object(let x)? = o.first(where: { $0.0 == k })?.1 { return x }; return [] }
+        func obj(_ k: String) -> [(String, JSONValue)] {
+            if case .object(let x)? = o.first(where: { $0.0 == k })?.1 { return x }
+            return []
+        }
         var paths = obj("grid").map(\.0) + obj("zip").map(\.0)
         if case .object(let r)? = obj("random").first(where: { $0.0 == "params" })?.1 { paths += r.map(\.0) }
         paramPaths = paths
@@ -73,11 +87,16 @@ struct SweepReportData {
             var params = FieldRow<String>(names: paramNames, values: [])
             if let j = row.paramsJSON {
                 FlatJSON.scan(bytes: j) { field, key, value, quoted in
-                    params.set(paramNames.column(key: key, field: field), quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
+                    params.set(
+                        paramNames.column(key: key, field: field),
+                        quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
                 }
             }
-            pts.append(Point(id: text(row.pointID) ?? "", index: pts.count, params: params, status: text(row.status) ?? "missing",
-                             metrics: m, metricsJSON: text(row.metricsJSON), runID: text(row.runID), error: text(row.error)))
+            pts.append(
+                Point(
+                    id: text(row.pointID) ?? "", index: pts.count, params: params,
+                    status: text(row.status) ?? "missing",
+                    metrics: m, metricsJSON: text(row.metricsJSON), runID: text(row.runID), error: text(row.error)))
         }
         self.metricNames = metricNames
         points = pts
@@ -85,7 +104,9 @@ struct SweepReportData {
         // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.
         var keys: [(value: Double, index: Int)] = []
         keys.reserveCapacity(pts.count)
-        for p in pts where p.status == "ok" { if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) } }
+        for p in pts where p.status == "ok" {
+            if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) }
+        }
         keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
         ranked = keys.map { pts[$0.index] }
         let srs = pts.compactMap { $0.status == "ok" ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
@@ -93,15 +114,19 @@ struct SweepReportData {
         sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
         var dsr: [String: Double] = [:]
         for p in ranked.prefix(max(top, 50)) {
-            dsr[p.id] = Metrics.deflatedSharpe(sharpePerPeriod: p.metrics["sharpe_per_period"] ?? .nan, skewness: p.metrics["skewness_g3"] ?? .nan,
-                                               kurtosis: p.metrics["kurtosis_g4"] ?? .nan, observations: Int(p.metrics["n_obs"] ?? 0),
-                                               trials: srs.count, trialSharpeVariance: sharpeVariance)
+            dsr[p.id] = Metrics.deflatedSharpe(
+                sharpePerPeriod: p.metrics["sharpe_per_period"] ?? .nan, skewness: p.metrics["skewness_g3"] ?? .nan,
+                kurtosis: p.metrics["kurtosis_g4"] ?? .nan, observations: Int(p.metrics["n_obs"] ?? 0),
+                trials: srs.count, trialSharpeVariance: sharpeVariance)
         }
         deflated = dsr
     }
 
     /// The base run config inside the spec.
-    var base: [(String, JSONValue)] { if case .object(let b)? = spec.first(where: { $0.0 == "base" })?.1 { return b }; return [] }
+    var base: [(String, JSONValue)] {
+        if case .object(let b)? = spec.first(where: { $0.0 == "base" })?.1 { return b }
+        return []
+    }
 
     func baseString(_ key: String) -> String? {
         if case .string(let s)? = base.first(where: { $0.0 == key })?.1 { return s }
@@ -116,6 +141,7 @@ struct SweepReportData {
     /// A short label for a dotted path (its last component, or two if that is ambiguous).
     func short(_ path: String) -> String {
         let last = path.split(separator: ".").last.map(String.init) ?? path
-        return paramPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1 ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
+        return paramPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1
+            ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
     }
 }

@@ -6,5 +6,6 @@ public protocol AssessmentEngine {
     var modelNames: [String] { get }
     /// Decisions for `members` on session `day` in regime `regime`, written into `out` (cleared first).
     /// `modelShare` receives, per decision, each model's share of the score (count × modelNames.count).
-    mutating func assess(day: Int, members: [Int32], regime: Int, into out: inout [Decision], modelShare: inout [Double])
+    mutating func assess(
+        day: Int, members: [Int32], regime: Int, into out: inout [Decision], modelShare: inout [Double])
 }

@@ -54,7 +54,10 @@ public enum AssessmentModel: Sendable, Equatable {
 
     /// Reads one model from a mapping with `model:` and its parameters (`extra` keys are allowed and ignored).
     public static func parse(_ node: ConfigNode, extra: [String] = []) throws -> AssessmentModel {
-        let probe = try ConfigMap(node, allowed: ["model", "lookback", "skip", "z_entry", "window", "weight", "components", "regime_weights"] + extra)
+        let probe = try ConfigMap(
+            node,
+            allowed: ["model", "lookback", "skip", "z_entry", "window", "weight", "components", "regime_weights"]
+                + extra)
         let name = try probe.choice("model", names) ?? "momentum"
         func positive(_ key: String, _ def: Int) throws -> Int {
             let v = try probe.int(key) ?? def
@@ -68,7 +71,9 @@ public enum AssessmentModel: Sendable, Equatable {
         case "momentum":
             try only(["lookback", "skip"])
             let l = try positive("lookback", 252), s = try probe.int("skip") ?? 21
-            if s < 0 || s >= l { throw (probe.node("skip") ?? node).error("skip must be ≥ 0 and below lookback (\(l)), got \(s)") }
+            if s < 0 || s >= l {
+                throw (probe.node("skip") ?? node).error("skip must be ≥ 0 and below lookback (\(l)), got \(s)")
+            }
             return .momentum(lookback: l, skip: s)
         case "mean_reversion":
             try only(["lookback", "z_entry"])
@@ -86,7 +91,8 @@ public enum AssessmentModel: Sendable, Equatable {
             if l < 2 { throw probe.node("lookback")!.error("lookback must be ≥ 2 for a standard deviation") }
             return .lowVolatility(lookback: l)
         default:
-            throw node.error("`composite` cannot be nested inside a composite", hint: "list its parts under one `components:`")
+            throw node.error(
+                "`composite` cannot be nested inside a composite", hint: "list its parts under one `components:`")
         }
     }
 }

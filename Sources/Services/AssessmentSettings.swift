@@ -9,21 +9,32 @@ public struct AssessmentSettings: Sendable, Equatable {
     public var isComposite: Bool
 
     public init(model: AssessmentModel) {
-        components = [model]; weights = [1]; regimeWeights = [:]; isComposite = false
+        components = [model]
+        weights = [1]
+        regimeWeights = [:]
+        isComposite = false
     }
 
     public static func parse(_ node: ConfigNode) throws -> AssessmentSettings {
-        let m = try ConfigMap(node, allowed: ["model", "lookback", "skip", "z_entry", "window", "components", "regime_weights"])
-        guard try m.string("model") == "composite" else { return AssessmentSettings(model: try AssessmentModel.parse(node)) }
+        let m = try ConfigMap(
+            node, allowed: ["model", "lookback", "skip", "z_entry", "window", "components", "regime_weights"])
+        guard try m.string("model") == "composite" else {
+            return AssessmentSettings(model: try AssessmentModel.parse(node))
+        }
         _ = try ConfigMap(node, allowed: ["model", "components", "regime_weights"])
         let list = try m.require("components", "a list of {model: ..., weight: ...}")
-        guard case .sequence(let items) = list.value, !items.isEmpty else { throw list.error("expected a non-empty list of models") }
+        guard case .sequence(let items) = list.value, !items.isEmpty else {
+            throw list.error("expected a non-empty list of models")
+        }
         var s = AssessmentSettings(model: .trend(window: 1))
         s.isComposite = true
-        s.components = []; s.weights = []
+        s.components = []
+        s.weights = []
         for item in items {
             s.components.append(try AssessmentModel.parse(item, extra: ["weight"]))
-            let w = try ConfigMap(item, allowed: ["model", "lookback", "skip", "z_entry", "window", "weight"]).double("weight") ?? 1
+            let w =
+                try ConfigMap(item, allowed: ["model", "lookback", "skip", "z_entry", "window", "weight"]).double(
+                    "weight") ?? 1
             s.weights.append(w)
         }
         if s.weights.allSatisfy({ $0 == 0 }) { throw list.error("every component weight is 0") }

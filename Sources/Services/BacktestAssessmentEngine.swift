@@ -11,7 +11,10 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
     var raw: [Double]
     var dirs: [Int8]
 
-    public init(settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService, regimeLabels: [Int: String]) {
+    public init(
+        settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService,
+        regimeLabels: [Int: String]
+    ) {
         self.settings = settings
         self.technicals = technicals
         self.profiles = profiles
@@ -24,7 +27,9 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
 
     public var modelNames: [String] { settings.isComposite ? settings.modelNames : [settings.components[0].name] }
 
-    public mutating func assess(day d: Int, members: [Int32], regime: Int, into out: inout [Decision], modelShare: inout [Double]) {
+    public mutating func assess(
+        day d: Int, members: [Int32], regime: Int, into out: inout [Decision], modelShare: inout [Double]
+    ) {
         out.removeAll(keepingCapacity: true)
         modelShare.removeAll(keepingCapacity: true)
         let n = members.count, k = settings.components.count
@@ -32,7 +37,10 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
             let model = settings.components[0]
             for a in members {
                 let (s, dir) = model.score(technicals, asset: Int(a), day: d)
-                out.append(Decision(asset: a, direction: dir, score: s, confidence: 0, profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
+                out.append(
+                    Decision(
+                        asset: a, direction: dir, score: s, confidence: 0,
+                        profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
                 modelShare.append(1)
             }
         } else {
@@ -43,24 +51,43 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
                 for (i, a) in members.enumerated() {
                     let s = model.score(technicals, asset: Int(a), day: d).score
                     raw[j * n + i] = s
-                    if s.isFinite { sum += s; sum2 += s * s; c += 1 }
+                    if s.isFinite {
+                        sum += s
+                        sum2 += s * s
+                        c += 1
+                    }
                 }
                 let mean = c > 0 ? sum / c : 0
                 let sd = c > 1 ? max(0, (sum2 - sum * sum / c) / (c - 1)).squareRoot() : 0
-                for i in 0..<n { raw[j * n + i] = sd > 0 ? (raw[j * n + i] - mean) / sd : (raw[j * n + i].isFinite ? 0 : .nan) }
+                for i in 0..<n {
+                    raw[j * n + i] = sd > 0 ? (raw[j * n + i] - mean) / sd : (raw[j * n + i].isFinite ? 0 : .nan)
+                }
             }
             for (i, a) in members.enumerated() {
                 var s = 0.0, absTotal = 0.0
                 // A zero-weight component neither scores nor vetoes (its NaN must not poison the sum).
-                for j in 0..<k where weights[j] != 0 { s += weights[j] * raw[j * n + i]; absTotal += abs(weights[j] * raw[j * n + i]) }
-                out.append(Decision(asset: a, direction: s > 0 ? 1 : (s < 0 ? -1 : 0), score: s, confidence: 0,
-                                    profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
-                for j in 0..<k { modelShare.append(absTotal > 0 && weights[j] != 0 ? abs(weights[j] * raw[j * n + i]) / absTotal : (absTotal > 0 ? 0 : 1 / Double(k))) }
+                for j in 0..<k where weights[j] != 0 {
+                    s += weights[j] * raw[j * n + i]
+                    absTotal += abs(weights[j] * raw[j * n + i])
+                }
+                out.append(
+                    Decision(
+                        asset: a, direction: s > 0 ? 1 : (s < 0 ? -1 : 0), score: s, confidence: 0,
+                        profileVersion: Int32(profiles.versionIndex(asset: Int(a), day: d))))
+                for j in 0..<k {
+                    modelShare.append(
+                        absTotal > 0 && weights[j] != 0
+                            ? abs(weights[j] * raw[j * n + i]) / absTotal : (absTotal > 0 ? 0 : 1 / Double(k)))
+                }
             }
         }
         // Confidence: cross-sectional |z| / 3, capped at 1.
         var sum = 0.0, sum2 = 0.0, c = 0.0
-        for x in out where x.score.isFinite { sum += x.score; sum2 += x.score * x.score; c += 1 }
+        for x in out where x.score.isFinite {
+            sum += x.score
+            sum2 += x.score * x.score
+            c += 1
+        }
         let mean = c > 0 ? sum / c : 0
         let sd = c > 1 ? max(0, (sum2 - sum * sum / c) / (c - 1)).squareRoot() : 0
         for i in out.indices {

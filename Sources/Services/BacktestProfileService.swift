@@ -49,7 +49,10 @@ public final class BacktestProfileService: ProfileService {
 
     static func latest<T>(_ v: [T], asOf: TradingDay, date: KeyPath<T, TradingDay>) -> T? {
         var lo = 0, hi = v.count
-        while lo < hi { let m = (lo + hi) / 2; if v[m][keyPath: date] <= asOf { lo = m + 1 } else { hi = m } }
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if v[m][keyPath: date] <= asOf { lo = m + 1 } else { hi = m }
+        }
         return lo == 0 ? nil : v[lo - 1]
     }
 
@@ -58,7 +61,10 @@ public final class BacktestProfileService: ProfileService {
     public func versionIndex(asset: Int, day: Int) -> Int {
         let s = assetVersionStart[asset]
         var lo = 0, hi = s.count
-        while lo < hi { let m = (lo + hi) / 2; if s[m] <= day { lo = m + 1 } else { hi = m } }
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if s[m] <= day { lo = m + 1 } else { hi = m }
+        }
         return lo - 1
     }
 

@@ -29,7 +29,10 @@ public final class BacktestRegimeService: RegimeService {
         var j = 0, current: Int32 = -1
         for d in 0..<panel.dayCount {
             let day = panel.calendar.day(at: d)
-            while j < sorted.count, sorted[j].date <= day { current = Int32(sorted[j].regimeID); j += 1 }
+            while j < sorted.count, sorted[j].date <= day {
+                current = Int32(sorted[j].regimeID)
+                j += 1
+            }
             out[d] = current
         }
         var labels = [Int: String]()
@@ -59,7 +62,10 @@ public final class BacktestRegimeService: RegimeService {
                 if d > 0 {
                     for a in 0..<panel.assetCount {
                         let k = a * nD + d
-                        if panel.valid[k], panel.valid[k - 1] { s += panel.adjustedClose[k] / panel.adjustedClose[k - 1] - 1; n += 1 }
+                        if panel.valid[k], panel.valid[k - 1] {
+                            s += panel.adjustedClose[k] / panel.adjustedClose[k - 1] - 1
+                            n += 1
+                        }
                     }
                 }
                 if n > 0 { idx *= 1 + s / Double(n) }
@@ -71,12 +77,23 @@ public final class BacktestRegimeService: RegimeService {
         for d in 0..<nD {
             guard d + 1 >= tw, d >= vw else { continue }
             var sum = 0.0, ok = true
-            for i in (d + 1 - tw)...d { if level[i].isFinite { sum += level[i] } else { ok = false; break } }
+            for i in (d + 1 - tw)...d {
+                if level[i].isFinite {
+                    sum += level[i]
+                } else {
+                    ok = false
+                    break
+                }
+            }
             var rs = 0.0, rs2 = 0.0
             for i in (d + 1 - vw)...d where ok {
                 let r = level[i] / level[i - 1] - 1
-                if !r.isFinite { ok = false; break }
-                rs += r; rs2 += r * r
+                if !r.isFinite {
+                    ok = false
+                    break
+                }
+                rs += r
+                rs2 += r * r
             }
             guard ok else { continue }
             let n = Double(vw)
@@ -94,7 +111,10 @@ public final class BacktestRegimeService: RegimeService {
 
     public func regime(on day: TradingDay) -> RegimeRecord? {
         var lo = 0, hi = calendarDays.count
-        while lo < hi { let m = (lo + hi) / 2; if calendarDays[m] <= day { lo = m + 1 } else { hi = m } }
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if calendarDays[m] <= day { lo = m + 1 } else { hi = m }
+        }
         guard lo > 0 else { return nil }
         let id = Int(regimeOfDay[lo - 1])
         guard id >= 0 else { return nil }
@@ -108,6 +128,8 @@ public final class BacktestRegimeService: RegimeService {
 
     /// The classified history over sessions `range`, for storing in `regime_history`.
     public func records(in range: Range<Int>) -> [RegimeRecord] {
-        range.map { RegimeRecord(date: calendarDays[$0], regimeID: Int(regimeOfDay[$0]), label: label(Int(regimeOfDay[$0]))) }
+        range.map {
+            RegimeRecord(date: calendarDays[$0], regimeID: Int(regimeOfDay[$0]), label: label(Int(regimeOfDay[$0])))
+        }
     }
 }

@@ -17,7 +17,9 @@ public struct BacktestRiskManager: RiskManager {
     var window: [Double]
     var scratch: [Double]
 
-    public init(settings: RiskSettings, technicals: Technicals, profiles: BacktestProfileService, regimeLabels: [Int: String]) {
+    public init(
+        settings: RiskSettings, technicals: Technicals, profiles: BacktestProfileService, regimeLabels: [Int: String]
+    ) {
         self.settings = settings
         self.technicals = technicals
         self.profiles = profiles
@@ -25,9 +27,12 @@ public struct BacktestRiskManager: RiskManager {
         for (id, label) in regimeLabels { if let x = settings.regimeExposure[label] { e[id] = x } }
         exposureByRegime = e
         let n = technicals.panel.assetCount
-        order = []; order.reserveCapacity(n)
-        chosen = []; chosen.reserveCapacity(n)
-        chosenWeight = []; chosenWeight.reserveCapacity(n)
+        order = []
+        order.reserveCapacity(n)
+        chosen = []
+        chosen.reserveCapacity(n)
+        chosenWeight = []
+        chosenWeight.reserveCapacity(n)
         sectorGross = [Double](repeating: 0, count: profiles.sectors.count + 1)
         window = [Double](repeating: 0, count: settings.volTarget == nil ? 0 : n * settings.volLookback)
         scratch = [Double](repeating: 0, count: settings.volLookback)
@@ -45,7 +50,9 @@ public struct BacktestRiskManager: RiskManager {
         }
         if let cap = settings.maxSectorWeight {
             for s in sectorGross.indices { sectorGross[s] = 0 }
-            for (i, a) in chosen.enumerated() { sectorGross[profiles.sectorIndex(asset: Int(a), day: d)] += abs(chosenWeight[i]) }
+            for (i, a) in chosen.enumerated() {
+                sectorGross[profiles.sectorIndex(asset: Int(a), day: d)] += abs(chosenWeight[i])
+            }
             for (i, a) in chosen.enumerated() {
                 let g = sectorGross[profiles.sectorIndex(asset: Int(a), day: d)]
                 if g > cap { chosenWeight[i] *= cap / g }
@@ -106,13 +113,16 @@ public struct BacktestRiskManager: RiskManager {
                 window[j * n + i] = r.isFinite ? r : 0
             }
         }
-        let sigma = window.withUnsafeBufferPointer { x in
-            chosenWeight.withUnsafeBufferPointer { w in
-                scratch.withUnsafeMutableBufferPointer { s in
-                    Metrics.portfolioVolatility(returns: x.baseAddress!, rows: n, columns: k, weights: w.baseAddress!, scratch: s.baseAddress!)
+        let sigma =
+            window.withUnsafeBufferPointer { x in
+                chosenWeight.withUnsafeBufferPointer { w in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        Metrics.portfolioVolatility(
+                            returns: x.baseAddress!, rows: n, columns: k, weights: w.baseAddress!,
+                            scratch: s.baseAddress!)
+                    }
                 }
-            }
-        } * 252.0.squareRoot()
+            } * 252.0.squareRoot()
         var gross = 0.0
         for w in chosenWeight { gross += abs(w) }
         guard sigma > 0, gross > 0 else { return }
@@ -129,11 +139,19 @@ public struct BacktestRiskManager: RiskManager {
             while 2 * root + 1 < end {
                 var child = 2 * root + 1
                 if child + 1 < end, before(a[child], a[child + 1]) { child += 1 }
-                if before(a[root], a[child]) { a.swapAt(root, child); root = child } else { return }
+                if before(a[root], a[child]) {
+                    a.swapAt(root, child)
+                    root = child
+                } else {
+                    return
+                }
             }
         }
         // Max-heap under `before` puts the last element first; build it, then pop to the back.
         for s in stride(from: n / 2 - 1, through: 0, by: -1) { sift(&a, s, n) }
-        for end in stride(from: n - 1, to: 0, by: -1) { a.swapAt(0, end); sift(&a, 0, end) }
+        for end in stride(from: n - 1, to: 0, by: -1) {
+            a.swapAt(0, end)
+            sift(&a, 0, end)
+        }
     }
 }

@@ -14,7 +14,10 @@ public final class BacktestUniverseService: UniverseService {
     public let snapshotDays: [Int]
     public let snapshotMembers: [[Int32]]
 
-    public init(_ spec: RunConfig.Universe, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, sessions: Range<Int>) {
+    public init(
+        _ spec: RunConfig.Universe, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService,
+        sessions: Range<Int>
+    ) {
         self.panel = panel
         self.technicals = technicals
         self.profiles = profiles
@@ -22,7 +25,10 @@ public final class BacktestUniverseService: UniverseService {
         var days: [Int] = [], mem: [[Int32]] = []
         switch spec {
         case .tickers(let t):
-            ruleJSON = JSONText.object([("kind", JSONText.quote("static")), ("tickers", "[" + t.map(JSONText.quote).joined(separator: ",") + "]")])
+            ruleJSON = JSONText.object([
+                ("kind", JSONText.quote("static")),
+                ("tickers", "[" + t.map(JSONText.quote).joined(separator: ",") + "]"),
+            ])
             h.combine(ruleJSON)
             universeID = "static-" + h.hex
             if !sessions.isEmpty {
@@ -41,9 +47,12 @@ public final class BacktestUniverseService: UniverseService {
             ruleJSON = rule.json
             h.combine(ruleJSON)
             universeID = "rule-" + h.hex
-            for d in sessions where rule.rebalance.isScheduled(day: d, start: sessions.lowerBound, calendar: panel.calendar) {
+            for d in sessions
+            where rule.rebalance.isScheduled(day: d, start: sessions.lowerBound, calendar: panel.calendar) {
                 days.append(d)
-                mem.append(BacktestUniverseService.rank(rule, day: d, panel: panel, technicals: technicals, profiles: profiles))
+                mem.append(
+                    BacktestUniverseService.rank(rule, day: d, panel: panel, technicals: technicals, profiles: profiles)
+                )
             }
         }
         snapshotDays = days
@@ -55,8 +64,13 @@ public final class BacktestUniverseService: UniverseService {
         BacktestUniverseService.rank(rule, day: d, panel: panel, technicals: technicals, profiles: profiles)
     }
 
-    static func rank(_ rule: RunConfig.UniverseRule, day d: Int, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService) -> [Int32] {
-        let allowed: Set<Int>? = rule.sectors.map { names in Set(names.compactMap { profiles.sectors.firstIndex(of: $0) }) }
+    static func rank(
+        _ rule: RunConfig.UniverseRule, day d: Int, panel: MarketPanel, technicals: Technicals,
+        profiles: BacktestProfileService
+    ) -> [Int32] {
+        let allowed: Set<Int>? = rule.sectors.map { names in
+            Set(names.compactMap { profiles.sectors.firstIndex(of: $0) })
+        }
         var scored: [(Int32, Double)] = []
         for a in 0..<panel.assetCount {
             let k = a * panel.dayCount + d
@@ -72,10 +86,13 @@ public final class BacktestUniverseService: UniverseService {
     }
 
     public func buildUniverse(_ rule: RunConfig.UniverseRule, asOf: TradingDay) -> UniverseSnapshot {
-        guard let d = sessionOnOrBefore(asOf) else { return UniverseSnapshot(universeID: universeID, asOf: asOf, ruleJSON: rule.json, members: []) }
+        guard let d = sessionOnOrBefore(asOf) else {
+            return UniverseSnapshot(universeID: universeID, asOf: asOf, ruleJSON: rule.json, members: [])
+        }
         let m = members(rule, day: d)
-        return UniverseSnapshot(universeID: universeID, asOf: asOf, ruleJSON: rule.json,
-                                members: m.enumerated().map { .init(ticker: panel.tickers[Int($1)], rank: $0 + 1) })
+        return UniverseSnapshot(
+            universeID: universeID, asOf: asOf, ruleJSON: rule.json,
+            members: m.enumerated().map { .init(ticker: panel.tickers[Int($1)], rank: $0 + 1) })
     }
 
     public func universe(on day: TradingDay) -> UniverseSnapshot? {
@@ -93,7 +110,10 @@ public final class BacktestUniverseService: UniverseService {
     @inline(__always)
     public func snapshotIndex(day: Int) -> Int? {
         var lo = 0, hi = snapshotDays.count
-        while lo < hi { let m = (lo + hi) / 2; if snapshotDays[m] <= day { lo = m + 1 } else { hi = m } }
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if snapshotDays[m] <= day { lo = m + 1 } else { hi = m }
+        }
         return lo == 0 ? nil : lo - 1
     }
 
@@ -106,8 +126,9 @@ public final class BacktestUniverseService: UniverseService {
     }
 
     public func snapshot(_ s: Int) -> UniverseSnapshot {
-        UniverseSnapshot(universeID: universeID, asOf: panel.calendar.day(at: snapshotDays[s]), ruleJSON: ruleJSON,
-                         members: snapshotMembers[s].enumerated().map { .init(ticker: panel.tickers[Int($1)], rank: $0 + 1) })
+        UniverseSnapshot(
+            universeID: universeID, asOf: panel.calendar.day(at: snapshotDays[s]), ruleJSON: ruleJSON,
+            members: snapshotMembers[s].enumerated().map { .init(ticker: panel.tickers[Int($1)], rank: $0 + 1) })
     }
 
     public var snapshots: [UniverseSnapshot] { snapshotDays.indices.map(snapshot) }

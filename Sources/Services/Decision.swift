@@ -11,6 +11,10 @@ public struct Decision: Sendable, Equatable {
     public var profileVersion: Int32
 
     public init(asset: Int32, direction: Int8, score: Double, confidence: Double, profileVersion: Int32) {
-        self.asset = asset; self.direction = direction; self.score = score; self.confidence = confidence; self.profileVersion = profileVersion
+        self.asset = asset
+        self.direction = direction
+        self.score = score
+        self.confidence = confidence
+        self.profileVersion = profileVersion
     }
 }

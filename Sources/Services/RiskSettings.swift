@@ -3,7 +3,10 @@ import HindsightCore
 /// The `strategy.risk` section.
 public struct RiskSettings: Sendable, Equatable {
     public enum Selection: String, Sendable { case rank, signal }
-    public enum Weighting: String, Sendable { case equal, score, inverseVolatility = "inverse_volatility" }
+    public enum Weighting: String, Sendable {
+        case equal, score
+        case inverseVolatility = "inverse_volatility"
+    }
 
     public var longOnly = true
     public var topN: Int?
@@ -20,8 +23,10 @@ public struct RiskSettings: Sendable, Equatable {
 
     public init() {}
 
-    static let keys = ["long_only", "top_n", "max_weight", "max_sector_weight", "gross_leverage", "net_leverage", "vol_target",
-                       "vol_lookback", "regime_exposure", "rebalance_band", "selection", "weighting"]
+    static let keys = [
+        "long_only", "top_n", "max_weight", "max_sector_weight", "gross_leverage", "net_leverage", "vol_target",
+        "vol_lookback", "regime_exposure", "rebalance_band", "selection", "weighting",
+    ]
 
     /// Reads and checks the section; inconsistent limits fail here, before the run starts.
     public static func parse(_ node: ConfigNode?) throws -> RiskSettings {
@@ -39,22 +44,31 @@ public struct RiskSettings: Sendable, Equatable {
         }
         if let n = try m.double("net_leverage") {
             if abs(n) > r.grossLeverage + 1e-12 {
-                throw m.node("net_leverage")!.error("net_leverage \(n) exceeds gross_leverage \(r.grossLeverage) in size", hint: "|net| ≤ gross always holds")
+                throw m.node("net_leverage")!.error(
+                    "net_leverage \(n) exceeds gross_leverage \(r.grossLeverage) in size",
+                    hint: "|net| ≤ gross always holds")
             }
-            if r.longOnly, n < 0 { throw m.node("net_leverage")!.error("a long-only book cannot have negative net_leverage", hint: "set long_only: false") }
+            if r.longOnly, n < 0 {
+                throw m.node("net_leverage")!.error(
+                    "a long-only book cannot have negative net_leverage", hint: "set long_only: false")
+            }
             r.netLeverage = n
         }
         if let w = try m.double("max_weight") {
             if !(w > 0) { throw m.node("max_weight")!.error("max_weight must be > 0, got \(w)") }
             if w > r.grossLeverage + 1e-12 {
-                throw m.node("max_weight")!.error("max_weight \(w) is above gross_leverage \(r.grossLeverage)",
-                                                  hint: "one name can never exceed the whole book; lower max_weight or raise gross_leverage")
+                throw m.node("max_weight")!.error(
+                    "max_weight \(w) is above gross_leverage \(r.grossLeverage)",
+                    hint: "one name can never exceed the whole book; lower max_weight or raise gross_leverage")
             }
             r.maxWeight = w
         }
         if let w = try m.double("max_sector_weight") {
             if !(w > 0) { throw m.node("max_sector_weight")!.error("max_sector_weight must be > 0, got \(w)") }
-            if let mw = r.maxWeight, w < mw { throw m.node("max_sector_weight")!.error("max_sector_weight \(w) is below max_weight \(mw)", hint: "a sector holds at least one name") }
+            if let mw = r.maxWeight, w < mw {
+                throw m.node("max_sector_weight")!.error(
+                    "max_sector_weight \(w) is below max_weight \(mw)", hint: "a sector holds at least one name")
+            }
             r.maxSectorWeight = w
         }
         if let v = try m.double("vol_target") {
@@ -72,8 +86,11 @@ public struct RiskSettings: Sendable, Equatable {
                 if v < 0 { throw x.value.error("an exposure multiplier must be ≥ 0, got \(v)") }
                 // A multiplier scales the book inside its gross_leverage limit; above 1 it would borrow past it.
                 if v > 1 {
-                    throw x.value.error("regime_exposure \(x.key): \(v) would take the book above gross_leverage \(r.grossLeverage)",
-                                        hint: "multipliers are in [0, 1]; to run larger in some regimes, raise gross_leverage and lower the others")
+                    throw x.value.error(
+                        "regime_exposure \(x.key): \(v) would take the book above gross_leverage \(r.grossLeverage)",
+                        hint:
+                            "multipliers are in [0, 1]; to run larger in some regimes, raise gross_leverage and lower the others"
+                    )
                 }
                 r.regimeExposure[x.key] = v
             }
@@ -83,7 +100,9 @@ public struct RiskSettings: Sendable, Equatable {
             r.rebalanceBand = b
         }
         if let s = try m.choice("selection", ["rank", "signal"]) { r.selection = Selection(rawValue: s)! }
-        if let w = try m.choice("weighting", ["equal", "score", "inverse_volatility"]) { r.weighting = Weighting(rawValue: w)! }
+        if let w = try m.choice("weighting", ["equal", "score", "inverse_volatility"]) {
+            r.weighting = Weighting(rawValue: w)!
+        }
         return r
     }
 

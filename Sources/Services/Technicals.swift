@@ -31,19 +31,34 @@ public final class Technicals: Sendable {
                 let k = base + d
                 var p = 0.0, pc: Int32 = 0, x = 0.0, x2 = 0.0, xc: Int32 = 0, dollar = 0.0
                 if valid[k] {
-                    p = adj[k]; pc = 1
+                    p = adj[k]
+                    pc = 1
                     dollar = panel.close[k] * panel.volume[k]
                     if d > 0, valid[k - 1] {
                         let ret = adj[k] / adj[k - 1] - 1
-                        r[k] = ret; x = ret; x2 = ret * ret; xc = 1
+                        r[k] = ret
+                        x = ret
+                        x2 = ret * ret
+                        xc = 1
                     }
                 }
-                sp[pb + d + 1] = sp[pb + d] + p; sp2[pb + d + 1] = sp2[pb + d] + p * p; cp[pb + d + 1] = cp[pb + d] + pc
-                sr[pb + d + 1] = sr[pb + d] + x; sr2[pb + d + 1] = sr2[pb + d] + x2; cr[pb + d + 1] = cr[pb + d] + xc
+                sp[pb + d + 1] = sp[pb + d] + p
+                sp2[pb + d + 1] = sp2[pb + d] + p * p
+                cp[pb + d + 1] = cp[pb + d] + pc
+                sr[pb + d + 1] = sr[pb + d] + x
+                sr2[pb + d + 1] = sr2[pb + d] + x2
+                cr[pb + d + 1] = cr[pb + d] + xc
                 dv[pb + d + 1] = dv[pb + d] + dollar
             }
         }
-        returns = r; sumPrice = sp; sumPrice2 = sp2; countPrice = cp; sumReturn = sr; sumReturn2 = sr2; countReturn = cr; sumDollarVolume = dv
+        returns = r
+        sumPrice = sp
+        sumPrice2 = sp2
+        countPrice = cp
+        sumReturn = sr
+        sumReturn2 = sr2
+        countReturn = cr
+        sumDollarVolume = dv
     }
 
     @inline(__always) func p(_ a: Int, _ d: Int) -> Int { a * (panel.dayCount + 1) + d }
@@ -70,7 +85,9 @@ public final class Technicals: Sendable {
     }
 
     @inline(__always)
-    func deviation(_ count: [Int32], _ sum: [Double], _ sum2: [Double], asset a: Int, day d: Int, window w: Int) -> Double {
+    func deviation(_ count: [Int32], _ sum: [Double], _ sum2: [Double], asset a: Int, day d: Int, window w: Int)
+        -> Double
+    {
         guard w >= 2, d + 1 >= w else { return .nan }
         let hi = p(a, d + 1), lo = p(a, d + 1 - w)
         guard Int(count[hi] - count[lo]) == w else { return .nan }
@@ -80,7 +97,9 @@ public final class Technicals: Sendable {
     }
 
     /// Adjusted close on a session (NaN on a gap).
-    @inline(__always) public func price(asset a: Int, day d: Int) -> Double { panel.adjustedClose[a * panel.dayCount + d] }
+    @inline(__always) public func price(asset a: Int, day d: Int) -> Double {
+        panel.adjustedClose[a * panel.dayCount + d]
+    }
 
     /// Average raw dollar volume over the bars among the `window` sessions ending at `day` (NaN when none).
     public func averageDollarVolume(asset a: Int, day d: Int, window w: Int) -> Double {

@@ -16,12 +16,17 @@ extension HindsightDatabase {
     /// merge leaves nothing). Every shard must hold the same sweeps with the same plan hash and data fingerprint;
     /// identical duplicate runs are skipped, conflicting ones refused.
     public static func merge(into: String, shards: [String]) throws -> MergeSummary {
-        guard !shards.isEmpty else { throw HindsightError(.invalidArgument, "no shard databases given", cause: "list them: hindsight sweep merge --into out.sqlite shard-1.sqlite shard-2.sqlite ...") }
+        guard !shards.isEmpty else {
+            throw HindsightError(
+                .invalidArgument, "no shard databases given",
+                cause: "list them: hindsight sweep merge --into out.sqlite shard-1.sqlite shard-2.sqlite ...")
+        }
         for s in shards where !FileManager.default.fileExists(atPath: s) {
             throw HindsightError(.fileNotFound, "\(s): no such database", cause: "check the shard paths")
         }
         if FileManager.default.fileExists(atPath: into) {
-            throw HindsightError(.invalidArgument, "\(into) already exists", cause: "merge into a new file (or delete it first)")
+            throw HindsightError(
+                .invalidArgument, "\(into) already exists", cause: "merge into a new file (or delete it first)")
         }
         removeStaleMerges(of: into)
         // Every shard must hold the same sweeps: shards of different sweep files do not make one sweep.
@@ -29,11 +34,15 @@ extension HindsightDatabase {
         for s in shards {
             let ids = try HindsightDatabase.openExisting(path: s, readOnly: true).sweepIDs().sorted()
             if ids.isEmpty {
-                throw HindsightError(.invalidData, "\(s) holds no sweep; nothing was written", cause: "merge the databases written by `hindsight sweep run --shard I/N`")
+                throw HindsightError(
+                    .invalidData, "\(s) holds no sweep; nothing was written",
+                    cause: "merge the databases written by `hindsight sweep run --shard I/N`")
             }
             if let e = expected, e != ids {
-                throw HindsightError(.invalidData, "\(s) holds sweep(s) \(ids.joined(separator: ", ")) but \(shards[0]) holds \(e.joined(separator: ", ")); nothing was written",
-                                     cause: "merge only the shards of one sweep file, run on the same data")
+                throw HindsightError(
+                    .invalidData,
+                    "\(s) holds sweep(s) \(ids.joined(separator: ", ")) but \(shards[0]) holds \(e.joined(separator: ", ")); nothing was written",
+                    cause: "merge only the shards of one sweep file, run on the same data")
             }
             expected = ids
         }
@@ -48,8 +57,10 @@ extension HindsightDatabase {
                 for id in try db.sweepIDs() {
                     let s = try db.loadSweep(id: id)
                     if let known = plans[id], known.hash != s.planHash || known.fingerprint != s.dataFingerprint {
-                        throw HindsightError(.invalidData, "\(shard): sweep \(id) has plan \(s.planHash) and data \(s.dataFingerprint ?? "-"), but an earlier shard has plan \(known.hash) and data \(known.fingerprint ?? "-")",
-                                             cause: "merge only shards of the same sweep file run on the same data")
+                        throw HindsightError(
+                            .invalidData,
+                            "\(shard): sweep \(id) has plan \(s.planHash) and data \(s.dataFingerprint ?? "-"), but an earlier shard has plan \(known.hash) and data \(known.fingerprint ?? "-")",
+                            cause: "merge only shards of the same sweep file run on the same data")
                     }
                     plans[id] = (s.planHash, s.dataFingerprint)
                 }
@@ -57,24 +68,32 @@ extension HindsightDatabase {
                     try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shard])
                     defer { try? db.execute(sql: "DETACH DATABASE shard") }
                     try db.inTransaction {
-                        let conflicts = try String.fetchAll(db, sql: """
-                            SELECT s.run_id FROM shard.backtest_runs s JOIN main.backtest_runs m ON m.run_id = s.run_id
-                            WHERE s.status IS NOT m.status OR s.metrics_json IS NOT m.metrics_json OR s.config_hash IS NOT m.config_hash LIMIT 5
-                            """)
+                        let conflicts = try String.fetchAll(
+                            db,
+                            sql: """
+                                SELECT s.run_id FROM shard.backtest_runs s JOIN main.backtest_runs m ON m.run_id = s.run_id
+                                WHERE s.status IS NOT m.status OR s.metrics_json IS NOT m.metrics_json OR s.config_hash IS NOT m.config_hash LIMIT 5
+                                """)
                         if !conflicts.isEmpty {
-                            throw HindsightError(.duplicate, "\(shard): runs \(conflicts.joined(separator: ", ")) are already merged with different results",
-                                                 cause: "two shards ran the same point differently; re-run one of them")
+                            throw HindsightError(
+                                .duplicate,
+                                "\(shard): runs \(conflicts.joined(separator: ", ")) are already merged with different results",
+                                cause: "two shards ran the same point differently; re-run one of them")
                         }
                         let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.backtest_runs") ?? 0
                         let incoming = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shard.backtest_runs") ?? 0
-                        for table in ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns",
-                                      "universe_snapshots", "universe_members", "regime_history"] {
+                        for table in [
+                            "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity",
+                            "sweep_returns",
+                            "universe_snapshots", "universe_members", "regime_history",
+                        ] {
                             try db.execute(sql: "INSERT OR IGNORE INTO main.\(table) SELECT * FROM shard.\(table)")
                         }
-                        try db.execute(sql: """
-                            UPDATE main.sweep_points SET run_id = (SELECT r.run_id FROM main.backtest_runs r
-                                WHERE r.sweep_id = main.sweep_points.sweep_id AND r.point_id = main.sweep_points.point_id) WHERE run_id IS NULL
-                            """)
+                        try db.execute(
+                            sql: """
+                                UPDATE main.sweep_points SET run_id = (SELECT r.run_id FROM main.backtest_runs r
+                                    WHERE r.sweep_id = main.sweep_points.sweep_id AND r.point_id = main.sweep_points.point_id) WHERE run_id IS NULL
+                                """)
                         let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.backtest_runs") ?? 0
                         summary.runsCopied += after - before
                         summary.duplicatesSkipped += incoming - (after - before)
@@ -86,10 +105,12 @@ extension HindsightDatabase {
             summary.sweeps = plans.keys.sorted()
             for id in summary.sweeps {
                 summary.missing[id] = try out.readWrapped { db in
-                    try String.fetchAll(db, sql: """
-                        SELECT p.point_id FROM sweep_points p LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
-                        WHERE p.sweep_id = ? AND r.run_id IS NULL ORDER BY p.rowid
-                        """, arguments: [id])
+                    try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT p.point_id FROM sweep_points p LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
+                            WHERE p.sweep_id = ? AND r.run_id IS NULL ORDER BY p.rowid
+                            """, arguments: [id])
                 }
             }
             try out.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
@@ -101,7 +122,8 @@ extension HindsightDatabase {
         do {
             try FileManager.default.moveItem(atPath: tmp, toPath: into)
         } catch {
-            throw HindsightError(.io, "\(into): cannot move the merged database into place", cause: error.localizedDescription)
+            throw HindsightError(
+                .io, "\(into): cannot move the merged database into place", cause: error.localizedDescription)
         }
         return summary
     }
@@ -117,7 +139,8 @@ extension HindsightDatabase {
             let rest = name.dropFirst(prefix.count)
             let digits = rest.prefix { $0.isNumber }
             guard let pid = Int32(digits), ["", "-wal", "-shm"].contains(String(rest.dropFirst(digits.count))),
-                  pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+                pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             try? fm.removeItem(atPath: parent + "/" + name)
         }
     }

@@ -3,9 +3,11 @@ import HindsightCore
 
 extension HindsightDatabase {
     /// Price rows for the given tickers (all when nil) in a closed date range, ordered by ticker then date.
-    public func loadPrices(tickers: [String]? = nil, from: TradingDay? = nil, to: TradingDay? = nil) throws -> PriceRows {
+    public func loadPrices(tickers: [String]? = nil, from: TradingDay? = nil, to: TradingDay? = nil) throws -> PriceRows
+    {
         try readWrapped { db in
-            var sql = "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily WHERE date >= ? AND date <= ?"
+            var sql =
+                "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily WHERE date >= ? AND date <= ?"
             if let tickers { sql += " AND ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
             sql += " ORDER BY ticker, date"
             var st = try RawStatement(db, sql: sql)
@@ -18,14 +20,22 @@ extension HindsightDatabase {
             while try st.step() {
                 let t = st.string(0)
                 if t != lastTicker {
-                    rows.tickers.append(t); current = Int32(rows.tickers.count - 1); lastTicker = t
+                    rows.tickers.append(t)
+                    current = Int32(rows.tickers.count - 1)
+                    lastTicker = t
                 }
                 guard let d = st.day(1) else {
-                    throw HindsightError(.invalidData, "\(path): equity_prices_daily has a bad date for \(t)", cause: "dates must be stored as YYYY-MM-DD; re-import the file")
+                    throw HindsightError(
+                        .invalidData, "\(path): equity_prices_daily has a bad date for \(t)",
+                        cause: "dates must be stored as YYYY-MM-DD; re-import the file")
                 }
-                rows.tickerIndex.append(current); rows.dates.append(d)
-                rows.open.append(st.double(2)); rows.high.append(st.double(3)); rows.low.append(st.double(4))
-                rows.close.append(st.double(5)); rows.volume.append(st.double(6))
+                rows.tickerIndex.append(current)
+                rows.dates.append(d)
+                rows.open.append(st.double(2))
+                rows.high.append(st.double(3))
+                rows.low.append(st.double(4))
+                rows.close.append(st.double(5))
+                rows.volume.append(st.double(6))
             }
             return rows
         }
@@ -43,19 +53,25 @@ extension HindsightDatabase {
 
     /// Distinct tickers with prices, sorted.
     public func priceTickers() throws -> [String] {
-        try readWrapped { db in try String.fetchAll(db, sql: "SELECT DISTINCT ticker FROM equity_prices_daily ORDER BY ticker") }
+        try readWrapped { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT ticker FROM equity_prices_daily ORDER BY ticker")
+        }
     }
 
     public func loadCorporateActions(tickers: [String]? = nil) throws -> [CorporateAction] {
         try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT ticker, date, kind, ratio_or_amount FROM corporate_actions ORDER BY ticker, date, kind")
+            let st = try RawStatement(
+                db, sql: "SELECT ticker, date, kind, ratio_or_amount FROM corporate_actions ORDER BY ticker, date, kind"
+            )
             let wanted = tickers.map(Set.init)
             var out: [CorporateAction] = []
             while try st.step() {
                 let t = st.string(0)
                 if let wanted, !wanted.contains(t) { continue }
                 guard let d = st.day(1), let k = CorporateAction.Kind(rawValue: st.string(2)) else {
-                    throw HindsightError(.invalidData, "\(path): corporate_actions has a bad row for \(t)", cause: "re-import the corporate actions")
+                    throw HindsightError(
+                        .invalidData, "\(path): corporate_actions has a bad row for \(t)",
+                        cause: "re-import the corporate actions")
                 }
                 out.append(CorporateAction(ticker: t, date: d, kind: k, value: st.double(3)))
             }
@@ -66,11 +82,17 @@ extension HindsightDatabase {
     /// Regimes, optionally only those from one source (`data` for imported ones, `builtin` for classified ones).
     public func loadRegimes(source: String? = nil) throws -> [RegimeRecord] {
         try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT date, regime_id, label FROM regime_history \(source == nil ? "" : "WHERE source = ?") ORDER BY date")
+            let st = try RawStatement(
+                db,
+                sql:
+                    "SELECT date, regime_id, label FROM regime_history \(source == nil ? "" : "WHERE source = ?") ORDER BY date"
+            )
             if let source { st.bind(1, source) }
             var out: [RegimeRecord] = []
             while try st.step() {
-                guard let d = st.day(0) else { throw HindsightError(.invalidData, "\(path): regime_history has a bad date") }
+                guard let d = st.day(0) else {
+                    throw HindsightError(.invalidData, "\(path): regime_history has a bad date")
+                }
                 out.append(RegimeRecord(date: d, regimeID: st.int(1), label: st.string(2)))
             }
             return out
@@ -79,12 +101,20 @@ extension HindsightDatabase {
 
     public func loadCompanyProfiles() throws -> [CompanyProfile] {
         try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT ticker, valid_from, profile_version_id, sector, industry, fields_json FROM company_profiles ORDER BY ticker, valid_from")
+            let st = try RawStatement(
+                db,
+                sql:
+                    "SELECT ticker, valid_from, profile_version_id, sector, industry, fields_json FROM company_profiles ORDER BY ticker, valid_from"
+            )
             var out: [CompanyProfile] = []
             while try st.step() {
-                guard let d = st.day(1) else { throw HindsightError(.invalidData, "\(path): company_profiles has a bad valid_from") }
-                out.append(CompanyProfile(ticker: st.string(0), validFrom: d, profileVersionID: st.string(2),
-                                          sector: st.string(3), industry: st.string(4), fieldsJSON: st.string(5)))
+                guard let d = st.day(1) else {
+                    throw HindsightError(.invalidData, "\(path): company_profiles has a bad valid_from")
+                }
+                out.append(
+                    CompanyProfile(
+                        ticker: st.string(0), validFrom: d, profileVersionID: st.string(2),
+                        sector: st.string(3), industry: st.string(4), fieldsJSON: st.string(5)))
             }
             return out
         }
@@ -95,7 +125,9 @@ extension HindsightDatabase {
             let st = try RawStatement(db, sql: "SELECT date, factor, value FROM factor_returns ORDER BY factor, date")
             var out: [FactorReturn] = []
             while try st.step() {
-                guard let d = st.day(0) else { throw HindsightError(.invalidData, "\(path): factor_returns has a bad date") }
+                guard let d = st.day(0) else {
+                    throw HindsightError(.invalidData, "\(path): factor_returns has a bad date")
+                }
                 out.append(FactorReturn(date: d, factor: st.string(1), value: st.double(2)))
             }
             return out
@@ -105,7 +137,10 @@ extension HindsightDatabase {
     /// Key/value facts recorded with the dataset.
     public func metadata() throws -> [String: String] {
         try readWrapped { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM dataset_metadata").map { ($0[0] as String, $0[1] as String) })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM dataset_metadata").map {
+                    ($0[0] as String, $0[1] as String)
+                })
         }
     }
 

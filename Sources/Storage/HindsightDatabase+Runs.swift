@@ -3,14 +3,20 @@ import HindsightCore
 
 extension HindsightDatabase {
     /// Writes one run with its trades, daily equity, universe snapshots and (built-in) regimes in one transaction.
-    public func saveRun(_ run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [],
-                        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = []) throws {
+    public func saveRun(
+        _ run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [],
+        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = []
+    ) throws {
         do {
-            try writer.write { db in try HindsightDatabase.insertRun(db, run, trades: trades, equity: equity, universes: universes, regimes: classifiedRegimes) }
+            try writer.write { db in
+                try HindsightDatabase.insertRun(
+                    db, run, trades: trades, equity: equity, universes: universes, regimes: classifiedRegimes)
+            }
         } catch let e as HindsightError {
             throw e
         } catch {
-            throw HindsightError(.database, "\(path): cannot store run \(run.runID)", cause: HindsightDatabase.describe(error))
+            throw HindsightError(
+                .database, "\(path): cannot store run \(run.runID)", cause: HindsightDatabase.describe(error))
         }
     }
 
@@ -23,41 +29,76 @@ extension HindsightDatabase {
     /// Binds and runs a prepared `runInsertSQL` statement (sweeps prepare it once per batch).
     static func insertRun(_ st: inout RawStatement, _ run: RunRecord) throws {
         func opt(_ i: Int32, _ v: String?) { if let v { st.bind(i, v) } else { st.bindNull(i) } }
-        st.bind(1, run.runID); st.bind(2, run.strategyID); st.bind(3, run.configJSON); st.bind(4, run.configHash)
-        opt(5, run.dataFingerprint); st.bind(6, Int(Int64(bitPattern: run.seed))); opt(7, run.codeVersion)
-        opt(8, run.startDate?.iso); opt(9, run.endDate?.iso); opt(10, run.universeID); opt(11, run.metricsJSON)
-        st.bind(12, run.status.rawValue); opt(13, run.error); opt(14, run.sweepID); opt(15, run.pointID); st.bind(16, run.createdAt)
-        opt(17, run.notesJSON); opt(18, run.analysisJSON)
+        st.bind(1, run.runID)
+        st.bind(2, run.strategyID)
+        st.bind(3, run.configJSON)
+        st.bind(4, run.configHash)
+        opt(5, run.dataFingerprint)
+        st.bind(6, Int(Int64(bitPattern: run.seed)))
+        opt(7, run.codeVersion)
+        opt(8, run.startDate?.iso)
+        opt(9, run.endDate?.iso)
+        opt(10, run.universeID)
+        opt(11, run.metricsJSON)
+        st.bind(12, run.status.rawValue)
+        opt(13, run.error)
+        opt(14, run.sweepID)
+        opt(15, run.pointID)
+        st.bind(16, run.createdAt)
+        opt(17, run.notesJSON)
+        opt(18, run.analysisJSON)
         let rc = st.run()
         if rc != 0 {
-            if RawStatement.isConstraint(rc) { throw HindsightError(.duplicate, "run \(run.runID) is already stored", cause: st.lastError) }
+            if RawStatement.isConstraint(rc) {
+                throw HindsightError(.duplicate, "run \(run.runID) is already stored", cause: st.lastError)
+            }
             throw HindsightError(.database, "cannot store run \(run.runID)", cause: st.lastError)
         }
     }
 
-    static func insertRun(_ db: Database, _ run: RunRecord, trades: [TradeRow], equity: [EquityRow],
-                          universes: [UniverseSnapshot], regimes: [RegimeRecord]) throws {
+    static func insertRun(
+        _ db: Database, _ run: RunRecord, trades: [TradeRow], equity: [EquityRow],
+        universes: [UniverseSnapshot], regimes: [RegimeRecord]
+    ) throws {
         var st = try RawStatement(db, sql: runInsertSQL)
         try insertRun(&st, run)
         try insertDetails(db, runID: run.runID, trades: trades, equity: equity)
         for u in universes {
-            try db.execute(sql: "INSERT OR IGNORE INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)",
-                           arguments: [u.universeID, u.asOf.iso, u.ruleJSON])
-            var st = try RawStatement(db, sql: "INSERT OR IGNORE INTO universe_members(universe_id, as_of_date, ticker, rank) VALUES (?, ?, ?, ?)")
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)",
+                arguments: [u.universeID, u.asOf.iso, u.ruleJSON])
+            var st = try RawStatement(
+                db,
+                sql: "INSERT OR IGNORE INTO universe_members(universe_id, as_of_date, ticker, rank) VALUES (?, ?, ?, ?)"
+            )
             for m in u.members {
-                st.bind(1, u.universeID); st.bind(2, day: u.asOf); st.bind(3, m.ticker); st.bind(4, m.rank)
+                st.bind(1, u.universeID)
+                st.bind(2, day: u.asOf)
+                st.bind(3, m.ticker)
+                st.bind(4, m.rank)
                 let rc = st.run()
-                if rc != 0 { throw HindsightError(.database, "cannot store universe \(u.universeID) on \(u.asOf)", cause: st.lastError) }
+                if rc != 0 {
+                    throw HindsightError(
+                        .database, "cannot store universe \(u.universeID) on \(u.asOf)", cause: st.lastError)
+                }
             }
         }
         if !regimes.isEmpty {
             let dataRows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM regime_history WHERE source = 'data'") ?? 0
             if dataRows == 0 {
-                var st = try RawStatement(db, sql: "INSERT OR REPLACE INTO regime_history(date, regime_id, label, source) VALUES (?, ?, ?, 'builtin')")
+                var st = try RawStatement(
+                    db,
+                    sql:
+                        "INSERT OR REPLACE INTO regime_history(date, regime_id, label, source) VALUES (?, ?, ?, 'builtin')"
+                )
                 for r in regimes {
-                    st.bind(1, day: r.date); st.bind(2, r.regimeID); st.bind(3, r.label)
+                    st.bind(1, day: r.date)
+                    st.bind(2, r.regimeID)
+                    st.bind(3, r.label)
                     let rc = st.run()
-                    if rc != 0 { throw HindsightError(.database, "cannot store the regime of \(r.date)", cause: st.lastError) }
+                    if rc != 0 {
+                        throw HindsightError(.database, "cannot store the regime of \(r.date)", cause: st.lastError)
+                    }
                 }
             }
         }
@@ -65,8 +106,14 @@ extension HindsightDatabase {
 
     public func loadSectorProfiles() throws -> [SectorProfile] {
         try readWrapped { db in
-            try Row.fetchAll(db, sql: "SELECT sector, valid_from, profile_version_id, fields_json FROM sector_profiles ORDER BY sector, valid_from").map { row in
-                guard let d = TradingDay(iso: row[1] as String) else { throw HindsightError(.invalidData, "\(path): sector_profiles has a bad valid_from") }
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT sector, valid_from, profile_version_id, fields_json FROM sector_profiles ORDER BY sector, valid_from"
+            ).map { row in
+                guard let d = TradingDay(iso: row[1] as String) else {
+                    throw HindsightError(.invalidData, "\(path): sector_profiles has a bad valid_from")
+                }
                 return SectorProfile(sector: row[0], validFrom: d, profileVersionID: row[2], fieldsJSON: row[3])
             }
         }
@@ -75,35 +122,57 @@ extension HindsightDatabase {
     /// A stored run with its trades and daily equity.
     public func loadRun(id: String) throws -> BacktestResults {
         try readWrapped { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM backtest_runs WHERE run_id = ?", arguments: [id]) else {
-                throw HindsightError(.notFound, "\(path): no run with id \(id)", cause: "list runs with `sqlite3 \(path) 'SELECT run_id, status FROM backtest_runs'`")
+            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM backtest_runs WHERE run_id = ?", arguments: [id])
+            else {
+                throw HindsightError(
+                    .notFound, "\(path): no run with id \(id)",
+                    cause: "list runs with `sqlite3 \(path) 'SELECT run_id, status FROM backtest_runs'`")
             }
-            guard let status = RunRecord.Status(rawValue: r["status"]) else { throw HindsightError(.invalidData, "\(path): run \(id) has a bad status") }
-            let run = RunRecord(runID: r["run_id"], strategyID: r["strategy_id"], configJSON: r["config_json"], configHash: r["config_hash"],
-                                dataFingerprint: r["data_fingerprint"], seed: UInt64(bitPattern: (r["seed"] as Int64?) ?? 0),
-                                codeVersion: r["code_version"] ?? "", startDate: (r["start_date"] as String?).flatMap { TradingDay(iso: $0) },
-                                endDate: (r["end_date"] as String?).flatMap { TradingDay(iso: $0) }, universeID: r["universe_id"],
-                                metricsJSON: r["metrics_json"], status: status, error: r["error"], sweepID: r["sweep_id"],
-                                pointID: r["point_id"], createdAt: r["created_at"], notesJSON: r["notes_json"], analysisJSON: r["analysis_json"])
+            guard let status = RunRecord.Status(rawValue: r["status"]) else {
+                throw HindsightError(.invalidData, "\(path): run \(id) has a bad status")
+            }
+            let run = RunRecord(
+                runID: r["run_id"], strategyID: r["strategy_id"], configJSON: r["config_json"],
+                configHash: r["config_hash"],
+                dataFingerprint: r["data_fingerprint"], seed: UInt64(bitPattern: (r["seed"] as Int64?) ?? 0),
+                codeVersion: r["code_version"] ?? "",
+                startDate: (r["start_date"] as String?).flatMap { TradingDay(iso: $0) },
+                endDate: (r["end_date"] as String?).flatMap { TradingDay(iso: $0) }, universeID: r["universe_id"],
+                metricsJSON: r["metrics_json"], status: status, error: r["error"], sweepID: r["sweep_id"],
+                pointID: r["point_id"], createdAt: r["created_at"], notesJSON: r["notes_json"],
+                analysisJSON: r["analysis_json"])
             var trades: [TradeRow] = []
-            let ts = try RawStatement(db, sql: """
-                SELECT trade_id, date, ticker, direction, size, price, commission, slippage, regime_id, universe_id, profile_version_id,
-                       decision_metadata_json FROM backtest_trades WHERE run_id = ? ORDER BY trade_id
-                """)
+            let ts = try RawStatement(
+                db,
+                sql: """
+                    SELECT trade_id, date, ticker, direction, size, price, commission, slippage, regime_id, universe_id, profile_version_id,
+                           decision_metadata_json FROM backtest_trades WHERE run_id = ? ORDER BY trade_id
+                    """)
             ts.bind(1, id)
             while try ts.step() {
-                guard let d = ts.day(1) else { throw HindsightError(.invalidData, "\(path): a trade of run \(id) has a bad date") }
-                trades.append(TradeRow(tradeID: ts.int(0), date: d, ticker: ts.string(2), direction: ts.string(3), size: ts.double(4),
-                                       price: ts.double(5), commission: ts.double(6), slippage: ts.double(7),
-                                       regimeID: ts.isNull(8) ? nil : ts.int(8), universeID: ts.isNull(9) ? nil : ts.string(9),
-                                       profileVersionID: ts.isNull(10) ? nil : ts.string(10), decisionMetadataJSON: ts.string(11)))
+                guard let d = ts.day(1) else {
+                    throw HindsightError(.invalidData, "\(path): a trade of run \(id) has a bad date")
+                }
+                trades.append(
+                    TradeRow(
+                        tradeID: ts.int(0), date: d, ticker: ts.string(2), direction: ts.string(3), size: ts.double(4),
+                        price: ts.double(5), commission: ts.double(6), slippage: ts.double(7),
+                        regimeID: ts.isNull(8) ? nil : ts.int(8), universeID: ts.isNull(9) ? nil : ts.string(9),
+                        profileVersionID: ts.isNull(10) ? nil : ts.string(10), decisionMetadataJSON: ts.string(11)))
             }
             var equity: [EquityRow] = []
-            let es = try RawStatement(db, sql: "SELECT date, equity_curve_value, drawdown, exposure_metrics_json FROM backtest_daily_equity WHERE run_id = ? ORDER BY date")
+            let es = try RawStatement(
+                db,
+                sql:
+                    "SELECT date, equity_curve_value, drawdown, exposure_metrics_json FROM backtest_daily_equity WHERE run_id = ? ORDER BY date"
+            )
             es.bind(1, id)
             while try es.step() {
-                guard let d = es.day(0) else { throw HindsightError(.invalidData, "\(path): an equity row of run \(id) has a bad date") }
-                equity.append(EquityRow(date: d, equity: es.double(1), drawdown: es.double(2), exposureJSON: es.string(3)))
+                guard let d = es.day(0) else {
+                    throw HindsightError(.invalidData, "\(path): an equity row of run \(id) has a bad date")
+                }
+                equity.append(
+                    EquityRow(date: d, equity: es.double(1), drawdown: es.double(2), exposureJSON: es.string(3)))
             }
             return BacktestResults(run: run, trades: trades, equity: equity)
         }
@@ -111,27 +180,50 @@ extension HindsightDatabase {
 
     static func insertDetails(_ db: Database, runID: String, trades: [TradeRow], equity: [EquityRow]) throws {
         if !trades.isEmpty {
-            var st = try RawStatement(db, sql: """
-                INSERT INTO backtest_trades(run_id, trade_id, date, ticker, direction, size, price, commission, slippage,
-                    regime_id, universe_id, profile_version_id, decision_metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            var st = try RawStatement(
+                db,
+                sql: """
+                    INSERT INTO backtest_trades(run_id, trade_id, date, ticker, direction, size, price, commission, slippage,
+                        regime_id, universe_id, profile_version_id, decision_metadata_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for t in trades {
-                st.bind(1, runID); st.bind(2, t.tradeID); st.bind(3, day: t.date); st.bind(4, t.ticker); st.bind(5, t.direction)
-                st.bind(6, t.size); st.bind(7, t.price); st.bind(8, t.commission); st.bind(9, t.slippage)
+                st.bind(1, runID)
+                st.bind(2, t.tradeID)
+                st.bind(3, day: t.date)
+                st.bind(4, t.ticker)
+                st.bind(5, t.direction)
+                st.bind(6, t.size)
+                st.bind(7, t.price)
+                st.bind(8, t.commission)
+                st.bind(9, t.slippage)
                 if let r = t.regimeID { st.bind(10, r) } else { st.bindNull(10) }
                 if let u = t.universeID { st.bind(11, u) } else { st.bindNull(11) }
                 if let p = t.profileVersionID { st.bind(12, p) } else { st.bindNull(12) }
                 st.bind(13, t.decisionMetadataJSON)
                 let rc = st.run()
-                if rc != 0 { throw HindsightError(.database, "cannot store trade \(t.tradeID) of run \(runID)", cause: st.lastError) }
+                if rc != 0 {
+                    throw HindsightError(
+                        .database, "cannot store trade \(t.tradeID) of run \(runID)", cause: st.lastError)
+                }
             }
         }
         if !equity.isEmpty {
-            var st = try RawStatement(db, sql: "INSERT INTO backtest_daily_equity(run_id, date, equity_curve_value, drawdown, exposure_metrics_json) VALUES (?, ?, ?, ?, ?)")
+            var st = try RawStatement(
+                db,
+                sql:
+                    "INSERT INTO backtest_daily_equity(run_id, date, equity_curve_value, drawdown, exposure_metrics_json) VALUES (?, ?, ?, ?, ?)"
+            )
             for e in equity {
-                st.bind(1, runID); st.bind(2, day: e.date); st.bind(3, e.equity); st.bind(4, e.drawdown); st.bind(5, e.exposureJSON)
+                st.bind(1, runID)
+                st.bind(2, day: e.date)
+                st.bind(3, e.equity)
+                st.bind(4, e.drawdown)
+                st.bind(5, e.exposureJSON)
                 let rc = st.run()
-                if rc != 0 { throw HindsightError(.database, "cannot store the equity of run \(runID) on \(e.date)", cause: st.lastError) }
+                if rc != 0 {
+                    throw HindsightError(
+                        .database, "cannot store the equity of run \(runID) on \(e.date)", cause: st.lastError)
+                }
             }
         }
     }

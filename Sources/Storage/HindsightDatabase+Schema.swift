@@ -5,83 +5,87 @@ extension HindsightDatabase {
         "equity_prices_daily", "corporate_actions", "regime_history", "universe_snapshots",
         "universe_members", "company_profiles", "sector_profiles", "factor_returns", "dataset_metadata",
     ]
-    public static let outputTables = ["sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns"]
+    public static let outputTables = [
+        "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns",
+    ]
     public static var allTables: [String] { inputTables + outputTables }
     static let latestMigration = "v4-one-metrics-set"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-initial") { db in
-            try db.execute(sql: """
-                CREATE TABLE equity_prices_daily(
-                    ticker TEXT NOT NULL, date TEXT NOT NULL,
-                    open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL,
-                    PRIMARY KEY(ticker, date)) WITHOUT ROWID;
-                CREATE TABLE corporate_actions(
-                    ticker TEXT NOT NULL, date TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK(kind IN ('split', 'dividend')),
-                    ratio_or_amount REAL NOT NULL CHECK(ratio_or_amount > 0),
-                    PRIMARY KEY(ticker, date, kind)) WITHOUT ROWID;
-                CREATE TABLE regime_history(
-                    date TEXT NOT NULL PRIMARY KEY, regime_id INTEGER NOT NULL, label TEXT NOT NULL,
-                    source TEXT NOT NULL DEFAULT 'data');
-                CREATE TABLE universe_snapshots(
-                    universe_id TEXT NOT NULL, as_of_date TEXT NOT NULL, rule_json TEXT NOT NULL,
-                    PRIMARY KEY(universe_id, as_of_date));
-                CREATE TABLE universe_members(
-                    universe_id TEXT NOT NULL, as_of_date TEXT NOT NULL, ticker TEXT NOT NULL, rank INTEGER NOT NULL,
-                    PRIMARY KEY(universe_id, as_of_date, ticker),
-                    FOREIGN KEY(universe_id, as_of_date) REFERENCES universe_snapshots(universe_id, as_of_date) ON DELETE CASCADE);
-                CREATE TABLE company_profiles(
-                    ticker TEXT NOT NULL, valid_from TEXT NOT NULL, profile_version_id TEXT NOT NULL UNIQUE,
-                    sector TEXT NOT NULL, industry TEXT NOT NULL, fields_json TEXT NOT NULL DEFAULT '{}',
-                    PRIMARY KEY(ticker, valid_from));
-                CREATE TABLE sector_profiles(
-                    sector TEXT NOT NULL, valid_from TEXT NOT NULL, profile_version_id TEXT NOT NULL UNIQUE,
-                    fields_json TEXT NOT NULL DEFAULT '{}',
-                    PRIMARY KEY(sector, valid_from));
-                CREATE TABLE factor_returns(
-                    date TEXT NOT NULL, factor TEXT NOT NULL, value REAL NOT NULL,
-                    PRIMARY KEY(date, factor)) WITHOUT ROWID;
-                CREATE INDEX factor_returns_factor_date ON factor_returns(factor, date);
-                CREATE TABLE dataset_metadata(key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+            try db.execute(
+                sql: """
+                    CREATE TABLE equity_prices_daily(
+                        ticker TEXT NOT NULL, date TEXT NOT NULL,
+                        open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL,
+                        PRIMARY KEY(ticker, date)) WITHOUT ROWID;
+                    CREATE TABLE corporate_actions(
+                        ticker TEXT NOT NULL, date TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK(kind IN ('split', 'dividend')),
+                        ratio_or_amount REAL NOT NULL CHECK(ratio_or_amount > 0),
+                        PRIMARY KEY(ticker, date, kind)) WITHOUT ROWID;
+                    CREATE TABLE regime_history(
+                        date TEXT NOT NULL PRIMARY KEY, regime_id INTEGER NOT NULL, label TEXT NOT NULL,
+                        source TEXT NOT NULL DEFAULT 'data');
+                    CREATE TABLE universe_snapshots(
+                        universe_id TEXT NOT NULL, as_of_date TEXT NOT NULL, rule_json TEXT NOT NULL,
+                        PRIMARY KEY(universe_id, as_of_date));
+                    CREATE TABLE universe_members(
+                        universe_id TEXT NOT NULL, as_of_date TEXT NOT NULL, ticker TEXT NOT NULL, rank INTEGER NOT NULL,
+                        PRIMARY KEY(universe_id, as_of_date, ticker),
+                        FOREIGN KEY(universe_id, as_of_date) REFERENCES universe_snapshots(universe_id, as_of_date) ON DELETE CASCADE);
+                    CREATE TABLE company_profiles(
+                        ticker TEXT NOT NULL, valid_from TEXT NOT NULL, profile_version_id TEXT NOT NULL UNIQUE,
+                        sector TEXT NOT NULL, industry TEXT NOT NULL, fields_json TEXT NOT NULL DEFAULT '{}',
+                        PRIMARY KEY(ticker, valid_from));
+                    CREATE TABLE sector_profiles(
+                        sector TEXT NOT NULL, valid_from TEXT NOT NULL, profile_version_id TEXT NOT NULL UNIQUE,
+                        fields_json TEXT NOT NULL DEFAULT '{}',
+                        PRIMARY KEY(sector, valid_from));
+                    CREATE TABLE factor_returns(
+                        date TEXT NOT NULL, factor TEXT NOT NULL, value REAL NOT NULL,
+                        PRIMARY KEY(date, factor)) WITHOUT ROWID;
+                    CREATE INDEX factor_returns_factor_date ON factor_returns(factor, date);
+                    CREATE TABLE dataset_metadata(key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
 
-                CREATE TABLE sweeps(
-                    sweep_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, plan_hash TEXT NOT NULL,
-                    spec_json TEXT NOT NULL, data_fingerprint TEXT, created_at TEXT NOT NULL);
-                CREATE TABLE sweep_points(
-                    sweep_id TEXT NOT NULL REFERENCES sweeps(sweep_id) ON DELETE CASCADE,
-                    point_id TEXT NOT NULL, params_json TEXT NOT NULL, run_id TEXT,
-                    PRIMARY KEY(sweep_id, point_id));
-                CREATE TABLE backtest_runs(
-                    run_id TEXT NOT NULL PRIMARY KEY, strategy_id TEXT NOT NULL, config_json TEXT NOT NULL,
-                    config_hash TEXT NOT NULL, data_fingerprint TEXT, seed INTEGER, code_version TEXT,
-                    start_date TEXT, end_date TEXT, universe_id TEXT, metrics_json TEXT,
-                    status TEXT NOT NULL CHECK(status IN ('ok', 'invalid', 'failed')), error TEXT,
-                    sweep_id TEXT, point_id TEXT, created_at TEXT NOT NULL);
-                CREATE INDEX backtest_runs_sweep ON backtest_runs(sweep_id, point_id);
-                CREATE TABLE backtest_trades(
-                    run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
-                    trade_id INTEGER NOT NULL, date TEXT NOT NULL, ticker TEXT NOT NULL,
-                    direction TEXT NOT NULL CHECK(direction IN ('buy', 'sell')), size REAL NOT NULL, price REAL NOT NULL,
-                    commission REAL NOT NULL DEFAULT 0, slippage REAL NOT NULL DEFAULT 0,
-                    regime_id INTEGER, universe_id TEXT, profile_version_id TEXT, decision_metadata_json TEXT,
-                    PRIMARY KEY(run_id, trade_id));
-                CREATE INDEX backtest_trades_run_date ON backtest_trades(run_id, date);
-                CREATE TABLE backtest_daily_equity(
-                    run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
-                    date TEXT NOT NULL, equity_curve_value REAL NOT NULL, drawdown REAL NOT NULL,
-                    exposure_metrics_json TEXT,
-                    PRIMARY KEY(run_id, date)) WITHOUT ROWID;
-                """)
+                    CREATE TABLE sweeps(
+                        sweep_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, plan_hash TEXT NOT NULL,
+                        spec_json TEXT NOT NULL, data_fingerprint TEXT, created_at TEXT NOT NULL);
+                    CREATE TABLE sweep_points(
+                        sweep_id TEXT NOT NULL REFERENCES sweeps(sweep_id) ON DELETE CASCADE,
+                        point_id TEXT NOT NULL, params_json TEXT NOT NULL, run_id TEXT,
+                        PRIMARY KEY(sweep_id, point_id));
+                    CREATE TABLE backtest_runs(
+                        run_id TEXT NOT NULL PRIMARY KEY, strategy_id TEXT NOT NULL, config_json TEXT NOT NULL,
+                        config_hash TEXT NOT NULL, data_fingerprint TEXT, seed INTEGER, code_version TEXT,
+                        start_date TEXT, end_date TEXT, universe_id TEXT, metrics_json TEXT,
+                        status TEXT NOT NULL CHECK(status IN ('ok', 'invalid', 'failed')), error TEXT,
+                        sweep_id TEXT, point_id TEXT, created_at TEXT NOT NULL);
+                    CREATE INDEX backtest_runs_sweep ON backtest_runs(sweep_id, point_id);
+                    CREATE TABLE backtest_trades(
+                        run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
+                        trade_id INTEGER NOT NULL, date TEXT NOT NULL, ticker TEXT NOT NULL,
+                        direction TEXT NOT NULL CHECK(direction IN ('buy', 'sell')), size REAL NOT NULL, price REAL NOT NULL,
+                        commission REAL NOT NULL DEFAULT 0, slippage REAL NOT NULL DEFAULT 0,
+                        regime_id INTEGER, universe_id TEXT, profile_version_id TEXT, decision_metadata_json TEXT,
+                        PRIMARY KEY(run_id, trade_id));
+                    CREATE INDEX backtest_trades_run_date ON backtest_trades(run_id, date);
+                    CREATE TABLE backtest_daily_equity(
+                        run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
+                        date TEXT NOT NULL, equity_curve_value REAL NOT NULL, drawdown REAL NOT NULL,
+                        exposure_metrics_json TEXT,
+                        PRIMARY KEY(run_id, date)) WITHOUT ROWID;
+                    """)
         }
         m.registerMigration("v2-sweep-results") { db in
-            try db.execute(sql: """
-                CREATE UNIQUE INDEX backtest_runs_sweep_point ON backtest_runs(sweep_id, point_id) WHERE sweep_id IS NOT NULL;
-                CREATE TABLE sweep_returns(
-                    sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, returns BLOB NOT NULL,
-                    PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX backtest_runs_sweep_point ON backtest_runs(sweep_id, point_id) WHERE sweep_id IS NOT NULL;
+                    CREATE TABLE sweep_returns(
+                        sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, returns BLOB NOT NULL,
+                        PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
+                    """)
         }
         m.registerMigration("v3-lean-sweep-writes") { db in
             // The unique index on (sweep_id, point_id) serves every lookup; a second one only doubles each write.
@@ -89,10 +93,11 @@ extension HindsightDatabase {
         }
         m.registerMigration("v4-one-metrics-set") { db in
             // metrics_json is the same for a config however it runs; how it ran and further analysis live beside it.
-            try db.execute(sql: """
-                ALTER TABLE backtest_runs ADD COLUMN notes_json TEXT;
-                ALTER TABLE backtest_runs ADD COLUMN analysis_json TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE backtest_runs ADD COLUMN notes_json TEXT;
+                    ALTER TABLE backtest_runs ADD COLUMN analysis_json TEXT;
+                    """)
         }
         return m
     }

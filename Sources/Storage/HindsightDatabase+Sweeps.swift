@@ -10,8 +10,15 @@ public struct SweepPointRecord: Sendable {
     /// Daily returns kept for the report (overfitting statistics and charts), or nil.
     public var returns: [Double]?
     public var firstDate: TradingDay?
-    public init(run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [], returns: [Double]? = nil, firstDate: TradingDay? = nil) {
-        self.run = run; self.trades = trades; self.equity = equity; self.returns = returns; self.firstDate = firstDate
+    public init(
+        run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [], returns: [Double]? = nil,
+        firstDate: TradingDay? = nil
+    ) {
+        self.run = run
+        self.trades = trades
+        self.equity = equity
+        self.returns = returns
+        self.firstDate = firstDate
     }
 }
 
@@ -23,9 +30,15 @@ public struct SweepRecord: Sendable, Equatable {
     public var specJSON: String
     public var dataFingerprint: String?
     public var createdAt: String
-    public init(sweepID: String, name: String, planHash: String, specJSON: String, dataFingerprint: String?, createdAt: String) {
-        self.sweepID = sweepID; self.name = name; self.planHash = planHash; self.specJSON = specJSON
-        self.dataFingerprint = dataFingerprint; self.createdAt = createdAt
+    public init(
+        sweepID: String, name: String, planHash: String, specJSON: String, dataFingerprint: String?, createdAt: String
+    ) {
+        self.sweepID = sweepID
+        self.name = name
+        self.planHash = planHash
+        self.specJSON = specJSON
+        self.dataFingerprint = dataFingerprint
+        self.createdAt = createdAt
     }
 }
 
@@ -34,19 +47,28 @@ extension HindsightDatabase {
     /// Refuses a database that holds the same sweep id with another plan hash or data fingerprint.
     public func registerSweep(_ s: SweepRecord, points: [(id: String, paramsJSON: String)]) throws {
         try writeWrapped("register sweep \(s.sweepID)") { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT plan_hash, data_fingerprint FROM sweeps WHERE sweep_id = ?", arguments: [s.sweepID]) {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT plan_hash, data_fingerprint FROM sweeps WHERE sweep_id = ?", arguments: [s.sweepID])
+            {
                 let hash: String = row[0], fp: String? = row[1]
                 if hash != s.planHash || fp != s.dataFingerprint {
-                    throw HindsightError(.duplicate, "\(self.path) already holds sweep \(s.sweepID) with another plan or data (plan \(hash), data \(fp ?? "-"))",
-                                         cause: "use a new --db, or rename the sweep")
+                    throw HindsightError(
+                        .duplicate,
+                        "\(self.path) already holds sweep \(s.sweepID) with another plan or data (plan \(hash), data \(fp ?? "-"))",
+                        cause: "use a new --db, or rename the sweep")
                 }
                 return
             }
-            try db.execute(sql: "INSERT INTO sweeps(sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [s.sweepID, s.name, s.planHash, s.specJSON, s.dataFingerprint, s.createdAt])
-            var st = try RawStatement(db, sql: "INSERT OR IGNORE INTO sweep_points(sweep_id, point_id, params_json) VALUES (?, ?, ?)")
+            try db.execute(
+                sql:
+                    "INSERT INTO sweeps(sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [s.sweepID, s.name, s.planHash, s.specJSON, s.dataFingerprint, s.createdAt])
+            var st = try RawStatement(
+                db, sql: "INSERT OR IGNORE INTO sweep_points(sweep_id, point_id, params_json) VALUES (?, ?, ?)")
             for p in points {
-                st.bind(1, s.sweepID); st.bind(2, p.id); st.bind(3, p.paramsJSON)
+                st.bind(1, s.sweepID)
+                st.bind(2, p.id)
+                st.bind(3, p.paramsJSON)
                 let rc = st.run()
                 if rc != 0 { throw HindsightError(.database, "cannot record point \(p.id)", cause: st.lastError) }
             }
@@ -55,24 +77,36 @@ extension HindsightDatabase {
 
     /// Ids of the points of a sweep that already have a stored run (any status).
     public func finishedPoints(sweepID: String) throws -> Set<String> {
-        try readWrapped { db in Set(try String.fetchAll(db, sql: "SELECT point_id FROM backtest_runs WHERE sweep_id = ?", arguments: [sweepID])) }
+        try readWrapped { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT point_id FROM backtest_runs WHERE sweep_id = ?", arguments: [sweepID]))
+        }
     }
 
     /// Writes a batch of finished points in one transaction: each point's run, trades, equity and returns.
     public func saveSweepPoints(_ batch: [SweepPointRecord]) throws {
         guard !batch.isEmpty else { return }
         try writeWrapped("store \(batch.count) sweep points") { db in
-            var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
+            var ret = try RawStatement(
+                db,
+                sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)"
+            )
             var run = try RawStatement(db, sql: HindsightDatabase.runInsertSQL)
             // Run ids are hashes: in key order, consecutive inserts land on the same index pages.
             for p in batch.sorted(by: { $0.run.runID < $1.run.runID }) {
                 try HindsightDatabase.insertRun(&run, p.run)
                 try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
-                    ret.bind(1, sweep); ret.bind(2, point); ret.bind(3, day: first)
+                    ret.bind(1, sweep)
+                    ret.bind(2, point)
+                    ret.bind(3, day: first)
                     r.withUnsafeBytes { b in ret.bindBlob(4, b) }
                     let rc = ret.run()
-                    if rc != 0 { throw HindsightError(.database, "cannot store the returns of point \(point)", cause: ret.lastError) }
+                    if rc != 0 {
+                        throw HindsightError(
+                            .database, "cannot store the returns of point \(point)", cause: ret.lastError)
+                    }
                 }
             }
         }
@@ -82,11 +116,12 @@ extension HindsightDatabase {
     /// readers join on (sweep_id, point_id), so the column is a convenience for ad-hoc SQL).
     public func linkSweepRuns(sweepID: String) throws {
         try writeWrapped("link the runs of sweep \(sweepID)") { db in
-            try db.execute(sql: """
-                UPDATE sweep_points SET run_id = (SELECT r.run_id FROM backtest_runs r
-                    WHERE r.sweep_id = sweep_points.sweep_id AND r.point_id = sweep_points.point_id)
-                WHERE sweep_id = ? AND run_id IS NULL
-                """, arguments: [sweepID])
+            try db.execute(
+                sql: """
+                    UPDATE sweep_points SET run_id = (SELECT r.run_id FROM backtest_runs r
+                        WHERE r.sweep_id = sweep_points.sweep_id AND r.point_id = sweep_points.point_id)
+                    WHERE sweep_id = ? AND run_id IS NULL
+                    """, arguments: [sweepID])
         }
     }
 
@@ -98,8 +133,14 @@ extension HindsightDatabase {
                 try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
                 try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
-                    var ret = try RawStatement(db, sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)")
-                    ret.bind(1, sweep); ret.bind(2, point); ret.bind(3, day: first)
+                    var ret = try RawStatement(
+                        db,
+                        sql:
+                            "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)"
+                    )
+                    ret.bind(1, sweep)
+                    ret.bind(2, point)
+                    ret.bind(3, day: first)
                     r.withUnsafeBytes { b in ret.bindBlob(4, b) }
                     _ = ret.run()
                 }
@@ -109,24 +150,46 @@ extension HindsightDatabase {
 
     public func loadSweep(id: String) throws -> SweepRecord {
         try readWrapped { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at FROM sweeps WHERE sweep_id = ?", arguments: [id]) else {
+            guard
+                let r = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at FROM sweeps WHERE sweep_id = ?",
+                    arguments: [id])
+            else {
                 let known = try String.fetchAll(db, sql: "SELECT sweep_id FROM sweeps ORDER BY sweep_id")
-                throw HindsightError(.notFound, "\(path): no sweep with id \(id)", cause: known.isEmpty ? "this database holds no sweeps" : "sweeps here: \(known.joined(separator: ", "))")
+                throw HindsightError(
+                    .notFound, "\(path): no sweep with id \(id)",
+                    cause: known.isEmpty
+                        ? "this database holds no sweeps" : "sweeps here: \(known.joined(separator: ", "))")
             }
-            return SweepRecord(sweepID: r[0], name: r[1], planHash: r[2], specJSON: r[3], dataFingerprint: r[4], createdAt: r[5])
+            return SweepRecord(
+                sweepID: r[0], name: r[1], planHash: r[2], specJSON: r[3], dataFingerprint: r[4], createdAt: r[5])
         }
     }
 
     public func sweepIDs() throws -> [String] {
-        try readWrapped { db in try String.fetchAll(db, sql: "SELECT sweep_id FROM sweeps ORDER BY created_at, sweep_id") }
+        try readWrapped { db in
+            try String.fetchAll(db, sql: "SELECT sweep_id FROM sweeps ORDER BY created_at, sweep_id")
+        }
     }
 
     /// Every planned point of a sweep with its parameters, and its run's status and metrics when finished.
-    public func sweepPoints(id: String) throws -> [(pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?)] {
-        var out: [(pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?)] = []
+    public func sweepPoints(id: String) throws -> [(
+        pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?
+    )] {
+        var out:
+            [(
+                pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?,
+                error: String?
+            )] = []
         try scanSweepPoints(id: id) { r in
             func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
-            out.append((text(r.pointID)!, text(r.paramsJSON)!, text(r.runID), text(r.status), text(r.metricsJSON), text(r.error)))
+            out.append(
+                (
+                    text(r.pointID)!, text(r.paramsJSON)!, text(r.runID), text(r.status), text(r.metricsJSON),
+                    text(r.error)
+                ))
         }
         return out
     }
@@ -135,8 +198,12 @@ extension HindsightDatabase {
     public func sweepPointNotes(id: String) throws -> [String: String] {
         try readWrapped { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT point_id, notes_json FROM backtest_runs WHERE sweep_id = ? AND status = 'ok' AND notes_json IS NOT NULL",
-                                        arguments: [id]) {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT point_id, notes_json FROM backtest_runs WHERE sweep_id = ? AND status = 'ok' AND notes_json IS NOT NULL",
+                arguments: [id])
+            {
                 out[row[0]] = row[1]
             }
             return out
@@ -157,15 +224,19 @@ extension HindsightDatabase {
     /// (reports read tens of thousands of metric objects; no per-row values are built).
     public func scanSweepPoints(id: String, _ body: (SweepPointBytes) throws -> Void) throws {
         try readWrapped { db in
-            var st = try RawStatement(db, sql: """
-                SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
-                LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
-                WHERE p.sweep_id = ? ORDER BY p.rowid
-                """)
+            var st = try RawStatement(
+                db,
+                sql: """
+                    SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
+                    LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
+                    WHERE p.sweep_id = ? ORDER BY p.rowid
+                    """)
             st.bind(1, id)
             while try st.step() {
-                try body(SweepPointBytes(pointID: st.bytes(0), paramsJSON: st.bytes(1), runID: st.bytes(2), status: st.bytes(3),
-                                         metricsJSON: st.bytes(4), error: st.bytes(5)))
+                try body(
+                    SweepPointBytes(
+                        pointID: st.bytes(0), paramsJSON: st.bytes(1), runID: st.bytes(2), status: st.bytes(3),
+                        metricsJSON: st.bytes(4), error: st.bytes(5)))
             }
         }
     }
@@ -174,7 +245,9 @@ extension HindsightDatabase {
     public func sweepReturns(id: String) throws -> [String: (first: TradingDay, returns: [Double])] {
         try readWrapped { db in
             var out: [String: (TradingDay, [Double])] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT point_id, first_date, returns FROM sweep_returns WHERE sweep_id = ?", arguments: [id]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT point_id, first_date, returns FROM sweep_returns WHERE sweep_id = ?", arguments: [id])
+            {
                 let data: Data = row[2]
                 let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
                 guard let d = TradingDay(iso: row[1] as String) else { continue }
@@ -201,12 +274,15 @@ extension HindsightDatabase {
 extension HindsightDatabase {
     /// A value from `dataset_metadata`, or nil.
     public func metadataValue(_ key: String) throws -> String? {
-        try readWrapped { db in try String.fetchOne(db, sql: "SELECT value FROM dataset_metadata WHERE key = ?", arguments: [key]) }
+        try readWrapped { db in
+            try String.fetchOne(db, sql: "SELECT value FROM dataset_metadata WHERE key = ?", arguments: [key])
+        }
     }
 
     public func setMetadataValue(_ key: String, _ value: String) throws {
         try writeWrapped("record \(key)") { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO dataset_metadata(key, value) VALUES (?, ?)", arguments: [key, value])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO dataset_metadata(key, value) VALUES (?, ?)", arguments: [key, value])
         }
     }
 }

@@ -28,7 +28,10 @@ public final class HindsightDatabase: Sendable {
                 break
             } catch {
                 attempt += 1
-                if attempt >= 20 { throw HindsightError(.database, "\(path): cannot open the database", cause: HindsightDatabase.describe(error)) }
+                if attempt >= 20 {
+                    throw HindsightError(
+                        .database, "\(path): cannot open the database", cause: HindsightDatabase.describe(error))
+                }
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
@@ -51,7 +54,8 @@ public final class HindsightDatabase: Sendable {
         do {
             writer = try DatabaseQueue(path: path, configuration: config)
         } catch {
-            throw HindsightError(.database, "\(path): cannot open the database to read", cause: HindsightDatabase.describe(error))
+            throw HindsightError(
+                .database, "\(path): cannot open the database to read", cause: HindsightDatabase.describe(error))
         }
         try checkAndMigrate(migrate: false)
     }
@@ -59,7 +63,9 @@ public final class HindsightDatabase: Sendable {
     /// Opens an existing database without creating it; `readOnly` for inputs whose results go elsewhere.
     public static func openExisting(path: String, readOnly: Bool = false) throws -> HindsightDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw HindsightError(.fileNotFound, "\(path): no such database", cause: "create it with `hindsight data init --db \(path)` or `hindsight data synth --db \(path)`")
+            throw HindsightError(
+                .fileNotFound, "\(path): no such database",
+                cause: "create it with `hindsight data init --db \(path)` or `hindsight data synth --db \(path)`")
         }
         return readOnly ? try HindsightDatabase(readOnlyPath: path) : try HindsightDatabase(path: path)
     }
@@ -71,7 +77,9 @@ public final class HindsightDatabase: Sendable {
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return }
         if isDir.boolValue {
-            throw HindsightError(.invalidArgument, "\(path) is a folder, not a database file", cause: "give a file path, e.g. \(path)/hindsight.sqlite")
+            throw HindsightError(
+                .invalidArgument, "\(path) is a folder, not a database file",
+                cause: "give a file path, e.g. \(path)/hindsight.sqlite")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
@@ -80,8 +88,10 @@ public final class HindsightDatabase: Sendable {
         try? handle.close()
         if header.isEmpty { return }
         guard header == Data("SQLite format 3\u{0}".utf8) else {
-            throw HindsightError(.invalidData, "\(path) is not a SQLite database (its first bytes are not the SQLite header); nothing was changed",
-                                 cause: "give the path of a Hindsight database, or a new file name")
+            throw HindsightError(
+                .invalidData,
+                "\(path) is not a SQLite database (its first bytes are not the SQLite header); nothing was changed",
+                cause: "give the path of a Hindsight database, or a new file name")
         }
         var config = Configuration()
         config.readonly = true
@@ -89,8 +99,14 @@ public final class HindsightDatabase: Sendable {
         do {
             let q = try DatabaseQueue(path: path, configuration: config)
             (names, migrations) = try q.read { db in
-                let t = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-                let m = t.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+                let t = try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+                let m =
+                    t.contains("grdb_migrations")
+                    ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
                 return (t, m)
             }
         } catch {
@@ -100,8 +116,10 @@ public final class HindsightDatabase: Sendable {
         if names.isEmpty { return }
         if !migrations.contains("v1-initial") {
             let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", ..." : "")
-            throw HindsightError(.invalidData, "\(path) is another application's SQLite database (tables: \(shown)); nothing was changed",
-                                 cause: "give Hindsight its own database file (a new path is created)")
+            throw HindsightError(
+                .invalidData,
+                "\(path) is another application's SQLite database (tables: \(shown)); nothing was changed",
+                cause: "give Hindsight its own database file (a new path is created)")
         }
     }
 
@@ -124,7 +142,8 @@ public final class HindsightDatabase: Sendable {
             let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
                 let known = try writer.read { db in try migrator.appliedIdentifiers(db) }
-                throw HindsightError(.schemaTooNew,
+                throw HindsightError(
+                    .schemaTooNew,
                     "\(path): the database was made by a newer Hindsight (its schema has migrations this build does not know; this build knows up to '\(HindsightDatabase.latestMigration)', applied: \(known.sorted().last ?? "none"))",
                     cause: "upgrade hindsight, or use a database made by this version")
             }
@@ -133,7 +152,10 @@ public final class HindsightDatabase: Sendable {
                 // statements fail on tables the winner just made. Once the winner commits, a retry finds nothing to do.
                 var attempt = 0
                 while true {
-                    do { try migrator.migrate(writer); break } catch {
+                    do {
+                        try migrator.migrate(writer)
+                        break
+                    } catch {
                         attempt += 1
                         if attempt >= 5 { throw error }
                         Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
@@ -143,7 +165,8 @@ public final class HindsightDatabase: Sendable {
         } catch let e as HindsightError {
             throw e
         } catch {
-            throw HindsightError(.database, "\(path): cannot read or migrate the database", cause: HindsightDatabase.describe(error))
+            throw HindsightError(
+                .database, "\(path): cannot read or migrate the database", cause: HindsightDatabase.describe(error))
         }
     }
 
@@ -155,7 +178,11 @@ public final class HindsightDatabase: Sendable {
     /// Names of all user tables.
     public func tableNames() throws -> [String] {
         try writer.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"
+            )
         }
     }
 
@@ -177,7 +204,9 @@ extension HindsightDatabase {
     /// WAL pages after which a commit copies the WAL into the database file (SQLite's default is 1,000). Sweeps
     /// raise it while they write: each copy rewrites the hot index pages and syncs the file, so fewer copies cost less.
     public func setAutoCheckpoint(pages: Int) throws {
-        try writeWrapped("set the WAL checkpoint interval") { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+        try writeWrapped("set the WAL checkpoint interval") { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+        }
     }
 
     /// Starts copying the WAL into the database file in the background (readers go on reading) and returns a

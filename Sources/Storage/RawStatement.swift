@@ -21,25 +21,37 @@ struct RawStatement {
     @inline(__always) func bind(_ i: Int32, _ v: Double) { sqlite3_bind_double(handle, i, v) }
     @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
     @inline(__always) func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
-    func bindBlob(_ i: Int32, _ b: UnsafeRawBufferPointer) { sqlite3_bind_blob(handle, i, b.baseAddress, Int32(b.count), RawStatement.transient) }
+    func bindBlob(_ i: Int32, _ b: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob(handle, i, b.baseAddress, Int32(b.count), RawStatement.transient)
+    }
     @inline(__always) func isNull(_ col: Int32) -> Bool { sqlite3_column_type(handle, col) == SQLITE_NULL }
 
     func bind(_ i: Int32, _ s: String) {
         var s = s
         s.withUTF8 { b in
-            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count), RawStatement.transient)
+            _ = sqlite3_bind_text(
+                handle, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(b.count),
+                RawStatement.transient)
         }
     }
-
 
     /// Binds a day as `YYYY-MM-DD` text without allocating.
     mutating func bind(_ i: Int32, day: TradingDay) {
         let (y, m, d) = day.components
         dayBuffer.withUnsafeMutableBufferPointer { b in
-            b[0] = UInt8(48 + y / 1000 % 10); b[1] = UInt8(48 + y / 100 % 10); b[2] = UInt8(48 + y / 10 % 10); b[3] = UInt8(48 + y % 10)
-            b[4] = 45; b[5] = UInt8(48 + m / 10); b[6] = UInt8(48 + m % 10)
-            b[7] = 45; b[8] = UInt8(48 + d / 10); b[9] = UInt8(48 + d % 10)
-            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), 10, RawStatement.transient)
+            b[0] = UInt8(48 + y / 1000 % 10)
+            b[1] = UInt8(48 + y / 100 % 10)
+            b[2] = UInt8(48 + y / 10 % 10)
+            b[3] = UInt8(48 + y % 10)
+            b[4] = 45
+            b[5] = UInt8(48 + m / 10)
+            b[6] = UInt8(48 + m % 10)
+            b[7] = 45
+            b[8] = UInt8(48 + d / 10)
+            b[9] = UInt8(48 + d % 10)
+            _ = sqlite3_bind_text(
+                handle, i, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), 10,
+                RawStatement.transient)
         }
     }
 
@@ -63,7 +75,10 @@ struct RawStatement {
         throw HindsightError(.database, "query failed", cause: lastError)
     }
 
-    func reset() { sqlite3_reset(handle); sqlite3_clear_bindings(handle) }
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
 
     var lastError: String { String(cString: sqlite3_errmsg(connection)) }
 

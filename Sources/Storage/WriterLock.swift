@@ -19,9 +19,14 @@ public final class WriterLock {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = pread(fd, &buffer, 32, 0)
             close(fd)
-            let holder = n > 0 ? String(decoding: buffer.prefix(n), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            throw HindsightError(.duplicate, "\(database): another hindsight process (pid \(holder)) is writing sweeps into this database",
-                                 cause: "wait for it to finish (then --resume adds nothing twice), or give this run its own --db")
+            let holder =
+                n > 0
+                ? String(decoding: buffer.prefix(n), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                : "?"
+            throw HindsightError(
+                .duplicate,
+                "\(database): another hindsight process (pid \(holder)) is writing sweeps into this database",
+                cause: "wait for it to finish (then --resume adds nothing twice), or give this run its own --db")
         }
         let pid = Array("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(fd, 0)

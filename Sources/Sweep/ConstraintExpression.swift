@@ -17,7 +17,12 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
     public let names: [String]
     public var description: String { text }
 
-    enum Token: Equatable { case number(Double), name(String), op(String), lparen, rparen }
+    enum Token: Equatable {
+        case number(Double)
+        case name(String)
+        case op(String)
+        case lparen, rparen
+    }
 
     /// Parses `text`; `node` locates errors.
     public init(_ text: String, node: ConfigNode) throws {
@@ -26,48 +31,87 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c == " " || c == "\t" { i += 1; continue }
+            if c == " " || c == "\t" {
+                i += 1
+                continue
+            }
             if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
                 var j = i
-                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "_" ||
-                        ((chars[j] == "-" || chars[j] == "+") && j > i && chars[j - 1] == "e") { j += 1 }
+                while j < chars.count,
+                    chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "_"
+                        || ((chars[j] == "-" || chars[j] == "+") && j > i && chars[j - 1] == "e")
+                { j += 1 }
                 let s = String(chars[i..<j]).replacingOccurrences(of: "_", with: "")
                 guard let v = Double(s) else { throw node.error("'\(s)' is not a number in constraint `\(text)`") }
-                tokens.append(.number(v)); i = j; continue
+                tokens.append(.number(v))
+                i = j
+                continue
             }
             if c.isLetter || c == "_" {
                 var j = i
-                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." { j += 1 }
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." {
+                    j += 1
+                }
                 let w = String(chars[i..<j])
-                tokens.append(["and", "or", "not"].contains(w) ? .op(w) : .name(w)); i = j; continue
+                tokens.append(["and", "or", "not"].contains(w) ? .op(w) : .name(w))
+                i = j
+                continue
             }
-            if c == "(" { tokens.append(.lparen); i += 1; continue }
-            if c == ")" { tokens.append(.rparen); i += 1; continue }
+            if c == "(" {
+                tokens.append(.lparen)
+                i += 1
+                continue
+            }
+            if c == ")" {
+                tokens.append(.rparen)
+                i += 1
+                continue
+            }
             let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-            if ["<=", ">=", "==", "!="].contains(two) { tokens.append(.op(two)); i += 2; continue }
-            if "+-*/<>".contains(c) { tokens.append(.op(String(c))); i += 1; continue }
-            throw node.error("unexpected character '\(c)' in constraint `\(text)`",
-                             hint: "constraints use numbers, parameter names, + - * /, < <= > >= == !=, and, or, not, and parentheses")
+            if ["<=", ">=", "==", "!="].contains(two) {
+                tokens.append(.op(two))
+                i += 2
+                continue
+            }
+            if "+-*/<>".contains(c) {
+                tokens.append(.op(String(c)))
+                i += 1
+                continue
+            }
+            throw node.error(
+                "unexpected character '\(c)' in constraint `\(text)`",
+                hint:
+                    "constraints use numbers, parameter names, + - * /, < <= > >= == !=, and, or, not, and parentheses")
         }
         // Parsing and evaluation recurse: bound both so a hostile file gets an error, not a stack overflow.
         if tokens.count > Self.maxTokens {
-            throw node.error("constraint has \(tokens.count) tokens, more than \(Self.maxTokens)", hint: "split it into several constraints")
+            throw node.error(
+                "constraint has \(tokens.count) tokens, more than \(Self.maxTokens)",
+                hint: "split it into several constraints")
         }
         var p = Parser(tokens: tokens, text: text, node: node)
         root = try p.parseOr()
-        if p.pos != tokens.count { throw node.error("unexpected text after position \(p.pos + 1) in constraint `\(text)`") }
+        if p.pos != tokens.count {
+            throw node.error("unexpected text after position \(p.pos + 1) in constraint `\(text)`")
+        }
         guard Self.isCondition(root) else {
-            throw node.error("constraint `\(text)` is not a condition", hint: "compare values, e.g. `strategy.params.fast < strategy.params.slow`")
+            throw node.error(
+                "constraint `\(text)` is not a condition",
+                hint: "compare values, e.g. `strategy.params.fast < strategy.params.slow`")
         }
         if Self.dividesByZero(root) {
-            throw node.error("constraint `\(text)` divides by zero", hint: "a constant divisor of 0 makes the comparison false for every point")
+            throw node.error(
+                "constraint `\(text)` divides by zero",
+                hint: "a constant divisor of 0 makes the comparison false for every point")
         }
         var names: [String] = []
         func collect(_ n: Node) {
             switch n {
             case .name(let s): if !names.contains(s) { names.append(s) }
             case .unary(_, let a): collect(a)
-            case .binary(_, let a, let b): collect(a); collect(b)
+            case .binary(_, let a, let b):
+                collect(a)
+                collect(b)
             case .number: break
             }
         }
@@ -108,13 +152,18 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
         mutating func nest() throws {
             depth += 1
             if depth > ConstraintExpression.maxDepth {
-                throw node.error("constraint nests deeper than \(ConstraintExpression.maxDepth) levels", hint: "simplify the expression")
+                throw node.error(
+                    "constraint nests deeper than \(ConstraintExpression.maxDepth) levels",
+                    hint: "simplify the expression")
             }
         }
 
         func error(_ what: String) -> HindsightError { node.error("\(what) in constraint `\(text)`") }
         mutating func take(_ op: String) -> Bool {
-            if pos < tokens.count, tokens[pos] == .op(op) { pos += 1; return true }
+            if pos < tokens.count, tokens[pos] == .op(op) {
+                pos += 1
+                return true
+            }
             return false
         }
         mutating func parseOr() throws -> Node {
@@ -128,7 +177,11 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             return l
         }
         mutating func parseNot() throws -> Node {
-            if take("not") { try nest(); defer { depth -= 1 }; return .unary("not", try parseNot()) }
+            if take("not") {
+                try nest()
+                defer { depth -= 1 }
+                return .unary("not", try parseNot())
+            }
             return try parseComparison()
         }
         mutating func parseComparison() throws -> Node {
@@ -139,17 +192,33 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
         mutating func parseSum() throws -> Node {
             var l = try parseProduct()
             while true {
-                if take("+") { l = .binary("+", l, try parseProduct()) } else if take("-") { l = .binary("-", l, try parseProduct()) } else { return l }
+                if take("+") {
+                    l = .binary("+", l, try parseProduct())
+                } else if take("-") {
+                    l = .binary("-", l, try parseProduct())
+                } else {
+                    return l
+                }
             }
         }
         mutating func parseProduct() throws -> Node {
             var l = try parseUnary()
             while true {
-                if take("*") { l = .binary("*", l, try parseUnary()) } else if take("/") { l = .binary("/", l, try parseUnary()) } else { return l }
+                if take("*") {
+                    l = .binary("*", l, try parseUnary())
+                } else if take("/") {
+                    l = .binary("/", l, try parseUnary())
+                } else {
+                    return l
+                }
             }
         }
         mutating func parseUnary() throws -> Node {
-            if take("-") { try nest(); defer { depth -= 1 }; return .unary("-", try parseUnary()) }
+            if take("-") {
+                try nest()
+                defer { depth -= 1 }
+                return .unary("-", try parseUnary())
+            }
             guard pos < tokens.count else { throw error("the expression ends too early") }
             let t = tokens[pos]
             pos += 1

@@ -12,7 +12,11 @@ struct PointExecutor {
     let createdAt: String
 
     /// What to keep of a point beyond its run row.
-    struct Keep { var returns: Bool; var equity: Bool; var trades: Bool }
+    struct Keep {
+        var returns: Bool
+        var equity: Bool
+        var trades: Bool
+    }
 
     struct Output: Sendable {
         var record: SweepPointRecordBox
@@ -35,10 +39,14 @@ struct PointExecutor {
             // The one metrics writer `backtest run` uses: the same bytes for the same config.
             let stored = context.pipeline.storedMetrics(result, config: c)
             // How the point ran, and the sweep's own bookkeeping, live beside the metrics.
-            var notes: [(String, String)] = [("engine", JSONText.quote(engine.name)), ("engine_reason", JSONText.quote(engine.reason))]
+            var notes: [(String, String)] = [
+                ("engine", JSONText.quote(engine.name)), ("engine_reason", JSONText.quote(engine.reason)),
+            ]
             if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
-                let values = WalkForwardAnalysis.inSampleValues(returns, windows: context.walkForwardWindows, metric: metric)
-                notes.append(("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
+                let values = WalkForwardAnalysis.inSampleValues(
+                    returns, windows: context.walkForwardWindows, metric: metric)
+                notes.append(
+                    ("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
             // As stored: JSON has no infinities (written null, read back NaN).
             let rankText: String? = stored.pairs.first(where: { $0.0 == plan.spec.rankBy })?.1
@@ -46,18 +54,24 @@ struct PointExecutor {
             let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
             hasher.combine(json)
-            let record = RunRecord(runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
-                                   dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
-                                   startDate: result.dates.first, endDate: result.dates.last,
-                                   universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
-                                   sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
-            return Output(record: SweepPointRecordBox(SweepPointRecord(run: record, trades: keep.trades ? details?.trades ?? [] : [],
-                                                                       equity: keep.equity ? details?.equity ?? [] : [],
-                                                                       returns: keep.returns ? returns : nil,
-                                                                       firstDate: result.dates.first)),
-                          rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
+            let record = RunRecord(
+                runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
+                dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
+                startDate: result.dates.first, endDate: result.dates.last,
+                universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
+                sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
+            return Output(
+                record: SweepPointRecordBox(
+                    SweepPointRecord(
+                        run: record, trades: keep.trades ? details?.trades ?? [] : [],
+                        equity: keep.equity ? details?.equity ?? [] : [],
+                        returns: keep.returns ? returns : nil,
+                        firstDate: result.dates.first)),
+                rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
-            return failure(point, cfg, status: e.code == .invalidArgument || e.code == .notFound ? .invalid : .failed, message: e.description)
+            return failure(
+                point, cfg, status: e.code == .invalidArgument || e.code == .notFound ? .invalid : .failed,
+                message: e.description)
         } catch {
             return failure(point, cfg, status: .failed, message: "\(error)")
         }
@@ -67,35 +81,52 @@ struct PointExecutor {
         let json = c.map { context.canonicalJSON(point, $0) }
         var hasher = StableHasher()
         if let json { hasher.combine(json) }
-        let record = RunRecord(runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
-                               configJSON: json ?? point.paramsJSON, configHash: json == nil ? "" : hasher.hex,
-                               dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0, codeVersion: HindsightVersion.current,
-                               startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
-                               sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)
+        let record = RunRecord(
+            runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
+            configJSON: json ?? point.paramsJSON, configHash: json == nil ? "" : hasher.hex,
+            dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0,
+            codeVersion: HindsightVersion.current,
+            startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
+            sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)
         return Output(record: SweepPointRecordBox(SweepPointRecord(run: record)), rankValue: .nan, status: status)
     }
 
-    struct Details { var trades: [TradeRow]; var equity: [EquityRow]; var universeID: String }
+    struct Details {
+        var trades: [TradeRow]
+        var equity: [EquityRow]
+        var universeID: String
+    }
 
     /// Which path ran a point, and why (a faster path is never silent).
-    struct EnginePath { var name: String; var reason: String }
+    struct EnginePath {
+        var name: String
+        var reason: String
+    }
 
     /// The point's whole result, the path that computed it and (when details are wanted) the rows to store.
     func simulate(_ c: RunConfig, keep: Keep) throws -> (BacktestResult, EnginePath, Details?) {
         let fast = context.smaFastPath(c)
         if let fast = fast.path, !keep.trades, !keep.equity {
             try SMACrossoverStrategy.checkWindow(slow: fast.slow, bars: fast.kernel.close.count, strategy: c.strategy)
-            let r = fast.kernel.result(asset: fast.asset, fast: fast.fast, slow: fast.slow, fee: fast.fee, config: c,
-                                       inputs: context.pipeline.engineInputs(for: c))
+            let r = fast.kernel.result(
+                asset: fast.asset, fast: fast.fast, slow: fast.slow, fee: fast.fee, config: c,
+                inputs: context.pipeline.engineInputs(for: c))
             // The engine path checks this inside `RunPipeline.simulate`.
             try context.pipeline.checkFinite(r.equity, firstSession: r.firstSession)
-            return (r, EnginePath(name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission"), nil)
+            return (
+                r,
+                EnginePath(
+                    name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission"),
+                nil
+            )
         }
         let r = try context.pipeline.simulate(c)
         var details: Details?
         if keep.trades || keep.equity {
             let rows = context.pipeline.rows(r, config: c)
-            details = Details(trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [], universeID: r.universeID)
+            details = Details(
+                trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [],
+                universeID: r.universeID)
         }
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
         return (r, EnginePath(name: "full", reason: reason), details)

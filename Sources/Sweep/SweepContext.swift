@@ -45,14 +45,20 @@ public final class SweepContext: Sendable {
         kernels = k
         // Assets with a bar every session and no corporate actions (checked once, not per point).
         let p = loaded.panel
-        cleanAssets = Set(k.keys.filter { a in
-            (0..<p.dayCount).allSatisfy { d in let i = a * p.dayCount + d; return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0 }
-        })
+        cleanAssets = Set(
+            k.keys.filter { a in
+                (0..<p.dayCount).allSatisfy { d in
+                    let i = a * p.dayCount + d
+                    return p.valid[i] && p.splitRatio[i] == 1 && p.dividend[i] == 0
+                }
+            })
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         // Strategy-only points share the base's data, dates and universe: check those once, before anything runs.
         if strategyOnly { try pipeline.validate(base) }
         rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
-        canonicalTemplate = strategyOnly ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
+        canonicalTemplate =
+            strategyOnly
+            ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil
         if let wf = plan.spec.walkForward {
             let range = BacktestEngine.sessions(base, panel: loaded.panel)
             walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
@@ -66,13 +72,19 @@ public final class SweepContext: Sendable {
         guard strategyOnly else {
             let c = try plan.config(for: point)
             if c.data != base.data || c.calendar != base.calendar {
-                throw HindsightError(.invalidArgument, "point \(point.id) changes the data or calendar", cause: "a sweep shares one dataset: sweep strategy, execution, universe or dates, not data or calendar")
+                throw HindsightError(
+                    .invalidArgument, "point \(point.id) changes the data or calendar",
+                    cause:
+                        "a sweep shares one dataset: sweep strategy, execution, universe or dates, not data or calendar"
+                )
             }
             return c
         }
         var c = base
         var strategy = base.strategy
-        for (path, value) in point.params { strategy = strategy.setting(String(path.dropFirst("strategy.".count)), to: value) }
+        for (path, value) in point.params {
+            strategy = strategy.setting(String(path.dropFirst("strategy.".count)), to: value)
+        }
         c.strategy = strategy
         // `source` only feeds the canonical JSON (and data/calendar errors, which strategy keys cannot cause): with a
         // template it stays the base's and `canonicalJSON(_:_:)` writes the point's.
@@ -126,20 +138,29 @@ public final class SweepContext: Sendable {
     /// one ticker with a bar every session of the whole panel and no corporate actions, fill at the close,
     /// no slippage, a bps (or no) commission, no participation limit and no cash rate. Results are bit-identical,
     /// metrics included. Otherwise nil, with the reason the full engine runs.
-    func smaFastPath(_ c: RunConfig) -> (path: (kernel: SMACrossoverKernel, asset: Int, fast: Int, slow: Int, fee: Double)?, reason: String) {
+    func smaFastPath(_ c: RunConfig) -> (
+        path: (kernel: SMACrossoverKernel, asset: Int, fast: Int, slow: Int, fee: Double)?, reason: String
+    ) {
         guard c.strategyKind == SMACrossoverStrategy.kind else { return (nil, "\(c.strategyKind) has no exact kernel") }
-        guard case .tickers(let t) = c.universe, t.count == 1, let a = inputs.panel.asset(ticker: t[0]), let kernel = kernels[a] else {
+        guard case .tickers(let t) = c.universe, t.count == 1, let a = inputs.panel.asset(ticker: t[0]),
+            let kernel = kernels[a]
+        else {
             return (nil, "the SMA kernel takes one ticker")
         }
         guard c.execution.fill == .close else { return (nil, "fills at the next open") }
-        guard c.execution.slippage == .none, c.execution.maxParticipation == nil else { return (nil, "slippage or a participation limit") }
+        guard c.execution.slippage == .none, c.execution.maxParticipation == nil else {
+            return (nil, "slippage or a participation limit")
+        }
         guard c.portfolio.cashRate == .none || c.portfolio.cashRate == .annual(0) else { return (nil, "a cash rate") }
         guard let fee = c.execution.commission.rate else { return (nil, "a commission model other than bps") }
         let p = inputs.panel
-        guard BacktestEngine.sessions(c, panel: p) == 0..<p.dayCount else { return (nil, "the run does not span the whole panel (warm-up bars)") }
+        guard BacktestEngine.sessions(c, panel: p) == 0..<p.dayCount else {
+            return (nil, "the run does not span the whole panel (warm-up bars)")
+        }
         guard cleanAssets.contains(a) else { return (nil, "\(t[0]) has missing bars or corporate actions") }
         guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
-              let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s) else { return (nil, "parameters the kernel cannot read") }
+            let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s)
+        else { return (nil, "parameters the kernel cannot read") }
         return ((kernel, a, fast, slow, fee), "")
     }
 }

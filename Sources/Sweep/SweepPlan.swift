@@ -12,7 +12,9 @@ public struct SweepPoint: Sendable {
 
     /// The numeric value of a parameter, if it is a number.
     public func number(_ path: String) -> Double? {
-        guard let v = params.first(where: { $0.path == path })?.value, case .scalar(let s, _) = v.value else { return nil }
+        guard let v = params.first(where: { $0.path == path })?.value, case .scalar(let s, _) = v.value else {
+            return nil
+        }
         return Double(s)
     }
 
@@ -48,12 +50,17 @@ public struct SweepPlan: Sendable {
         let total = gridCount.multipliedReportingOverflow(by: zipCount)
         let total2 = total.partialValue.multipliedReportingOverflow(by: randomCount)
         if !total.overflow, !total2.overflow, total2.partialValue > SweepPlan.hardLimit, force {
-            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.hardLimit)) that can be planned in memory even with --force",
-                                 cause: "split the grid into several sweep files (one per value of a parameter), or use `random:` sampling")
+            throw HindsightError(
+                .invalidArgument,
+                "\(spec.file): the sweep has \(NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.hardLimit)) that can be planned in memory even with --force",
+                cause:
+                    "split the grid into several sweep files (one per value of a parameter), or use `random:` sampling")
         }
         if total.overflow || total2.overflow || (total2.partialValue > SweepPlan.forceLimit && !force) {
-            throw HindsightError(.invalidArgument, "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.forceLimit)) limit",
-                                 cause: "narrow the grid, or pass --force to run it anyway")
+            throw HindsightError(
+                .invalidArgument,
+                "\(spec.file): the sweep has \(total.overflow || total2.overflow ? "more than 2^63" : NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.forceLimit)) limit",
+                cause: "narrow the grid, or pass --force to run it anyway")
         }
         // Random samples are drawn once, in order, from the seed.
         var samples: [[(String, ConfigNode)]] = [[]]
@@ -63,9 +70,17 @@ public struct SweepPlan: Sendable {
                 r.params.map { p -> (String, ConfigNode) in
                     let mark = spec.base.mark
                     switch p.distribution {
-                    case .uniform(let a, let b): return (p.path, .scalar(JSONText.number(a + (b - a) * rng.uniform()), mark: mark, path: p.path))
-                    case .logUniform(let a, let b): return (p.path, .scalar(JSONText.number(exp(log(a) + (log(b) - log(a)) * rng.uniform())), mark: mark, path: p.path))
-                    case .int(let a, let b): return (p.path, .scalar(String(a + rng.int(below: b - a + 1)), mark: mark, path: p.path))
+                    case .uniform(let a, let b):
+                        return (p.path, .scalar(JSONText.number(a + (b - a) * rng.uniform()), mark: mark, path: p.path))
+                    case .logUniform(let a, let b):
+                        return (
+                            p.path,
+                            .scalar(
+                                JSONText.number(exp(log(a) + (log(b) - log(a)) * rng.uniform())), mark: mark,
+                                path: p.path)
+                        )
+                    case .int(let a, let b):
+                        return (p.path, .scalar(String(a + rng.int(below: b - a + 1)), mark: mark, path: p.path))
                     case .choice(let items): return (p.path, items[rng.int(below: items.count)])
                     }
                 }
@@ -90,13 +105,19 @@ public struct SweepPlan: Sendable {
                 let zipParams = spec.zip.map { ($0.path, $0.values[z]) }
                 for s in samples {
                     let params = gridParams + zipParams + s
-                    if !spec.constraints.allSatisfy({ c in c.holds { numberOf(params, $0) } }) { excluded += 1; continue }
+                    if !spec.constraints.allSatisfy({ c in c.holds { numberOf(params, $0) } }) {
+                        excluded += 1
+                        continue
+                    }
                     let json = JSONText.object(params.map { ($0.0, $0.1.canonicalJSON) })
                     var h = StableHasher()
                     h.combine(json)
                     let id = "p" + h.hex
                     guard seen.insert(id).inserted else { continue }
-                    points.append(SweepPoint(index: points.count, id: id, params: params.map { (path: $0.0, value: $0.1) }, paramsJSON: json))
+                    points.append(
+                        SweepPoint(
+                            index: points.count, id: id, params: params.map { (path: $0.0, value: $0.1) },
+                            paramsJSON: json))
                 }
             }
         }
@@ -119,7 +140,9 @@ public struct SweepPlan: Sendable {
     /// Points whose values make an invalid run config (a string for a number, a fractional window, an unknown
     /// choice, inconsistent limits...), each with the error, which names the value's file:line:column. Checks every
     /// point up to `limit`, else an even sample of `limit`; returns the errors and how many points were checked.
-    public func invalidPoints(limit: Int = 100_000) -> (invalid: [(point: SweepPoint, error: HindsightError)], checked: Int) {
+    public func invalidPoints(limit: Int = 100_000) -> (
+        invalid: [(point: SweepPoint, error: HindsightError)], checked: Int
+    ) {
         let stride = max(1, (points.count + limit - 1) / limit)
         var out: [(SweepPoint, HindsightError)] = []
         var checked = 0

@@ -17,9 +17,17 @@ public final class CancellationFlag: @unchecked Sendable {
         raised = true
         lock.unlock()
     }
-    public var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    public var isRaised: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return raised
+    }
     /// The signal that raised the flag (0 when none did).
-    public var signal: Int32 { lock.lock(); defer { lock.unlock() }; return cause }
+    public var signal: Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        return cause
+    }
 }
 
 /// Runs a plan's points concurrently (at most `jobs` in flight, one shared context), stores them through one
@@ -32,7 +40,10 @@ public enum SweepRunner {
         public var quiet: Bool
         public var batchSize = 4_096
         public init(jobs: Int, resume: Bool, shard: (index: Int, count: Int)?, quiet: Bool) {
-            self.jobs = jobs; self.resume = resume; self.shard = shard; self.quiet = quiet
+            self.jobs = jobs
+            self.resume = resume
+            self.shard = shard
+            self.quiet = quiet
         }
     }
 
@@ -51,24 +62,32 @@ public enum SweepRunner {
         public var runsPerSecond: Double { seconds > 0 ? Double(ran) / seconds : 0 }
     }
 
-
-    public static func run(context: SweepContext, store: HindsightDatabase, options: Options, cancel: CancellationFlag = CancellationFlag()) async throws -> Summary {
+    public static func run(
+        context: SweepContext, store: HindsightDatabase, options: Options, cancel: CancellationFlag = CancellationFlag()
+    ) async throws -> Summary {
         let plan = context.plan, spec = plan.spec
         let start = Date()
         let createdAt = ISO8601DateFormatter().string(from: start)
         var phases: [(name: String, seconds: Double)] = []
         var mark = start
-        func lap(_ name: String) { let now = Date(); phases.append((name, now.timeIntervalSince(mark))); mark = now }
-        try store.registerSweep(SweepRecord(sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
-                                            dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
-                                points: plan.points.map { ($0.id, $0.paramsJSON) })
+        func lap(_ name: String) {
+            let now = Date()
+            phases.append((name, now.timeIntervalSince(mark)))
+            mark = now
+        }
+        try store.registerSweep(
+            SweepRecord(
+                sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
+                dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
+            points: plan.points.map { ($0.id, $0.paramsJSON) })
         try storeReferenceSeries(context: context, store: store)
         let finished = try store.finishedPoints(sweepID: plan.sweepID)
         let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.points
         let alreadyDone = mine.filter { finished.contains($0.id) }.count
         if alreadyDone > 0 && !options.resume {
-            throw HindsightError(.duplicate, "\(store.path) already holds \(alreadyDone) finished points of sweep \(plan.sweepID)",
-                                 cause: "pass --resume to run only the rest, or use a new --db")
+            throw HindsightError(
+                .duplicate, "\(store.path) already holds \(alreadyDone) finished points of sweep \(plan.sweepID)",
+                cause: "pass --resume to run only the rest, or use a new --db")
         }
         let todo = mine.filter { !finished.contains($0.id) }
         // One WAL copy per 64 MB written instead of per 4 MB; the default comes back once the points are stored.
@@ -77,8 +96,10 @@ public enum SweepRunner {
         let stride = ReturnsSample.stride(points: plan.points.count)
         let equityAll = spec.storeEquity == .all
         let executor = PointExecutor(context: context, createdAt: createdAt)
-        let progress = SweepProgress(startDone: alreadyDone, quiet: options.quiet, metric: spec.rankBy, lowerIsBetter: spec.lowerIsBetter)
-        let writer = SweepWriter(store: store, total: mine.count, alreadyDone: alreadyDone, batchSize: options.batchSize, progress: progress)
+        let progress = SweepProgress(
+            startDone: alreadyDone, quiet: options.quiet, metric: spec.rankBy, lowerIsBetter: spec.lowerIsBetter)
+        let writer = SweepWriter(
+            store: store, total: mine.count, alreadyDone: alreadyDone, batchSize: options.batchSize, progress: progress)
         let jobs = max(1, options.jobs)
         let chunk = max(1, min(64, todo.count / (jobs * 8)))
         let chunks = Swift.stride(from: 0, to: todo.count, by: chunk).map { todo[$0..<min($0 + chunk, todo.count)] }
@@ -90,7 +111,8 @@ public enum SweepRunner {
                 next += 1
                 group.addTask {
                     slice.map { p in
-                        let keep = PointExecutor.Keep(returns: p.index % stride == 0, equity: equityAll, trades: spec.storeTradesAll)
+                        let keep = PointExecutor.Keep(
+                            returns: p.index % stride == 0, equity: equityAll, trades: spec.storeTradesAll)
                         return (p.index, executor.run(p, keep: keep))
                     }
                 }
@@ -107,7 +129,9 @@ public enum SweepRunner {
         lap("simulate")
         var details: [PointExecutor.Output] = []
         if !interrupted {
-            details = try await topDetails(context: context, store: store, executor: executor, ranks: await writer.ranks, resumed: !finished.isEmpty, jobs: jobs)
+            details = try await topDetails(
+                context: context, store: store, executor: executor, ranks: await writer.ranks,
+                resumed: !finished.isEmpty, jobs: jobs)
         }
         try await writer.flush(wait: true)
         try store.linkSweepRuns(sweepID: plan.sweepID)
@@ -125,9 +149,10 @@ public enum SweepRunner {
             lap("store")
         }
         let seconds = Date().timeIntervalSince(start)
-        return Summary(sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
-                       ran: await writer.done - alreadyDone, invalid: await writer.invalid, failed: await writer.failed,
-                       interrupted: interrupted, seconds: seconds, phases: phases)
+        return Summary(
+            sweepID: plan.sweepID, planned: plan.points.count, inShard: mine.count, skipped: alreadyDone,
+            ran: await writer.done - alreadyDone, invalid: await writer.invalid, failed: await writer.failed,
+            interrupted: interrupted, seconds: seconds, phases: phases)
     }
 
     /// When the results database holds no market data (a synthetic market, a shard or a separate `--db`), keep the
@@ -143,16 +168,25 @@ public enum SweepRunner {
             for d in 0..<panel.dayCount {
                 let k = panel.index(asset: a, day: d)
                 guard panel.valid[k] else { continue }
-                data.prices.tickerIndex.append(0); data.prices.dates.append(panel.calendar.day(at: d))
-                data.prices.open.append(panel.open[k]); data.prices.high.append(panel.high[k]); data.prices.low.append(panel.low[k])
-                data.prices.close.append(panel.close[k]); data.prices.volume.append(panel.volume[k])
-                data.prices.lines.append(0); data.prices.sourceFile.append(0)
+                data.prices.tickerIndex.append(0)
+                data.prices.dates.append(panel.calendar.day(at: d))
+                data.prices.open.append(panel.open[k])
+                data.prices.high.append(panel.high[k])
+                data.prices.low.append(panel.low[k])
+                data.prices.close.append(panel.close[k])
+                data.prices.volume.append(panel.volume[k])
+                data.prices.lines.append(0)
+                data.prices.sourceFile.append(0)
                 // Its splits and dividends too: the report charts the benchmark as a total return.
                 if panel.splitRatio[k] != 1 {
-                    data.corporateActions.append(CorporateAction(ticker: b, date: panel.calendar.day(at: d), kind: .split, value: panel.splitRatio[k]))
+                    data.corporateActions.append(
+                        CorporateAction(
+                            ticker: b, date: panel.calendar.day(at: d), kind: .split, value: panel.splitRatio[k]))
                 }
                 if panel.dividend[k] != 0 {
-                    data.corporateActions.append(CorporateAction(ticker: b, date: panel.calendar.day(at: d), kind: .dividend, value: panel.dividend[k]))
+                    data.corporateActions.append(
+                        CorporateAction(
+                            ticker: b, date: panel.calendar.day(at: d), kind: .dividend, value: panel.dividend[k]))
                 }
             }
         }
@@ -161,12 +195,17 @@ public enum SweepRunner {
                 data.factorReturns.append(FactorReturn(date: panel.calendar.day(at: d), factor: name, value: v))
             }
         }
-        data.metadata = [("reference_series", "benchmark prices and factor returns of \(context.inputs.sourceDescription)")]
+        data.metadata = [
+            ("reference_series", "benchmark prices and factor returns of \(context.inputs.sourceDescription)")
+        ]
         if data.totalRows > 0 { try store.importDataset(data, replace: false) }
     }
 
     /// Re-runs the best points (by `rank_by`), keeping their returns, daily equity and trades for the report.
-    static func topDetails(context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)], resumed: Bool, jobs: Int) async throws -> [PointExecutor.Output] {
+    static func topDetails(
+        context: SweepContext, store: HindsightDatabase, executor: PointExecutor, ranks: [(index: Int, value: Double)],
+        resumed: Bool, jobs: Int
+    ) async throws -> [PointExecutor.Output] {
         let spec = context.plan.spec
         var equityTop = 0
         if case .top(let n) = spec.storeEquity { equityTop = n }
@@ -178,14 +217,17 @@ public enum SweepRunner {
             let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
             for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == "ok" {
                 guard let i = byID[row.pointID], !seen.contains(i), let m = row.metricsJSON,
-                      case .object(let o)? = try? JSONValue.parse(m) else { continue }
+                    case .object(let o)? = try? JSONValue.parse(m)
+                else { continue }
                 var v = Double.nan
                 if case .number(let x)? = o.first(where: { $0.0 == spec.rankBy })?.1 { v = x }
                 if case .integer(let x)? = o.first(where: { $0.0 == spec.rankBy })?.1 { v = Double(x) }
                 all.append((i, spec.lowerIsBetter ? -v : v))
             }
         }
-        let top = all.filter { $0.value.isFinite }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(k)
+        let top = all.filter { $0.value.isFinite }.sorted {
+            $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index
+        }.prefix(k)
         // Re-run on `jobs` tasks at a time; rows are stored in rank order.
         let picks = Array(top.enumerated())
         let equityRanks = max(equityTop, spec.reportTop)
@@ -196,8 +238,9 @@ public enum SweepRunner {
                 let (rank, t) = picks[next]
                 next += 1
                 group.addTask {
-                    let keep = PointExecutor.Keep(returns: true, equity: spec.storeEquity == .all || rank < equityRanks,
-                                                  trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
+                    let keep = PointExecutor.Keep(
+                        returns: true, equity: spec.storeEquity == .all || rank < equityRanks,
+                        trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
                     return (rank, executor.run(context.plan.points[t.index], keep: keep))
                 }
             }

@@ -1,14 +1,19 @@
+import Analytics
 import Configuration
 import Engine
-import Analytics
 import Foundation
 import HindsightCore
 
 extension SweepSpec {
     /// Metrics a run reports besides the returns metrics (valid `rank_by` values too).
-    public static let runMetricNames = ["final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure", "average_daily_turnover"]
+    public static let runMetricNames = [
+        "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
+        "average_daily_turnover",
+    ]
 
-    static let keys = ["sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report"]
+    static let keys = [
+        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report",
+    ]
 
     /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
     public static func load(path: String) throws -> SweepSpec {
@@ -18,21 +23,30 @@ extension SweepSpec {
 
     public static func parse(_ root: ConfigNode, file: String) throws -> SweepSpec {
         let m = try ConfigMap(root, allowed: keys)
-        guard let name = try m.string("sweep") else { throw root.error("missing key `sweep`", hint: "name the sweep, e.g. `sweep: sma-goog-grid`") }
+        guard let name = try m.string("sweep") else {
+            throw root.error("missing key `sweep`", hint: "name the sweep, e.g. `sweep: sma-goog-grid`")
+        }
         guard name.count <= 100 else {
-            throw m.node("sweep")!.error("the sweep name is \(name.count) characters long, more than 100", hint: "it names the report folder and the sweep id; shorten it")
+            throw m.node("sweep")!.error(
+                "the sweep name is \(name.count) characters long, more than 100",
+                hint: "it names the report folder and the sweep id; shorten it")
         }
         guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) != nil else {
-            throw m.node("sweep")!.error("the sweep name '\(String(name.prefix(60)))' must be letters, digits, '.', '_' or '-'", hint: "it names the report folder")
+            throw m.node("sweep")!.error(
+                "the sweep name '\(String(name.prefix(60)))' must be letters, digits, '.', '_' or '-'",
+                hint: "it names the report folder")
         }
-        let baseNode = try m.require("base", "a run config file, e.g. `base: ../configs/sma-goog.yaml`, or the run config inline")
+        let baseNode = try m.require(
+            "base", "a run config file, e.g. `base: ../configs/sma-goog.yaml`, or the run config inline")
         var base: ConfigNode
         switch baseNode.value {
         case .scalar(let rel, _):
             let dir = (file as NSString).deletingLastPathComponent
             let path = rel.hasPrefix("/") ? rel : (dir.isEmpty ? rel : dir + "/" + rel)
             guard FileManager.default.fileExists(atPath: path) else {
-                throw baseNode.error("the base config \(path) does not exist", hint: "give a path relative to the sweep file, or write the run config inline under `base:`")
+                throw baseNode.error(
+                    "the base config \(path) does not exist",
+                    hint: "give a path relative to the sweep file, or write the run config inline under `base:`")
             }
             base = try YAMLDocument.load(path: path)
         case .mapping:
@@ -54,21 +68,31 @@ extension SweepSpec {
         if let z = m.node("zip") {
             guard case .mapping(let entries) = z.value else { throw z.error("expected `dotted.key: [values]` lines") }
             for e in entries { zip.append(Axis(path: e.key, values: try values(e.value, path: e.key, base: base))) }
-            if let n = zip.first?.values.count, let bad = entries.first(where: { e in zip.first { $0.path == e.key }!.values.count != n }) {
-                throw bad.value.error("zip lists must have equal lengths: `\(zip[0].path)` has \(n) values, `\(bad.key)` has \(zip.first { $0.path == bad.key }!.values.count)")
+            if let n = zip.first?.values.count,
+                let bad = entries.first(where: { e in zip.first { $0.path == e.key }!.values.count != n })
+            {
+                throw bad.value.error(
+                    "zip lists must have equal lengths: `\(zip[0].path)` has \(n) values, `\(bad.key)` has \(zip.first { $0.path == bad.key }!.values.count)"
+                )
             }
         }
         let random = try m.node("random").map { try parseRandom($0, base: base) }
         var seen = Set<String>()
-        for p in grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? []) where !seen.insert(p).inserted {
-            throw root.error("parameter `\(p)` is swept twice", hint: "list each parameter in one of grid, zip or random")
+        for p in grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? []) where !seen.insert(p).inserted
+        {
+            throw root.error(
+                "parameter `\(p)` is swept twice", hint: "list each parameter in one of grid, zip or random")
         }
         let all = grid.map(\.path) + zip.map(\.path) + (random?.params.map(\.path) ?? [])
         // One sweep shares one dataset: its points compare strategies on the same data and calendar.
         if let p = all.first(where: { $0 == "data" || $0.hasPrefix("data.") || $0 == "calendar" }) {
-            let node = [m.node("grid"), m.node("zip"), m.node("random")].compactMap { $0?.child(p) ?? $0?.child("params.\(p)") }.first ?? root
-            throw node.error("`\(p)` cannot be swept: every point of a sweep shares one dataset and calendar",
-                             hint: "sweep strategy, execution, universe or dates; run one sweep per dataset")
+            let node =
+                [m.node("grid"), m.node("zip"), m.node("random")].compactMap {
+                    $0?.child(p) ?? $0?.child("params.\(p)")
+                }.first ?? root
+            throw node.error(
+                "`\(p)` cannot be swept: every point of a sweep shares one dataset and calendar",
+                hint: "sweep strategy, execution, universe or dates; run one sweep per dataset")
         }
         var constraints: [ConstraintExpression] = []
         if let c = m.node("constraints") {
@@ -78,27 +102,39 @@ extension SweepSpec {
                 let e = try ConstraintExpression(try ConfigMap.string(item), node: item)
                 for n in e.names where !all.contains(n) {
                     let hint = closestMatch(to: n, in: all).map { "did you mean `\($0)`? " } ?? ""
-                    throw item.error("constraint `\(e.text)` names `\(n)`, which is not a swept parameter", hint: "\(hint)swept: \(all.joined(separator: ", "))")
+                    throw item.error(
+                        "constraint `\(e.text)` names `\(n)`, which is not a swept parameter",
+                        hint: "\(hint)swept: \(all.joined(separator: ", "))")
                 }
                 constraints.append(e)
             }
         }
         var rankBy = try m.string("rank_by") ?? "sharpe_ratio"
         var lower = false
-        if rankBy.hasPrefix("-") { lower = true; rankBy.removeFirst() }
+        if rankBy.hasPrefix("-") {
+            lower = true
+            rankBy.removeFirst()
+        }
         let known = ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" } + SweepSpec.runMetricNames
         if !known.contains(rankBy) {
             let hint = closestMatch(to: rankBy, in: known).map { "did you mean `\($0)`? " } ?? ""
-            throw m.node("rank_by")!.error("unknown metric `\(rankBy)` for rank_by", hint: "\(hint)write `-metric` to rank lowest first; metrics: \(known.joined(separator: ", "))")
+            throw m.node("rank_by")!.error(
+                "unknown metric `\(rankBy)` for rank_by",
+                hint: "\(hint)write `-metric` to rank lowest first; metrics: \(known.joined(separator: ", "))")
         }
         var wf: WalkForward?
         if let w = m.node("walk_forward") {
             if !ReturnsMatrix.summaryMetricNames.contains(rankBy) {
-                throw (m.node("rank_by") ?? w).error("walk_forward ranks each train window by a returns metric, and `\(rankBy)` is not one",
-                                                    hint: "rank by one of \(ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" }.joined(separator: ", "))")
+                throw (m.node("rank_by") ?? w).error(
+                    "walk_forward ranks each train window by a returns metric, and `\(rankBy)` is not one",
+                    hint:
+                        "rank by one of \(ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" }.joined(separator: ", "))"
+                )
             }
             if let p = all.first(where: { $0 == "start" || $0 == "end" || $0 == "data" || $0.hasPrefix("data.") }) {
-                throw w.error("walk_forward needs one date range for every point, and `\(p)` is swept", hint: "remove `\(p)` from the swept parameters or drop walk_forward")
+                throw w.error(
+                    "walk_forward needs one date range for every point, and `\(p)` is swept",
+                    hint: "remove `\(p)` from the swept parameters or drop walk_forward")
             }
             let wm = try ConfigMap(w, allowed: ["train", "test", "step"])
             func months(_ key: String) throws -> Int {
@@ -109,7 +145,9 @@ extension SweepSpec {
                 }
                 return unit == "y" ? v * 12 : v
             }
-            wf = WalkForward(trainMonths: try months("train"), testMonths: try months("test"), stepMonths: try wm.has("step") ? months("step") : months("test"))
+            wf = WalkForward(
+                trainMonths: try months("train"), testMonths: try months("test"),
+                stepMonths: try wm.has("step") ? months("step") : months("test"))
         }
         var equity = EquityStore.top(20), tradesTop: Int? = 50, tradesAll = false
         if let s = m.node("store") {
@@ -117,7 +155,9 @@ extension SweepSpec {
             if let e = sm.node("equity") { equity = try storeChoice(e) }
             if let t = sm.node("trades") {
                 switch try storeChoice(t) {
-                case .all: tradesAll = true; tradesTop = nil
+                case .all:
+                    tradesAll = true
+                    tradesTop = nil
                 case .none: tradesTop = nil
                 case .top(let n): tradesTop = n
                 }
@@ -132,9 +172,10 @@ extension SweepSpec {
         }
         var canon = root
         canon = canon.setting("base", to: base)
-        return SweepSpec(name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
-                         rankBy: rankBy, lowerIsBetter: lower, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
-                         storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
+        return SweepSpec(
+            name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
+            rankBy: rankBy, lowerIsBetter: lower, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
+            storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
     }
 
     /// `all`, `none`, `{top: N}` or a number N (top N).
@@ -144,7 +185,9 @@ extension SweepSpec {
             if s == "none" { return .none }
             if let v = Int(s), v >= 0 { return v == 0 ? .none : .top(v) }
         }
-        if case .mapping = n.value, let v = try ConfigMap(n, allowed: ["top"]).int("top"), v >= 0 { return v == 0 ? .none : .top(v) }
+        if case .mapping = n.value, let v = try ConfigMap(n, allowed: ["top"]).int("top"), v >= 0 {
+            return v == 0 ? .none : .top(v)
+        }
         throw n.error("expected all, none or {top: N}")
     }
 
@@ -153,11 +196,12 @@ extension SweepSpec {
         var out = n
         out.path = prefix
         if case .mapping(let entries) = n.value {
-            out.value = .mapping(entries.map { e in
-                var e = e
-                e.value = rebase(e.value, prefix: prefix.isEmpty ? e.key : prefix + "." + e.key)
-                return e
-            })
+            out.value = .mapping(
+                entries.map { e in
+                    var e = e
+                    e.value = rebase(e.value, prefix: prefix.isEmpty ? e.key : prefix + "." + e.key)
+                    return e
+                })
         }
         return out
     }
@@ -168,7 +212,11 @@ extension SweepSpec {
         switch n.value {
         case .sequence(let items):
             if items.isEmpty { throw n.error("the value list is empty") }
-            return items.map { var x = $0; x.path = path; return x }
+            return items.map {
+                var x = $0
+                x.path = path
+                return x
+            }
         case .mapping:
             let rm = try ConfigMap(n, allowed: ["range"])
             guard let r = try rm.doubleList("range"), r.count == 3 || r.count == 2 else {
@@ -199,33 +247,49 @@ extension SweepSpec {
         if let parentNode {
             // A new key is allowed (the base may leave it at its default), unless it looks like a typo of a key the base has.
             let last = String(path.split(separator: ".").last ?? "")
-            if case .mapping(let entries) = parentNode.value, let near = closestMatch(to: last, in: entries.map(\.key)), editDistance(last, near) <= 2 {
+            if case .mapping(let entries) = parentNode.value, let near = closestMatch(to: last, in: entries.map(\.key)),
+                editDistance(last, near) <= 2
+            {
                 let full = parent.isEmpty ? near : parent + "." + near
-                throw node.error("`\(path)` is not in the base config", hint: "did you mean `\(full)`? (to sweep a new key on purpose, add it to the base config first)")
+                throw node.error(
+                    "`\(path)` is not in the base config",
+                    hint: "did you mean `\(full)`? (to sweep a new key on purpose, add it to the base config first)")
             }
             return
         }
-        throw node.error("`\(path)` is not in the base config", hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
+        throw node.error(
+            "`\(path)` is not in the base config",
+            hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
     }
 
     static func parseRandom(_ n: ConfigNode, base: ConfigNode) throws -> RandomSearch {
         let m = try ConfigMap(n, allowed: ["samples", "seed", "params"])
-        guard let samples = try m.int("samples"), samples >= 1 else { throw n.error("`samples` must be a whole number ≥ 1") }
+        guard let samples = try m.int("samples"), samples >= 1 else {
+            throw n.error("`samples` must be a whole number ≥ 1")
+        }
         let seed = try m.int("seed") ?? 0
         let p = try m.require("params", "parameter: {uniform: [a, b]} lines")
-        guard case .mapping(let entries) = p.value else { throw p.error("expected `dotted.key: {uniform: [a, b]}` lines") }
+        guard case .mapping(let entries) = p.value else {
+            throw p.error("expected `dotted.key: {uniform: [a, b]}` lines")
+        }
         var params: [(String, Distribution)] = []
         for e in entries {
             try checkPath(e.key, node: e.value, base: base)
             let dm = try ConfigMap(e.value, allowed: ["uniform", "log_uniform", "int", "choice"])
-            if let r = try dm.doubleList("uniform"), r.count == 2, r[0] <= r[1] { params.append((e.key, .uniform(r[0], r[1]))) } else if let r = try dm.doubleList("log_uniform"), r.count == 2, r[0] > 0, r[0] <= r[1] {
+            if let r = try dm.doubleList("uniform"), r.count == 2, r[0] <= r[1] {
+                params.append((e.key, .uniform(r[0], r[1])))
+            } else if let r = try dm.doubleList("log_uniform"), r.count == 2, r[0] > 0, r[0] <= r[1] {
                 params.append((e.key, .logUniform(r[0], r[1])))
-            } else if let r = try dm.doubleList("int"), r.count == 2, r[0] <= r[1], r[0] == r[0].rounded(), r[1] == r[1].rounded() {
+            } else if let r = try dm.doubleList("int"), r.count == 2, r[0] <= r[1], r[0] == r[0].rounded(),
+                r[1] == r[1].rounded()
+            {
                 params.append((e.key, .int(Int(r[0]), Int(r[1]))))
             } else if let c = dm.node("choice"), case .sequence(let items) = c.value, !items.isEmpty {
                 params.append((e.key, .choice(items)))
             } else {
-                throw e.value.error("expected one of {uniform: [a, b]}, {log_uniform: [a, b]} (a > 0), {int: [a, b]}, {choice: [...]}, with a ≤ b")
+                throw e.value.error(
+                    "expected one of {uniform: [a, b]}, {log_uniform: [a, b]} (a > 0), {int: [a, b]}, {choice: [...]}, with a ≤ b"
+                )
             }
         }
         return RandomSearch(samples: samples, seed: UInt64(max(0, seed)), params: params)

@@ -29,11 +29,16 @@ public struct SweepSpec: Sendable {
         public var testMonths: Int
         public var stepMonths: Int
         public init(trainMonths: Int, testMonths: Int, stepMonths: Int) {
-            self.trainMonths = trainMonths; self.testMonths = testMonths; self.stepMonths = stepMonths
+            self.trainMonths = trainMonths
+            self.testMonths = testMonths
+            self.stepMonths = stepMonths
         }
     }
 
-    public enum EquityStore: Sendable, Equatable { case all, none, top(Int) }
+    public enum EquityStore: Sendable, Equatable {
+        case all, none
+        case top(Int)
+    }
 
     public var name: String
     public var file: String
@@ -60,7 +65,8 @@ public struct SweepSpec: Sendable {
     public var identityJSON: String {
         var node = base
         for key in ["data.db", "data.csv"] where node.child(key) != nil {
-            node = node.setting(key, to: ConfigNode(.scalar("<data file>", plain: false), mark: node.mark, path: "base." + key))
+            node = node.setting(
+                key, to: ConfigNode(.scalar("<data file>", plain: false), mark: node.mark, path: "base." + key))
         }
         guard node.canonicalJSON != base.canonicalJSON else { return canonicalJSON }
         return canonicalJSON.replacingOccurrences(of: base.canonicalJSON, with: node.canonicalJSON)

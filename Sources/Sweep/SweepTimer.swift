@@ -26,7 +26,8 @@ public enum SweepTimer {
             while let i = shared.take(below: configs.count) {
                 do {
                     let c = configs[i]
-                    let (result, _, _) = try executor.simulate(c, keep: .init(returns: false, equity: false, trades: false))
+                    let (result, _, _) = try executor.simulate(
+                        c, keep: .init(returns: false, equity: false, trades: false))
                     finals.append((i, result.equity.last ?? 0))
                     evals += Double(result.equity.count) * Double(context.universeSize(c))
                 } catch {
@@ -50,17 +51,29 @@ public enum SweepTimer {
         private(set) var bars = 0.0
         private(set) var failure: Error?
 
-        func add(_ f: [(Int, Double)], _ evals: Double) { lock.lock(); finals += f; bars += evals; lock.unlock() }
+        func add(_ f: [(Int, Double)], _ evals: Double) {
+            lock.lock()
+            finals += f
+            bars += evals
+            lock.unlock()
+        }
 
         /// The final equities summed in plan order, so the checksum does not depend on how threads shared the work.
         func total() -> Double {
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             return finals.sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 }
         }
-        func fail(_ e: Error) { lock.lock(); failure = failure ?? e; value = Int.max; lock.unlock() }
+        func fail(_ e: Error) {
+            lock.lock()
+            failure = failure ?? e
+            value = Int.max
+            lock.unlock()
+        }
 
         func take(below n: Int) -> Int? {
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             guard value < n else { return nil }
             value += 1
             return value - 1

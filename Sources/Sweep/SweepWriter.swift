@@ -32,7 +32,9 @@ actor SweepWriter {
             switch o.status {
             case .ok:
                 ranks.append((i, o.rankValue))
-                if o.rankValue.isFinite, best == nil || o.rankValue > best!.value { best = (o.rankValue, o.record.value.run.pointID ?? "") }
+                if o.rankValue.isFinite, best == nil || o.rankValue > best!.value {
+                    best = (o.rankValue, o.record.value.run.pointID ?? "")
+                }
             case .invalid: invalid += 1
             case .failed: failed += 1
             }
@@ -91,20 +93,28 @@ final class SweepProgress: @unchecked Sendable {
     let lock = NSLock()
 
     init(startDone: Int, quiet: Bool, metric: String, lowerIsBetter: Bool) {
-        self.startDone = startDone; self.quiet = quiet; self.metric = metric; self.lowerIsBetter = lowerIsBetter
+        self.startDone = startDone
+        self.quiet = quiet
+        self.metric = metric
+        self.lowerIsBetter = lowerIsBetter
     }
 
     func update(done: Int, total: Int, best: (value: Double, point: String)?, final: Bool = false) {
         guard !quiet else { return }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let now = Date()
         guard final || now.timeIntervalSince(last) >= (tty ? 0.2 : 5) else { return }
         last = now
         let elapsed = max(now.timeIntervalSince(start), 1e-9)
         let rate = Double(done - startDone) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : .nan
-        let bestText = best.map { String(format: "best %@ %.4g (%@)", metric, lowerIsBetter ? -$0.value : $0.value, $0.point) } ?? "best -"
-        let line = String(format: "%d/%d points, %.0f runs/s, ETA %@, %@", done, total, rate, eta.isFinite ? String(format: "%.0f s", eta) : "-", bestText)
+        let bestText =
+            best.map { String(format: "best %@ %.4g (%@)", metric, lowerIsBetter ? -$0.value : $0.value, $0.point) }
+            ?? "best -"
+        let line = String(
+            format: "%d/%d points, %.0f runs/s, ETA %@, %@", done, total, rate,
+            eta.isFinite ? String(format: "%.0f s", eta) : "-", bestText)
         FileHandle.standardError.write(Data(((tty ? "\r\u{1B}[K" : "") + line + (tty && !final ? "" : "\n")).utf8))
     }
 }

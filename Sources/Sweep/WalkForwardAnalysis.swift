@@ -24,7 +24,10 @@ public enum WalkForwardAnalysis {
         guard let first = dates.first else { return [] }
         func index(_ d: TradingDay) -> Int {  // first session on or after d
             var lo = 0, hi = dates.count
-            while lo < hi { let mid = (lo + hi) / 2; if dates[mid] < d { lo = mid + 1 } else { hi = mid } }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if dates[mid] < d { lo = mid + 1 } else { hi = mid }
+            }
             return lo
         }
         var out: [Window] = []
@@ -59,8 +62,16 @@ public enum WalkForwardAnalysis {
         let dates = range.map { panel.calendar.day(at: $0) }
         let windows = windows(wf, dates: dates)
         guard !windows.isEmpty else {
-            try store.setMetadataValue(metadataKey(context.plan.sweepID), JSONText.object([("error", JSONText.quote(
-                "the run's \(dates.count) sessions hold no \(wf.trainMonths)-month train window followed by a test window"))]))
+            try store.setMetadataValue(
+                metadataKey(context.plan.sweepID),
+                JSONText.object([
+                    (
+                        "error",
+                        JSONText.quote(
+                            "the run's \(dates.count) sessions hold no \(wf.trainMonths)-month train window followed by a test window"
+                        )
+                    )
+                ]))
             return false
         }
         // Best in-sample point of every window, from the values each point stored with its metrics.
@@ -68,13 +79,16 @@ public enum WalkForwardAnalysis {
         let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
         for (pointID, notes) in try store.sweepPointNotes(id: context.plan.sweepID) {
             guard let i = byID[pointID], case .object(let o)? = try? JSONValue.parse(notes),
-                  case .array(let values)? = o.first(where: { $0.0 == "walk_forward_in_sample" })?.1 else { continue }
+                case .array(let values)? = o.first(where: { $0.0 == "walk_forward_in_sample" })?.1
+            else { continue }
             for (w, v) in values.enumerated() where w < windows.count {
                 var x = Double.nan
                 if case .number(let d) = v { x = d } else if case .integer(let n) = v { x = Double(n) }
                 guard x.isFinite else { continue }
                 let score = spec.lowerIsBetter ? -x : x
-                if best[w] == nil || score > best[w]!.value || (score == best[w]!.value && i < best[w]!.index) { best[w] = (i, score) }
+                if best[w] == nil || score > best[w]!.value || (score == best[w]!.value && i < best[w]!.index) {
+                    best[w] = (i, score)
+                }
             }
         }
         let metric = ReturnsMatrix.summaryMetricNames.firstIndex(of: spec.rankBy)!
@@ -91,31 +105,54 @@ public enum WalkForwardAnalysis {
             let oos = r.returns(initialCash: c.initialCash)
             let oosValue = Metrics.summary(oos).values[metric]
             let isValue = spec.lowerIsBetter ? -b.value : b.value
-            isValues.append(isValue); oosValues.append(oosValue)
+            isValues.append(isValue)
+            oosValues.append(oosValue)
             stitchedDates += dates[window.testStart..<window.testStart + oos.count]
             stitched += oos
             let total = oos.reduce(1) { $0 * (1 + $1) } - 1
-            rows.append(JSONText.object([
-                ("train_start", JSONText.quote(dates[window.trainStart].iso)), ("train_end", JSONText.quote(dates[window.testStart - 1].iso)),
-                ("test_start", JSONText.quote(dates[window.testStart].iso)), ("test_end", JSONText.quote(dates[window.testEnd - 1].iso)),
-                ("point", JSONText.quote(point.id)), ("params", point.paramsJSON),
-                ("in_sample", JSONText.number(isValue)), ("out_of_sample", JSONText.number(oosValue)), ("oos_return", JSONText.number(total)),
-            ]))
+            rows.append(
+                JSONText.object([
+                    ("train_start", JSONText.quote(dates[window.trainStart].iso)),
+                    ("train_end", JSONText.quote(dates[window.testStart - 1].iso)),
+                    ("test_start", JSONText.quote(dates[window.testStart].iso)),
+                    ("test_end", JSONText.quote(dates[window.testEnd - 1].iso)),
+                    ("point", JSONText.quote(point.id)), ("params", point.paramsJSON),
+                    ("in_sample", JSONText.number(isValue)), ("out_of_sample", JSONText.number(oosValue)),
+                    ("oos_return", JSONText.number(total)),
+                ]))
         }
         guard !rows.isEmpty else {
-            try store.setMetadataValue(metadataKey(context.plan.sweepID), JSONText.object([("error", JSONText.quote(
-                "no point has a finite in-sample \(spec.rankBy) in any window (do the points trade?)"))]))
+            try store.setMetadataValue(
+                metadataKey(context.plan.sweepID),
+                JSONText.object([
+                    (
+                        "error",
+                        JSONText.quote(
+                            "no point has a finite in-sample \(spec.rankBy) in any window (do the points trade?)")
+                    )
+                ]))
             return false
         }
         let s = Metrics.summary(stitched)
         func value(_ name: String) -> Double { s.values[ReturnsMatrix.summaryMetricNames.firstIndex(of: name)!] }
-        let mean = { (v: [Double]) -> Double in let f = v.filter(\.isFinite); return f.isEmpty ? .nan : f.reduce(0, +) / Double(f.count) }
+        let mean = { (v: [Double]) -> Double in
+            let f = v.filter(\.isFinite)
+            return f.isEmpty ? .nan : f.reduce(0, +) / Double(f.count)
+        }
         let json = JSONText.object([
             ("metric", JSONText.quote(spec.rankBy)), ("lower_is_better", spec.lowerIsBetter ? "true" : "false"),
-            ("train_months", String(wf.trainMonths)), ("test_months", String(wf.testMonths)), ("step_months", String(wf.stepMonths)),
+            ("train_months", String(wf.trainMonths)), ("test_months", String(wf.testMonths)),
+            ("step_months", String(wf.stepMonths)),
             ("windows", "[" + rows.joined(separator: ",") + "]"),
-            ("mean_in_sample", JSONText.number(mean(isValues))), ("mean_out_of_sample", JSONText.number(mean(oosValues))),
-            ("stitched", JSONText.object(["total_return", "cagr", "sharpe_ratio", "max_drawdown", "annual_volatility"].map { ($0, JSONText.number(value($0))) })),
+            ("mean_in_sample", JSONText.number(mean(isValues))),
+            ("mean_out_of_sample", JSONText.number(mean(oosValues))),
+            (
+                "stitched",
+                JSONText.object(
+                    ["total_return", "cagr", "sharpe_ratio", "max_drawdown", "annual_volatility"].map {
+                        ($0, JSONText.number(value($0)))
+                    })
+            ),
             ("dates", "[" + stitchedDates.map { JSONText.quote($0.iso) }.joined(separator: ",") + "]"),
             ("returns", "[" + stitched.map { JSONText.number($0) }.joined(separator: ",") + "]"),
         ])

@@ -13,7 +13,8 @@ public enum CalendarKind: String, Sendable, CaseIterable, Codable {
         case "nyse", "xnys": self = .nyse
         case "data": self = .data
         default:
-            throw HindsightError(.invalidArgument,
+            throw HindsightError(
+                .invalidArgument,
                 "unknown calendar '\(text)'; expected one of: weekdays, NYSE, data")
         }
     }

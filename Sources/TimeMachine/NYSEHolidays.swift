@@ -6,10 +6,11 @@ public enum NYSEHolidays {
     public static let lastYear = 2035
 
     /// Unscheduled closures (national days of mourning, 9/11, Hurricane Sandy).
-    public static let specialClosures: Set<TradingDay> = Set([
-        "1994-04-27", "2001-09-11", "2001-09-12", "2001-09-13", "2001-09-14",
-        "2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30", "2018-12-05", "2025-01-09",
-    ].map { TradingDay(iso: $0)! })
+    public static let specialClosures: Set<TradingDay> = Set(
+        [
+            "1994-04-27", "2001-09-11", "2001-09-12", "2001-09-13", "2001-09-14",
+            "2004-06-11", "2007-01-02", "2012-10-29", "2012-10-30", "2018-12-05", "2025-01-09",
+        ].map { TradingDay(iso: $0)! })
 
     /// True when the exchange is closed on a weekday for a holiday or special closure.
     public static func isClosed(_ day: TradingDay) -> Bool {
@@ -23,15 +24,15 @@ public enum NYSEHolidays {
         // New Year's Day: Sunday moves to Monday; Saturday is not observed.
         let ny = TradingDay(year: y, month: 1, day: 1)!
         if ny.weekday == 7 { out.append(ny.adding(days: 1)) } else if ny.weekday != 6 { out.append(ny) }
-        if y >= 1998 { out.append(nthWeekday(3, weekday: 1, month: 1, year: y)) } // MLK Day
-        out.append(nthWeekday(3, weekday: 1, month: 2, year: y)) // Washington's Birthday
-        out.append(easter(year: y).adding(days: -2)) // Good Friday
-        out.append(lastWeekday(1, month: 5, year: y)) // Memorial Day
-        if y >= 2022 { out.append(observed(TradingDay(year: y, month: 6, day: 19)!)) } // Juneteenth
-        out.append(observed(TradingDay(year: y, month: 7, day: 4)!)) // Independence Day
-        out.append(nthWeekday(1, weekday: 1, month: 9, year: y)) // Labor Day
-        out.append(nthWeekday(4, weekday: 4, month: 11, year: y)) // Thanksgiving
-        out.append(observed(TradingDay(year: y, month: 12, day: 25)!)) // Christmas
+        if y >= 1998 { out.append(nthWeekday(3, weekday: 1, month: 1, year: y)) }  // MLK Day
+        out.append(nthWeekday(3, weekday: 1, month: 2, year: y))  // Washington's Birthday
+        out.append(easter(year: y).adding(days: -2))  // Good Friday
+        out.append(lastWeekday(1, month: 5, year: y))  // Memorial Day
+        if y >= 2022 { out.append(observed(TradingDay(year: y, month: 6, day: 19)!)) }  // Juneteenth
+        out.append(observed(TradingDay(year: y, month: 7, day: 4)!))  // Independence Day
+        out.append(nthWeekday(1, weekday: 1, month: 9, year: y))  // Labor Day
+        out.append(nthWeekday(4, weekday: 4, month: 11, year: y))  // Thanksgiving
+        out.append(observed(TradingDay(year: y, month: 12, day: 25)!))  // Christmas
         return out
     }
 

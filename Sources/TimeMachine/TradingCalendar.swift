@@ -16,7 +16,10 @@ public struct TradingCalendar: Sendable {
         self.name = name
         self.sessions = sorted
         guard let first = sorted.first, let last = sorted.last else {
-            ceilIndex = []; isSession = []; base = 0; return
+            ceilIndex = []
+            isSession = []
+            base = 0
+            return
         }
         base = first.daysSinceEpoch
         let span = Int(last.daysSinceEpoch - first.daysSinceEpoch) + 1
@@ -97,7 +100,8 @@ extension TradingCalendar {
     /// NYSE regular sessions (full and early-close days) from 1990 to 2035.
     public static func nyse(from: TradingDay, to: TradingDay) throws -> TradingCalendar {
         guard from.year >= NYSEHolidays.firstYear, to.year <= NYSEHolidays.lastYear else {
-            throw HindsightError(.outOfRange,
+            throw HindsightError(
+                .outOfRange,
                 "the NYSE calendar covers \(NYSEHolidays.firstYear)-01-01 to \(NYSEHolidays.lastYear)-12-31; asked for \(from) to \(to)",
                 cause: "use --calendar weekdays or data for dates outside that span")
         }

@@ -18,7 +18,9 @@ struct BacktestRun: AsyncParsableCommand {
         commandName: "run", abstract: "Run a config (see README: Run configuration) and store it.")
 
     @Argument(help: "The run config (YAML).") var config: String
-    @Option(help: "Results database (default: the config's data database, or .hindsight/runs.sqlite for synthetic data).") var db: String?
+    @Option(
+        help: "Results database (default: the config's data database, or .hindsight/runs.sqlite for synthetic data).")
+    var db: String?
     @Flag(help: "Print one JSON object: run_id, status, metrics (and equity with --equity).") var json = false
     @Flag(help: "Include the daily equity.") var equity = false
     @Flag(help: "Print phase timings to stderr (data load, engine, metrics and storage).") var timing = false
@@ -33,8 +35,11 @@ struct BacktestRun: AsyncParsableCommand {
             let path = db ?? BacktestRun.resultsPath(forConfigAt: config)
             // Results go into the config's data database by default: never create that database on a read path.
             if db == nil, path != BacktestRunner.defaultResultsPath, !FileManager.default.fileExists(atPath: path) {
-                throw HindsightError(.fileNotFound, "\(path): the config's data database does not exist; nothing was created",
-                                     cause: "import data first (`hindsight data import prices FILE --db \(path)`), or check `data.db` (relative to the config file)")
+                throw HindsightError(
+                    .fileNotFound, "\(path): the config's data database does not exist; nothing was created",
+                    cause:
+                        "import data first (`hindsight data import prices FILE --db \(path)`), or check `data.db` (relative to the config file)"
+                )
             }
             let store = try HindsightDatabase(path: path)
             let runner = BacktestRunner(store: store)
@@ -59,23 +64,37 @@ struct BacktestRun: AsyncParsableCommand {
                         }
                         times.sort()
                         let median = CLI.median(sorted: times)
-                        timingText = String(format: "timing: data load %.4f s; engine min %.6f s, median %.6f s over %d runs (%d asset-sessions, %.0f bars/s at the median)",
-                                            load, times[0], median, times.count, bars, Double(bars) / median)
+                        timingText = String(
+                            format:
+                                "timing: data load %.4f s; engine min %.6f s, median %.6f s over %d runs (%d asset-sessions, %.0f bars/s at the median)",
+                            load, times[0], median, times.count, bars, Double(bars) / median)
                     }
                 }
                 let t1 = ContinuousClock.now
                 let outcome = try runner.run(cfg, inputs: inputs)
                 for w in outcome.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
                 if timing {
-                    FileHandle.standardError.write(Data((timingText + String(format: "; engine + metrics + storage %.4f s\n", CLI.seconds(since: t1))).utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            (timingText
+                                + String(format: "; engine + metrics + storage %.4f s\n", CLI.seconds(since: t1))).utf8)
+                    )
                 }
                 if json {
-                    var fields: [(String, JSONValue)] = [("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")), ("metrics", outcome.metrics),
-                                                         ("analysis", outcome.analysis)]
+                    var fields: [(String, JSONValue)] = [
+                        ("run_id", .string(outcome.runID.rawValue)), ("status", .string("ok")),
+                        ("metrics", outcome.metrics),
+                        ("analysis", outcome.analysis),
+                    ]
                     if equity {
-                        fields.append(("equity", .array(zip(outcome.result.dates, outcome.result.equity).map {
-                            .object([("date", .string($0.iso)), ("equity", .number($1))])
-                        })))
+                        fields.append(
+                            (
+                                "equity",
+                                .array(
+                                    zip(outcome.result.dates, outcome.result.equity).map {
+                                        .object([("date", .string($0.iso)), ("equity", .number($1))])
+                                    })
+                            ))
                     }
                     print(JSONValue.object(fields).render())
                 } else {
@@ -87,11 +106,17 @@ struct BacktestRun: AsyncParsableCommand {
                 }
             } catch let e as RunError {
                 if json {
-                    print(JSONValue.object([("run_id", e.runID.map { .string($0.rawValue) } ?? .null), ("status", .string(e.status.rawValue)),
-                                            ("error", .string(e.error.description))]).render())
+                    print(
+                        JSONValue.object([
+                            ("run_id", e.runID.map { .string($0.rawValue) } ?? .null),
+                            ("status", .string(e.status.rawValue)),
+                            ("error", .string(e.error.description)),
+                        ]).render())
                 }
                 var err = e.error
-                if let id = e.runID { err.message += " (recorded as run \(id), status \(e.status.rawValue), in \(path))" }
+                if let id = e.runID {
+                    err.message += " (recorded as run \(id), status \(e.status.rawValue), in \(path))"
+                }
                 throw err
             }
         }
@@ -105,7 +130,9 @@ struct BacktestRun: AsyncParsableCommand {
 
     /// The config's own data database when the file names one, else the default results path.
     static func resultsPath(forConfigAt path: String) -> String {
-        if let root = try? YAMLDocument.load(path: path), let db = root.child("data.db"), case .scalar(let s, _) = db.value {
+        if let root = try? YAMLDocument.load(path: path), let db = root.child("data.db"),
+            case .scalar(let s, _) = db.value
+        {
             return RunConfig.resolve(s, from: db)
         }
         return BacktestRunner.defaultResultsPath
@@ -113,8 +140,12 @@ struct BacktestRun: AsyncParsableCommand {
 
     static func headline(_ o: BacktestRunner.Outcome, db: String) -> String {
         guard case .object(let m) = o.metrics else { return "" }
-        let keys = ["strategy", "start", "end", "initial_cash", "final_equity", "total_return", "cagr", "annual_volatility", "sharpe_ratio",
-                    "sortino_ratio", "max_drawdown", "trades", "total_commission", "gaps", "average_gross_exposure", "regime_source"]
+        let keys = [
+            "strategy", "start", "end", "initial_cash", "final_equity", "total_return", "cagr", "annual_volatility",
+            "sharpe_ratio",
+            "sortino_ratio", "max_drawdown", "trades", "total_commission", "gaps", "average_gross_exposure",
+            "regime_source",
+        ]
         var rows: [[String]] = []
         for k in keys {
             guard let v = m.first(where: { $0.0 == k })?.1 else { continue }
@@ -125,13 +156,15 @@ struct BacktestRun: AsyncParsableCommand {
             default: break
             }
         }
-        return "run \(o.runID) stored in \(db) (status ok)\n\n" + TextTable.render(header: ["metric", "value"], rows: rows)
+        return "run \(o.runID) stored in \(db) (status ok)\n\n"
+            + TextTable.render(header: ["metric", "value"], rows: rows)
             + "\n\nall metrics: hindsight backtest show \(o.runID) --db \(db)"
     }
 }
 
 struct BacktestShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a stored run: status, metrics, trades, equity.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a stored run: status, metrics, trades, equity.")
 
     @Argument(help: "The run id (printed by `backtest run`).") var runID: String
     @Option(help: "Results database.") var db: String
@@ -144,8 +177,10 @@ struct BacktestShow: AsyncParsableCommand {
             let r = try HindsightDatabase.openExisting(path: db).loadRun(id: runID)
             if json {
                 var fields: [(String, JSONValue)] = [
-                    ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)), ("strategy", .string(r.run.strategyID)),
-                    ("config_hash", .string(r.run.configHash)), ("data_fingerprint", r.run.dataFingerprint.map { .string($0) } ?? .null),
+                    ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)),
+                    ("strategy", .string(r.run.strategyID)),
+                    ("config_hash", .string(r.run.configHash)),
+                    ("data_fingerprint", r.run.dataFingerprint.map { .string($0) } ?? .null),
                     ("seed", .integer(Int(r.run.seed))), ("code_version", .string(r.run.codeVersion)),
                     ("error", r.run.error.map { .string($0) } ?? .null), ("created_at", .string(r.run.createdAt)),
                 ]
@@ -155,33 +190,57 @@ struct BacktestShow: AsyncParsableCommand {
                 text += ",\"config\":" + r.run.configJSON + ",\"metrics\":" + (r.run.metricsJSON ?? "null")
                 text += ",\"analysis\":" + (r.run.analysisJSON ?? "null") + ",\"notes\":" + (r.run.notesJSON ?? "null")
                 if trades {
-                    text += ",\"trades\":" + JSONValue.array(r.trades.map { t in
-                        .object([("trade_id", .integer(t.tradeID)), ("date", .string(t.date.iso)), ("ticker", .string(t.ticker)),
-                                 ("direction", .string(t.direction)), ("size", .number(t.size)), ("price", .number(t.price)),
-                                 ("commission", .number(t.commission)), ("slippage", .number(t.slippage)),
-                                 ("regime_id", t.regimeID.map { .integer($0) } ?? .null), ("profile_version_id", t.profileVersionID.map { .string($0) } ?? .null),
-                                 ("decision_metadata", .string(t.decisionMetadataJSON))])
-                    }).render()
+                    text +=
+                        ",\"trades\":"
+                        + JSONValue.array(
+                            r.trades.map { t in
+                                .object([
+                                    ("trade_id", .integer(t.tradeID)), ("date", .string(t.date.iso)),
+                                    ("ticker", .string(t.ticker)),
+                                    ("direction", .string(t.direction)), ("size", .number(t.size)),
+                                    ("price", .number(t.price)),
+                                    ("commission", .number(t.commission)), ("slippage", .number(t.slippage)),
+                                    ("regime_id", t.regimeID.map { .integer($0) } ?? .null),
+                                    ("profile_version_id", t.profileVersionID.map { .string($0) } ?? .null),
+                                    ("decision_metadata", .string(t.decisionMetadataJSON)),
+                                ])
+                            }
+                        ).render()
                 }
                 if equity {
-                    text += ",\"equity\":[" + r.equity.map { e in
-                        "{\"date\":\"\(e.date.iso)\",\"equity\":\(JSONText.number(e.equity)),\"drawdown\":\(JSONText.number(e.drawdown)),\"exposure\":\(e.exposureJSON)}"
-                    }.joined(separator: ",") + "]"
+                    text +=
+                        ",\"equity\":["
+                        + r.equity.map { e in
+                            "{\"date\":\"\(e.date.iso)\",\"equity\":\(JSONText.number(e.equity)),\"drawdown\":\(JSONText.number(e.drawdown)),\"exposure\":\(e.exposureJSON)}"
+                        }.joined(separator: ",") + "]"
                 }
                 fields.removeAll()
                 print(text + "}")
                 return
             }
-            print("run \(r.run.runID): \(r.run.status.rawValue), strategy \(r.run.strategyID), \(r.run.startDate?.iso ?? "-") .. \(r.run.endDate?.iso ?? "-")")
-            print("config hash \(r.run.configHash), data fingerprint \(r.run.dataFingerprint ?? "-"), seed \(r.run.seed), code \(r.run.codeVersion)")
+            print(
+                "run \(r.run.runID): \(r.run.status.rawValue), strategy \(r.run.strategyID), \(r.run.startDate?.iso ?? "-") .. \(r.run.endDate?.iso ?? "-")"
+            )
+            print(
+                "config hash \(r.run.configHash), data fingerprint \(r.run.dataFingerprint ?? "-"), seed \(r.run.seed), code \(r.run.codeVersion)"
+            )
             if let e = r.run.error { print("error: \(e)") }
             if let m = r.run.metricsJSON, let v = try? JSONValue.parse(m) { print("\n" + MetricsText.render(v)) }
-            if let a = r.run.analysisJSON, let v = try? JSONValue.parse(a), case .object(let o) = v, !o.isEmpty { print("\nanalysis\n" + MetricsText.render(v)) }
+            if let a = r.run.analysisJSON, let v = try? JSONValue.parse(a), case .object(let o) = v, !o.isEmpty {
+                print("\nanalysis\n" + MetricsText.render(v))
+            }
             if trades {
-                print("\n" + TextTable.render(header: ["#", "date", "ticker", "side", "size", "price", "commission", "slippage"], rows: r.trades.map {
-                    [String($0.tradeID), $0.date.iso, $0.ticker, $0.direction, MetricsText.format($0.size), MetricsText.format($0.price),
-                     MetricsText.format($0.commission), MetricsText.format($0.slippage)]
-                }))
+                print(
+                    "\n"
+                        + TextTable.render(
+                            header: ["#", "date", "ticker", "side", "size", "price", "commission", "slippage"],
+                            rows: r.trades.map {
+                                [
+                                    String($0.tradeID), $0.date.iso, $0.ticker, $0.direction,
+                                    MetricsText.format($0.size), MetricsText.format($0.price),
+                                    MetricsText.format($0.commission), MetricsText.format($0.slippage),
+                                ]
+                            }))
             }
             if equity {
                 print("\ndate,equity,drawdown")

@@ -15,7 +15,9 @@ enum CLI {
 
     static func printError(_ e: HindsightError) {
         // A message quoting a huge bad value must still read in a few lines.
-        func cut(_ s: String) -> String { s.utf8.count <= 800 ? s : String(s.prefix(800)) + "… (\(s.utf8.count) bytes in all)" }
+        func cut(_ s: String) -> String {
+            s.utf8.count <= 800 ? s : String(s.prefix(800)) + "… (\(s.utf8.count) bytes in all)"
+        }
         var text = "error: \(cut(e.message))\n"
         if let cause = e.cause { text += "  hint: \(cut(cause))\n" }
         FileHandle.standardError.write(Data(text.utf8))
@@ -23,7 +25,9 @@ enum CLI {
 
     static func day(_ text: String, option: String) throws -> TradingDay {
         guard let d = TradingDay(iso: text) else {
-            throw HindsightError(.invalidArgument, "\(option) '\(text)' is not a date", cause: "write it as YYYY-MM-DD, for example 2015-01-02")
+            throw HindsightError(
+                .invalidArgument, "\(option) '\(text)' is not a date",
+                cause: "write it as YYYY-MM-DD, for example 2015-01-02")
         }
         return d
     }

@@ -7,7 +7,8 @@ struct CalendarCommand: AsyncParsableCommand {
         commandName: "calendar", abstract: "Trading calendars.", subcommands: [Days.self])
 
     struct Days: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the sessions in a date range, one ISO date per line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the sessions in a date range, one ISO date per line.")
         @Option(help: "weekdays or NYSE (1990-2035).") var calendar: String = "NYSE"
         @Option(help: "First date, YYYY-MM-DD.") var from: String
         @Option(help: "Last date, YYYY-MM-DD.") var to: String
@@ -16,15 +17,22 @@ struct CalendarCommand: AsyncParsableCommand {
             try await CLI.run {
                 let kind = try CalendarKind(parsing: calendar)
                 guard kind != .data else {
-                    throw HindsightError(.invalidArgument, "the 'data' calendar is the dates present in a database's prices; it has no rules to print",
+                    throw HindsightError(
+                        .invalidArgument,
+                        "the 'data' calendar is the dates present in a database's prices; it has no rules to print",
                         cause: "use --calendar weekdays or NYSE")
                 }
                 let lo = try CLI.day(from, option: "--from"), hi = try CLI.day(to, option: "--to")
-                guard lo <= hi else { throw HindsightError(.invalidArgument, "--from \(from) is after --to \(to)", cause: "swap them") }
+                guard lo <= hi else {
+                    throw HindsightError(.invalidArgument, "--from \(from) is after --to \(to)", cause: "swap them")
+                }
                 let cal = try kind.calendar(from: lo, to: hi)
                 var out = ""
                 out.reserveCapacity(cal.count * 11)
-                for d in cal.sessions { out += d.iso; out += "\n" }
+                for d in cal.sessions {
+                    out += d.iso
+                    out += "\n"
+                }
                 print(out, terminator: "")
             }
         }

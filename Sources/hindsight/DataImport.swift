@@ -9,10 +9,10 @@ struct DataImport: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import CSV files (plain or .gz) into a database, in one transaction.",
         discussion: """
-        KIND is one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
-        Headers: \(InputKind.allCases.map { "\n  \($0.rawValue): \($0.expectedHeader)" }.joined())
-        Strict by default: any bad row aborts the import and nothing is written.
-        """)
+            KIND is one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
+            Headers: \(InputKind.allCases.map { "\n  \($0.rawValue): \($0.expectedHeader)" }.joined())
+            Strict by default: any bad row aborts the import and nothing is written.
+            """)
 
     @Argument(help: "What the files hold.") var kind: String
     @Argument(help: "One or more CSV files (plain or gzip).") var files: [String]
@@ -28,18 +28,27 @@ struct DataImport: AsyncParsableCommand {
         try await CLI.run {
             let start = ContinuousClock.now
             let k = try InputKind(parsing: kind)
-            if format != nil && k != .prices { throw HindsightError(.invalidArgument, "--format applies to prices only") }
-            if ticker != nil && k != .prices { throw HindsightError(.invalidArgument, "--ticker applies to prices only") }
+            if format != nil && k != .prices {
+                throw HindsightError(.invalidArgument, "--format applies to prices only")
+            }
+            if ticker != nil && k != .prices {
+                throw HindsightError(.invalidArgument, "--ticker applies to prices only")
+            }
             if percent && k != .factors { throw HindsightError(.invalidArgument, "--percent applies to factors only") }
-            if rejects != nil && !skipInvalid { throw HindsightError(.invalidArgument, "--rejects needs --skip-invalid") }
+            if rejects != nil && !skipInvalid {
+                throw HindsightError(.invalidArgument, "--rejects needs --skip-invalid")
+            }
             if ticker != nil && files.count > 1 {
-                throw HindsightError(.invalidArgument, "--ticker names one ticker but \(files.count) files were given", cause: "import per-ticker files one at a time, or let the file names give the tickers")
+                throw HindsightError(
+                    .invalidArgument, "--ticker names one ticker but \(files.count) files were given",
+                    cause: "import per-ticker files one at a time, or let the file names give the tickers")
             }
             var dataset: MarketDataset
             var rejected: [RejectedRow]
             var ignored: [(file: String, columns: [String])] = []
             if k == .prices {
-                var parser = PriceFileParser(format: try format.map(PriceFormat.init(parsing:)), ticker: ticker?.uppercased())
+                var parser = PriceFileParser(
+                    format: try format.map(PriceFormat.init(parsing:)), ticker: ticker?.uppercased())
                 for f in files { try parser.parse(file: f) }
                 parser.rejectDuplicates()
                 dataset = MarketDataset()
@@ -56,9 +65,12 @@ struct DataImport: AsyncParsableCommand {
             if !rejected.isEmpty && !skipInvalid {
                 let shown = rejected.prefix(10).map { "  " + $0.message }.joined(separator: "\n")
                 let more = rejected.count > 10 ? "\n  … and \(rejected.count - 10) more" : ""
-                throw HindsightError(.invalidData,
+                throw HindsightError(
+                    .invalidData,
                     "\(rejected.count) invalid row\(rejected.count == 1 ? "" : "s"); nothing was imported:\n\(shown)\(more)",
-                    cause: "fix the rows, or pass --skip-invalid to import the valid rows and write the rejected ones to a CSV")
+                    cause:
+                        "fix the rows, or pass --skip-invalid to import the valid rows and write the rejected ones to a CSV"
+                )
             }
             let parsed = CLI.seconds(since: start)
             // The rejects file is written (beside its place) before anything is committed: if it cannot be
@@ -69,11 +81,15 @@ struct DataImport: AsyncParsableCommand {
                 try DataImport.checkRejectsPath(path, inputs: files, db: db)
                 var text = DataImport.rejectsHeader
                 for r in rejected {
-                    text += [r.file, String(r.line), r.column, r.value, r.reason].map(csvField).joined(separator: ",") + "\n"
+                    text +=
+                        [r.file, String(r.line), r.column, r.value, r.reason].map(csvField).joined(separator: ",")
+                        + "\n"
                 }
                 let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp)) } catch {
-                    throw HindsightError(.io, "\(path): cannot write the rejects file; nothing was imported", cause: error.localizedDescription)
+                    throw HindsightError(
+                        .io, "\(path): cannot write the rejects file; nothing was imported",
+                        cause: error.localizedDescription)
                 }
                 rejectsPath = path
                 rejectsTemp = tmp
@@ -86,22 +102,34 @@ struct DataImport: AsyncParsableCommand {
                 let fm = FileManager.default
                 if fm.fileExists(atPath: path) { try? fm.removeItem(atPath: path) }
                 // The rows are committed by now: if the rename fails, keep the written file and say where it is.
-                if (try? fm.moveItem(atPath: tmp, toPath: path)) == nil { rejectsPath = tmp; rejectsTemp = nil }
+                if (try? fm.moveItem(atPath: tmp, toPath: path)) == nil {
+                    rejectsPath = tmp
+                    rejectsTemp = nil
+                }
             }
             var lines: [String] = []
             let rows = summary.totalRows
-            lines.append("imported \(CLI.formatCount(rows)) rows (\(summary.rowsByTable.sorted { $0.key < $1.key }.map { "\($0.key): \(CLI.formatCount($0.value))" }.joined(separator: ", "))) into \(db)")
+            lines.append(
+                "imported \(CLI.formatCount(rows)) rows (\(summary.rowsByTable.sorted { $0.key < $1.key }.map { "\($0.key): \(CLI.formatCount($0.value))" }.joined(separator: ", "))) into \(db)"
+            )
             if k == .prices, dataset.prices.count > 0 {
                 let lo = dataset.prices.dates.min()!, hi = dataset.prices.dates.max()!
                 lines.append("tickers: \(dataset.prices.tickers.count), dates: \(lo) .. \(hi)")
             }
-            lines.append(String(format: "time: %.2f s (read and check %.2f s, write %.2f s), %@ rows/s", elapsed, parsed, elapsed - parsed,
-                                CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
+            lines.append(
+                String(
+                    format: "time: %.2f s (read and check %.2f s, write %.2f s), %@ rows/s", elapsed, parsed,
+                    elapsed - parsed,
+                    CLI.formatCount(Int(Double(rows) / max(elapsed, 1e-9)))))
             for (file, columns) in ignored.prefix(5) {
-                lines.append("ignored columns in \(file): \(columns.prefix(8).joined(separator: ", "))\(columns.count > 8 ? ", ..." : "")")
+                lines.append(
+                    "ignored columns in \(file): \(columns.prefix(8).joined(separator: ", "))\(columns.count > 8 ? ", ..." : "")"
+                )
             }
             if ignored.count > 5 { lines.append("ignored columns in \(ignored.count - 5) more files") }
-            if let rejectsPath { lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)") }
+            if let rejectsPath {
+                lines.append("rejected: \(CLI.formatCount(rejected.count)) rows, written to \(rejectsPath)")
+            }
             print(lines.joined(separator: "\n"))
         }
     }
@@ -113,21 +141,33 @@ struct DataImport: AsyncParsableCommand {
     static func checkRejectsPath(_ path: String, inputs: [String], db: String) throws {
         let fm = FileManager.default
         func same(_ a: String, _ b: String) -> Bool {
-            URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+            URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+                == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
         }
         if let input = inputs.first(where: { same($0, path) }) {
-            throw HindsightError(.invalidArgument, "--rejects \(path) is the input file \(input); nothing was imported", cause: "give the rejects a new file name")
+            throw HindsightError(
+                .invalidArgument, "--rejects \(path) is the input file \(input); nothing was imported",
+                cause: "give the rejects a new file name")
         }
-        if same(db, path) { throw HindsightError(.invalidArgument, "--rejects \(path) is the database; nothing was imported", cause: "give the rejects a new file name") }
+        if same(db, path) {
+            throw HindsightError(
+                .invalidArgument, "--rejects \(path) is the database; nothing was imported",
+                cause: "give the rejects a new file name")
+        }
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: path, isDirectory: &isDir) else { return }
         if isDir.boolValue {
-            throw HindsightError(.invalidArgument, "--rejects \(path) is a folder; nothing was imported", cause: "give a file path, e.g. \(path)/rejects.csv")
+            throw HindsightError(
+                .invalidArgument, "--rejects \(path) is a folder; nothing was imported",
+                cause: "give a file path, e.g. \(path)/rejects.csv")
         }
-        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: rejectsHeader.utf8.count) }).map { String(decoding: $0, as: UTF8.self) }
+        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: rejectsHeader.utf8.count) })
+            .map { String(decoding: $0, as: UTF8.self) }
         if head != rejectsHeader {
-            throw HindsightError(.invalidArgument, "--rejects \(path) exists and is not a rejects file Hindsight wrote; nothing was imported",
-                                 cause: "give a new file name; Hindsight replaces only its own rejects files")
+            throw HindsightError(
+                .invalidArgument,
+                "--rejects \(path) exists and is not a rejects file Hindsight wrote; nothing was imported",
+                cause: "give a new file name; Hindsight replaces only its own rejects files")
         }
     }
 

@@ -17,7 +17,10 @@ struct DataSynth: AsyncParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "NYSE or weekdays.") var calendar: String = "NYSE"
     @Flag(help: "Wipe the database's existing input tables first.") var replace = false
-    @Option(help: "Also write the prices as one long CSV (date,ticker,open,high,low,close,volume; raw, without corporate actions) for other tools.")
+    @Option(
+        help:
+            "Also write the prices as one long CSV (date,ticker,open,high,low,close,volume; raw, without corporate actions) for other tools."
+    )
     var exportPrices: String?
 
     func run() async throws {
@@ -30,7 +33,8 @@ struct DataSynth: AsyncParsableCommand {
             _ = try market.calendar()
             let store = try HindsightDatabase(path: db)
             if !replace, try store.count(table: "equity_prices_daily") > 0 {
-                throw HindsightError(.invalidArgument, "\(db) already holds market data",
+                throw HindsightError(
+                    .invalidArgument, "\(db) already holds market data",
                     cause: "pass --replace to wipe its input tables, or choose a new --db")
             }
             let data = try market.generate()
@@ -46,15 +50,20 @@ struct DataSynth: AsyncParsableCommand {
     /// Writes the rows to a temporary file beside `path`, then renames it, so a failure leaves nothing half-written.
     static func writeCSV(_ p: PriceRows, to path: String) throws {
         let tmp = path + ".partial"
-        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp)
+        else {
             throw HindsightError(.io, "cannot create \(path)", cause: "check that its folder exists and is writable")
         }
         do {
             var buffer = "date,ticker,open,high,low,close,volume\n"
             let iso = p.dates.map(\.iso)
             for i in 0..<p.count {
-                buffer += "\(iso[i]),\(p.tickers[Int(p.tickerIndex[i])]),\(p.open[i]),\(p.high[i]),\(p.low[i]),\(p.close[i]),\(p.volume[i])\n"
-                if buffer.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(buffer.utf8)); buffer.removeAll(keepingCapacity: true) }
+                buffer +=
+                    "\(iso[i]),\(p.tickers[Int(p.tickerIndex[i])]),\(p.open[i]),\(p.high[i]),\(p.low[i]),\(p.close[i]),\(p.volume[i])\n"
+                if buffer.utf8.count > 1 << 20 {
+                    try handle.write(contentsOf: Data(buffer.utf8))
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
             try handle.write(contentsOf: Data(buffer.utf8))
             try handle.close()
@@ -72,26 +81,30 @@ struct DataSynth: AsyncParsableCommand {
         var lastDay = [TradingDay](repeating: TradingDay(daysSinceEpoch: Int32.min), count: p.tickers.count)
         for i in 0..<p.count {
             let t = Int(p.tickerIndex[i])
-            firstDay[t] = min(firstDay[t], p.dates[i]); lastDay[t] = max(lastDay[t], p.dates[i])
+            firstDay[t] = min(firstDay[t], p.dates[i])
+            lastDay[t] = max(lastDay[t], p.dates[i])
         }
         let lo = p.dates.min()!, hi = p.dates.max()!
         let ipos = firstDay.filter { $0 > lo }.count, delists = lastDay.filter { $0 < hi }.count
         var regimeDays: [String: Int] = [:]
         for r in data.regimes { regimeDays[r.label, default: 0] += 1 }
-        let regimeText = SyntheticMarket.regimes.map { "\($0.label) \(regimeDays[$0.label] ?? 0)" }.joined(separator: ", ")
+        let regimeText = SyntheticMarket.regimes.map { "\($0.label) \(regimeDays[$0.label] ?? 0)" }.joined(
+            separator: ", ")
         var changes = 0
-        for i in 1..<max(1, data.regimes.count) where data.regimes[i].regimeID != data.regimes[i - 1].regimeID { changes += 1 }
+        for i in 1..<max(1, data.regimes.count) where data.regimes[i].regimeID != data.regimes[i - 1].regimeID {
+            changes += 1
+        }
         let splits = data.corporateActions.filter { $0.kind == .split }.count
         return """
-        synthetic market written to \(db)
-          assets:            \(p.tickers.count) (benchmark \(SyntheticMarket.benchmarkTicker); \(ipos) list during the sample, \(delists) delist)
-          days:              \(Set(p.dates).count) sessions, \(lo) .. \(hi)
-          price rows:        \(CLI.formatCount(p.count))
-          regimes:           \(changes) changes; days per regime: \(regimeText)
-          corporate actions: \(splits) splits, \(data.corporateActions.count - splits) dividends
-          profiles:          \(data.companyProfiles.count) company profile versions, \(data.sectorProfiles.count) sector profile versions
-          universe:          \(SyntheticMarket.universeID), \(data.universes.count) monthly snapshots
-          factors:           \(CLI.formatCount(data.factorReturns.count)) rows (mkt_rf, smb, hml, mom, rf)
-        """
+            synthetic market written to \(db)
+              assets:            \(p.tickers.count) (benchmark \(SyntheticMarket.benchmarkTicker); \(ipos) list during the sample, \(delists) delist)
+              days:              \(Set(p.dates).count) sessions, \(lo) .. \(hi)
+              price rows:        \(CLI.formatCount(p.count))
+              regimes:           \(changes) changes; days per regime: \(regimeText)
+              corporate actions: \(splits) splits, \(data.corporateActions.count - splits) dividends
+              profiles:          \(data.companyProfiles.count) company profile versions, \(data.sectorProfiles.count) sector profile versions
+              universe:          \(SyntheticMarket.universeID), \(data.universes.count) monthly snapshots
+              factors:           \(CLI.formatCount(data.factorReturns.count)) rows (mkt_rf, smb, hml, mom, rf)
+            """
     }
 }

@@ -8,7 +8,9 @@ struct Hindsight: AsyncParsableCommand {
         commandName: "hindsight",
         abstract: "Parameter-sweep backtesting: market data, calendars, backtests, sweeps and reports.",
         version: HindsightVersion.current,
-        subcommands: [DataCommand.self, CalendarCommand.self, AnalyticsCommand.self, BacktestCommand.self, SweepCommand.self]
+        subcommands: [
+            DataCommand.self, CalendarCommand.self, AnalyticsCommand.self, BacktestCommand.self, SweepCommand.self,
+        ]
     )
 
     static func main() async {
@@ -21,8 +23,8 @@ struct Hindsight: AsyncParsableCommand {
     /// reclaiming (seen right after a large process exits). Keep it in the process instead.
     static func keepFreedMemory() {
         #if canImport(Glibc)
-        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
-        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+            _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+            _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
         #endif
     }
 }

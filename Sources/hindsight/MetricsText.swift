@@ -17,13 +17,19 @@ enum MetricsText {
                 for (ik, iv) in inner {
                     if case .object(let leaf) = iv {
                         rows.append(["\(k).\(ik)", leaf.map { "\($0.0)=\(scalar($0.1))" }.joined(separator: "  ")])
-                    } else { rows.append(["\(k).\(ik)", scalar(iv)]) }
+                    } else {
+                        rows.append(["\(k).\(ik)", scalar(iv)])
+                    }
                 }
             case .array(let items) where k == "yearly_returns" || k == "top_drawdowns":
-                sections.append("\(k):\n" + items.map { item in
-                    if case .object(let f) = item { return "  " + f.map { "\($0.0)=\(scalar($0.1))" }.joined(separator: "  ") }
-                    return ""
-                }.joined(separator: "\n"))
+                sections.append(
+                    "\(k):\n"
+                        + items.map { item in
+                            if case .object(let f) = item {
+                                return "  " + f.map { "\($0.0)=\(scalar($0.1))" }.joined(separator: "  ")
+                            }
+                            return ""
+                        }.joined(separator: "\n"))
             default: break
             }
         }
@@ -38,8 +44,10 @@ enum MetricsText {
         let names = col("coefficients").map(\.0)
         let keys = ["coefficients", "std_errors", "t_stats", "hac_std_errors", "hac_t_stats"]
         let rows = names.enumerated().map { i, n in [n] + keys.map { scalar(col($0)[i].1) } }
-        let extra = f.filter { !keys.contains($0.0) && $0.0 != "contribution_annual" }.map { "\($0.0)=\(scalar($0.1))" }.joined(separator: "  ")
-        return "factor regression (\(extra)):\n" + TextTable.render(header: ["term", "coef", "se", "t", "hac_se", "hac_t"], rows: rows)
+        let extra = f.filter { !keys.contains($0.0) && $0.0 != "contribution_annual" }.map { "\($0.0)=\(scalar($0.1))" }
+            .joined(separator: "  ")
+        return "factor regression (\(extra)):\n"
+            + TextTable.render(header: ["term", "coef", "se", "t", "hac_se", "hac_t"], rows: rows)
     }
 
     static func scalar(_ v: JSONValue) -> String {

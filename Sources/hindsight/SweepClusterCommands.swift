@@ -6,7 +6,9 @@ import Storage
 import Sweep
 
 struct SweepMergeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Merge shard databases into one (same plan and data), then optionally write the report.")
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge shard databases into one (same plan and data), then optionally write the report.")
     @Option(help: "The merged database to create.") var into: String
     @Argument(help: "Shard databases.") var shards: [String]
     @Option(help: "Write the report of each merged sweep under this folder.") var reportDir: String?
@@ -14,11 +16,15 @@ struct SweepMergeCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLI.run {
             let s = try HindsightDatabase.merge(into: into, shards: shards)
-            print("merged \(shards.count) shards into \(into): \(s.runsCopied) runs, \(s.duplicatesSkipped) identical duplicates skipped")
+            print(
+                "merged \(shards.count) shards into \(into): \(s.runsCopied) runs, \(s.duplicatesSkipped) identical duplicates skipped"
+            )
             var incomplete = false
             for id in s.sweeps {
                 let missing = s.missing[id] ?? []
-                print("sweep \(id): \(missing.isEmpty ? "complete" : "\(missing.count) points missing (first: \(missing.prefix(5).joined(separator: ", ")))")")
+                print(
+                    "sweep \(id): \(missing.isEmpty ? "complete" : "\(missing.count) points missing (first: \(missing.prefix(5).joined(separator: ", ")))")"
+                )
                 incomplete = incomplete || !missing.isEmpty
                 if let dir = reportDir {
                     let store = try HindsightDatabase.openExisting(path: into)
@@ -33,7 +39,9 @@ struct SweepMergeCommand: AsyncParsableCommand {
 }
 
 struct SweepSlurmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "slurm", abstract: "Write (and optionally submit) a Slurm job array that runs a sweep in shards, plus a merge job.")
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Write (and optionally submit) a Slurm job array that runs a sweep in shards, plus a merge job.")
     @Argument(help: "The sweep file (YAML).") var sweep: String
     @Option(help: "Number of shards (array tasks).") var shards: Int
     @Option(help: "Slurm partition.") var partition: String?
@@ -94,7 +102,9 @@ struct SweepSlurmCommand: AsyncParsableCommand {
             try CLI.writeAtomically(merge, to: dir + "/merge.sbatch")
             print("wrote \(dir)/array.sbatch (\(shards) tasks) and \(dir)/merge.sbatch")
             guard submit else {
-                print("submit with: jid=$(sbatch --parsable \(dir)/array.sbatch) && sbatch --dependency=afterok:$jid \(dir)/merge.sbatch")
+                print(
+                    "submit with: jid=$(sbatch --parsable \(dir)/array.sbatch) && sbatch --dependency=afterok:$jid \(dir)/merge.sbatch"
+                )
                 return
             }
             let arrayID = try SweepSlurmCommand.sbatch([dir + "/array.sbatch"])
@@ -118,13 +128,17 @@ struct SweepSlurmCommand: AsyncParsableCommand {
         p.standardOutput = out
         p.standardError = err
         do { try p.run() } catch {
-            throw HindsightError(.io, "cannot run sbatch", cause: "is Slurm installed and on PATH? \(error.localizedDescription)")
+            throw HindsightError(
+                .io, "cannot run sbatch", cause: "is Slurm installed and on PATH? \(error.localizedDescription)")
         }
         p.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         guard p.terminationStatus == 0, let id = text.split(separator: ";").first, !id.isEmpty else {
             let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw HindsightError(.io, "sbatch failed (exit \(p.terminationStatus))", cause: e.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw HindsightError(
+                .io, "sbatch failed (exit \(p.terminationStatus))",
+                cause: e.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return String(id)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HindsightCore
 import Testing
+
 @testable import Analytics
 
 private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -> [Double] {
@@ -17,7 +18,7 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
             let h = Metrics.hillTailIndex(losses, tail: .left, k: 2_000)
             #expect(abs(h.alpha - alpha) < 3 * h.standardError, "α \(alpha): \(h.alpha) ± \(h.standardError)")
             #expect(abs(h.standardError - h.alpha / Foundation.sqrt(2_000)) < 1e-12)
-            #expect(Metrics.hillTailIndex(losses, tail: .right).alpha.isNaN) // no gains at all
+            #expect(Metrics.hillTailIndex(losses, tail: .right).alpha.isNaN)  // no gains at all
         }
         #expect(Metrics.hillTailIndex([], tail: .left).alpha.isNaN)
         #expect(Metrics.hillTailIndex([0.01, .nan], tail: .left).alpha.isNaN)
@@ -66,9 +67,11 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         let psr = 0.5 * Foundation.erfc(-((sr - 0) * Foundation.sqrt(n - 1) / denom) / Foundation.sqrt(2))
         #expect(abs(Metrics.probabilisticSharpeRatio(r) - psr) < 1e-12)
         // With one trial the deflated Sharpe is the PSR against zero.
-        #expect(Metrics.deflatedSharpeRatio(r, trials: 1, trialSharpeVariance: 0.5) == Metrics.probabilisticSharpeRatio(r))
+        #expect(
+            Metrics.deflatedSharpeRatio(r, trials: 1, trialSharpeVariance: 0.5) == Metrics.probabilisticSharpeRatio(r))
         // Expected max of N trials grows with N and with the trial variance.
-        let e100 = Metrics.expectedMaxSharpe(trials: 100, variance: 0.01), e1000 = Metrics.expectedMaxSharpe(trials: 1000, variance: 0.01)
+        let e100 = Metrics.expectedMaxSharpe(trials: 100, variance: 0.01),
+            e1000 = Metrics.expectedMaxSharpe(trials: 1000, variance: 0.01)
         #expect(e100 > 0 && e1000 > e100)
         // Bailey & López de Prado's example figures: N = 100, V = 1 gives ≈ 2.5306.
         #expect(abs(Metrics.expectedMaxSharpe(trials: 100, variance: 1) - 2.5306) < 1e-3)
@@ -99,7 +102,7 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
     @Test func pureNoiseStrategiesGivePBONearOneHalf() throws {
         let series = (0..<100).map { normals(1_000, seed: UInt64(100 + $0), sd: 0.01) }
         let report = try Metrics.backtestOverfitting(ReturnsMatrix(series: series), blocks: 10)
-        #expect(report.splits == 252) // C(10, 5)
+        #expect(report.splits == 252)  // C(10, 5)
         #expect(abs(report.pbo - 0.5) < 0.15, "PBO \(report.pbo)")
         #expect(report.degradationSlope < 0.5)
     }
@@ -108,7 +111,7 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         var series = (0..<50).map { normals(1_000, seed: UInt64(300 + $0), sd: 0.01) }
         series[17] = normals(1_000, seed: 999, mean: 0.004, sd: 0.01)
         let report = try Metrics.backtestOverfitting(ReturnsMatrix(series: series))
-        #expect(report.splits == 12_870) // C(16, 8)
+        #expect(report.splits == 12_870)  // C(16, 8)
         #expect(report.pbo < 0.01)
         #expect(report.probabilityOfLoss == 0)
     }
@@ -137,7 +140,7 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
             splits.append((Double(chosen.reduce(0) { $0 * blocks + $1 }), Foundation.log(omega / (1 - omega))))
         }
         let want = splits.sorted { $0.key < $1.key }.map(\.logit)
-        #expect(report.splits == 20) // C(6, 3)
+        #expect(report.splits == 20)  // C(6, 3)
         #expect(want.count == report.logits.count)
         for (a, b) in zip(report.logits, want) { #expect(abs(a - b) < 1e-12, "\(a) vs \(b)") }
         #expect(report.pbo == Double(want.filter { $0 <= 0 }.count) / Double(want.count))
@@ -174,8 +177,8 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         }
         #expect(Metrics.totalReturn(empty).isNaN && Metrics.cagr(empty).isNaN && Metrics.maxDrawdown(empty).isNaN)
         #expect(Metrics.annualVolatility(one).isNaN)
-        #expect(Metrics.sortinoRatio(flat).isNaN)          // no downside
-        #expect(Metrics.calmarRatio(flat).isNaN)           // no drawdown
+        #expect(Metrics.sortinoRatio(flat).isNaN)  // no downside
+        #expect(Metrics.calmarRatio(flat).isNaN)  // no drawdown
         #expect(Metrics.skew(flat).isNaN && Metrics.kurtosis(flat).isNaN)
         #expect(Metrics.winRate([0, 0, 0]).isNaN)
         #expect(Metrics.profitFactor([0.01, 0.02]) == .infinity)
@@ -185,8 +188,12 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         #expect(Metrics.beta([0.01, 0.02, 0.03], benchmark: [0.01, 0.01, 0.01]).isNaN)
         #expect(Metrics.probabilisticSharpeRatio(flat).isNaN)
         #expect(Metrics.stabilityOfTimeseries(one).isNaN)
-        #expect(throws: HindsightError.self) { try Metrics.linearRegression(y: [1, 2], regressors: [[1, 2]], names: ["x"]) }
-        #expect(throws: HindsightError.self) { try Metrics.linearRegression(y: [1, 2, 3, 4], regressors: [[1, 1, 1, 1]], names: ["c"]) }
+        #expect(throws: HindsightError.self) {
+            try Metrics.linearRegression(y: [1, 2], regressors: [[1, 2]], names: ["x"])
+        }
+        #expect(throws: HindsightError.self) {
+            try Metrics.linearRegression(y: [1, 2, 3, 4], regressors: [[1, 1, 1, 1]], names: ["c"])
+        }
     }
 
     @Test func drawdownTableFindsPeaksValleysAndRecoveries() {
@@ -194,7 +201,9 @@ private func normals(_ n: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
         let r = [0.1, -0.1, 0.2, -0.1]
         let t = Metrics.drawdownTable(r, top: 5)
         #expect(t.count == 2)
-        #expect(t[0].peak == 0 && t[0].valley == 1 && t[0].recovery == 2 && abs(t[0].depth + 0.1) < 1e-15 && t[0].length == 2)
+        #expect(
+            t[0].peak == 0 && t[0].valley == 1 && t[0].recovery == 2 && abs(t[0].depth + 0.1) < 1e-15
+                && t[0].length == 2)
         #expect(t[1].peak == 2 && t[1].recovery == nil && t[1].length == 1)
         #expect(Metrics.maxDrawdownDuration(r) == 2)
         // A first-period loss is a drawdown from the starting wealth.

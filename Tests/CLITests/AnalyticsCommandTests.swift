@@ -20,21 +20,33 @@ import Testing
         let r = write("r.csv", d.enumerated().map { ($1, 0.001 * sin(Double($0))) })
         let b = write("b.csv", d.dropFirst(10).enumerated().map { ($1, 0.0008 * cos(Double($0))) })
         let f = dir + "/f.csv"
-        TestPaths.write("date,mkt_rf,smb,rf\n" + d.enumerated().map { "\($1),\(0.1 * sin(Double($0) * 0.7)),\(0.05 * cos(Double($0) * 1.3)),0.01" }.joined(separator: "\n") + "\n", to: f)
-        let out = try HindsightBinary.run(["analytics", "metrics", "--returns", r, "--benchmark", b, "--factors", f, "--factors-in-percent", "--json"])
+        TestPaths.write(
+            "date,mkt_rf,smb,rf\n"
+                + d.enumerated().map { "\($1),\(0.1 * sin(Double($0) * 0.7)),\(0.05 * cos(Double($0) * 1.3)),0.01" }
+                .joined(separator: "\n") + "\n", to: f)
+        let out = try HindsightBinary.run([
+            "analytics", "metrics", "--returns", r, "--benchmark", b, "--factors", f, "--factors-in-percent", "--json",
+        ])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("aligned 110 dates"))
         #expect(out.stderr.contains("10 rows dropped"))
         let obj = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
-        for key in ["total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
-                    "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis", "value_at_risk",
-                    "conditional_value_at_risk", "tail_ratio", "common_sense_ratio", "hill_tail_index", "cramer_rate", "alpha", "beta",
-                    "up_capture", "down_capture", "tracking_error", "information_ratio", "probabilistic_sharpe_ratio",
-                    "deflated_sharpe_ratio", "minimum_track_record_length", "monthly_returns", "yearly_returns", "factor_regression"] {
+        for key in [
+            "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
+            "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis", "value_at_risk",
+            "conditional_value_at_risk", "tail_ratio", "common_sense_ratio", "hill_tail_index", "cramer_rate", "alpha",
+            "beta",
+            "up_capture", "down_capture", "tracking_error", "information_ratio", "probabilistic_sharpe_ratio",
+            "deflated_sharpe_ratio", "minimum_track_record_length", "monthly_returns", "yearly_returns",
+            "factor_regression",
+        ] {
             #expect(obj[key] != nil, "missing \(key)")
         }
         let reg = obj["factor_regression"] as! [String: Any]
-        for key in ["coefficients", "std_errors", "t_stats", "hac_std_errors", "hac_t_stats", "r_squared", "adj_r_squared", "n_obs"] {
+        for key in [
+            "coefficients", "std_errors", "t_stats", "hac_std_errors", "hac_t_stats", "r_squared", "adj_r_squared",
+            "n_obs",
+        ] {
             #expect(reg[key] != nil, "missing factor_regression.\(key)")
         }
         #expect(reg["n_obs"] as? Int == 110)
@@ -65,7 +77,9 @@ import Testing
     @Test func emptyAndNaNCellsAreSkippedAndReported() throws {
         let dir = TestPaths.makeTempDir("hindsight-nan")
         let p = dir + "/r.csv"
-        TestPaths.write("date,value\n2021-01-04,\n2021-01-05,0.01\n2021-01-06,NaN\n2021-01-07,-0.02\n2021-01-08,0.005\n2021-01-11,0.001\n", to: p)
+        TestPaths.write(
+            "date,value\n2021-01-04,\n2021-01-05,0.01\n2021-01-06,NaN\n2021-01-07,-0.02\n2021-01-08,0.005\n2021-01-11,0.001\n",
+            to: p)
         let out = try HindsightBinary.run(["analytics", "metrics", "--returns", p, "--json"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stderr.contains("aligned 4 dates") && out.stderr.contains("2 missing values skipped"))
@@ -81,7 +95,9 @@ import Testing
     @Test func pricesFilesUseTheCloseColumnNotTheFirst() throws {
         let dir = TestPaths.makeTempDir("hindsight-px")
         let p = dir + "/px.csv"
-        TestPaths.write("Date,Open,High,Low,Close,Volume\n2021-01-04,50,110,40,100,1\n2021-01-05,50,110,40,110,1\n2021-01-06,50,130,40,121,1\n", to: p)
+        TestPaths.write(
+            "Date,Open,High,Low,Close,Volume\n2021-01-04,50,110,40,100,1\n2021-01-05,50,110,40,110,1\n2021-01-06,50,130,40,121,1\n",
+            to: p)
         let out = try HindsightBinary.run(["analytics", "metrics", "--prices", p, "--json"])
         #expect(out.status == 0, "\(out.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]

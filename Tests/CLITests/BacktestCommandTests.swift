@@ -29,7 +29,8 @@ struct BacktestCommandTests {
         #expect(obj["status"] as? String == "ok")
         let id = try #require(obj["run_id"] as? String)
         let metrics = try #require(obj["metrics"] as? [String: Any])
-        #expect(metrics["sharpe_ratio"] is Double && metrics["beta"] is Double && metrics["attribution"] is [String: Any])
+        #expect(
+            metrics["sharpe_ratio"] is Double && metrics["beta"] is Double && metrics["attribution"] is [String: Any])
         let equity = try #require(obj["equity"] as? [[String: Any]])
         #expect(equity.count > 300)
         #expect(equity.first?["date"] as? String == "2015-06-01")

@@ -26,7 +26,10 @@ private let bin = HindsightBinary.self
         let db = dir + "/s.sqlite"
         let good = write("good.csv", "date,ticker,open,high,low,close,volume\n2020-01-02,AAA,10,11,9,10,100\n")
         #expect(try bin.run(["data", "import", "prices", good, "--db", db]).status == 0)
-        let bad = write("bad.csv", "date,ticker,open,high,low,close,volume\n2020-01-03,AAA,10,11,9,10,100\n2020-01-06,AAA,25.102,2.6138,2.59,2.61,100\n2020-01-07,BBB,1,1,1,1,1\n")
+        let bad = write(
+            "bad.csv",
+            "date,ticker,open,high,low,close,volume\n2020-01-03,AAA,10,11,9,10,100\n2020-01-06,AAA,25.102,2.6138,2.59,2.61,100\n2020-01-07,BBB,1,1,1,1,1\n"
+        )
         let r = try bin.run(["data", "import", "prices", bad, "--db", db])
         #expect(r.status == 1)
         #expect(r.stderr.contains("bad.csv:3"))
@@ -39,7 +42,10 @@ private let bin = HindsightBinary.self
 
     @Test func skipInvalidImportsValidRowsAndWritesRejects() throws {
         let db = dir + "/k.sqlite"
-        let bad = write("mixed.csv", "date,ticker,open,high,low,close,volume\n2020-01-03,AAA,10,11,9,10,100\n2020-01-06,AAA,10,11,9,10,-1\n2020-01-03,AAA,10,11,9,10,100\n2020-01-07,AAA,10,11,9,10,100\n")
+        let bad = write(
+            "mixed.csv",
+            "date,ticker,open,high,low,close,volume\n2020-01-03,AAA,10,11,9,10,100\n2020-01-06,AAA,10,11,9,10,-1\n2020-01-03,AAA,10,11,9,10,100\n2020-01-07,AAA,10,11,9,10,100\n"
+        )
         let rejects = dir + "/rej.csv"
         let r = try bin.run(["data", "import", "prices", bad, "--db", db, "--skip-invalid", "--rejects", rejects])
         #expect(r.status == 0)
@@ -53,7 +59,10 @@ private let bin = HindsightBinary.self
         // A repeat import is refused, and --replace allows it.
         let again = try bin.run(["data", "import", "prices", bad, "--db", db, "--skip-invalid", "--rejects", rejects])
         #expect(again.status == 1 && again.stderr.contains("already in the database"))
-        #expect(try bin.run(["data", "import", "prices", bad, "--db", db, "--skip-invalid", "--rejects", rejects, "--replace"]).status == 0)
+        #expect(
+            try bin.run([
+                "data", "import", "prices", bad, "--db", db, "--skip-invalid", "--rejects", rejects, "--replace",
+            ]).status == 0)
     }
 
     @Test func badFlagsAndKindsGetClearErrors() throws {
@@ -73,7 +82,9 @@ private let bin = HindsightBinary.self
     @Test func calendarDaysPrintsTheNYSEListOfExchangeCalendars() throws {
         let r = try bin.run(["calendar", "days", "--calendar", "NYSE", "--from", "1995-01-01", "--to", "2030-12-31"])
         #expect(r.status == 0)
-        let fixture = try String(contentsOfFile: TestPaths.repositoryRoot + "/Tests/TimeMachineTests/Fixtures/nyse-sessions-1995-2030.txt", encoding: .utf8)
+        let fixture = try String(
+            contentsOfFile: TestPaths.repositoryRoot + "/Tests/TimeMachineTests/Fixtures/nyse-sessions-1995-2030.txt",
+            encoding: .utf8)
         let expected = fixture.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(r.stdout.split(separator: "\n") == expected)
     }
@@ -101,14 +112,17 @@ private let bin = HindsightBinary.self
 
     @Test func checkReportsProblemsAsTableAndJson() throws {
         let db = dir + "/c.sqlite"
-        let f = write("c.csv", "date,ticker,open,high,low,close,volume\n2020-01-02,AAA,10,11,9,10,0\n2020-01-03,AAA,10,11,9,10,100\n2020-01-07,AAA,10,16,9,16,100\n2020-01-11,AAA,16,16,16,16,100\n")
+        let f = write(
+            "c.csv",
+            "date,ticker,open,high,low,close,volume\n2020-01-02,AAA,10,11,9,10,0\n2020-01-03,AAA,10,11,9,10,100\n2020-01-07,AAA,10,16,9,16,100\n2020-01-11,AAA,16,16,16,16,100\n"
+        )
         #expect(try bin.run(["data", "import", "prices", f, "--db", db]).status == 0)
         let t = try bin.run(["data", "check", "--db", db])
         #expect(t.status == 0 && t.stdout.contains("AAA"))
         let j = try bin.run(["data", "check", "--db", db, "--json"])
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
         let aaa = (obj["tickers"] as! [[String: Any]])[0]
-        #expect(aaa["missing_sessions"] as? Int == 4)          // Jan 6, 8, 9 and 10; the Saturday row is off the calendar
+        #expect(aaa["missing_sessions"] as? Int == 4)  // Jan 6, 8, 9 and 10; the Saturday row is off the calendar
         #expect(aaa["zero_volume_days"] as? Int == 1)
         #expect(aaa["stale_closes"] as? Int == 2)
         #expect(aaa["moves_over_50pct"] as? Int == 1)

@@ -21,9 +21,12 @@ struct FuzzInputTests {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 
         static let fragments: [[UInt8]] = [
-            [0], [0xFF, 0xFE], [0xE9], Array("\r".utf8), Array("\t".utf8), Array("\"".utf8), Array("'".utf8), Array("[".utf8),
-            Array("{".utf8), Array("]".utf8), Array(": ".utf8), Array("- ".utf8), Array("&a ".utf8), Array("*a".utf8), Array("!!binary ".utf8),
-            Array("1e308".utf8), Array("-1".utf8), Array("nan".utf8), Array(".inf".utf8), Array("99999999999999999999".utf8),
+            [0], [0xFF, 0xFE], [0xE9], Array("\r".utf8), Array("\t".utf8), Array("\"".utf8), Array("'".utf8),
+            Array("[".utf8),
+            Array("{".utf8), Array("]".utf8), Array(": ".utf8), Array("- ".utf8), Array("&a ".utf8), Array("*a".utf8),
+            Array("!!binary ".utf8),
+            Array("1e308".utf8), Array("-1".utf8), Array("nan".utf8), Array(".inf".utf8),
+            Array("99999999999999999999".utf8),
             Array("0.5".utf8), Array("null".utf8), Array("~".utf8), Array(",,,,".utf8), Array("\n  - x\n".utf8),
             Array("((((((((((".utf8), Array("----------".utf8), Array("%YAML 1.2\n".utf8), Array("\u{FEFF}".utf8),
             Array(repeating: 0x41, count: 3_000),
@@ -36,12 +39,16 @@ struct FuzzInputTests {
                 let at = below(b.count + 1)
                 switch below(6) {
                 case 0, 1: b.insert(contentsOf: Self.fragments[below(Self.fragments.count)], at: at)
-                case 2: let end = min(b.count, at + 1 + below(12)); if at < end { b.removeSubrange(at..<end) }
+                case 2:
+                    let end = min(b.count, at + 1 + below(12))
+                    if at < end { b.removeSubrange(at..<end) }
                 case 3:
                     let lines = b.split(separator: 10, omittingEmptySubsequences: false)
                     guard !lines.isEmpty else { break }
                     let i = below(lines.count)
-                    var out = Array(lines[..<i]); out.append(lines[i]); out += lines[i...]
+                    var out = Array(lines[..<i])
+                    out.append(lines[i])
+                    out += lines[i...]
                     b = Array(out.joined(separator: [10]))
                 case 4:
                     var lines = b.split(separator: 10, omittingEmptySubsequences: false)
@@ -109,11 +116,16 @@ struct FuzzInputTests {
 
     @Test func generatedMalformedFilesNeverCrashHangOrHalfWrite() throws {
         let market = dir + "/market.sqlite"
-        let synth = try HindsightBinary.run(["data", "synth", "--db", market, "--assets", "3", "--start", "2015-01-02", "--end", "2015-12-31"])
+        let synth = try HindsightBinary.run([
+            "data", "synth", "--db", market, "--assets", "3", "--start", "2015-01-02", "--end", "2015-12-31",
+        ])
         #expect(synth.status == 0, "\(synth.stderr)")
         _ = try HindsightDatabase.openExisting(path: market).startCheckpoint()()
         let importTarget = dir + "/import.sqlite"
-        #expect(try HindsightBinary.run(["data", "import", "prices", file("seed.csv", Array(Self.prices.utf8)), "--db", importTarget]).status == 0)
+        #expect(
+            try HindsightBinary.run([
+                "data", "import", "prices", file("seed.csv", Array(Self.prices.utf8)), "--db", importTarget,
+            ]).status == 0)
         _ = try HindsightDatabase.openExisting(path: importTarget).startCheckpoint()()
         var m = Mutator(state: 20_261_201)
         var failures: [String] = []
@@ -124,14 +136,25 @@ struct FuzzInputTests {
             switch kind {
             case 0:
                 let path = file("run-\(n).yaml", m.mutate(Array(runConfig(market).utf8)))
-                check = Check(name: "run \(n)", args: ["backtest", "run", path, "--db", dir + "/results-\(n).sqlite"], guarded: [], alwaysGuarded: [market])
+                check = Check(
+                    name: "run \(n)", args: ["backtest", "run", path, "--db", dir + "/results-\(n).sqlite"],
+                    guarded: [], alwaysGuarded: [market])
             case 1:
                 let path = file("sweep-\(n).yaml", m.mutate(Array(sweepFile(market).utf8)))
-                check = Check(name: "sweep \(n)", args: n % 2 == 0 ? ["sweep", "plan", path] : ["sweep", "run", path, "--db", dir + "/sweep-\(n).sqlite", "--no-report", "--quiet", "--jobs", "1"],
-                              guarded: [], alwaysGuarded: [market])
+                check = Check(
+                    name: "sweep \(n)",
+                    args: n % 2 == 0
+                        ? ["sweep", "plan", path]
+                        : [
+                            "sweep", "run", path, "--db", dir + "/sweep-\(n).sqlite", "--no-report", "--quiet",
+                            "--jobs", "1",
+                        ],
+                    guarded: [], alwaysGuarded: [market])
             default:
                 let path = file("prices-\(n).csv", m.mutate(Array(Self.prices.utf8)))
-                check = Check(name: "import \(n)", args: ["data", "import", "prices", path, "--db", importTarget, "--replace"], guarded: [importTarget], alwaysGuarded: [market])
+                check = Check(
+                    name: "import \(n)", args: ["data", "import", "prices", path, "--db", importTarget, "--replace"],
+                    guarded: [importTarget], alwaysGuarded: [market])
             }
             let before = (check.guarded + check.alwaysGuarded).map { bytes($0) }
             let r = try HindsightBinary.run(check.args, timeout: 60)
@@ -139,15 +162,23 @@ struct FuzzInputTests {
             if r.status != 0 { refused += 1 }
             var problems: [String] = []
             if ![0, 1, 2, 64].contains(r.status) { problems.append("exit \(r.status)") }
-            if r.stderr.contains("Fatal error") || r.stderr.contains("Backtrace") || r.stderr.contains("Stack dump") { problems.append("stack trace") }
+            if r.stderr.contains("Fatal error") || r.stderr.contains("Backtrace") || r.stderr.contains("Stack dump") {
+                problems.append("stack trace")
+            }
             if r.stderr.utf8.count >= 2_000 { problems.append("message of \(r.stderr.utf8.count) bytes") }
             if r.status != 0, r.stderr.isEmpty { problems.append("no message") }
             for (i, path) in (check.guarded + check.alwaysGuarded).enumerated() where before[i] != after[i] {
                 if i >= check.guarded.count || r.status != 0 { problems.append("\(path) changed") }
             }
-            if !problems.isEmpty { failures.append("\(check.name) (\(check.args.joined(separator: " "))): \(problems.joined(separator: ", ")): \(r.stderr.prefix(300))") }
+            if !problems.isEmpty {
+                failures.append(
+                    "\(check.name) (\(check.args.joined(separator: " "))): \(problems.joined(separator: ", ")): \(r.stderr.prefix(300))"
+                )
+            }
             // A successful import changes its database: take the new state as the next case's baseline.
-            if kind == 2, r.status == 0 { _ = try HindsightDatabase.openExisting(path: importTarget).startCheckpoint()() }
+            if kind == 2, r.status == 0 {
+                _ = try HindsightDatabase.openExisting(path: importTarget).startCheckpoint()()
+            }
         }
         #expect(failures.isEmpty, "\(failures.count) cases failed:\n\(failures.prefix(10).joined(separator: "\n"))")
         // Most mutations break the file: the generator must actually exercise the error paths.

@@ -44,14 +44,19 @@ struct SweepCommandTests {
     }
 
     func runs(_ db: String) -> Int {
-        guard FileManager.default.fileExists(atPath: db), let s = try? HindsightDatabase.openExisting(path: db) else { return 0 }
+        guard FileManager.default.fileExists(atPath: db), let s = try? HindsightDatabase.openExisting(path: db) else {
+            return 0
+        }
         return (try? s.count(table: "backtest_runs")) ?? 0
     }
 
     func points(_ db: String) throws -> [String: String] {
         let s = try HindsightDatabase.openExisting(path: db)
         let id = try #require(try s.sweepIDs().first)
-        return Dictionary(uniqueKeysWithValues: try s.sweepPoints(id: id).map { ($0.pointID, "\($0.status ?? "-") \($0.metricsJSON ?? "-")") })
+        return Dictionary(
+            uniqueKeysWithValues: try s.sweepPoints(id: id).map {
+                ($0.pointID, "\($0.status ?? "-") \($0.metricsJSON ?? "-")")
+            })
     }
 
     @Test func planPrintsCountSampleAndHashAndRunsNothing() throws {
@@ -72,9 +77,13 @@ struct SweepCommandTests {
         #expect(r.status != 0 && r.stderr.contains("1,200,000 points") && r.stderr.contains("--force"), "\(r.stderr)")
         let shard = try HindsightBinary.run(["sweep", "run", write(), "--shard", "4/3", "--db", dir + "/s.sqlite"])
         #expect(shard.status != 0 && shard.stderr.contains("--shard must look like I/N"))
-        let bad = write(Self.sweep.replacingOccurrences(of: "rank_by: sharpe_ratio", with: "rank_by: sharpe_ratio\nreprot: {top: 2}"))
+        let bad = write(
+            Self.sweep.replacingOccurrences(
+                of: "rank_by: sharpe_ratio", with: "rank_by: sharpe_ratio\nreprot: {top: 2}"))
         let y = try HindsightBinary.run(["sweep", "run", bad, "--db", dir + "/b.sqlite"])
-        #expect(y.status == 1 && y.stderr.contains("kill.yaml:15:1") && y.stderr.contains("did you mean `report`?"), "\(y.stderr)")
+        #expect(
+            y.status == 1 && y.stderr.contains("kill.yaml:15:1") && y.stderr.contains("did you mean `report`?"),
+            "\(y.stderr)")
         #expect(!y.stderr.contains("Fatal") && !FileManager.default.fileExists(atPath: dir + "/b.sqlite"))
     }
 
@@ -88,7 +97,9 @@ struct SweepCommandTests {
         p.waitUntilExit()
         let before = runs(db)
         #expect(before >= 8 && before < 160)
-        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--report-dir", dir + "/reports"])
+        let r = try HindsightBinary.run([
+            "sweep", "run", path, "--db", db, "--resume", "--quiet", "--report-dir", dir + "/reports",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\(160 - before) points run, \(before) already done"), "\(r.stdout)")
         #expect(runs(db) == 160)
@@ -115,7 +126,10 @@ struct SweepCommandTests {
         if ignoringSIGINT {
             // As a background job of a non-interactive shell starts it: SIGINT ignored from the first instruction.
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = ["-c", "trap '' INT; exec \"$0\" \"$@\"", HindsightBinary.path, "sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
+            p.arguments = [
+                "-c", "trap '' INT; exec \"$0\" \"$@\"", HindsightBinary.path, "sweep", "run", path, "--db", db,
+                "--jobs", "2", "--quiet", "--no-report",
+            ]
         } else {
             p.executableURL = URL(fileURLWithPath: HindsightBinary.path)
             p.arguments = ["sweep", "run", path, "--db", db, "--jobs", "2", "--quiet", "--no-report"]
@@ -158,9 +172,11 @@ struct SweepCommandTests {
         let first = try start(["sweep", "run", path, "--db", db, "--jobs", "1", "--quiet", "--no-report"])
         let deadline = Date().addingTimeInterval(120)
         while runs(db) < 2 && first.isRunning && Date() < deadline { usleep(20_000) }
-        let second = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"], timeout: 120)
+        let second = try HindsightBinary.run(
+            ["sweep", "run", path, "--db", db, "--resume", "--quiet", "--no-report"], timeout: 120)
         #expect(second.status == 1, "\(second.stderr)")
-        #expect(second.stderr.contains("another hindsight process (pid \(first.processIdentifier))"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("another hindsight process (pid \(first.processIdentifier))"), "\(second.stderr)")
         #expect(!second.stderr.contains("UNIQUE"))
         kill(first.processIdentifier, SIGINT)
         first.waitUntilExit()
@@ -171,10 +187,15 @@ struct SweepCommandTests {
 
     @Test func slurmWritesAnArrayAndAMergeJobThatDependsOnIt() throws {
         let path = write()
-        let r = try HindsightBinary.run(["sweep", "slurm", path, "--shards", "3", "--partition", "debug", "--time", "00:10:00", "--work-dir", dir + "/slurm"])
+        let r = try HindsightBinary.run([
+            "sweep", "slurm", path, "--shards", "3", "--partition", "debug", "--time", "00:10:00", "--work-dir",
+            dir + "/slurm",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let array = try String(contentsOfFile: dir + "/slurm/cli-kill/array.sbatch", encoding: .utf8)
-        #expect(array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --partition=\"debug\"") && array.contains("#SBATCH --time=00:10:00"))
+        #expect(
+            array.contains("#SBATCH --array=1-3") && array.contains("#SBATCH --partition=\"debug\"")
+                && array.contains("#SBATCH --time=00:10:00"))
         #expect(array.contains("--shard \"${SLURM_ARRAY_TASK_ID}/3\"") && array.contains("--resume"))
         let merge = try String(contentsOfFile: dir + "/slurm/cli-kill/merge.sbatch", encoding: .utf8)
         #expect(merge.contains("sweep merge --into") && merge.contains("shard-3.sqlite") && merge.contains("--resume"))

@@ -8,7 +8,8 @@ import Testing
 /// Engine results against closed forms worked out independently of the engine.
 struct ClosedFormTests {
     @Test func equalWeightBuyAndHoldOfTwentyStocksMatchesTheClosedForm() throws {
-        let base = try Kit.config("""
+        let base = try Kit.config(
+            """
             data: {synthetic: {assets: 60, start: 2015-01-02, end: 2016-12-30, seed: 3}}
             start: 2015-01-02
             end: 2016-12-30
@@ -39,7 +40,12 @@ struct ClosedFormTests {
                 growth[j].append(g)
             }
         }
-        let actions = picks.reduce(0) { n, a in n + (0..<p.dayCount).filter { p.splitRatio[a * p.dayCount + $0] != 1 || p.dividend[a * p.dayCount + $0] != 0 }.count }
+        let actions = picks.reduce(0) { n, a in
+            n
+                + (0..<p.dayCount).filter {
+                    p.splitRatio[a * p.dayCount + $0] != 1 || p.dividend[a * p.dayCount + $0] != 0
+                }.count
+        }
         #expect(actions > 0, "the sample should include corporate actions")
         var worst = 0.0
         for (i, e) in o.result.equity.enumerated() {
@@ -72,12 +78,15 @@ struct ClosedFormTests {
 
     @Test func splitsAndReinvestedDividendsGiveTheAdjustedSeriesTotalReturn() throws {
         let inputs = try Kit.inputs(closes: ["X": Self.raw], actions: Self.actions)
-        let (o, _) = try Kit.run(Self.holdX("fractional_shares: true\nportfolio: {dividends: reinvest}"), inputs: inputs)
+        let (o, _) = try Kit.run(
+            Self.holdX("fractional_shares: true\nportfolio: {dividends: reinvest}"), inputs: inputs)
         // By hand, the product of split × (close + dividend) / previous close over days 1..10 telescopes to
         // (99 + 1.5)/100 × 1/99 × 2 × (50 + 0.75) × 55/50 (the dividend days, the split, and the last close).
         let byHand = (99 + 1.5) / 100 / 99 * 2 * (50 + 0.75) * 55 / 50
         let tr = Self.raw.count - 1
-        #expect(Kit.relativeError(o.result.finalEquity / 10_000, byHand) < 1e-12, "\(o.result.finalEquity / 10_000) vs \(byHand)")
+        #expect(
+            Kit.relativeError(o.result.finalEquity / 10_000, byHand) < 1e-12,
+            "\(o.result.finalEquity / 10_000) vs \(byHand)")
         let adj = inputs.panel.adjustedClose
         #expect(Kit.relativeError(o.result.finalEquity / 10_000, adj[tr] / adj[0]) < 1e-12)
         let split = o.result.trades.filter { $0.flags & TradeRecord.dividendReinvestment != 0 }
@@ -98,7 +107,8 @@ struct ClosedFormTests {
         // A rising series never crosses, so the SMA strategy stays in cash the whole time.
         let closes = (0..<30).map { 100 + Double($0) }
         let inputs = try Kit.inputs(closes: ["X": closes])
-        let (o, _) = try Kit.run("""
+        let (o, _) = try Kit.run(
+            """
             data: {db: unused.sqlite}
             calendar: weekdays
             start: 2020-01-06
@@ -114,7 +124,8 @@ struct ClosedFormTests {
     @Test func allInBuysFloorCashOverPriceTimesOnePlusTheCommissionRate() throws {
         let closes: [Double] = [10, 9, 8, 7, 8, 9, 10, 11, 12, 13]
         let inputs = try Kit.inputs(closes: ["X": closes])
-        let (o, _) = try Kit.run("""
+        let (o, _) = try Kit.run(
+            """
             data: {db: unused.sqlite}
             calendar: weekdays
             start: 2020-01-06
@@ -137,7 +148,8 @@ struct ClosedFormTests {
         let x = (0..<20).map { 50 + Double($0) }, y = (0..<20).map { 80 - Double($0) }
         let inputs = try Kit.inputs(closes: ["X": x, "Y": y])
         func run(_ fee: Double) throws -> BacktestResult {
-            try Kit.run("""
+            try Kit.run(
+                """
                 data: {db: unused.sqlite}
                 calendar: weekdays
                 start: 2020-01-08
@@ -150,7 +162,8 @@ struct ClosedFormTests {
                   assessment: {model: trend, window: 2}
                   risk: {long_only: false, top_n: 1, gross_leverage: 1, net_leverage: 0}
                 portfolio: {borrow_fee_bps: \(fee)}
-                """, inputs: inputs).0.result
+                """, inputs: inputs
+            ).0.result
         }
         let free = try run(0), charged = try run(1000)
         let short = try #require(free.trades.first { $0.quantity < 0 })

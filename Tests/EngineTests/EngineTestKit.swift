@@ -44,7 +44,8 @@ enum Kit {
         let dir = NSTemporaryDirectory() + "hindsight-engine-shared-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let db = dir + "/" + name
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if FileManager.default.fileExists(atPath: db + ".done") { return db }
         for args in imports {
             let r = try HindsightBinary.run(["data", "import"] + args + ["--db", db])
@@ -56,8 +57,10 @@ enum Kit {
     nonisolated(unsafe) static let lock = NSLock()
 
     /// Inputs built from hand-made bars: one ticker per entry of `closes` (NaN = no bar), weekdays from 2020-01-06.
-    static func inputs(closes: [String: [Double]], volume: Double = 1_000_000, actions: [CorporateAction] = [],
-                       sectors: [String: String] = [:], opens: [String: [Double]] = [:]) throws -> MarketInputs {
+    static func inputs(
+        closes: [String: [Double]], volume: Double = 1_000_000, actions: [CorporateAction] = [],
+        sectors: [String: String] = [:], opens: [String: [Double]] = [:]
+    ) throws -> MarketInputs {
         let start = TradingDay(year: 2020, month: 1, day: 6)!
         let n = closes.values.first!.count
         let calendar = TradingCalendar.weekdays(from: start, to: start.adding(days: n * 2))
@@ -65,15 +68,25 @@ enum Kit {
         for (t, series) in closes.sorted(by: { $0.key < $1.key }) {
             rows.tickers.append(t)
             for (i, c) in series.enumerated() where c.isFinite {
-                rows.tickerIndex.append(Int32(rows.tickers.count - 1)); rows.dates.append(calendar.day(at: i))
+                rows.tickerIndex.append(Int32(rows.tickers.count - 1))
+                rows.dates.append(calendar.day(at: i))
                 let o = opens[t]?[i] ?? c
-                rows.open.append(o); rows.high.append(max(o, c) * 1.01); rows.low.append(min(o, c) * 0.99); rows.close.append(c); rows.volume.append(volume)
+                rows.open.append(o)
+                rows.high.append(max(o, c) * 1.01)
+                rows.low.append(min(o, c) * 0.99)
+                rows.close.append(c)
+                rows.volume.append(volume)
             }
         }
         let cal = TradingCalendar(name: "weekdays", sessions: Array(calendar.sessions.prefix(n)))
         let panel = try MarketPanel(rows: rows, actions: actions, calendar: cal)
-        let profiles = sectors.map { CompanyProfile(ticker: $0.key, validFrom: start, profileVersionID: "\($0.key)-v1", sector: $0.value, industry: "x") }
-        return MarketInputs(panel: panel, companies: profiles, sectors: [], regimes: [], factorReturns: [], sourceDescription: "test bars")
+        let profiles = sectors.map {
+            CompanyProfile(
+                ticker: $0.key, validFrom: start, profileVersionID: "\($0.key)-v1", sector: $0.value, industry: "x")
+        }
+        return MarketInputs(
+            panel: panel, companies: profiles, sectors: [], regimes: [], factorReturns: [],
+            sourceDescription: "test bars")
     }
 
     static func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }

@@ -21,18 +21,22 @@ struct MarketSimulatorTests {
 
     @Test func partialFillsCarryTheRemainderToTheNextSession() throws {
         let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
-        let (o, store) = try Kit.run(buyAndHold("execution: {max_participation: 0.25, partial_fills: carry}"), inputs: inputs)
+        let (o, store) = try Kit.run(
+            buyAndHold("execution: {max_participation: 0.25, partial_fills: carry}"), inputs: inputs)
         // Wants 10,000 shares; 250 a session (25% of 1,000) over six sessions.
         #expect(o.result.trades.map(\.quantity) == [Double](repeating: 250, count: 6))
         #expect(o.result.trades[0].flags & TradeRecord.carriedRemainder != 0)
         #expect(o.result.trades[1].flags & TradeRecord.fromCarry != 0)
         let rows = try store.loadRun(id: o.runID.rawValue).trades
-        #expect(rows[0].decisionMetadataJSON.contains("\"partial_fill\":{\"filled\":250,\"remainder\":\"carried\",\"requested\":10000}"))
+        #expect(
+            rows[0].decisionMetadataJSON.contains(
+                "\"partial_fill\":{\"filled\":250,\"remainder\":\"carried\",\"requested\":10000}"))
     }
 
     @Test func partialFillsCanCancelTheRemainder() throws {
         let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
-        let (o, _) = try Kit.run(buyAndHold("execution: {max_participation: 0.25, partial_fills: cancel}"), inputs: inputs)
+        let (o, _) = try Kit.run(
+            buyAndHold("execution: {max_participation: 0.25, partial_fills: cancel}"), inputs: inputs)
         #expect(o.result.trades.map(\.quantity) == [250])
         #expect(o.result.trades[0].flags & TradeRecord.cancelledRemainder != 0)
         #expect(o.result.equity.last! == 1_000_000)
@@ -44,7 +48,10 @@ struct MarketSimulatorTests {
         let (o, store) = try Kit.run(buyAndHold("execution: {fill: next_open}", tickers: "[X, Y]"), inputs: inputs)
         #expect(o.result.trades.count == 1 && o.result.trades[0].asset == 0)
         #expect(o.result.gaps.contains { $0.day == 1 && $0.asset == 1 && $0.orderSkipped })
-        guard case .object(let m) = o.metrics else { Issue.record("metrics are not an object"); return }
+        guard case .object(let m) = o.metrics else {
+            Issue.record("metrics are not an object")
+            return
+        }
         #expect(m.first { $0.0 == "gaps_skipped_orders" }?.1 == .integer(1))
         let equity = try store.loadRun(id: o.runID.rawValue).equity
         #expect(equity[1].exposureJSON.contains("order skipped: Y"))
@@ -69,13 +76,16 @@ struct MarketSimulatorTests {
         #expect(fixed.quantity == ((1_000_000 - 7) / 100.2).rounded(.down))
         #expect(Kit.relativeError(fixed.slippage, fixed.quantity * 0.2) < 1e-12)
         // High − low is 2% of the price in the test bars (×1.01 and ×0.99).
-        let spread = try firstTrade("{slippage: {model: half_spread, fraction: 0.5}, commission: {model: per_share, per_share: 0.01, minimum: 5}}")
+        let spread = try firstTrade(
+            "{slippage: {model: half_spread, fraction: 0.5}, commission: {model: per_share, per_share: 0.01, minimum: 5}}"
+        )
         #expect(Kit.relativeError(spread.price, 101) < 1e-12)
         #expect(Kit.relativeError(spread.commission, spread.quantity * 0.01) < 1e-12)
     }
 
     @Test func sellsGoBeforeBuysOnEveryRebalance() throws {
-        let (o, _) = try Kit.run("""
+        let (o, _) = try Kit.run(
+            """
             data: {synthetic: {assets: 40, start: 2015-01-02, end: 2016-06-30, seed: 11}}
             start: 2015-06-01
             end: 2016-06-30

@@ -3,6 +3,7 @@ import Foundation
 import HindsightCore
 import HindsightTestSupport
 import Testing
+
 @testable import Engine
 
 @Suite struct MomentumRotationTests {
@@ -29,7 +30,8 @@ import Testing
 
     @Test func theFullEngineMatchesTheKernelOnHandMadeBars() throws {
         let inputs = try Kit.inputs(closes: Self.closes)
-        let c = try Kit.config("""
+        let c = try Kit.config(
+            """
             data: {db: unused.sqlite}
             calendar: data
             start: 2020-01-06
@@ -44,14 +46,17 @@ import Testing
         let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
         var scratch = MomentumRotationKernel.Scratch(assets: k.assets)
         var eq = [Double](repeating: 0, count: k.days)
-        _ = eq.withUnsafeMutableBufferPointer { k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: $0) }
+        _ = eq.withUnsafeMutableBufferPointer {
+            k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: $0)
+        }
         #expect(zip(r.equity, eq).allSatisfy { abs($0 - $1) < 1e-9 }, "\(r.equity) vs \(eq)")
         #expect(r.trades.count == 3)
     }
 
     @Test func parametersAreCheckedWithTheKey() throws {
         #expect(throws: HindsightError.self) {
-            _ = try Kit.config("""
+            _ = try Kit.config(
+                """
                 data: {synthetic: {assets: 5, start: 2020-01-02, end: 2020-12-31, seed: 1}}
                 start: 2020-01-02
                 end: 2020-12-31
@@ -59,7 +64,8 @@ import Testing
                 """)
         }
         do {
-            _ = try Kit.config("""
+            _ = try Kit.config(
+                """
                 data: {synthetic: {assets: 5, start: 2020-01-02, end: 2020-12-31, seed: 1}}
                 start: 2020-01-02
                 end: 2020-12-31
@@ -93,8 +99,12 @@ import Testing
 
     @Test(.enabled(if: TestPaths.sharedDataAvailable, "../shared/data is not present"))
     func everyGridPointMatchesVectorbtFromOrdersAt1e9AndTheEngineMatchesTheKernel() throws {
-        let db = try Kit.sharedDatabase("us.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")],
-                                                               ["profiles", TestPaths.shared("us-equities/profiles.csv")]])
+        let db = try Kit.sharedDatabase(
+            "us.sqlite",
+            imports: [
+                ["prices", TestPaths.shared("us-equities/prices.csv.gz")],
+                ["profiles", TestPaths.shared("us-equities/profiles.csv")],
+            ])
         let c = try Kit.config(try Self.usConfig(db: db, lookback: 63, topN: 10, every: 21))
         let inputs = try MarketInputs.load(for: c)
         let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
@@ -110,12 +120,17 @@ import Testing
                 k.run(lookback: lb, topN: n, every: every, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0)
             }
             var prev = 1e6
-            let returns = eq.map { e in defer { prev = e }; return e / prev - 1 }
+            let returns = eq.map { e in
+                defer { prev = e }
+                return e / prev - 1
+            }
             let mean = returns.reduce(0, +) / Double(returns.count)
             let sd = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count - 1)).squareRoot()
             let sh = mean / sd * 252.0.squareRoot()
             if abs(s.totalReturn - total) > 1e-9 || abs(sh - sharpe) > 1e-9 || s.fills != Int(f[5])! {
-                bad.append("\(lb)/\(n)/\(every): \(s.totalReturn) vs \(total), sharpe \(sh) vs \(sharpe), fills \(s.fills) vs \(f[5])")
+                bad.append(
+                    "\(lb)/\(n)/\(every): \(s.totalReturn) vs \(total), sharpe \(sh) vs \(sharpe), fills \(s.fills) vs \(f[5])"
+                )
             }
             checked += 1
         }
@@ -125,7 +140,9 @@ import Testing
         // The full engine (orders through the market simulator) gives the same curve.
         let r = try RunPipeline(inputs: inputs).simulate(c)
         var eq = [Double](repeating: 0, count: k.days)
-        _ = eq.withUnsafeMutableBufferPointer { k.run(lookback: 63, topN: 10, every: 21, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0) }
+        _ = eq.withUnsafeMutableBufferPointer {
+            k.run(lookback: 63, topN: 10, every: 21, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0)
+        }
         let worst = zip(r.equity, eq).map { Kit.relativeError($0, $1) }.max()!
         #expect(worst < 1e-9, "engine vs kernel: worst relative error \(worst)")
     }

@@ -1,9 +1,9 @@
 import Backtest
 import Engine
-import Storage
 import Foundation
 import HindsightCore
 import HindsightTestSupport
+import Storage
 import Testing
 
 /// Daily equity against vectorbt, backtesting.py and a NumPy reference (scripts/make_engine_fixtures.py).
@@ -12,7 +12,8 @@ struct PeerCrossCheckTests {
     static let pairs = [(10, 30), (20, 50), (5, 100), (50, 200)]
 
     func googDB() throws -> String {
-        try Kit.sharedDatabase("goog.sqlite", imports: [["prices", TestPaths.shared("goog-2004-2013.csv"), "--ticker", "GOOG"]])
+        try Kit.sharedDatabase(
+            "goog.sqlite", imports: [["prices", TestPaths.shared("goog-2004-2013.csv"), "--ticker", "GOOG"]])
     }
 
     func smaConfig(db: String, fast: Int, slow: Int, fill: String, fractional: Bool) -> String {
@@ -47,7 +48,9 @@ struct PeerCrossCheckTests {
         let closes = try HindsightDatabase(path: db).loadPrices().close
         let kernel = SMACrossoverKernel(close: closes)
         var equity = [Double](repeating: 0, count: closes.count)
-        _ = equity.withUnsafeMutableBufferPointer { kernel.run(fast: 10, slow: 30, fee: 0.001, initialCash: 10_000, equity: $0) }
+        _ = equity.withUnsafeMutableBufferPointer {
+            kernel.run(fast: 10, slow: 30, fee: 0.001, initialCash: 10_000, equity: $0)
+        }
         #expect(o.result.equity == equity)
     }
 
@@ -65,9 +68,14 @@ struct PeerCrossCheckTests {
     }
 
     @Test func monthlyTopTenMomentumEqualsTheNumPyRebalanceArithmetic() throws {
-        let db = try Kit.sharedDatabase("us.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")],
-                                                               ["profiles", TestPaths.shared("us-equities/profiles.csv")]])
-        let (o, _) = try Kit.run("""
+        let db = try Kit.sharedDatabase(
+            "us.sqlite",
+            imports: [
+                ["prices", TestPaths.shared("us-equities/prices.csv.gz")],
+                ["profiles", TestPaths.shared("us-equities/profiles.csv")],
+            ])
+        let (o, _) = try Kit.run(
+            """
             data: {db: \(db)}
             calendar: data
             start: 2006-03-01

@@ -29,7 +29,10 @@ struct RunConfigTests {
         """
 
     func error(_ yaml: String) -> HindsightError? {
-        do { _ = try Kit.config(yaml, file: "cfg.yaml"); return nil } catch let e as HindsightError { return e } catch { return nil }
+        do {
+            _ = try Kit.config(yaml, file: "cfg.yaml")
+            return nil
+        } catch let e as HindsightError { return e } catch { return nil }
     }
 
     @Test func anUnknownKeyNamesItsLineAndColumnAndSuggestsTheKnownOne() throws {
@@ -41,23 +44,51 @@ struct RunConfigTests {
     }
 
     @Test func aCSVDataSourceTakesAnOptionalTickerAndExcludesTheOtherSources() throws {
-        let c = try Kit.config(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {csv: p.csv.gz, ticker: goog}"))
+        let c = try Kit.config(
+            Self.good.replacingOccurrences(
+                of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}",
+                with: "data: {csv: p.csv.gz, ticker: goog}"))
         #expect(c.data == .csv(path: "p.csv.gz", ticker: "GOOG"))
-        let both = try #require(error(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {db: x.sqlite, csv: p.csv}")))
+        let both = try #require(
+            error(
+                Self.good.replacingOccurrences(
+                    of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}",
+                    with: "data: {db: x.sqlite, csv: p.csv}")))
         #expect(both.message.contains("give one data source"))
-        let stray = try #require(error(Self.good.replacingOccurrences(of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}", with: "data: {db: x.sqlite, ticker: X}")))
+        let stray = try #require(
+            error(
+                Self.good.replacingOccurrences(
+                    of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}",
+                    with: "data: {db: x.sqlite, ticker: X}")))
         #expect(stray.message.contains("`ticker` goes with `csv`"))
     }
 
     @Test func inconsistentSettingsFailBeforeAnyDataIsRead() throws {
         let cases: [(String, String, String)] = [
-            (Self.good.replacingOccurrences(of: "max_weight: 0.3", with: "max_weight: 1.5"), "max_weight 1.5 is above gross_leverage 1.0", "cfg.yaml:8:32"),
-            (Self.good.replacingOccurrences(of: "start: 2015-03-02", with: "start: 2017-03-02"), "start 2017-03-02 is after end 2016-12-30", "cfg.yaml:3:8"),
+            (
+                Self.good.replacingOccurrences(of: "max_weight: 0.3", with: "max_weight: 1.5"),
+                "max_weight 1.5 is above gross_leverage 1.0", "cfg.yaml:8:32"
+            ),
+            (
+                Self.good.replacingOccurrences(of: "start: 2015-03-02", with: "start: 2017-03-02"),
+                "start 2017-03-02 is after end 2016-12-30", "cfg.yaml:3:8"
+            ),
             (Self.good + "\nexecution: {commission: {model: bps, bps: -3}}\n", "bps must be ≥ 0", "cfg.yaml:9:43"),
             (Self.sma, "fast (30) must be below slow (10)", "cfg.yaml:6:18"),
-            (Self.good.replacingOccurrences(of: "model: trend, window: 50", with: "model: momentum, lookback: 20, skip: 20"), "skip must be ≥ 0 and below lookback", "cfg.yaml:7:53"),
-            (Self.good.replacingOccurrences(of: "kind: assessment_risk_daily_rebal", with: "kind: assesment_risk_daily_rebal"), "unknown strategy", "cfg.yaml:6:9"),
-            (Self.good + "\nexecution: {max_participation: 1.5}\n", "max_participation must be in (0, 1]", "cfg.yaml:9:32"),
+            (
+                Self.good.replacingOccurrences(
+                    of: "model: trend, window: 50", with: "model: momentum, lookback: 20, skip: 20"),
+                "skip must be ≥ 0 and below lookback", "cfg.yaml:7:53"
+            ),
+            (
+                Self.good.replacingOccurrences(
+                    of: "kind: assessment_risk_daily_rebal", with: "kind: assesment_risk_daily_rebal"),
+                "unknown strategy", "cfg.yaml:6:9"
+            ),
+            (
+                Self.good + "\nexecution: {max_participation: 1.5}\n", "max_participation must be in (0, 1]",
+                "cfg.yaml:9:32"
+            ),
         ]
         for (yaml, message, place) in cases {
             let e = try #require(error(yaml), "expected an error mentioning \(message)")
@@ -75,7 +106,8 @@ struct RunConfigTests {
     @Test func anInvalidConfigIsRecordedWithStatusInvalidAndTheReason() throws {
         let store = try HindsightDatabase()
         let runner = BacktestRunner(store: store)
-        let bad = try Kit.config(Self.good.replacingOccurrences(of: "strategy:", with: "universe: {tickers: [NOPE]}\nstrategy:"))
+        let bad = try Kit.config(
+            Self.good.replacingOccurrences(of: "strategy:", with: "universe: {tickers: [NOPE]}\nstrategy:"))
         do {
             _ = try runner.run(bad)
             Issue.record("the run should be invalid")
@@ -90,9 +122,12 @@ struct RunConfigTests {
     }
 
     @Test func aRuleThatCanNeverBeFilledIsInvalid() throws {
-        let yaml = Self.good.replacingOccurrences(of: "strategy:", with: "universe: {rule: {kind: top_dollar_volume, size: 500}}\nstrategy:")
+        let yaml = Self.good.replacingOccurrences(
+            of: "strategy:", with: "universe: {rule: {kind: top_dollar_volume, size: 500}}\nstrategy:")
         #expect(throws: RunError.self) { try Kit.run(yaml) }
-        do { _ = try Kit.run(yaml) } catch let e as RunError { #expect(e.message.contains("asks for 500 names but only 30")) }
+        do { _ = try Kit.run(yaml) } catch let e as RunError {
+            #expect(e.message.contains("asks for 500 names but only 30"))
+        }
     }
 
     @Test func theSameConfigAndDataGiveBitIdenticalResults() throws {
@@ -109,7 +144,8 @@ struct RunConfigTests {
 
     @Test func dottedOverridesReplaceOneValue() throws {
         let root = try YAMLDocument.parse(Self.good, file: "cfg.yaml")
-        let changed = root.setting("strategy.risk.top_n", to: .scalar("7", mark: root.mark, path: "strategy.risk.top_n"))
+        let changed = root.setting(
+            "strategy.risk.top_n", to: .scalar("7", mark: root.mark, path: "strategy.risk.top_n"))
         #expect(changed.child("strategy.risk.top_n")?.canonicalJSON == "7")
         #expect(changed.child("strategy.risk.max_weight")?.canonicalJSON == "0.3")
         #expect(root.canonicalJSON != changed.canonicalJSON)

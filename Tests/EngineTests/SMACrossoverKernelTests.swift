@@ -2,6 +2,7 @@ import Foundation
 import HindsightTestSupport
 import MarketData
 import Testing
+
 @testable import Engine
 
 @Suite struct SMACrossoverKernelTests {
@@ -26,11 +27,14 @@ import Testing
     @Test func exactTiesDoNotCross() {
         // SMA(1) equals SMA(2) at t=2 (10 = (10+10)/2): a tie is "not above", so no entry there.
         let k = SMACrossoverKernel(close: [10.0, 10.0, 10.0, 10.1, 10.2])
-        #expect(k.run(fast: 1, slow: 2, fee: 0, initialCash: 100).trades == 1) // enters at t=3
+        #expect(k.run(fast: 1, slow: 2, fee: 0, initialCash: 100).trades == 1)  // enters at t=3
     }
 
-    @Test(.enabled(if: TestPaths.sharedDataAvailable && FileManager.default.fileExists(atPath: TestPaths.sharedData + "/../peers/sma_grid_exact.csv"),
-                   "../shared/data or ../shared/peers is not present"))
+    @Test(
+        .enabled(
+            if: TestPaths.sharedDataAvailable
+                && FileManager.default.fileExists(atPath: TestPaths.sharedData + "/../peers/sma_grid_exact.csv"),
+            "../shared/data or ../shared/peers is not present"))
     func everyGridPointMatchesVectorbtWithExactCrossings() throws {
         var parser = PriceFileParser()
         try parser.parse(file: TestPaths.shared("goog-2004-2013.csv"))

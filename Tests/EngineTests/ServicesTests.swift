@@ -5,9 +5,10 @@ import Engine
 import Foundation
 import HindsightCore
 import MarketData
-@testable import Services
 import Testing
 import TimeMachine
+
+@testable import Services
 
 /// The live contracts' backtest implementations: point-in-time lookups, universes, regimes, assessment, risk.
 struct ServicesTests {
@@ -26,8 +27,13 @@ struct ServicesTests {
         for a in 0..<p.assetCount {
             for d in 0...day where p.valid[a * p.dayCount + d] {
                 let k = a * p.dayCount + d
-                rows.tickerIndex.append(Int32(a)); rows.dates.append(p.calendar.day(at: d))
-                rows.open.append(p.open[k]); rows.high.append(p.high[k]); rows.low.append(p.low[k]); rows.close.append(p.close[k]); rows.volume.append(p.volume[k])
+                rows.tickerIndex.append(Int32(a))
+                rows.dates.append(p.calendar.day(at: d))
+                rows.open.append(p.open[k])
+                rows.high.append(p.high[k])
+                rows.low.append(p.low[k])
+                rows.close.append(p.close[k])
+                rows.volume.append(p.volume[k])
             }
         }
         let cal = TradingCalendar(name: "cut", sessions: Array(p.calendar.sessions.prefix(day + 1)))
@@ -41,7 +47,9 @@ struct ServicesTests {
             CompanyProfile(ticker: "X", validFrom: d(6), profileVersionID: "x1", sector: "Tech", industry: "a"),
             CompanyProfile(ticker: "X", validFrom: d(18), profileVersionID: "x2", sector: "Energy", industry: "b"),
         ]
-        let s = BacktestProfileService(companies: versions, sectors: [SectorProfile(sector: "Tech", validFrom: d(10), profileVersionID: "t1")], panel: inputs.panel)
+        let s = BacktestProfileService(
+            companies: versions, sectors: [SectorProfile(sector: "Tech", validFrom: d(10), profileVersionID: "t1")],
+            panel: inputs.panel)
         #expect(s.companyProfile(ticker: "X", asOf: d(5)) == nil)
         #expect(s.companyProfile(ticker: "X", asOf: d(17))?.profileVersionID == "x1")
         #expect(s.companyProfile(ticker: "X", asOf: d(18))?.profileVersionID == "x2")
@@ -59,19 +67,23 @@ struct ServicesTests {
         let p = inputs.panel
         let rule = RunConfig.UniverseRule(size: 30, lookback: 21, minPrice: 5, minHistory: 60, rebalance: .monthly)
         let range = BacktestEngine.sessions(config, panel: p)
-        let u = BacktestUniverseService(.rule(rule), panel: p, technicals: inputs.technicals, profiles: inputs.profiles, sessions: range)
+        let u = BacktestUniverseService(
+            .rule(rule), panel: p, technicals: inputs.technicals, profiles: inputs.profiles, sessions: range)
         #expect(u.snapshotDays.count >= 30)
         var everyListed = true
         for (s, day) in u.snapshotDays.enumerated() {
             for a in u.snapshotMembers[s] {
-                everyListed = everyListed && p.valid[Int(a) * p.dayCount + day] && inputs.technicals.history(asset: Int(a), day: day) >= 60
+                everyListed =
+                    everyListed && p.valid[Int(a) * p.dayCount + day]
+                    && inputs.technicals.history(asset: Int(a), day: day) >= 60
             }
         }
         #expect(everyListed)
         // Point in time: the snapshot on a day equals the one built when the data ended that day.
         for day in [u.snapshotDays[3], u.snapshotDays[17]] {
             let cut = try Self.truncated(inputs, at: day)
-            let past = BacktestUniverseService.rank(rule, day: day, panel: cut, technicals: Technicals(panel: cut), profiles: inputs.profiles)
+            let past = BacktestUniverseService.rank(
+                rule, day: day, panel: cut, technicals: Technicals(panel: cut), profiles: inputs.profiles)
             #expect(past == u.members(rule, day: day))
         }
         // A delisting name drops out on its first session without a bar.
@@ -80,7 +92,8 @@ struct ServicesTests {
             u.members(onDay: d, into: &buffer)
             #expect(buffer.allSatisfy { p.valid[Int($0) * p.dayCount + d] })
         }
-        #expect(u.universe(on: p.calendar.day(at: u.snapshotDays[2] + 1))?.asOf == p.calendar.day(at: u.snapshotDays[2]))
+        #expect(
+            u.universe(on: p.calendar.day(at: u.snapshotDays[2] + 1))?.asOf == p.calendar.day(at: u.snapshotDays[2]))
     }
 
     @Test func theBuiltinRegimeClassifierUsesOnlyPastData() throws {
@@ -91,7 +104,8 @@ struct ServicesTests {
         #expect(Set(full.regimeOfDay).isSuperset(of: [1, 3]))
         #expect(full.regimeOfDay.prefix(199).allSatisfy { $0 == 0 })
         for day in [300, 610] {
-            let cut = BacktestRegimeService(classifying: try Self.truncated(inputs, at: day), settings: .init(), benchmark: "MKT")
+            let cut = BacktestRegimeService(
+                classifying: try Self.truncated(inputs, at: day), settings: .init(), benchmark: "MKT")
             #expect(Array(cut.regimeOfDay) == Array(full.regimeOfDay[0...day]))
         }
     }
@@ -99,7 +113,11 @@ struct ServicesTests {
     @Test func dataRegimesApplyFromTheirDateOnward() throws {
         let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 10, count: 10)])
         let d = { (day: Int) in TradingDay(year: 2020, month: 1, day: day)! }
-        let r = BacktestRegimeService(records: [RegimeRecord(date: d(7), regimeID: 2, label: "calm"), RegimeRecord(date: d(11), regimeID: 5, label: "storm")], panel: inputs.panel)
+        let r = BacktestRegimeService(
+            records: [
+                RegimeRecord(date: d(7), regimeID: 2, label: "calm"),
+                RegimeRecord(date: d(11), regimeID: 5, label: "storm"),
+            ], panel: inputs.panel)
         #expect(r.regimeOfDay.map(Int.init) == [-1, 2, 2, 2, 2, 5, 5, 5, 5, 5])
         #expect(r.regime(on: d(13))?.label == "storm")
         #expect(r.regime(on: d(6)) == nil)
@@ -109,13 +127,20 @@ struct ServicesTests {
         let config = try Kit.config(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
         var settings = RiskSettings()
-        settings.topN = 10; settings.volTarget = 0.05; settings.volLookback = 63
-        var risk = BacktestRiskManager(settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [:])
-        var engine = BacktestAssessmentEngine(settings: .init(model: .momentum(lookback: 126, skip: 5)), technicals: inputs.technicals,
-                                              profiles: inputs.profiles, regimeLabels: [:])
+        settings.topN = 10
+        settings.volTarget = 0.05
+        settings.volLookback = 63
+        var risk = BacktestRiskManager(
+            settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [:])
+        var engine = BacktestAssessmentEngine(
+            settings: .init(model: .momentum(lookback: 126, skip: 5)), technicals: inputs.technicals,
+            profiles: inputs.profiles, regimeLabels: [:])
         let day = 500
-        let members = (0..<inputs.panel.assetCount).map(Int32.init).filter { inputs.panel.valid[Int($0) * inputs.panel.dayCount + day] }
-        var decisions: [Decision] = [], shares: [Double] = [], weights = [Double](repeating: 0, count: inputs.panel.assetCount)
+        let members = (0..<inputs.panel.assetCount).map(Int32.init).filter {
+            inputs.panel.valid[Int($0) * inputs.panel.dayCount + day]
+        }
+        var decisions: [Decision] = [], shares: [Double] = [],
+            weights = [Double](repeating: 0, count: inputs.panel.assetCount)
         engine.assess(day: day, members: members, regime: 0, into: &decisions, modelShare: &shares)
         risk.targets(day: day, decisions: decisions, regime: 0, into: &weights)
         let chosen = weights.indices.filter { weights[$0] != 0 }
@@ -123,23 +148,40 @@ struct ServicesTests {
         // Independent check: wᵀΣw with Σ from BLAS dsyrk over the same 63 returns.
         let n = 63
         var x: [Double] = []
-        for a in chosen { for i in 0..<n { let r = inputs.technicals.returns[a * inputs.panel.dayCount + day - n + 1 + i]; x.append(r.isFinite ? r : 0) } }
+        for a in chosen {
+            for i in 0..<n {
+                let r = inputs.technicals.returns[a * inputs.panel.dayCount + day - n + 1 + i]
+                x.append(r.isFinite ? r : 0)
+            }
+        }
         let cov = Metrics.covarianceMatrix(x, rows: n, columns: chosen.count)
         var v = 0.0
-        for (i, a) in chosen.enumerated() { for (j, b) in chosen.enumerated() { v += weights[a] * cov[j * chosen.count + i] * weights[b] } }
+        for (i, a) in chosen.enumerated() {
+            for (j, b) in chosen.enumerated() { v += weights[a] * cov[j * chosen.count + i] * weights[b] }
+        }
         #expect(Kit.relativeError((v * 252).squareRoot(), 0.05) < 1e-9)
         // The ten best momentum scores were picked.
-        let best = decisions.filter { $0.score.isFinite }.sorted { $0.score > $1.score }.prefix(10).map { Int($0.asset) }.sorted()
+        let best = decisions.filter { $0.score.isFinite }.sorted { $0.score > $1.score }.prefix(10).map {
+            Int($0.asset)
+        }.sorted()
         #expect(best == chosen)
     }
 
     @Test func riskLimitsCapNamesAndSectors() throws {
-        let closes = (0..<6).reduce(into: [String: [Double]]()) { d, i in d["N\(i)"] = (0..<40).map { 10 + Double($0) * Double(i + 1) * 0.01 } }
-        let inputs = try Kit.inputs(closes: closes, sectors: ["N0": "A", "N1": "A", "N2": "A", "N3": "B", "N4": "B", "N5": "C"])
+        let closes = (0..<6).reduce(into: [String: [Double]]()) { d, i in
+            d["N\(i)"] = (0..<40).map { 10 + Double($0) * Double(i + 1) * 0.01 }
+        }
+        let inputs = try Kit.inputs(
+            closes: closes, sectors: ["N0": "A", "N1": "A", "N2": "A", "N3": "B", "N4": "B", "N5": "C"])
         var settings = RiskSettings()
-        settings.topN = 4; settings.maxWeight = 0.2; settings.maxSectorWeight = 0.3
-        var risk = BacktestRiskManager(settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [:])
-        let decisions = (0..<6).map { Decision(asset: Int32($0), direction: 1, score: Double($0), confidence: 1, profileVersion: 0) }
+        settings.topN = 4
+        settings.maxWeight = 0.2
+        settings.maxSectorWeight = 0.3
+        var risk = BacktestRiskManager(
+            settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [:])
+        let decisions = (0..<6).map {
+            Decision(asset: Int32($0), direction: 1, score: Double($0), confidence: 1, profileVersion: 0)
+        }
         var w = [Double](repeating: 0, count: 6)
         risk.targets(day: 30, decisions: decisions, regime: 0, into: &w)
         // Top 4 by score: N5 (C), N4, N3 (B), N2 (A); 0.25 each, clipped to 0.2; sector B (0.4) scaled to 0.3.
@@ -149,8 +191,11 @@ struct ServicesTests {
     }
 
     @Test func aRunStoresItsUniverseSnapshotsAndTheClassifiedRegimes() throws {
-        let inputs = try Kit.inputs(closes: ["X": (0..<30).map { 10 + 2 * Double($0) }, "Y": (0..<30).map { 50 - Double($0) }])
-        let (o, store) = try Kit.run("""
+        let inputs = try Kit.inputs(closes: [
+            "X": (0..<30).map { 10 + 2 * Double($0) }, "Y": (0..<30).map { 50 - Double($0) },
+        ])
+        let (o, store) = try Kit.run(
+            """
             data: {db: unused.sqlite}
             calendar: weekdays
             start: 2020-01-06
@@ -171,7 +216,8 @@ struct ServicesTests {
     @Test func compositeScoresAreWeightedZScoresWithPerRegimeWeights() throws {
         let config = try Kit.config(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
-        let node = try YAMLDocument.parse("""
+        let node = try YAMLDocument.parse(
+            """
             model: composite
             components:
               - {model: momentum, lookback: 60, skip: 5, weight: 1}
@@ -179,7 +225,8 @@ struct ServicesTests {
             regime_weights: {stress: [0, 2]}
             """, file: "a.yaml")
         let settings = try AssessmentSettings.parse(node)
-        var engine = BacktestAssessmentEngine(settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [7: "stress"])
+        var engine = BacktestAssessmentEngine(
+            settings: settings, technicals: inputs.technicals, profiles: inputs.profiles, regimeLabels: [7: "stress"])
         let day = 400, p = inputs.panel
         let members = (0..<p.assetCount).map(Int32.init).filter { p.valid[Int($0) * p.dayCount + day] }
         var out: [Decision] = [], shares: [Double] = []

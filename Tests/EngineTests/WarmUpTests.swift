@@ -7,7 +7,8 @@ struct WarmUpTests {
     @Test func aCrossoverOnTheFirstSessionIsTakenWhenTheWarmUpHistorySaysItHappened() throws {
         // SMA(2) vs SMA(3): equal on bar 5 (2020-01-13), fast above on bar 6 (2020-01-14), the run's first session.
         let inputs = try Kit.inputs(closes: ["X": [10, 10, 10, 9, 9, 9, 12, 12, 12, 12]])
-        let (o, _) = try Kit.run("""
+        let (o, _) = try Kit.run(
+            """
             data: {db: unused.sqlite}
             calendar: data
             start: 2020-01-14
@@ -26,7 +27,8 @@ struct WarmUpTests {
     @Test func noCrossoverIsInventedWhenTheWarmUpSignAlreadyAgreed() throws {
         // Fast is already above slow on the bar before the first session: no entry until a real crossing.
         let inputs = try Kit.inputs(closes: ["X": [9, 9, 9, 12, 12, 12, 12, 12, 12, 12]])
-        let (o, _) = try Kit.run("""
+        let (o, _) = try Kit.run(
+            """
             data: {db: unused.sqlite}
             calendar: data
             start: 2020-01-10

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HindsightCore
 
 @Suite struct RandomAndMathTests {
@@ -26,8 +27,12 @@ import Testing
         let n = 200_000
         var s1 = 0.0, s2 = 0.0, t2 = 0.0, t4 = 0.0
         for _ in 0..<n {
-            let z = rng.normal(); s1 += z; s2 += z * z
-            let t = rng.studentT(dof: 5); t2 += t * t; t4 += t * t * t * t
+            let z = rng.normal()
+            s1 += z
+            s2 += z * z
+            let t = rng.studentT(dof: 5)
+            t2 += t * t
+            t4 += t * t * t * t
         }
         #expect(abs(s1 / Double(n)) < 0.01)
         #expect(abs(s2 / Double(n) - 1) < 0.01)
@@ -54,9 +59,10 @@ import Testing
     @Test func stableHasherIsFnv1aOnBytes() {
         var h = StableHasher()
         h.combine(byte: UInt8(ascii: "a"))
-        #expect(h.value == 0xaf63_dc4c_8601_ec8c) // published FNV-1a 64 test vector for "a"
+        #expect(h.value == 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector for "a"
         var a = StableHasher(), b = StableHasher()
-        a.combine(doubles: [1, 2, 3]); b.combine(doubles: [1, 2, 3.0000000001])
+        a.combine(doubles: [1, 2, 3])
+        b.combine(doubles: [1, 2, 3.0000000001])
         #expect(a.hex != b.hex)
         #expect(a.hex.count == 16)
     }

@@ -1,6 +1,7 @@
 import HindsightCore
 import Testing
 import TimeMachine
+
 @testable import MarketData
 
 private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
@@ -9,8 +10,13 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
     var r = PriceRows()
     r.tickers = [ticker]
     for (d, c) in closes {
-        r.tickerIndex.append(0); r.dates.append(day(d))
-        r.open.append(c); r.high.append(c); r.low.append(c); r.close.append(c); r.volume.append(1000)
+        r.tickerIndex.append(0)
+        r.dates.append(day(d))
+        r.open.append(c)
+        r.high.append(c)
+        r.low.append(c)
+        r.close.append(c)
+        r.volume.append(1000)
     }
     return r
 }
@@ -20,16 +26,20 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
 
     @Test func totalReturnAdjustmentMatchesHandWorkedSplitAndDividendExample() throws {
         // 100 → 102 → 2:1 split, 51 → $1 dividend ex-date, 52 → 53.
-        let r = rows("AAA", [("2024-01-01", 100), ("2024-01-02", 102), ("2024-01-03", 51), ("2024-01-04", 52), ("2024-01-05", 53)])
-        let actions = [CorporateAction(ticker: "AAA", date: day("2024-01-03"), kind: .split, value: 2),
-                       CorporateAction(ticker: "AAA", date: day("2024-01-04"), kind: .dividend, value: 1)]
+        let r = rows(
+            "AAA",
+            [("2024-01-01", 100), ("2024-01-02", 102), ("2024-01-03", 51), ("2024-01-04", 52), ("2024-01-05", 53)])
+        let actions = [
+            CorporateAction(ticker: "AAA", date: day("2024-01-03"), kind: .split, value: 2),
+            CorporateAction(ticker: "AAA", date: day("2024-01-04"), kind: .dividend, value: 1),
+        ]
         let panel = try MarketPanel(rows: r, actions: actions, calendar: cal)
         // By hand, backwards from the last close 53: 52 (no event), 52·51/53, unchanged across the split, ·100/102.
         let expected: [Double] = [52.0 * 51 / 53 * 100 / 102, 52.0 * 51 / 53, 52.0 * 51 / 53, 52, 53]
         for (a, e) in zip(panel.adjustedClose, expected) { #expect(abs(a - e) < 1e-12 * e, "\(a) vs \(e)") }
         #expect(panel.splitRatio == [1, 1, 2, 1, 1])
         #expect(panel.dividend == [0, 0, 0, 1, 0])
-        #expect(panel.close == [100, 102, 51, 52, 53]) // raw prices are kept
+        #expect(panel.close == [100, 102, 51, 52, 53])  // raw prices are kept
         // The adjusted series' total return equals holding the share with the dividend reinvested at the close.
         let shares = 2 * (1 + 1.0 / 52)
         #expect(abs(panel.adjustedClose[4] / panel.adjustedClose[0] - shares * 53 / 100) < 1e-12)
@@ -46,7 +56,7 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
     }
 
     @Test func rowsOffTheCalendarAreCountedNotLoaded() throws {
-        let r = rows("AAA", [("2024-01-01", 10), ("2024-01-06", 11)]) // a Saturday
+        let r = rows("AAA", [("2024-01-01", 10), ("2024-01-06", 11)])  // a Saturday
         let panel = try MarketPanel(rows: r, calendar: cal)
         #expect(panel.rowsOutsideCalendar == 1)
         #expect(panel.valid.filter { $0 }.count == 1)
@@ -66,8 +76,13 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
     @Test func layoutIsAssetMajor() throws {
         var r = rows("AAA", [("2024-01-01", 10)])
         r.tickers.append("BBB")
-        r.tickerIndex.append(1); r.dates.append(day("2024-01-02"))
-        r.open.append(20); r.high.append(20); r.low.append(20); r.close.append(20); r.volume.append(5)
+        r.tickerIndex.append(1)
+        r.dates.append(day("2024-01-02"))
+        r.open.append(20)
+        r.high.append(20)
+        r.low.append(20)
+        r.close.append(20)
+        r.volume.append(5)
         let panel = try MarketPanel(rows: r, calendar: cal)
         #expect(panel.tickers == ["AAA", "BBB"])
         #expect(panel.close[panel.index(asset: 1, day: 1)] == 20)
@@ -82,7 +97,7 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
         #expect(q.missingSessions == 2)  // Jan 3 and Jan 5 (Jan 6 is a Saturday, outside the calendar)
         #expect(q.zeroVolumeDays == 1)
         #expect(q.staleCloses == 1)
-        #expect(q.bigMoves == 1)         // 10 → 16
+        #expect(q.bigMoves == 1)  // 10 → 16
         #expect(q.outsideCalendar == 1)
     }
 }

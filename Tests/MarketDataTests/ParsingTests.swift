@@ -2,17 +2,22 @@ import Foundation
 import HindsightCore
 import HindsightTestSupport
 import Testing
+
 @testable import MarketData
 
 @Suite struct ParsingTests {
     @Test func numberParserAgreesWithSwiftDoubleParsingBitForBit() {
         var rng = Xoshiro256StarStar(seed: 5)
-        var samples = ["0", "1", "-1", "0.1", "123.456", "5.7411", "1e-3", "2.5E6", "+3.25", "0.000001", "99999999999999999999.5",
-                       "1234567890123456789", "3.14159265358979323846", ".5", "5."]
+        var samples = [
+            "0", "1", "-1", "0.1", "123.456", "5.7411", "1e-3", "2.5E6", "+3.25", "0.000001", "99999999999999999999.5",
+            "1234567890123456789", "3.14159265358979323846", ".5", "5.",
+        ]
         for _ in 0..<20_000 {
             let intPart = rng.int(below: 100_000)
             let frac = rng.int(below: 1_000_000)
-            samples.append("\(intPart).\(String(frac).count < 6 ? String(repeating: "0", count: 6 - String(frac).count) + String(frac) : String(frac))")
+            samples.append(
+                "\(intPart).\(String(frac).count < 6 ? String(repeating: "0", count: 6 - String(frac).count) + String(frac) : String(frac))"
+            )
         }
         for s in samples {
             let bytes = Array(s.utf8)
@@ -68,37 +73,41 @@ import Testing
     }
 
     @Test func longFormatInAnyColumnOrderParsesEveryField() throws {
-        let p = try parse("ticker,volume,date,close,open,low,high\nabc,1000,2020-01-02,10.5,10,9.5,11\nXYZ,0,2020-01-02,5,5,5,5\n")
+        let p = try parse(
+            "ticker,volume,date,close,open,low,high\nabc,1000,2020-01-02,10.5,10,9.5,11\nXYZ,0,2020-01-02,5,5,5,5\n")
         #expect(p.rejects.isEmpty)
         #expect(p.rows.count == 2)
         #expect(p.rows.tickers == ["ABC", "XYZ"])
-        #expect(p.rows.open[0] == 10 && p.rows.high[0] == 11 && p.rows.low[0] == 9.5 && p.rows.close[0] == 10.5 && p.rows.volume[0] == 1000)
+        #expect(
+            p.rows.open[0] == 10 && p.rows.high[0] == 11 && p.rows.low[0] == 9.5 && p.rows.close[0] == 10.5
+                && p.rows.volume[0] == 1000)
         #expect(p.rows.dates[0] == TradingDay(iso: "2020-01-02"))
     }
 
     @Test func yahooFilesIgnoreAdjCloseAndTakeTheTickerFromTheName() throws {
-        let p = try parse("Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,7.7,100\n", path: "dir/msft.csv")
+        let p = try parse(
+            "Date,Open,High,Low,Close,Adj Close,Volume\n2020-01-02,10,11,9,10.5,7.7,100\n", path: "dir/msft.csv")
         #expect(p.rows.tickers == ["MSFT"])
         #expect(p.rows.close == [10.5])
     }
 
     @Test func everyKindOfBadRowIsRejectedWithItsLineColumnAndReason() throws {
         let text = """
-        date,ticker,open,high,low,close,volume
-        2020-01-02,AAA,10,11,9,10,100
-        2020-01-03,AAA,10,11,9
-        2020-13-03,AAA,10,11,9,10,100
-        2020-01-06,AAA,ten,11,9,10,100
-        2020-01-07,AAA,0,11,9,10,100
-        2020-01-08,AAA,10,9,11,10,100
-        2020-01-09,AAA,25.102,2.6138,2.59,2.61,100
-        2020-01-10,AAA,10,11,9,12,100
-        2020-01-13,AAA,10,11,9,10,-5
-        2020-01-02,AAA,10,11,9,10,100
-        2020-01-14,AAA,10,11,9,10.000001,100
-        2020-01-15,AAA,5.7564,5.7563,5.6461,5.6975,100
-        2020-01-16,AAA,5.7566,5.7563,5.6461,5.6975,100
-        """
+            date,ticker,open,high,low,close,volume
+            2020-01-02,AAA,10,11,9,10,100
+            2020-01-03,AAA,10,11,9
+            2020-13-03,AAA,10,11,9,10,100
+            2020-01-06,AAA,ten,11,9,10,100
+            2020-01-07,AAA,0,11,9,10,100
+            2020-01-08,AAA,10,9,11,10,100
+            2020-01-09,AAA,25.102,2.6138,2.59,2.61,100
+            2020-01-10,AAA,10,11,9,12,100
+            2020-01-13,AAA,10,11,9,10,-5
+            2020-01-02,AAA,10,11,9,10,100
+            2020-01-14,AAA,10,11,9,10.000001,100
+            2020-01-15,AAA,5.7564,5.7563,5.6461,5.6975,100
+            2020-01-16,AAA,5.7566,5.7563,5.6461,5.6975,100
+            """
         let p = try parse(text)
         let r = p.sortedRejects
         #expect(r.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 14])
@@ -129,11 +138,13 @@ import Testing
     @Test func gzipFilesAreReadTransparently() throws {
         let dir = TestPaths.makeTempDirForMarketData()
         let path = dir + "/abc.csv"
-        try Data("Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n".utf8).write(
+            to: URL(fileURLWithPath: path))
         let gz = Process()
         gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gz.arguments = ["-k", path]
-        try gz.run(); gz.waitUntilExit()
+        try gz.run()
+        gz.waitUntilExit()
         var p = PriceFileParser()
         try p.parse(file: path + ".gz")
         #expect(p.rows.tickers == ["ABC"])
@@ -144,16 +155,31 @@ import Testing
 
     @Test func otherInputKindsParseAndRejectBadRows() throws {
         var p = InputFileParser(factorsInPercent: true)
-        try p.parse(kind: .factors, bytes: Array("date,mkt_rf,smb\n2020-01-02,1.5,-0.25\n2020-01-03,x,1\n".utf8), path: "f.csv")
+        try p.parse(
+            kind: .factors, bytes: Array("date,mkt_rf,smb\n2020-01-02,1.5,-0.25\n2020-01-03,x,1\n".utf8), path: "f.csv")
         #expect(p.dataset.factorReturns.map(\.value) == [0.015, -0.0025])
         #expect(p.rejects.map(\.line) == [3])
-        try p.parse(kind: .corporateActions, bytes: Array("ticker,date,kind,value\naaa,2020-01-02,split,2\nAAA,2020-02-03,bonus,1\n".utf8), path: "c.csv")
-        #expect(p.dataset.corporateActions == [CorporateAction(ticker: "AAA", date: TradingDay(iso: "2020-01-02")!, kind: .split, value: 2, source: .init(file: "c.csv", line: 2))])
+        try p.parse(
+            kind: .corporateActions,
+            bytes: Array("ticker,date,kind,value\naaa,2020-01-02,split,2\nAAA,2020-02-03,bonus,1\n".utf8), path: "c.csv"
+        )
+        #expect(
+            p.dataset.corporateActions == [
+                CorporateAction(
+                    ticker: "AAA", date: TradingDay(iso: "2020-01-02")!, kind: .split, value: 2,
+                    source: .init(file: "c.csv", line: 2))
+            ])
         #expect(p.rejects.last?.column == "kind")
-        try p.parse(kind: .profiles, bytes: Array("ticker,sector,kind\nAAPL,Information Technology,stock\n".utf8), path: "profiles.csv")
+        try p.parse(
+            kind: .profiles, bytes: Array("ticker,sector,kind\nAAPL,Information Technology,stock\n".utf8),
+            path: "profiles.csv")
         #expect(p.dataset.companyProfiles.first?.fieldsJSON == "{\"kind\":\"stock\"}")
         #expect(p.dataset.companyProfiles.first?.profileVersionID == "AAPL@1900-01-01")
-        try p.parse(kind: .universe, bytes: Array("universe_id,as_of_date,ticker\nu1,2020-01-02,AAA\nu1,2020-01-02,BBB\nu1,2020-02-03,AAA\n".utf8), path: "u.csv")
+        try p.parse(
+            kind: .universe,
+            bytes: Array(
+                "universe_id,as_of_date,ticker\nu1,2020-01-02,AAA\nu1,2020-01-02,BBB\nu1,2020-02-03,AAA\n".utf8),
+            path: "u.csv")
         #expect(p.dataset.universes.count == 2)
         #expect(p.dataset.universes[0].members.map(\.rank) == [1, 2])
     }
@@ -166,7 +192,10 @@ extension TestPaths {
 @Suite struct StooqBulkFormatTests {
     @Test func stooqBulkFilesWithTickerColumnAndCompactDatesParse() throws {
         var p = PriceFileParser()
-        try p.parse(bytes: Array("<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\nAAPL.US,D,20200102,000000,74.06,75.15,73.8,75.09,135480400,0\n".utf8), path: "aapl.us.txt")
+        try p.parse(
+            bytes: Array(
+                "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\nAAPL.US,D,20200102,000000,74.06,75.15,73.8,75.09,135480400,0\n"
+                    .utf8), path: "aapl.us.txt")
         #expect(p.rejects.isEmpty)
         #expect(p.rows.tickers == ["AAPL"])
         #expect(p.rows.dates == [TradingDay(iso: "2020-01-02")!])

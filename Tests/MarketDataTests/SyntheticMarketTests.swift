@@ -1,21 +1,33 @@
 import HindsightCore
 import Testing
 import TimeMachine
+
 @testable import MarketData
 
 @Suite struct SyntheticMarketTests {
-    static let params = SyntheticMarket.Parameters(assets: 60, start: TradingDay(iso: "2012-01-03")!, end: TradingDay(iso: "2016-12-30")!, seed: 17)
+    static let params = SyntheticMarket.Parameters(
+        assets: 60, start: TradingDay(iso: "2012-01-03")!, end: TradingDay(iso: "2016-12-30")!, seed: 17)
     static let data = try! SyntheticMarket(params).generate()
 
     private func digest(_ d: MarketDataset) -> String {
         var h = StableHasher()
         for t in d.prices.tickers { h.combine(t) }
-        h.combine(doubles: d.prices.open); h.combine(doubles: d.prices.high); h.combine(doubles: d.prices.low)
-        h.combine(doubles: d.prices.close); h.combine(doubles: d.prices.volume)
+        h.combine(doubles: d.prices.open)
+        h.combine(doubles: d.prices.high)
+        h.combine(doubles: d.prices.low)
+        h.combine(doubles: d.prices.close)
+        h.combine(doubles: d.prices.volume)
         for x in d.prices.dates { h.combine(Int(x.daysSinceEpoch)) }
-        for a in d.corporateActions { h.combine(a.ticker); h.combine(a.date.iso); h.combine(a.value) }
+        for a in d.corporateActions {
+            h.combine(a.ticker)
+            h.combine(a.date.iso)
+            h.combine(a.value)
+        }
         for r in d.regimes { h.combine(r.regimeID) }
-        for p in d.companyProfiles { h.combine(p.profileVersionID); h.combine(p.fieldsJSON) }
+        for p in d.companyProfiles {
+            h.combine(p.profileVersionID)
+            h.combine(p.fieldsJSON)
+        }
         for u in d.universes { for m in u.members { h.combine(m.ticker) } }
         for f in d.factorReturns { h.combine(f.value) }
         return h.hex
@@ -41,8 +53,13 @@ import TimeMachine
         let d = Self.data
         #expect(Set(d.regimes.map(\.regimeID)).count >= 3)
         let p = d.prices
-        var first = [TradingDay](repeating: TradingDay(daysSinceEpoch: .max), count: p.tickers.count), last = first.map { _ in TradingDay(daysSinceEpoch: .min) }
-        for i in 0..<p.count { let t = Int(p.tickerIndex[i]); first[t] = min(first[t], p.dates[i]); last[t] = max(last[t], p.dates[i]) }
+        var first = [TradingDay](repeating: TradingDay(daysSinceEpoch: .max), count: p.tickers.count),
+            last = first.map { _ in TradingDay(daysSinceEpoch: .min) }
+        for i in 0..<p.count {
+            let t = Int(p.tickerIndex[i])
+            first[t] = min(first[t], p.dates[i])
+            last[t] = max(last[t], p.dates[i])
+        }
         let lo = p.dates.min()!, hi = p.dates.max()!
         #expect(first.contains { $0 > lo })
         #expect(last.contains { $0 < hi })
@@ -62,7 +79,8 @@ import TimeMachine
     @Test func benchmarkTotalReturnIsRiskFreePlusTheMarketFactor() throws {
         let d = Self.data
         let cal = try SyntheticMarket(Self.params).calendar()
-        let panel = try MarketPanel(rows: d.prices, actions: d.corporateActions, calendar: cal, tickers: [SyntheticMarket.benchmarkTicker])
+        let panel = try MarketPanel(
+            rows: d.prices, actions: d.corporateActions, calendar: cal, tickers: [SyntheticMarket.benchmarkTicker])
         let mkt = d.factorReturns.filter { $0.factor == "mkt_rf" }.map(\.value)
         let rf = d.factorReturns.filter { $0.factor == "rf" }.map(\.value)
         var worst = 0.0
@@ -77,7 +95,9 @@ import TimeMachine
     @Test func universeIsPointInTime() {
         let d = Self.data
         var bars = Set<String>()
-        for i in 0..<d.prices.count { bars.insert(d.prices.tickers[Int(d.prices.tickerIndex[i])] + d.prices.dates[i].iso) }
+        for i in 0..<d.prices.count {
+            bars.insert(d.prices.tickers[Int(d.prices.tickerIndex[i])] + d.prices.dates[i].iso)
+        }
         var firstBar: [String: TradingDay] = [:]
         for i in 0..<d.prices.count {
             let t = d.prices.tickers[Int(d.prices.tickerIndex[i])]

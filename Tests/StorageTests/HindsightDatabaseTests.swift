@@ -3,6 +3,7 @@ import GRDB
 import HindsightCore
 import HindsightTestSupport
 import Testing
+
 @testable import Storage
 
 private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
@@ -11,10 +12,19 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
     var d = MarketDataset()
     var idx: [String: Int32] = [:]
     for (i, (t, dt, c)) in items.enumerated() {
-        if idx[t] == nil { idx[t] = Int32(d.prices.tickers.count); d.prices.tickers.append(t) }
-        d.prices.tickerIndex.append(idx[t]!); d.prices.dates.append(day(dt))
-        d.prices.open.append(c); d.prices.high.append(c + 1); d.prices.low.append(c - 1); d.prices.close.append(c); d.prices.volume.append(100)
-        d.prices.lines.append(Int32(i + 2)); d.prices.sourceFile.append(0)
+        if idx[t] == nil {
+            idx[t] = Int32(d.prices.tickers.count)
+            d.prices.tickers.append(t)
+        }
+        d.prices.tickerIndex.append(idx[t]!)
+        d.prices.dates.append(day(dt))
+        d.prices.open.append(c)
+        d.prices.high.append(c + 1)
+        d.prices.low.append(c - 1)
+        d.prices.close.append(c)
+        d.prices.volume.append(100)
+        d.prices.lines.append(Int32(i + 2))
+        d.prices.sourceFile.append(0)
     }
     d.prices.files = ["in.csv"]
     return d
@@ -25,7 +35,10 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
         let db = try HindsightDatabase()
         let tables = Set(try db.tableNames())
         for t in HindsightDatabase.allTables { #expect(tables.contains(t), "missing \(t)") }
-        #expect(try db.appliedMigrations() == ["v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set"])
+        #expect(
+            try db.appliedMigrations() == [
+                "v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set",
+            ])
     }
 
     @Test func openingTwiceIsHarmlessAndKeepsData() throws {
@@ -76,7 +89,8 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
 
     @Test func pricesRoundTripInTickerDateOrderWithFilters() throws {
         let db = try HindsightDatabase()
-        try db.importDataset(prices([("BBB", "2020-01-03", 3), ("AAA", "2020-01-03", 2), ("AAA", "2020-01-02", 1)]), replace: false)
+        try db.importDataset(
+            prices([("BBB", "2020-01-03", 3), ("AAA", "2020-01-03", 2), ("AAA", "2020-01-02", 1)]), replace: false)
         let all = try db.loadPrices()
         #expect(all.tickers == ["AAA", "BBB"])
         #expect(all.close == [1, 2, 3])
@@ -91,9 +105,18 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
         var d = MarketDataset()
         d.corporateActions = [CorporateAction(ticker: "AAA", date: day("2020-01-02"), kind: .split, value: 2)]
         d.regimes = [RegimeRecord(date: day("2020-01-02"), regimeID: 3, label: "crisis")]
-        d.companyProfiles = [CompanyProfile(ticker: "AAA", validFrom: day("2020-01-01"), profileVersionID: "AAA-v1", sector: "Energy", industry: "Oil", fieldsJSON: "{\"x\":1}")]
-        d.sectorProfiles = [SectorProfile(sector: "Energy", validFrom: day("2020-01-01"), profileVersionID: "Energy-v1")]
-        d.universes = [UniverseSnapshot(universeID: "u", asOf: day("2020-01-02"), ruleJSON: "{}", members: [.init(ticker: "AAA", rank: 1)])]
+        d.companyProfiles = [
+            CompanyProfile(
+                ticker: "AAA", validFrom: day("2020-01-01"), profileVersionID: "AAA-v1", sector: "Energy",
+                industry: "Oil", fieldsJSON: "{\"x\":1}")
+        ]
+        d.sectorProfiles = [
+            SectorProfile(sector: "Energy", validFrom: day("2020-01-01"), profileVersionID: "Energy-v1")
+        ]
+        d.universes = [
+            UniverseSnapshot(
+                universeID: "u", asOf: day("2020-01-02"), ruleJSON: "{}", members: [.init(ticker: "AAA", rank: 1)])
+        ]
         d.factorReturns = [FactorReturn(date: day("2020-01-02"), factor: "mkt_rf", value: 0.01)]
         d.metadata = [("source", "test")]
         let s = try db.importDataset(d, replace: false)

@@ -23,8 +23,8 @@ struct MomentumSweepTests {
             while day.weekday >= 6 { day = day.adding(days: 1) }
             for a in 0..<6 {
                 px[a] *= 1 + 0.002 * Double(a - 2) + 0.02 * (rng.uniform() - 0.5)
-                if a == 5 && t < 30 { continue }        // lists late
-                if a == 4 && (t == 41 || t == 42) { continue } // a gap
+                if a == 5 && t < 30 { continue }  // lists late
+                if a == 4 && (t == 41 || t == 42) { continue }  // a gap
                 let c = (px[a] * 100).rounded() / 100
                 lines.append("\(day.iso),T\(a),\(c),\(c),\(c),\(c),100000")
             }
@@ -37,7 +37,8 @@ struct MomentumSweepTests {
 
     func plan(_ prices: String) throws -> SweepPlan {
         let path = dir + "/momentum.yaml"
-        TestPaths.write("""
+        TestPaths.write(
+            """
             sweep: momentum-csv
             base:
               data: {csv: \(prices)}
@@ -65,8 +66,9 @@ struct MomentumSweepTests {
         let plan = try plan(writePrices())
         let context = try SweepContext(plan: plan)
         let db = dir + "/results.sqlite"
-        let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
-                                          options: .init(jobs: 2, resume: false, shard: nil, quiet: true))
+        let s = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: .init(jobs: 2, resume: false, shard: nil, quiet: true))
         #expect(s.ran == 18 && s.failed == 0 && s.invalid == 0)
         let store = try HindsightDatabase.openExisting(path: db)
         let notes = try store.sweepPointNotes(id: plan.sweepID)
@@ -76,7 +78,9 @@ struct MomentumSweepTests {
             #expect(notes[row.pointID]?.contains("\"engine\":\"full\"") == true)
             let point = try #require(plan.points.first { $0.id == row.pointID })
             let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
-            #expect(try runner.backtestResults(runID: outcome.runID).run.metricsJSON == row.metricsJSON, "\(point.paramsJSON)")
+            #expect(
+                try runner.backtestResults(runID: outcome.runID).run.metricsJSON == row.metricsJSON,
+                "\(point.paramsJSON)")
             checked += 1
         }
         #expect(checked == 18)

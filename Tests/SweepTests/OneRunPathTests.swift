@@ -3,10 +3,11 @@ import Backtest
 import Foundation
 import HindsightCore
 import HindsightTestSupport
-@testable import Reports
 import Storage
 import Sweep
 import Testing
+
+@testable import Reports
 
 /// A sweep point and `backtest run` of the same config go through one pipeline and give the same numbers.
 struct OneRunPathTests {
@@ -27,13 +28,16 @@ struct OneRunPathTests {
 
     /// The stored `metrics_json` of every point of a sweep, and the stored `metrics_json` of `backtest run` of
     /// each point's config.
-    func sweepAndRuns(_ sweep: String, name: String) async throws -> [(point: String, sweep: String, run: String, engine: String)] {
+    func sweepAndRuns(_ sweep: String, name: String) async throws -> [(
+        point: String, sweep: String, run: String, engine: String
+    )] {
         let path = dir + "/\(name).yaml", db = dir + "/\(name).sqlite"
         TestPaths.write(sweep, to: path)
         let plan = try SweepPlan(try SweepSpec.load(path: path))
         let context = try SweepContext(plan: plan)
-        let s = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
-                                          options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        let s = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
         #expect(s.failed == 0 && s.invalid == 0 && s.ran == plan.points.count)
         let store = try HindsightDatabase.openExisting(path: db)
         let notes = try store.sweepPointNotes(id: plan.sweepID)
@@ -43,16 +47,24 @@ struct OneRunPathTests {
             let point = try #require(plan.points.first { $0.id == row.pointID })
             let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
             let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
-            let engine = notes[row.pointID].flatMap { n in ["sma-kernel", "full"].first { n.contains("\"engine\":\"\($0)\"") } } ?? "?"
+            let engine =
+                notes[row.pointID].flatMap { n in ["sma-kernel", "full"].first { n.contains("\"engine\":\"\($0)\"") } }
+                ?? "?"
             out.append((point.paramsJSON, try #require(row.metricsJSON), stored, engine))
         }
         return out
     }
 
-    func expectIdentical(_ rows: [(point: String, sweep: String, run: String, engine: String)], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    func expectIdentical(
+        _ rows: [(point: String, sweep: String, run: String, engine: String)],
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
         #expect(!rows.isEmpty, sourceLocation: sourceLocation)
         for r in rows {
-            #expect(r.sweep == r.run, "\(r.point) (\(r.engine)):\n sweep \(r.sweep.prefix(600))\n   run \(r.run.prefix(600))", sourceLocation: sourceLocation)
+            #expect(
+                r.sweep == r.run,
+                "\(r.point) (\(r.engine)):\n sweep \(r.sweep.prefix(600))\n   run \(r.run.prefix(600))",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -65,12 +77,14 @@ struct OneRunPathTests {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let step = (Double(state >> 11) / Double(1 << 53) - 0.5) * 0.04
             let open = price, close = (price * (1 + step) * 100).rounded() / 100
-            csv += "\(day.iso),XYZ,\(open),\(max(open, close) + 0.1),\(min(open, close) - 0.1),\(close),\(100_000 + Int(state % 50_000))\n"
+            csv +=
+                "\(day.iso),XYZ,\(open),\(max(open, close) + 0.1),\(min(open, close) - 0.1),\(close),\(100_000 + Int(state % 50_000))\n"
             price = close
             repeat { day = day.adding(days: 1) } while day.weekday >= 6
         }
         TestPaths.write(csv, to: dir + "/xyz.csv")
-        let sma = try await sweepAndRuns("""
+        let sma = try await sweepAndRuns(
+            """
             sweep: sma-paths
             base:
               data: {csv: \(dir)/xyz.csv, ticker: XYZ}
@@ -94,7 +108,8 @@ struct OneRunPathTests {
         #expect(Set(sma.map(\.engine)) == ["sma-kernel", "full"], "both paths must be exercised: \(sma.map(\.engine))")
         expectIdentical(sma)
         // Every other built-in strategy, a universe rule, regimes, costs, fills and a cash rate.
-        let others = try await sweepAndRuns("""
+        let others = try await sweepAndRuns(
+            """
             sweep: kinds
             base:
               data: {synthetic: {assets: 30, start: 2013-01-02, end: 2015-12-31, seed: 11}}
@@ -118,7 +133,8 @@ struct OneRunPathTests {
             store: {equity: {top: 1}, trades: {top: 1}}
             """, name: "kinds")
         expectIdentical(others)
-        let momentum = try await sweepAndRuns("""
+        let momentum = try await sweepAndRuns(
+            """
             sweep: momentum
             base:
               data: {synthetic: {assets: 20, start: 2013-01-02, end: 2015-12-31, seed: 5}}
@@ -135,7 +151,8 @@ struct OneRunPathTests {
             rank_by: sharpe_ratio
             """, name: "momentum")
         expectIdentical(momentum)
-        let hold = try await sweepAndRuns("""
+        let hold = try await sweepAndRuns(
+            """
             sweep: hold
             base:
               data: {synthetic: {assets: 10, start: 2014-01-02, end: 2015-12-31, seed: 3}}
@@ -155,8 +172,9 @@ struct OneRunPathTests {
 
     @Test func aStrategyOnlySweepOverATickerAbsentFromTheDataIsRefusedBeforeItRuns() throws {
         let path = dir + "/absent.yaml"
-        TestPaths.write("sweep: absent\nbase:\n" + Self.base.replacingOccurrences(of: "[MKT]}", with: "[NOPE]}")
-                        + "\ngrid:\n  strategy.params.fast: [5, 10]\n", to: path)
+        TestPaths.write(
+            "sweep: absent\nbase:\n" + Self.base.replacingOccurrences(of: "[MKT]}", with: "[NOPE]}")
+                + "\ngrid:\n  strategy.params.fast: [5, 10]\n", to: path)
         let plan = try SweepPlan(try SweepSpec.load(path: path))
         #expect {
             try SweepContext(plan: plan)
@@ -166,18 +184,25 @@ struct OneRunPathTests {
     }
 
     @Test func anSMAWindowLongerThanTheDataIsInvalidOnTheKernelPathAndInBacktestRun() async throws {
-        let base = Self.base.replacingOccurrences(of: "fill: next_open", with: "fill: close").replacingOccurrences(of: "portfolio: {cash_rate: rf}", with: "")
-            .replacingOccurrences(of: "start: 2014-06-02", with: "start: 2014-01-02")
+        let base = Self.base.replacingOccurrences(of: "fill: next_open", with: "fill: close").replacingOccurrences(
+            of: "portfolio: {cash_rate: rf}", with: ""
+        )
+        .replacingOccurrences(of: "start: 2014-06-02", with: "start: 2014-01-02")
         let path = dir + "/long.yaml", db = dir + "/long.sqlite"
-        TestPaths.write("sweep: long\nbase:\n" + base + "\ngrid:\n  strategy.params.slow: [40, 5000]\nrank_by: total_return\n", to: path)
+        TestPaths.write(
+            "sweep: long\nbase:\n" + base + "\ngrid:\n  strategy.params.slow: [40, 5000]\nrank_by: total_return\n",
+            to: path)
         let plan = try SweepPlan(try SweepSpec.load(path: path))
-        let s = try await SweepRunner.run(context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db),
-                                          options: SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true))
+        let s = try await SweepRunner.run(
+            context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true))
         #expect(s.ran == 2 && s.invalid == 1)
         let rows = try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID)
         #expect(rows.contains { $0.status == "invalid" && ($0.error ?? "").contains("slow window 5000") })
         let run = dir + "/long-run.yaml"
-        TestPaths.write(base.replacingOccurrences(of: "\n      ", with: "\n").replacingOccurrences(of: "slow: 40", with: "slow: 5000"), to: run)
+        TestPaths.write(
+            base.replacingOccurrences(of: "\n      ", with: "\n").replacingOccurrences(
+                of: "slow: 40", with: "slow: 5000"), to: run)
         let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/long-run.sqlite"))
         #expect {
             try runner.run(try runner.loadConfig(path: run))
@@ -211,7 +236,8 @@ struct MergedReportTests {
         """
 
     func overfittingSection(_ db: String, _ out: String, sweepID: String) throws -> String {
-        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: sweepID).write(to: out, wallSeconds: nil)
+        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: sweepID).write(
+            to: out, wallSeconds: nil)
         let md = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
         let start = try #require(md.range(of: "## Overfitting"))
         let rest = md[start.upperBound...]
@@ -224,8 +250,10 @@ struct MergedReportTests {
         let plan = try SweepPlan(try SweepSpec.load(path: path))
         #expect(plan.points.count == 1_200)
         func run(_ db: String, shard: (Int, Int)? = nil, resume: Bool = false) async throws {
-            let options = SweepRunner.Options(jobs: 2, resume: resume, shard: shard.map { (index: $0.0, count: $0.1) }, quiet: true)
-            _ = try await SweepRunner.run(context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db), options: options)
+            let options = SweepRunner.Options(
+                jobs: 2, resume: resume, shard: shard.map { (index: $0.0, count: $0.1) }, quiet: true)
+            _ = try await SweepRunner.run(
+                context: try SweepContext(plan: plan), store: try HindsightDatabase(path: db), options: options)
         }
         try await run(dir + "/whole.sqlite")
         try await run(dir + "/s1.sqlite", shard: (1, 2))
@@ -246,7 +274,8 @@ struct BenchmarkLineTests {
         let dir = TestPaths.makeTempDir("hindsight-benchmark-line")
         let path = dir + "/s.yaml", db = dir + "/s.sqlite"
         // The quickstart's market: its index fund MKT splits in 2016.
-        TestPaths.write("""
+        TestPaths.write(
+            """
             sweep: bench-line
             base:
               data: {synthetic: {assets: 50, start: 2012-01-03, end: 2021-12-31, seed: 42}}
@@ -265,7 +294,9 @@ struct BenchmarkLineTests {
         let prices = try store.loadPrices(tickers: ["MKT"], from: nil, to: nil)
         let actions = try store.loadCorporateActions().filter { $0.ticker == "MKT" }
         #expect(actions.contains { $0.kind == .split }, "the synthetic index should split in this sample")
-        let growth = ReportBuilder.totalReturnIndex(dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]), actions: actions)
+        let growth = ReportBuilder.totalReturnIndex(
+            dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]),
+            actions: actions)
         let p = context.inputs.panel, a = try #require(p.asset(ticker: "MKT"))
         var worst = 0.0
         for (i, d) in prices.dates[0..<prices.count].enumerated() {
@@ -283,7 +314,8 @@ struct WalkForwardOneTruthTests {
     @Test func eachWindowsOutOfSampleValueEqualsBacktestRunOfThatWindow() async throws {
         let dir = TestPaths.makeTempDir("hindsight-wf-truth")
         let path = dir + "/wf.yaml", db = dir + "/wf.sqlite"
-        TestPaths.write("""
+        TestPaths.write(
+            """
             sweep: wf-truth
             base:
               data: {synthetic: {assets: 6, start: 2013-01-02, end: 2016-12-30, seed: 5}}
@@ -302,27 +334,44 @@ struct WalkForwardOneTruthTests {
             """, to: path)
         let plan = try SweepPlan(try SweepSpec.load(path: path))
         let context = try SweepContext(plan: plan)
-        _ = try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db),
-                                      options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
-        let json = try #require(try HindsightDatabase.openExisting(path: db).metadataValue(WalkForwardAnalysis.metadataKey(plan.sweepID)))
-        guard case .object(let o) = try JSONValue.parse(json), case .array(let windows)? = o.first(where: { $0.0 == "windows" })?.1 else {
-            Issue.record("no windows in \(json.prefix(200))"); return
+        _ = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        let json = try #require(
+            try HindsightDatabase.openExisting(path: db).metadataValue(WalkForwardAnalysis.metadataKey(plan.sweepID)))
+        guard case .object(let o) = try JSONValue.parse(json),
+            case .array(let windows)? = o.first(where: { $0.0 == "windows" })?.1
+        else {
+            Issue.record("no windows in \(json.prefix(200))")
+            return
         }
         #expect(windows.count >= 3)
         let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/runs.sqlite"))
         for case .object(let w) in windows {
-            func text(_ k: String) -> String? { if case .string(let s)? = w.first(where: { $0.0 == k })?.1 { return s }; return nil }
-            func number(_ k: String) -> Double? { if case .number(let x)? = w.first(where: { $0.0 == k })?.1 { return x }; return nil }
+            func text(_ k: String) -> String? {
+                if case .string(let s)? = w.first(where: { $0.0 == k })?.1 { return s }
+                return nil
+            }
+            func number(_ k: String) -> Double? {
+                if case .number(let x)? = w.first(where: { $0.0 == k })?.1 { return x }
+                return nil
+            }
             let point = try #require(plan.points.first { $0.id == text("point") })
             var c = try plan.config(for: point)
             let testStart = try #require(text("test_start")), testEnd = try #require(text("test_end"))
             c.start = try #require(TradingDay(iso: testStart))
             c.end = try #require(TradingDay(iso: testEnd))
             let outcome = try runner.run(c, inputs: context.inputs)
-            guard case .object(let m) = outcome.metrics, case .number(let sharpe)? = m.first(where: { $0.0 == "sharpe_ratio" })?.1 else {
-                Issue.record("no sharpe_ratio"); continue
+            guard case .object(let m) = outcome.metrics,
+                case .number(let sharpe)? = m.first(where: { $0.0 == "sharpe_ratio" })?.1
+            else {
+                Issue.record("no sharpe_ratio")
+                continue
             }
-            #expect(number("out_of_sample") == sharpe, "window \(text("test_start") ?? "?"): walk-forward \(number("out_of_sample") ?? .nan), backtest run \(sharpe)")
+            #expect(
+                number("out_of_sample") == sharpe,
+                "window \(text("test_start") ?? "?"): walk-forward \(number("out_of_sample") ?? .nan), backtest run \(sharpe)"
+            )
         }
     }
 }

@@ -43,7 +43,8 @@ struct SweepRunTests {
     @discardableResult
     func run(_ db: String, resume: Bool = false, shard: (Int, Int)? = nil) async throws -> SweepRunner.Summary {
         let context = try SweepContext(plan: try plan())
-        let options = SweepRunner.Options(jobs: 2, resume: resume, shard: shard.map { (index: $0.0, count: $0.1) }, quiet: true)
+        let options = SweepRunner.Options(
+            jobs: 2, resume: resume, shard: shard.map { (index: $0.0, count: $0.1) }, quiet: true)
         return try await SweepRunner.run(context: context, store: try HindsightDatabase(path: db), options: options)
     }
 
@@ -97,8 +98,10 @@ struct SweepRunTests {
         let m2 = try HindsightDatabase.merge(into: dir + "/two.sqlite", shards: Array(shards.prefix(2)))
         #expect(m2.missing.values.first?.count == 32 - m2.runsCopied)
         // A shard whose data differs, or whose copy of a run differs, is refused and nothing is written.
-        for (i, sql) in ["UPDATE sweeps SET data_fingerprint = 'other-data'",
-                         "UPDATE backtest_runs SET metrics_json = replace(metrics_json, '\"trades\":', '\"trades\":1') WHERE rowid = 1"].enumerated() {
+        for (i, sql) in [
+            "UPDATE sweeps SET data_fingerprint = 'other-data'",
+            "UPDATE backtest_runs SET metrics_json = replace(metrics_json, '\"trades\":', '\"trades\":1') WHERE rowid = 1",
+        ].enumerated() {
             let copy = dir + "/copy-\(i).sqlite"
             try FileManager.default.copyItem(atPath: shards[0], toPath: copy)
             try await DatabaseQueue(path: copy).write { try $0.execute(sql: sql) }
@@ -112,10 +115,14 @@ struct SweepRunTests {
         let db = dir + "/r.sqlite"
         let s = try await run(db)
         let out = dir + "/report"
-        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(to: out, wallSeconds: s.seconds)
+        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(
+            to: out, wallSeconds: s.seconds)
         let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
-        for section in ["## Overview", "## Leaderboard", "## Overfitting", "## Parameter sensitivity", "## Equity curves", "## Drawdowns",
-                        "## Regimes", "## Factor exposures", "## Attribution", "## Walk-forward"] {
+        for section in [
+            "## Overview", "## Leaderboard", "## Overfitting", "## Parameter sensitivity", "## Equity curves",
+            "## Drawdowns",
+            "## Regimes", "## Factor exposures", "## Attribution", "## Walk-forward",
+        ] {
             #expect(readme.contains(section), "missing \(section)")
         }
         #expect(readme.contains("32 planned: 32 ok"))
@@ -131,18 +138,26 @@ struct SweepRunTests {
         let page = try String(contentsOfFile: out + "/top/" + top[0], encoding: .utf8)
         #expect(page.contains("## Monthly returns") && page.contains("## Drawdowns") && page.contains("## Trades"))
         // Every chart named in the README exists and renders to a PNG.
-        let charts = try FileManager.default.contentsOfDirectory(atPath: out + "/charts").filter { $0.hasSuffix(".svg") }
-        #expect(charts.contains("equity-top.svg") && charts.contains("drawdown-top.svg") && charts.contains("walk-forward.svg"))
+        let charts = try FileManager.default.contentsOfDirectory(atPath: out + "/charts").filter {
+            $0.hasSuffix(".svg")
+        }
+        #expect(
+            charts.contains("equity-top.svg") && charts.contains("drawdown-top.svg")
+                && charts.contains("walk-forward.svg"))
         #expect(charts.contains { $0.hasPrefix("heatmap-") } && charts.contains { $0.hasPrefix("param-") })
         for c in charts { #expect(readme.contains("charts/" + c), "\(c) is not linked") }
-        let rsvg = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let tool = try #require(rsvg, "rsvg-convert is needed to check the charts (apt-get install librsvg2-bin; `make test` installs it)")
+        let rsvg = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        let tool = try #require(
+            rsvg, "rsvg-convert is needed to check the charts (apt-get install librsvg2-bin; `make test` installs it)")
         for c in charts {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: tool)
             p.arguments = ["-w", "600", out + "/charts/" + c, "-o", dir + "/" + c + ".png"]
             p.standardError = FileHandle.nullDevice
-            try p.run(); p.waitUntilExit()
+            try p.run()
+            p.waitUntilExit()
             #expect(p.terminationStatus == 0, "\(c) does not render")
             let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + c + ".png"))
             #expect(png.count > 2_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
@@ -154,18 +169,27 @@ struct SweepRunTests {
         let s = try await run(db)
         let store = try HindsightDatabase.openExisting(path: db)
         let json = try #require(try store.metadataValue(WalkForwardAnalysis.metadataKey(s.sweepID)))
-        guard case .object(let o) = try JSONValue.parse(json), case .array(let windows)? = o.first(where: { $0.0 == "windows" })?.1 else {
-            Issue.record("no windows in \(json.prefix(200))"); return
+        guard case .object(let o) = try JSONValue.parse(json),
+            case .array(let windows)? = o.first(where: { $0.0 == "windows" })?.1
+        else {
+            Issue.record("no windows in \(json.prefix(200))")
+            return
         }
         // 3 years of sessions, 12-month train, 6-month test, 6-month step: train starts 2014-01, 2014-07, 2015-01, 2015-07.
         #expect(windows.count == 4)
         // Window 1's choice is the point with the highest in-sample value among the stored ones.
         guard case .object(let w0) = windows[0], case .string(let chosen)? = w0.first(where: { $0.0 == "point" })?.1,
-              case .number(let best)? = w0.first(where: { $0.0 == "in_sample" })?.1 else { Issue.record("window 0 malformed"); return }
+            case .number(let best)? = w0.first(where: { $0.0 == "in_sample" })?.1
+        else {
+            Issue.record("window 0 malformed")
+            return
+        }
         var values: [String: Double] = [:]
         for (pointID, notes) in try store.sweepPointNotes(id: s.sweepID) {
             guard case .object(let mo) = try JSONValue.parse(notes),
-                  case .array(let v)? = mo.first(where: { $0.0 == "walk_forward_in_sample" })?.1, case .number(let x) = v[0] else { continue }
+                case .array(let v)? = mo.first(where: { $0.0 == "walk_forward_in_sample" })?.1,
+                case .number(let x) = v[0]
+            else { continue }
             values[pointID] = x
         }
         #expect(values.count == 32)

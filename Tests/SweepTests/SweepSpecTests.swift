@@ -24,16 +24,21 @@ struct SweepSpecTests {
     }
 
     func error(_ extra: String) -> String {
-        do { _ = try SweepPlan(try spec(extra)); return "" } catch { return "\(error)" }
+        do {
+            _ = try SweepPlan(try spec(extra))
+            return ""
+        } catch { return "\(error)" }
     }
 
     @Test func gridRangeIsInclusiveAndConstraintsFilterPoints() throws {
-        let plan = try SweepPlan(try spec("""
-            grid:
-              strategy.params.fast: {range: [2, 10, 2]}
-              strategy.params.slow: [4, 8, 12]
-            constraints: ["strategy.params.fast < strategy.params.slow"]
-            """))
+        let plan = try SweepPlan(
+            try spec(
+                """
+                grid:
+                  strategy.params.fast: {range: [2, 10, 2]}
+                  strategy.params.slow: [4, 8, 12]
+                constraints: ["strategy.params.fast < strategy.params.slow"]
+                """))
         // fast ∈ {2,4,6,8,10}, slow ∈ {4,8,12}: pairs with fast < slow are 3 + 2 + 1 + 1... counted by hand: slow 4 → 1, slow 8 → 3, slow 12 → 5.
         #expect(plan.points.count == 9)
         #expect(plan.excluded == 6)
@@ -41,21 +46,31 @@ struct SweepSpecTests {
     }
 
     @Test func zipMovesTogetherAndMultipliesTheGrid() throws {
-        let plan = try SweepPlan(try spec("""
-            grid: {execution.commission.bps: [0, 5]}
-            zip:
-              strategy.params.fast: [5, 10, 20]
-              strategy.params.slow: [20, 50, 100]
-            """))
+        let plan = try SweepPlan(
+            try spec(
+                """
+                grid: {execution.commission.bps: [0, 5]}
+                zip:
+                  strategy.params.fast: [5, 10, 20]
+                  strategy.params.slow: [20, 50, 100]
+                """))
         #expect(plan.points.count == 6)
-        #expect(Set(plan.points.map { "\($0.text("strategy.params.fast"))/\($0.text("strategy.params.slow"))" }) == ["5/20", "10/50", "20/100"])
+        #expect(
+            Set(plan.points.map { "\($0.text("strategy.params.fast"))/\($0.text("strategy.params.slow"))" }) == [
+                "5/20", "10/50", "20/100",
+            ])
     }
 
     @Test func randomSamplesAreDrawnFromTheSeedWithinTheirBounds() throws {
-        let text = "random: {samples: 50, seed: 9, params: {strategy.params.fast: {int: [2, 30]}, execution.commission.bps: {uniform: [0, 20]}}}"
+        let text =
+            "random: {samples: 50, seed: 9, params: {strategy.params.fast: {int: [2, 30]}, execution.commission.bps: {uniform: [0, 20]}}}"
         let a = try SweepPlan(try spec(text)), b = try SweepPlan(try spec(text))
         #expect(a.points.map(\.id) == b.points.map(\.id))
-        #expect(a.points.allSatisfy { (2...30).contains($0.number("strategy.params.fast")!) && (0..<20).contains($0.number("execution.commission.bps")!) })
+        #expect(
+            a.points.allSatisfy {
+                (2...30).contains($0.number("strategy.params.fast")!)
+                    && (0..<20).contains($0.number("execution.commission.bps")!)
+            })
         let c = try SweepPlan(try spec(text.replacingOccurrences(of: "seed: 9", with: "seed: 10")))
         #expect(c.hash != a.hash)
     }
@@ -73,7 +88,8 @@ struct SweepSpecTests {
     }
 
     @Test func shardsPartitionThePlan() throws {
-        let plan = try SweepPlan(try spec("grid: {strategy.params.fast: {range: [2, 20, 1]}, strategy.params.slow: [30, 60]}"))
+        let plan = try SweepPlan(
+            try spec("grid: {strategy.params.fast: {range: [2, 20, 1]}, strategy.params.slow: [30, 60]}"))
         let shards = (1...3).map { plan.shard($0, of: 3) }
         #expect(shards.map(\.count).reduce(0, +) == plan.points.count)
         #expect(Set(shards.flatMap { $0.map(\.id) }).count == plan.points.count)
@@ -112,7 +128,10 @@ struct SweepSpecTests {
     }
 
     @Test func malformedConstraintsAreParseErrorsNeverCode() {
-        for bad in ["strategy.params.fast <", "strategy.params.fast < (3", "system(\\\"rm\\\")", "strategy.params.fast ; 1", "1 +* 2"] {
+        for bad in [
+            "strategy.params.fast <", "strategy.params.fast < (3", "system(\\\"rm\\\")", "strategy.params.fast ; 1",
+            "1 +* 2",
+        ] {
             let e = error("grid: {strategy.params.fast: [1, 2]}\nconstraints: [\"\(bad)\"]\n")
             #expect(e.contains("s.yaml:12:"), "\(bad): \(e)")
         }
@@ -141,8 +160,12 @@ struct SweepSpecTests {
     }
 
     @Test func walkForwardDurationsAreCheckedAndNeedAReturnsMetric() throws {
-        #expect(error("grid: {strategy.params.fast: [1, 2]}\nwalk_forward: {train: 3x, test: 1y}\n").contains("is not a duration"))
-        #expect(error("grid: {strategy.params.fast: [1, 2]}\nrank_by: trades\nwalk_forward: {train: 1y, test: 6m}\n").contains("not one"))
+        #expect(
+            error("grid: {strategy.params.fast: [1, 2]}\nwalk_forward: {train: 3x, test: 1y}\n").contains(
+                "is not a duration"))
+        #expect(
+            error("grid: {strategy.params.fast: [1, 2]}\nrank_by: trades\nwalk_forward: {train: 1y, test: 6m}\n")
+                .contains("not one"))
         let s = try spec("grid: {strategy.params.fast: [1, 2]}\nwalk_forward: {train: 2y, test: 6m}\n")
         #expect(s.walkForward == SweepSpec.WalkForward(trainMonths: 24, testMonths: 6, stepMonths: 6))
     }
@@ -151,12 +174,19 @@ struct SweepSpecTests {
         // Every weekday of 2015-2017.
         var dates: [TradingDay] = []
         var d = TradingDay(year: 2015, month: 1, day: 1)!
-        while d < TradingDay(year: 2018, month: 1, day: 1)! { if !d.isWeekend { dates.append(d) }; d = d.adding(days: 1) }
+        while d < TradingDay(year: 2018, month: 1, day: 1)! {
+            if !d.isWeekend { dates.append(d) }
+            d = d.adding(days: 1)
+        }
         let w = WalkForwardAnalysis.windows(.init(trainMonths: 12, testMonths: 6, stepMonths: 6), dates: dates)
         // Train starts 2015-01, 2015-07, 2016-01, 2016-07: the fifth would test from 2018-01 (no data).
         #expect(w.count == 4)
-        #expect(dates[w[0].trainStart].iso == "2015-01-01" && dates[w[0].testStart].iso == "2016-01-01" && dates[w[0].testEnd].iso == "2016-07-01")
-        #expect(dates[w[3].trainStart].iso == "2016-07-01" && dates[w[3].testStart].iso == "2017-07-03" && w[3].testEnd == dates.count)
+        #expect(
+            dates[w[0].trainStart].iso == "2015-01-01" && dates[w[0].testStart].iso == "2016-01-01"
+                && dates[w[0].testEnd].iso == "2016-07-01")
+        #expect(
+            dates[w[3].trainStart].iso == "2016-07-01" && dates[w[3].testStart].iso == "2017-07-03"
+                && w[3].testEnd == dates.count)
         #expect(TradingDay(year: 2016, month: 1, day: 31)!.adding(months: 1).iso == "2016-02-29")
         #expect(TradingDay(year: 2015, month: 11, day: 30)!.adding(months: 3).iso == "2016-02-29")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HindsightCore
 import Testing
+
 @testable import TimeMachine
 
 private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
@@ -22,33 +23,40 @@ private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
 
     @Test func nyseObservanceRules() throws {
         let cal = try TradingCalendar.nyse(from: day("2000-01-01"), to: day("2030-12-31"))
-        #expect(cal.isSession(day("2021-12-31")))      // New Year 2022 on Saturday: not observed on Friday
-        #expect(!cal.isSession(day("2017-01-02")))     // New Year 2017 on Sunday: observed Monday
-        #expect(!cal.isSession(day("2020-07-03")))     // July 4 on Saturday: observed Friday
-        #expect(!cal.isSession(day("2022-06-20")))     // Juneteenth on Sunday: observed Monday
-        #expect(cal.isSession(day("2021-06-18")))      // no Juneteenth before 2022
-        #expect(!cal.isSession(day("2024-03-29")))     // Good Friday
-        #expect(!cal.isSession(day("2012-10-29")) && !cal.isSession(day("2012-10-30"))) // Sandy
-        #expect(!cal.isSession(day("2025-01-09")))     // Carter day of mourning
+        #expect(cal.isSession(day("2021-12-31")))  // New Year 2022 on Saturday: not observed on Friday
+        #expect(!cal.isSession(day("2017-01-02")))  // New Year 2017 on Sunday: observed Monday
+        #expect(!cal.isSession(day("2020-07-03")))  // July 4 on Saturday: observed Friday
+        #expect(!cal.isSession(day("2022-06-20")))  // Juneteenth on Sunday: observed Monday
+        #expect(cal.isSession(day("2021-06-18")))  // no Juneteenth before 2022
+        #expect(!cal.isSession(day("2024-03-29")))  // Good Friday
+        #expect(!cal.isSession(day("2012-10-29")) && !cal.isSession(day("2012-10-30")))  // Sandy
+        #expect(!cal.isSession(day("2025-01-09")))  // Carter day of mourning
         #expect(cal.isSession(day("2004-06-10")))
     }
 
     @Test func nyseRefusesYearsOutsideItsRules() {
-        #expect(throws: HindsightError.self) { try TradingCalendar.nyse(from: day("1989-12-01"), to: day("1990-02-01")) }
-        #expect(throws: HindsightError.self) { try TradingCalendar.nyse(from: day("2035-12-01"), to: day("2036-01-10")) }
+        #expect(throws: HindsightError.self) {
+            try TradingCalendar.nyse(from: day("1989-12-01"), to: day("1990-02-01"))
+        }
+        #expect(throws: HindsightError.self) {
+            try TradingCalendar.nyse(from: day("2035-12-01"), to: day("2036-01-10"))
+        }
     }
 
     @Test func navigationAndIndexMappingOnWeekdays() {
         let cal = TradingCalendar.weekdays(from: day("2024-01-01"), to: day("2024-01-31"))
         #expect(cal.count == 23)
-        #expect(cal.next(after: day("2024-01-05")) == day("2024-01-08"))   // Friday → Monday
-        #expect(cal.next(after: day("2024-01-06")) == day("2024-01-08"))   // Saturday → Monday
+        #expect(cal.next(after: day("2024-01-05")) == day("2024-01-08"))  // Friday → Monday
+        #expect(cal.next(after: day("2024-01-06")) == day("2024-01-08"))  // Saturday → Monday
         #expect(cal.previous(before: day("2024-01-08")) == day("2024-01-05"))
         #expect(cal.previous(before: day("2024-01-01")) == nil)
         #expect(cal.next(after: day("2024-01-31")) == nil)
         #expect(cal.index(of: day("2024-01-06")) == nil)
         for i in 0..<cal.count { #expect(cal.index(of: cal.day(at: i)) == i) }
-        #expect(Array(cal.sessions(in: day("2024-01-06")...day("2024-01-10"))) == [day("2024-01-08"), day("2024-01-09"), day("2024-01-10")])
+        #expect(
+            Array(cal.sessions(in: day("2024-01-06")...day("2024-01-10"))) == [
+                day("2024-01-08"), day("2024-01-09"), day("2024-01-10"),
+            ])
         #expect(cal.sessions(in: day("2024-01-06")...day("2024-01-07")).isEmpty)
         #expect(cal.indexOnOrAfter(day("2023-12-01")) == 0)
         #expect(cal.indexOnOrAfter(day("2025-01-01")) == cal.count)
@@ -57,7 +65,8 @@ private func day(_ s: String) -> TradingDay { TradingDay(iso: s)! }
     @Test func dataCalendarIsExactlyTheGivenDates() {
         let dates = [day("2020-01-03"), day("2020-01-01"), day("2020-01-04"), day("2020-01-01")]
         let cal = TradingCalendar.data(dates)
-        #expect(cal.sessions == [day("2020-01-01"), day("2020-01-03"), day("2020-01-04")]) // a Saturday stays: the data says so
+        // A Saturday stays: the data says so.
+        #expect(cal.sessions == [day("2020-01-01"), day("2020-01-03"), day("2020-01-04")])
         #expect(cal.next(after: day("2020-01-01")) == day("2020-01-03"))
     }
 

@@ -12,7 +12,9 @@ extension Metrics {
     }
 
     /// Rolling annualised Sharpe ratio over trailing windows (empyrical `roll_sharpe_ratio`).
-    public static func rollingSharpe(_ r: [Double], window: Int = 63, periodsPerYear: Double = defaultPeriodsPerYear) -> [Double] {
+    public static func rollingSharpe(_ r: [Double], window: Int = 63, periodsPerYear: Double = defaultPeriodsPerYear)
+        -> [Double]
+    {
         var out = [Double](repeating: .nan, count: r.count)
         guard window >= 2, r.count >= window else { return out }
         for t in (window - 1)..<r.count {

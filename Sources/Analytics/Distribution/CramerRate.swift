@@ -15,8 +15,12 @@ extension Metrics {
         var m = -Double.infinity
         for v in r { m = max(m, theta * v) }
         var s = 0.0, sr = 0.0
-        for v in r { let w = Foundation_exp(theta * v - m); s += w; sr += w * v }
-        return (m + Foundation_log(s / Double(r.count)), sr / s)
+        for v in r {
+            let w = libmExp(theta * v - m)
+            s += w
+            sr += w * v
+        }
+        return (m + libmLog(s / Double(r.count)), sr / s)
     }
 
     /// Cramér rate function of the daily return at `x` (Legendre transform of the empirical CGF), with the implied
@@ -28,8 +32,9 @@ extension Metrics {
         }
         let lo = r.min()!, hi = r.max()!
         guard x > lo, x < hi else {
-            return CramerRate(x: x, rate: .infinity, theta: x <= lo ? -.infinity : .infinity,
-                              probabilities: Dictionary(uniqueKeysWithValues: horizons.map { ($0, 0.0) }))
+            return CramerRate(
+                x: x, rate: .infinity, theta: x <= lo ? -.infinity : .infinity,
+                probabilities: Dictionary(uniqueKeysWithValues: horizons.map { ($0, 0.0) }))
         }
         let sd = Stat.std(r)
         var a = -1.0 / sd, b = 1.0 / sd
@@ -42,7 +47,8 @@ extension Metrics {
         }
         let theta = (a + b) / 2
         let rate = max(0, theta * x - empiricalCGF(r, theta).value)
-        return CramerRate(x: x, rate: rate, theta: theta,
-                          probabilities: Dictionary(uniqueKeysWithValues: horizons.map { ($0, Foundation_exp(-Double($0) * rate)) }))
+        return CramerRate(
+            x: x, rate: rate, theta: theta,
+            probabilities: Dictionary(uniqueKeysWithValues: horizons.map { ($0, libmExp(-Double($0) * rate)) }))
     }
 }

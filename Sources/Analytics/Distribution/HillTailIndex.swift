@@ -7,7 +7,11 @@ public struct TailIndex: Sendable, Equatable, Codable {
     /// Order statistics used.
     public var k: Int
 
-    enum CodingKeys: String, CodingKey { case alpha, standardError = "std_error", k }
+    enum CodingKeys: String, CodingKey {
+        case alpha
+        case standardError = "std_error"
+        case k
+    }
 }
 
 extension Metrics {
@@ -24,7 +28,7 @@ extension Metrics {
         guard kk >= 1, x.count > kk else { return TailIndex(alpha: .nan, standardError: .nan, k: kk) }
         let threshold = x[kk]
         var h = 0.0
-        for i in 0..<kk { h += Foundation_log(x[i] / threshold) }
+        for i in 0..<kk { h += libmLog(x[i] / threshold) }
         h /= Double(kk)
         guard h > 0 else { return TailIndex(alpha: .nan, standardError: .nan, k: kk) }
         let a = 1 / h

@@ -6,10 +6,14 @@ extension Metrics {
         guard r.count >= 3, !Stat.hasNaN(r) else { return .nan }
         let m = Stat.mean(r)
         var m2 = 0.0, m3 = 0.0
-        for v in r { let d = v - m; m2 += d * d; m3 += d * d * d }
+        for v in r {
+            let d = v - m
+            m2 += d * d
+            m3 += d * d * d
+        }
         guard m2 > 0, r.min() != r.max() else { return .nan }
         // pandas' exact order of operations (sums, not means).
-        return (n * (n - 1).squareRoot() / (n - 2)) * (m3 / Foundation_pow(m2, 1.5))
+        return (n * (n - 1).squareRoot() / (n - 2)) * (m3 / libmPow(m2, 1.5))
     }
 
     /// Excess kurtosis with the bias correction of pandas `Series.kurt` (quantstats `kurtosis`, Fisher):
@@ -19,7 +23,12 @@ extension Metrics {
         guard r.count >= 4, !Stat.hasNaN(r) else { return .nan }
         let m = Stat.mean(r)
         var s2 = 0.0, s4 = 0.0
-        for v in r { let d = v - m; let d2 = d * d; s2 += d2; s4 += d2 * d2 }
+        for v in r {
+            let d = v - m
+            let d2 = d * d
+            s2 += d2
+            s4 += d2 * d2
+        }
         guard s2 > 0, r.min() != r.max() else { return .nan }
         let numerator = n * (n + 1) * (n - 1) * s4
         let denominator = (n - 2) * (n - 3) * (s2 * s2)

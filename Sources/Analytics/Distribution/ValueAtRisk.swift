@@ -10,7 +10,8 @@ public enum RiskMethod: String, Sendable, CaseIterable {
 
 extension Metrics {
     /// Value at risk: the return at the (1 − confidence) quantile; a negative number for a loss.
-    public static func valueAtRisk(_ r: [Double], confidence: Double = 0.95, method: RiskMethod = .historical) -> Double {
+    public static func valueAtRisk(_ r: [Double], confidence: Double = 0.95, method: RiskMethod = .historical) -> Double
+    {
         guard !r.isEmpty, !Stat.hasNaN(r), confidence > 0, confidence < 1 else { return .nan }
         let alpha = 1 - confidence
         switch method {
@@ -30,7 +31,9 @@ extension Metrics {
     /// Expected shortfall: the mean return in the worst (1 − confidence) tail.
     /// Historical: mean of the ⌊(n−1)α⌋+1 smallest returns (empyrical). Parametric: μ − σφ(z_α)/α (quantstats).
     /// Cornish-Fisher: the average of the Cornish-Fisher quantile over u ∈ (0, α), by 4,000-point midpoint rule.
-    public static func conditionalValueAtRisk(_ r: [Double], confidence: Double = 0.95, method: RiskMethod = .historical) -> Double {
+    public static func conditionalValueAtRisk(
+        _ r: [Double], confidence: Double = 0.95, method: RiskMethod = .historical
+    ) -> Double {
         guard !r.isEmpty, !Stat.hasNaN(r), confidence > 0, confidence < 1 else { return .nan }
         let alpha = 1 - confidence
         switch method {
@@ -43,7 +46,7 @@ extension Metrics {
             let mu = Stat.mean(r), sd = Stat.std(r)
             if sd == 0 { return mu }
             let z = Stat.normalQuantile(alpha)
-            return mu - sd * (Foundation_exp(-z * z / 2) / (2 * Double.pi).squareRoot()) / alpha
+            return mu - sd * (libmExp(-z * z / 2) / (2 * Double.pi).squareRoot()) / alpha
         case .cornishFisher:
             guard r.count >= 4 else { return .nan }
             let s = skew(r), k = kurtosis(r)

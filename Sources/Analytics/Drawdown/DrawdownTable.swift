@@ -32,8 +32,13 @@ extension Metrics {
                 peakIndex = i
             } else {
                 let dd = wealth / peak - 1
-                if current == nil { current = DrawdownSpell(peak: peakIndex, valley: i, recovery: nil, depth: dd, length: 0) }
-                if dd < current!.depth { current!.depth = dd; current!.valley = i }
+                if current == nil {
+                    current = DrawdownSpell(peak: peakIndex, valley: i, recovery: nil, depth: dd, length: 0)
+                }
+                if dd < current!.depth {
+                    current!.depth = dd
+                    current!.valley = i
+                }
             }
         }
         if var s = current {

@@ -2,8 +2,10 @@
 /// in `Metrics` are the reference it is tested against). Order statistics come from quickselect on a scratch copy.
 struct ColumnSummary {
     /// Values in `ReturnsMatrix.summaryMetricNames` order (deflated Sharpe left NaN) plus per-period SR, γ₃, γ₄.
-    static func compute(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, periodsPerYear p: Double,
-                        into out: inout [Double]) -> (sr: Double, g3: Double, g4: Double)? {
+    static func compute(
+        _ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, periodsPerYear p: Double,
+        into out: inout [Double]
+    ) -> (sr: Double, g3: Double, g4: Double)? {
         let n = r.count
         for i in 0..<out.count { out[i] = .nan }
         guard n >= 1 else { return nil }
@@ -18,7 +20,8 @@ struct ColumnSummary {
         for i in 0..<n {
             let v = r[i]
             sum += v
-            mn = min(mn, v); mx = max(mx, v)
+            mn = min(mn, v)
+            mx = max(mx, v)
             growth *= 1 + v
             peak = max(peak, growth)
             let dd = growth / peak - 1
@@ -43,10 +46,15 @@ struct ColumnSummary {
         let nd = Double(n)
         let mean = sum / nd
         var s2 = 0.0, s3 = 0.0, s4 = 0.0
-        for i in 0..<n { let d = r[i] - mean, d2 = d * d; s2 += d2; s3 += d2 * d; s4 += d2 * d2 }
+        for i in 0..<n {
+            let d = r[i] - mean, d2 = d * d
+            s2 += d2
+            s3 += d2 * d
+            s4 += d2 * d2
+        }
         let sd = n >= 2 ? (s2 / (nd - 1)).squareRoot() : .nan
         let constant = mn == mx
-        let cagr = Foundation_pow(growth, p / nd) - 1
+        let cagr = libmPow(growth, p / nd) - 1
         out[0] = growth - 1
         out[1] = cagr
         if n >= 2 {
@@ -57,12 +65,19 @@ struct ColumnSummary {
             out[6] = down > 0 ? up / down : .nan
             out[10] = (ulcer / (nd - 1)).squareRoot()
         }
-        if worstDD < 0 { let c = cagr / abs(worstDD); out[5] = c.isFinite ? c : .nan }
+        if worstDD < 0 {
+            let c = cagr / abs(worstDD)
+            out[5] = c.isFinite ? c : .nan
+        }
         out[8] = worstDD
         out[9] = Double(longest)
-        if n >= 3, !constant, s2 > 0 { out[11] = (nd * (nd - 1).squareRoot() / (nd - 2)) * (s3 / Foundation_pow(s2, 1.5)) }
+        if n >= 3, !constant, s2 > 0 {
+            out[11] = (nd * (nd - 1).squareRoot() / (nd - 2)) * (s3 / libmPow(s2, 1.5))
+        }
         if n >= 4, !constant, s2 > 0 {
-            out[12] = nd * (nd + 1) * (nd - 1) * s4 / ((nd - 2) * (nd - 3) * (s2 * s2)) - 3 * (nd - 1) * (nd - 1) / ((nd - 2) * (nd - 3))
+            out[12] =
+                nd * (nd + 1) * (nd - 1) * s4 / ((nd - 2) * (nd - 3) * (s2 * s2)) - 3 * (nd - 1) * (nd - 1)
+                / ((nd - 2) * (nd - 3))
         }
         // Stability: R² of cumulative log returns on time.
         if n >= 2 {
@@ -70,14 +85,22 @@ struct ColumnSummary {
             // log1p(±0) adds nothing: idle sessions (common in signal strategies) skip the libm call.
             for i in 0..<n {
                 let v = r[i]
-                if v != 0 { acc += Foundation_log1p(v) }
+                if v != 0 { acc += libmLog1p(v) }
                 scratch[i] = acc
                 ySum += acc
             }
             let my = ySum / nd, mxT = (nd - 1) / 2
             var sxy = 0.0, sxx = 0.0, syy = 0.0
-            for i in 0..<n { let dx = Double(i) - mxT, dy = scratch[i] - my; sxy += dx * dy; sxx += dx * dx; syy += dy * dy }
-            if sxx > 0, syy > 0 { let rho = sxy / (sxx * syy).squareRoot(); out[7] = rho * rho }
+            for i in 0..<n {
+                let dx = Double(i) - mxT, dy = scratch[i] - my
+                sxy += dx * dy
+                sxx += dx * dx
+                syy += dy * dy
+            }
+            if sxx > 0, syy > 0 {
+                let rho = sxy / (sxx * syy).squareRoot()
+                out[7] = rho * rho
+            }
         }
         // Order statistics: 5th percentile, CVaR tail, 95th percentile.
         let pos5 = 0.05 * Double(n - 1), lo5 = Int(pos5)
@@ -93,7 +116,7 @@ struct ColumnSummary {
         out[18] = mx
         out[19] = mn
         guard n >= 3, !constant, sd > 0 else { return nil }
-        let m2 = s2 / nd, sr = mean / sd, g3 = (s3 / nd) / Foundation_pow(m2, 1.5), g4 = (s4 / nd) / (m2 * m2)
+        let m2 = s2 / nd, sr = mean / sd, g3 = (s3 / nd) / libmPow(m2, 1.5), g4 = (s4 / nd) / (m2 * m2)
         let denom = 1 - g3 * sr + (g4 - 1) / 4 * sr * sr
         if denom > 0 { out[20] = Stat.normalCDF(sr * (nd - 1).squareRoot() / denom.squareRoot()) }
         return (sr, g3, g4)
@@ -112,13 +135,18 @@ struct ColumnSummary {
     /// The `lo5`-th and next order statistics, the sum of the `lo5 + 1` smallest, and the `lo95`-th and next.
     typealias Tails = (a5: Double, b5: Double, tailSum: Double, a95: Double, b95: Double)
 
-    static func tails(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int) -> Tails {
+    static func tails(
+        _ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int
+    ) -> Tails {
         let n = r.count
         guard n >= filterMinimum else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
         // Thresholds at the 10th and 90th percentiles of every 8th value: normally 5% of the values lie beyond
         // each with a wide margin; when fewer do, the plain path runs.
         var m = 0
-        for i in Swift.stride(from: 0, to: n, by: 8) { scratch[m] = r[i]; m += 1 }
+        for i in Swift.stride(from: 0, to: n, by: 8) {
+            scratch[m] = r[i]
+            m += 1
+        }
         let sample = UnsafeMutableBufferPointer(rebasing: scratch[0..<m])
         let qLow = (m - 1) / 10, qHigh = (m - 1) - (m - 1) / 10
         select(sample, qLow, from: 0)
@@ -127,12 +155,20 @@ struct ColumnSummary {
         let high = sample[qHigh]
         // Every value ≤ `low`: when there are at least lo5 + 2, they hold the lo5 + 2 smallest of the series.
         var k = 0
-        for i in 0..<n { let v = r[i]; scratch[k] = v; k &+= v <= low ? 1 : 0 }
+        for i in 0..<n {
+            let v = r[i]
+            scratch[k] = v
+            k &+= v <= low ? 1 : 0
+        }
         guard k >= min(lo5 + 2, n) else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
         let (a5, b5, tailSum) = lowTail(UnsafeMutableBufferPointer(rebasing: scratch[0..<k]), lo5)
         // Every value ≥ `high`: the top h of the series, so position lo95 of the series is lo95 - (n - h) among them.
         var h = 0
-        for i in 0..<n { let v = r[i]; scratch[h] = v; h &+= v >= high ? 1 : 0 }
+        for i in 0..<n {
+            let v = r[i]
+            scratch[h] = v
+            h &+= v >= high ? 1 : 0
+        }
         guard h >= n - lo95 else { return tailsBySelect(r, scratch: scratch, lo5: lo5, lo95: lo95) }
         let highs = UnsafeMutableBufferPointer(rebasing: scratch[0..<h])
         let j = lo95 - (n - h)
@@ -141,7 +177,8 @@ struct ColumnSummary {
     }
 
     /// Places order statistic `k` of `x` at position `k`; returns it, the next one up and the sum of the k + 1 smallest.
-    static func lowTail(_ x: UnsafeMutableBufferPointer<Double>, _ k: Int) -> (value: Double, next: Double, sum: Double) {
+    static func lowTail(_ x: UnsafeMutableBufferPointer<Double>, _ k: Int) -> (value: Double, next: Double, sum: Double)
+    {
         select(x, k, from: 0)
         var sum = 0.0
         for i in 0...k { sum += x[i] }
@@ -156,7 +193,9 @@ struct ColumnSummary {
         return b
     }
 
-    static func tailsBySelect(_ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int) -> Tails {
+    static func tailsBySelect(
+        _ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, lo5: Int, lo95: Int
+    ) -> Tails {
         let n = r.count
         for i in 0..<n { scratch[i] = r[i] }
         let x = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
@@ -180,7 +219,11 @@ struct ColumnSummary {
             while i <= j {
                 while x[i] < pivot { i += 1 }
                 while x[j] > pivot { j -= 1 }
-                if i <= j { x.swapAt(i, j); i += 1; j -= 1 }
+                if i <= j {
+                    x.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
             }
             if k <= j { hi = j } else if k >= i { lo = i } else { return }
         }

@@ -5,14 +5,17 @@ extension ReturnsMatrix {
     public static let summaryMetricNames = [
         "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
         "stability_of_timeseries", "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis",
-        "value_at_risk", "conditional_value_at_risk", "tail_ratio", "win_rate", "profit_factor", "best_day", "worst_day",
+        "value_at_risk", "conditional_value_at_risk", "tail_ratio", "win_rate", "profit_factor", "best_day",
+        "worst_day",
         "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
     ]
 
     /// Every summary metric for every column, with at most `threads` columns in flight (interleaved so the
     /// workers stay balanced). The deflated Sharpe ratio uses the number of columns as the number of trials and
     /// the variance of the columns' per-period Sharpe ratios.
-    public func summaryMetrics(periodsPerYear p: Double = Metrics.defaultPeriodsPerYear, threads: Int = 2) -> [(name: String, values: [Double])] {
+    public func summaryMetrics(periodsPerYear p: Double = Metrics.defaultPeriodsPerYear, threads: Int = 2) -> [(
+        name: String, values: [Double]
+    )] {
         let names = ReturnsMatrix.summaryMetricNames
         let k = names.count
         let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: k * columns)
@@ -45,7 +48,8 @@ extension ReturnsMatrix {
         for j in 0..<columns {
             let (sr, g3, g4) = moments[j]
             let denom = 1 - g3 * sr + (g4 - 1) / 4 * sr * sr
-            out[dsrRow * columns + j] = sr.isFinite && denom > 0
+            out[dsrRow * columns + j] =
+                sr.isFinite && denom > 0
                 ? Stat.normalCDF((sr - benchmark) * Double(rows - 1).squareRoot() / denom.squareRoot()) : .nan
         }
         return names.enumerated().map { m, name in (name, Array(out[(m * columns)..<((m + 1) * columns)])) }

@@ -13,14 +13,18 @@ public struct ReturnsMatrix: Sendable {
         guard values.count == rows * columns else {
             throw HindsightError(.invalidArgument, "returns matrix: \(values.count) values for \(rows) × \(columns)")
         }
-        self.rows = rows; self.columns = columns; self.values = values
+        self.rows = rows
+        self.columns = columns
+        self.values = values
         self.labels = labels ?? (0..<columns).map { "run\($0)" }
     }
 
     /// Builds from equal-length series.
     public init(series: [[Double]], labels: [String]? = nil) throws {
         let r = series.first?.count ?? 0
-        guard series.allSatisfy({ $0.count == r }) else { throw HindsightError(.invalidArgument, "returns matrix: series of unequal length") }
+        guard series.allSatisfy({ $0.count == r }) else {
+            throw HindsightError(.invalidArgument, "returns matrix: series of unequal length")
+        }
         try self.init(rows: r, columns: series.count, values: series.flatMap { $0 }, labels: labels)
     }
 
@@ -42,7 +46,9 @@ public struct ReturnsMatrix: Sendable {
         var centred = values
         for j in 0..<columns { for i in 0..<rows { centred[j * rows + i] -= mu[j] } }
         var c = [Double](repeating: 0, count: columns * columns)
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1 / Double(rows - 1), centred, Int32(rows), 0, &c, Int32(columns))
+        cblas_dsyrk(
+            CblasColMajor, CblasUpper, CblasTrans, Int32(columns), Int32(rows), 1 / Double(rows - 1), centred,
+            Int32(rows), 0, &c, Int32(columns))
         for j in 0..<columns { for i in 0..<j { c[i * columns + j] = c[j * columns + i] } }
         return c
     }
@@ -54,7 +60,10 @@ public struct ReturnsMatrix: Sendable {
         return (0..<columns).map { j in
             var s = 0.0
             let base = j * rows
-            for i in 0..<rows { let d = values[base + i] - mu[j]; s += d * d }
+            for i in 0..<rows {
+                let d = values[base + i] - mu[j]
+                s += d * d
+            }
             return (s / Double(rows - 1)).squareRoot()
         }
     }
@@ -82,7 +91,10 @@ public struct ReturnsMatrix: Sendable {
                 for b in 0..<blocks {
                     var s = 0.0
                     if squared {
-                        for i in bounds[b]..<bounds[b + 1] { let x = v[base + i]; s += x * x }
+                        for i in bounds[b]..<bounds[b + 1] {
+                            let x = v[base + i]
+                            s += x * x
+                        }
                     } else {
                         for i in bounds[b]..<bounds[b + 1] { s += v[base + i] }
                     }

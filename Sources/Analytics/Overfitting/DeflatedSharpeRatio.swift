@@ -7,7 +7,8 @@ extension Metrics {
         guard trials > 1, variance >= 0 else { return trials == 1 ? 0 : .nan }
         let n = Double(trials)
         let g = eulerMascheroni
-        return variance.squareRoot() * ((1 - g) * Stat.normalQuantile(1 - 1 / n) + g * Stat.normalQuantile(1 - 1 / (n * 2.718281828459045)))
+        return variance.squareRoot()
+            * ((1 - g) * Stat.normalQuantile(1 - 1 / n) + g * Stat.normalQuantile(1 - 1 / (n * 2.718281828459045)))
     }
 
     /// Deflated Sharpe ratio: PSR against the expected maximum Sharpe of `trials` zero-skill trials.

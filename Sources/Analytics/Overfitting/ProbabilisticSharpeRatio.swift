@@ -5,9 +5,16 @@ extension Metrics {
         guard r.count >= 3, !Stat.hasNaN(r), r.min() != r.max() else { return nil }
         let n = Double(r.count), m = Stat.mean(r)
         var m2 = 0.0, m3 = 0.0, m4 = 0.0
-        for v in r { let d = v - m, d2 = d * d; m2 += d2; m3 += d2 * d; m4 += d2 * d2 }
-        m2 /= n; m3 /= n; m4 /= n
-        return (m / Stat.std(r), m3 / Foundation_pow(m2, 1.5), m4 / (m2 * m2))
+        for v in r {
+            let d = v - m, d2 = d * d
+            m2 += d2
+            m3 += d2 * d
+            m4 += d2 * d2
+        }
+        m2 /= n
+        m3 /= n
+        m4 /= n
+        return (m / Stat.std(r), m3 / libmPow(m2, 1.5), m4 / (m2 * m2))
     }
 
     /// Probabilistic Sharpe ratio (Bailey & López de Prado 2012): the probability that the true per-period Sharpe

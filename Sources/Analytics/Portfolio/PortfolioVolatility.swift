@@ -13,7 +13,9 @@ extension Metrics {
             for i in 0..<n { centered[j * n + i] -= mean }
         }
         var cov = [Double](repeating: 0, count: k * k)
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(k), Int32(n), 1 / Double(n - 1), centered, Int32(n), 0, &cov, Int32(k))
+        cblas_dsyrk(
+            CblasColMajor, CblasUpper, CblasTrans, Int32(k), Int32(n), 1 / Double(n - 1), centered, Int32(n), 0, &cov,
+            Int32(k))
         for j in 0..<k { for i in (j + 1)..<k { cov[j * k + i] = cov[i * k + j] } }
         return cov
     }
@@ -21,15 +23,20 @@ extension Metrics {
     /// Ex-ante portfolio volatility per period, √(wᵀΣw), with Σ the trailing sample covariance of `returns`
     /// (n×k column-major). Computed as the sample standard deviation of X·w (one BLAS `dgemv`), which equals
     /// √(wᵀΣw) exactly in exact arithmetic and costs O(nk) instead of O(nk²). `scratch` needs n elements.
-    public static func portfolioVolatility(returns: UnsafePointer<Double>, rows n: Int, columns k: Int,
-                                           weights: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
+    public static func portfolioVolatility(
+        returns: UnsafePointer<Double>, rows n: Int, columns k: Int,
+        weights: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>
+    ) -> Double {
         guard n > 1, k > 0 else { return .nan }
         cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(k), 1, returns, Int32(n), weights, 1, 0, scratch, 1)
         var mean = 0.0
         for i in 0..<n { mean += scratch[i] }
         mean /= Double(n)
         var ss = 0.0
-        for i in 0..<n { let d = scratch[i] - mean; ss += d * d }
+        for i in 0..<n {
+            let d = scratch[i] - mean
+            ss += d * d
+        }
         return (ss / Double(n - 1)).squareRoot()
     }
 }

@@ -19,7 +19,8 @@ extension Metrics {
             let k = period == .month ? y * 100 + m : y
             if k != key {
                 if key >= 0 { out.append(PeriodReturn(period: label(key, period), value: growth - 1)) }
-                key = k; growth = 1
+                key = k
+                growth = 1
             }
             growth *= 1 + r[i]
         }

@@ -1,7 +1,9 @@
 extension Metrics {
     /// Sharpe ratio: mean(r − rf) / std(r − rf, ddof = 1) · √P (empyrical `sharpe_ratio`).
     /// `riskFree` is per period. NaN with fewer than 2 points or zero dispersion.
-    public static func sharpeRatio(_ r: [Double], riskFree: Double = 0, periodsPerYear: Double = defaultPeriodsPerYear) -> Double {
+    public static func sharpeRatio(_ r: [Double], riskFree: Double = 0, periodsPerYear: Double = defaultPeriodsPerYear)
+        -> Double
+    {
         guard r.count >= 2, !Stat.hasNaN(r) else { return .nan }
         let x = riskFree == 0 ? r : r.map { $0 - riskFree }
         return sharpeOfExcess(x, periodsPerYear: periodsPerYear)

@@ -11,12 +11,15 @@ public struct ConfigMap: Sendable {
         var seen = Set<String>()
         for e in entries {
             if !seen.insert(e.key).inserted {
-                throw HindsightError(.invalidArgument, "\(e.keyMark): key `\(ConfigMap.join(node.path, e.key))` appears twice", cause: "keep one of them")
+                throw HindsightError(
+                    .invalidArgument, "\(e.keyMark): key `\(ConfigMap.join(node.path, e.key))` appears twice",
+                    cause: "keep one of them")
             }
             if !allowed.contains(e.key) {
                 let hint = closestMatch(to: e.key, in: allowed).map { "did you mean `\($0)`? " } ?? ""
-                throw HindsightError(.invalidArgument, "\(e.keyMark): unknown key `\(ConfigMap.join(node.path, e.key))`",
-                                     cause: "\(hint)allowed keys here: \(allowed.joined(separator: ", "))")
+                throw HindsightError(
+                    .invalidArgument, "\(e.keyMark): unknown key `\(ConfigMap.join(node.path, e.key))`",
+                    cause: "\(hint)allowed keys here: \(allowed.joined(separator: ", "))")
             }
         }
         self.node = node
@@ -66,7 +69,9 @@ public struct ConfigMap: Sendable {
     public func day(_ key: String) throws -> TradingDay? {
         guard let n = node(key) else { return nil }
         let s = try ConfigMap.string(n)
-        guard let d = TradingDay(iso: s) else { throw n.error("'\(s)' is not a date", hint: "write it as YYYY-MM-DD, for example 2015-01-02") }
+        guard let d = TradingDay(iso: s) else {
+            throw n.error("'\(s)' is not a date", hint: "write it as YYYY-MM-DD, for example 2015-01-02")
+        }
         return d
     }
 
@@ -84,13 +89,17 @@ public struct ConfigMap: Sendable {
     public func stringList(_ key: String) throws -> [String]? {
         guard let n = node(key) else { return nil }
         if case .scalar = n.value { return [try ConfigMap.string(n)] }
-        guard case .sequence(let items) = n.value else { throw n.error("expected a list like [A, B], got \(n.kindName)") }
+        guard case .sequence(let items) = n.value else {
+            throw n.error("expected a list like [A, B], got \(n.kindName)")
+        }
         return try items.map(ConfigMap.string)
     }
 
     public func doubleList(_ key: String) throws -> [Double]? {
         guard let n = node(key) else { return nil }
-        guard case .sequence(let items) = n.value else { throw n.error("expected a list of numbers, got \(n.kindName)") }
+        guard case .sequence(let items) = n.value else {
+            throw n.error("expected a list of numbers, got \(n.kindName)")
+        }
         return try items.map(ConfigMap.double)
     }
 
@@ -107,7 +116,9 @@ public struct ConfigMap: Sendable {
     }
 
     public static func int(_ n: ConfigNode) throws -> Int {
-        guard case .scalar(let s, _) = n.value, let d = Double(s.replacingUnderscores()), d.isFinite, d == d.rounded(), abs(d) < 1e15 else {
+        guard case .scalar(let s, _) = n.value, let d = Double(s.replacingUnderscores()), d.isFinite, d == d.rounded(),
+            abs(d) < 1e15
+        else {
             throw n.error("expected a whole number, got \(show(n))")
         }
         return Int(d)

@@ -3,7 +3,11 @@ public struct ConfigMark: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
-    public init(file: String, line: Int, column: Int) { self.file = file; self.line = line; self.column = column }
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
     public var description: String { "\(file):\(line):\(column)" }
 }
 
@@ -22,7 +26,11 @@ public struct ConfigNode: Sendable {
         public var key: String
         public var keyMark: ConfigMark
         public var value: ConfigNode
-        public init(key: String, keyMark: ConfigMark, value: ConfigNode) { self.key = key; self.keyMark = keyMark; self.value = value }
+        public init(key: String, keyMark: ConfigMark, value: ConfigNode) {
+            self.key = key
+            self.keyMark = keyMark
+            self.value = value
+        }
     }
 
     public var value: Value
@@ -30,14 +38,21 @@ public struct ConfigNode: Sendable {
     /// Dotted path from the root, e.g. `strategy.params.fast`.
     public var path: String
 
-    public init(_ value: Value, mark: ConfigMark, path: String) { self.value = value; self.mark = mark; self.path = path }
+    public init(_ value: Value, mark: ConfigMark, path: String) {
+        self.value = value
+        self.mark = mark
+        self.path = path
+    }
 
     /// A programmatic scalar (used by sweeps to override values).
     public static func scalar(_ text: String, mark: ConfigMark, path: String) -> ConfigNode {
         ConfigNode(.scalar(text, plain: true), mark: mark, path: path)
     }
 
-    public var isNull: Bool { if case .null = value { return true }; return false }
+    public var isNull: Bool {
+        if case .null = value { return true }
+        return false
+    }
 
     /// An error that names this node's place and key.
     public func error(_ message: String, hint: String? = nil) -> HindsightError {
@@ -66,20 +81,34 @@ public struct ConfigNode: Sendable {
         case .null: out += "null"
         case .scalar(let s, let plain):
             if plain {
-                if let c = s.utf8.first, (c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46, let d = Double(s), d.isFinite {
-                    out += JSONText.number(d); return
+                if let c = s.utf8.first, (c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46, let d = Double(s),
+                    d.isFinite
+                {
+                    out += JSONText.number(d)
+                    return
                 }
-                if let b = ConfigNode.bool(s) { out += b ? "true" : "false"; return }
-                if s == "null" || s == "~" { out += "null"; return }
+                if let b = ConfigNode.bool(s) {
+                    out += b ? "true" : "false"
+                    return
+                }
+                if s == "null" || s == "~" {
+                    out += "null"
+                    return
+                }
             }
             out += JSONText.quote(s)
         case .sequence(let items):
             out += "["
-            for (i, x) in items.enumerated() { if i > 0 { out += "," }; x.writeCanonical(&out) }
+            for (i, x) in items.enumerated() {
+                if i > 0 { out += "," }
+                x.writeCanonical(&out)
+            }
             out += "]"
         case .mapping(let entries):
             out += "{"
-            let sorted = zip(entries, entries.dropFirst()).allSatisfy({ $0.key < $1.key }) ? entries : entries.sorted { $0.key < $1.key }
+            let sorted =
+                zip(entries, entries.dropFirst()).allSatisfy({ $0.key < $1.key })
+                ? entries : entries.sorted { $0.key < $1.key }
             for (i, e) in sorted.enumerated() {
                 if i > 0 { out += "," }
                 out += JSONText.quote(e.key)
@@ -103,7 +132,9 @@ public struct ConfigNode: Sendable {
     public func child(_ dotted: String) -> ConfigNode? {
         var node = self
         for part in dotted.split(separator: ".") {
-            guard case .mapping(let entries) = node.value, let e = entries.first(where: { $0.key == part }) else { return nil }
+            guard case .mapping(let entries) = node.value, let e = entries.first(where: { $0.key == part }) else {
+                return nil
+            }
             node = e.value
         }
         return node

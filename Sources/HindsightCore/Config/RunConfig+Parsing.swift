@@ -1,15 +1,26 @@
 extension RunConfig {
-    static let topKeys = ["name", "data", "calendar", "start", "end", "initial_cash", "fractional_shares", "universe",
-                          "strategy", "execution", "portfolio", "regime", "benchmark", "seed"]
+    static let topKeys = [
+        "name", "data", "calendar", "start", "end", "initial_cash", "fractional_shares", "universe",
+        "strategy", "execution", "portfolio", "regime", "benchmark", "seed",
+    ]
 
     /// Reads a run config document; checks every key and the values' ranges (data-dependent checks come later).
     /// `strategyKinds` lists the registered strategy plug-ins.
     public static func parse(_ root: ConfigNode, strategyKinds: [String]) throws -> RunConfig {
         let m = try ConfigMap(root, allowed: topKeys)
         let name = try m.string("name") ?? "backtest"
-        let data = try parseData(m.require("data", "db: path/to/hindsight.sqlite, csv: prices.csv, or synthetic: {assets: 200, start: ..., end: ..., seed: 7}"))
-        let calendar = try m.choice("calendar", ["NYSE", "nyse", "XNYS", "weekdays", "data"]).map { $0.lowercased() == "weekdays" ? "weekdays" : ($0 == "data" ? "data" : "NYSE") } ?? "NYSE"
-        guard let start = try m.day("start") else { throw root.error("missing key `start`", hint: "add `start: YYYY-MM-DD`") }
+        let data = try parseData(
+            m.require(
+                "data",
+                "db: path/to/hindsight.sqlite, csv: prices.csv, or synthetic: {assets: 200, start: ..., end: ..., seed: 7}"
+            ))
+        let calendar =
+            try m.choice("calendar", ["NYSE", "nyse", "XNYS", "weekdays", "data"]).map {
+                $0.lowercased() == "weekdays" ? "weekdays" : ($0 == "data" ? "data" : "NYSE")
+            } ?? "NYSE"
+        guard let start = try m.day("start") else {
+            throw root.error("missing key `start`", hint: "add `start: YYYY-MM-DD`")
+        }
         guard let end = try m.day("end") else { throw root.error("missing key `end`", hint: "add `end: YYYY-MM-DD`") }
         if start > end {
             throw m.node("start")!.error("start \(start) is after end \(end)", hint: "swap them, or move `end` later")
@@ -17,19 +28,25 @@ extension RunConfig {
         let cash = try m.double("initial_cash") ?? 10_000
         if !(cash > 0) { throw m.node("initial_cash")!.error("initial_cash must be positive, got \(cash)") }
         if !(cash <= 1e15) {
-            throw m.node("initial_cash")!.error("initial_cash \(cash) is absurdly large (limit 1e15)", hint: "results scale with it; 1000000 works as well")
+            throw m.node("initial_cash")!.error(
+                "initial_cash \(cash) is absurdly large (limit 1e15)",
+                hint: "results scale with it; 1000000 works as well")
         }
         let fractional = try m.bool("fractional_shares") ?? false
         let universe = try m.node("universe").map(parseUniverse) ?? .all
         let strategyNode = try m.require("strategy", "kind: one of \(strategyKinds.joined(separator: ", "))")
-        guard case .mapping(let entries) = strategyNode.value else { throw strategyNode.error("expected a mapping with `kind:`") }
+        guard case .mapping(let entries) = strategyNode.value else {
+            throw strategyNode.error("expected a mapping with `kind:`")
+        }
         guard let kindEntry = entries.first(where: { $0.key == "kind" }) else {
             throw strategyNode.error("missing key `kind`", hint: "one of: \(strategyKinds.joined(separator: ", "))")
         }
         let kind = try ConfigMap.string(kindEntry.value)
         guard strategyKinds.contains(kind) else {
             let hint = closestMatch(to: kind, in: strategyKinds).map { "did you mean `\($0)`? " } ?? ""
-            throw kindEntry.value.error("unknown strategy '\(kind)'", hint: "\(hint)registered strategies: \(strategyKinds.joined(separator: ", "))")
+            throw kindEntry.value.error(
+                "unknown strategy '\(kind)'",
+                hint: "\(hint)registered strategies: \(strategyKinds.joined(separator: ", "))")
         }
         let execution = try m.node("execution").map(parseExecution) ?? Execution()
         let portfolio = try m.node("portfolio").map(parsePortfolio) ?? PortfolioSettings()
@@ -37,17 +54,19 @@ extension RunConfig {
         let benchmark = try m.string("benchmark")
         let seed = try m.int("seed") ?? 0
         if seed < 0 { throw m.node("seed")!.error("seed must be ≥ 0") }
-        return RunConfig(name: name, data: data, calendar: calendar, start: start, end: end, initialCash: cash,
-                         fractionalShares: fractional, universe: universe, strategyKind: kind, strategy: strategyNode,
-                         execution: execution, portfolio: portfolio, regime: regime, benchmark: benchmark,
-                         seed: UInt64(seed), source: root)
+        return RunConfig(
+            name: name, data: data, calendar: calendar, start: start, end: end, initialCash: cash,
+            fractionalShares: fractional, universe: universe, strategyKind: kind, strategy: strategyNode,
+            execution: execution, portfolio: portfolio, regime: regime, benchmark: benchmark,
+            seed: UInt64(seed), source: root)
     }
 
     /// A path written in a config file, relative to that file's folder (as a sweep's `base:` file is), so a config
     /// means the same data from whatever folder it is run.
     public static func resolve(_ path: String, from node: ConfigNode) -> String {
         guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
-        let folder = node.mark.file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let folder = node.mark.file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
+            separator: "/")
         guard !folder.isEmpty, node.mark.file.contains("/") else { return path }
         return folder + "/" + path
     }
@@ -57,11 +76,19 @@ extension RunConfig {
         if [m.has("db"), m.has("synthetic"), m.has("csv")].filter({ $0 }).count > 1 {
             throw node.error("give one data source: `db`, `synthetic` or `csv`")
         }
-        if m.has("ticker") && !m.has("csv") { throw m.node("ticker")!.error("`ticker` goes with `csv` (a one-ticker price file)") }
+        if m.has("ticker") && !m.has("csv") {
+            throw m.node("ticker")!.error("`ticker` goes with `csv` (a one-ticker price file)")
+        }
         if let db = try m.string("db") { return .database(path: resolve(db, from: m.node("db")!)) }
-        if let csv = try m.string("csv") { return .csv(path: resolve(csv, from: m.node("csv")!), ticker: try m.string("ticker")?.uppercased()) }
+        if let csv = try m.string("csv") {
+            return .csv(path: resolve(csv, from: m.node("csv")!), ticker: try m.string("ticker")?.uppercased())
+        }
         guard let s = m.node("synthetic") else {
-            throw node.error("no data source", hint: "add `db: path/to/hindsight.sqlite`, `csv: path/to/prices.csv` or `synthetic: {assets: 200, start: 2010-01-04, end: 2019-12-31, seed: 7}`")
+            throw node.error(
+                "no data source",
+                hint:
+                    "add `db: path/to/hindsight.sqlite`, `csv: path/to/prices.csv` or `synthetic: {assets: 200, start: 2010-01-04, end: 2019-12-31, seed: 7}`"
+            )
         }
         let sm = try ConfigMap(s, allowed: ["assets", "start", "end", "seed"])
         let assets = try sm.int("assets") ?? 200
@@ -78,20 +105,28 @@ extension RunConfig {
         let m = try ConfigMap(node, allowed: ["tickers", "rule", "all"])
         if let t = try m.stringList("tickers") {
             if m.has("rule") { throw node.error("give either `tickers` or `rule`, not both") }
-            if t.isEmpty { throw m.node("tickers")!.error("the ticker list is empty", hint: "name at least one ticker, or use a rule") }
+            if t.isEmpty {
+                throw m.node("tickers")!.error(
+                    "the ticker list is empty", hint: "name at least one ticker, or use a rule")
+            }
             var seen = Set<String>()
             for x in t where !seen.insert(x).inserted { throw m.node("tickers")!.error("ticker \(x) is listed twice") }
             return .tickers(t)
         }
         if let r = m.node("rule") { return .rule(try parseRule(r)) }
         if try m.bool("all") == true { return .all }
-        throw node.error("no universe given", hint: "add `tickers: [A, B]`, `rule: {kind: top_dollar_volume, size: 100}` or `all: true`")
+        throw node.error(
+            "no universe given",
+            hint: "add `tickers: [A, B]`, `rule: {kind: top_dollar_volume, size: 100}` or `all: true`")
     }
 
     static func parseRule(_ node: ConfigNode) throws -> UniverseRule {
-        let m = try ConfigMap(node, allowed: ["kind", "size", "lookback", "min_price", "min_history", "sectors", "rebalance"])
+        let m = try ConfigMap(
+            node, allowed: ["kind", "size", "lookback", "min_price", "min_history", "sectors", "rebalance"])
         _ = try m.choice("kind", ["top_dollar_volume"])
-        guard let size = try m.int("size") else { throw node.error("missing key `size`", hint: "how many names, e.g. `size: 100`") }
+        guard let size = try m.int("size") else {
+            throw node.error("missing key `size`", hint: "how many names, e.g. `size: 100`")
+        }
         if size < 1 { throw m.node("size")!.error("size must be ≥ 1, got \(size)") }
         let lookback = try m.int("lookback") ?? 63
         if lookback < 1 { throw m.node("lookback")!.error("lookback must be ≥ 1 session, got \(lookback)") }
@@ -100,9 +135,13 @@ extension RunConfig {
         let minHistory = try m.int("min_history") ?? 0
         if minHistory < 0 { throw m.node("min_history")!.error("min_history must be ≥ 0, got \(minHistory)") }
         let sectors = try m.stringList("sectors")
-        if let s = sectors, s.isEmpty { throw m.node("sectors")!.error("the sector list is empty", hint: "remove `sectors` to allow every sector") }
+        if let s = sectors, s.isEmpty {
+            throw m.node("sectors")!.error("the sector list is empty", hint: "remove `sectors` to allow every sector")
+        }
         let rebalance = try m.node("rebalance").map(parseSchedule) ?? .monthly
-        return UniverseRule(size: size, lookback: lookback, minPrice: minPrice, minHistory: minHistory, sectors: sectors, rebalance: rebalance)
+        return UniverseRule(
+            size: size, lookback: lookback, minPrice: minPrice, minHistory: minHistory, sectors: sectors,
+            rebalance: rebalance)
     }
 
     /// `daily`, `weekly`, `monthly`, or a whole number of sessions.
@@ -114,7 +153,8 @@ extension RunConfig {
         case "monthly": return .monthly
         default:
             if let n = Int(s), n >= 1 { return n == 1 ? .daily : .everySessions(n) }
-            throw node.error("unknown schedule '\(s)'", hint: "use daily, weekly, monthly, or a number of sessions such as 5")
+            throw node.error(
+                "unknown schedule '\(s)'", hint: "use daily, weekly, monthly, or a number of sessions such as 5")
         }
     }
 
@@ -136,19 +176,30 @@ extension RunConfig {
             switch try cm.choice("model", ["none", "bps", "per_share", "fixed"]) ?? "none" {
             case "bps":
                 let bps = try nonNegative(cm, "bps", c)
-                if bps >= 10_000 { throw cm.node("bps")!.error("a commission of \(bps) bps is 100% or more of the trade") }
+                if bps >= 10_000 {
+                    throw cm.node("bps")!.error("a commission of \(bps) bps is 100% or more of the trade")
+                }
                 e.commission = .bps(bps)
             case "per_share":
-                e.commission = .perShare(try nonNegative(cm, "per_share", c), minimum: try cm.double("minimum").map { v in
-                    if v < 0 { throw cm.node("minimum")!.error("minimum must be ≥ 0, got \(v)", hint: "costs cannot be negative") }
-                    return v
-                } ?? 0)
+                e.commission = .perShare(
+                    try nonNegative(cm, "per_share", c),
+                    minimum: try cm.double("minimum").map { v in
+                        if v < 0 {
+                            throw cm.node("minimum")!.error(
+                                "minimum must be ≥ 0, got \(v)", hint: "costs cannot be negative")
+                        }
+                        return v
+                    } ?? 0)
             case "fixed": e.commission = .fixed(try nonNegative(cm, "amount", c))
             default: e.commission = .none
             }
         }
         if let p = try m.double("max_participation") {
-            if !(p > 0 && p <= 1) { throw m.node("max_participation")!.error("max_participation must be in (0, 1], got \(p)", hint: "a fraction of the bar's volume, e.g. 0.1; or null for no limit") }
+            if !(p > 0 && p <= 1) {
+                throw m.node("max_participation")!.error(
+                    "max_participation must be in (0, 1], got \(p)",
+                    hint: "a fraction of the bar's volume, e.g. 0.1; or null for no limit")
+            }
             e.maxParticipation = p
         }
         if let pf = try m.choice("partial_fills", ["carry", "cancel"]) { e.partialFills = PartialFills(rawValue: pf)! }
@@ -171,7 +222,13 @@ extension RunConfig {
         }
         if let n = m.node("cash_rate") {
             let s = try ConfigMap.string(n)
-            if let v = Double(s) { p.cashRate = .annual(v) } else if s == "none" { p.cashRate = .none } else { p.cashRate = .factor(s) }
+            if let v = Double(s) {
+                p.cashRate = .annual(v)
+            } else if s == "none" {
+                p.cashRate = .none
+            } else {
+                p.cashRate = .factor(s)
+            }
         }
         if let d = try m.choice("dividends", ["cash", "reinvest"]) { p.dividends = Dividends(rawValue: d)! }
         return p

@@ -29,9 +29,16 @@ public struct RunConfig: Sendable {
         public var minHistory: Int
         public var sectors: [String]?
         public var rebalance: Schedule
-        public init(size: Int, lookback: Int = 63, minPrice: Double = 0, minHistory: Int = 0, sectors: [String]? = nil, rebalance: Schedule = .monthly) {
-            self.size = size; self.lookback = lookback; self.minPrice = minPrice; self.minHistory = minHistory
-            self.sectors = sectors; self.rebalance = rebalance
+        public init(
+            size: Int, lookback: Int = 63, minPrice: Double = 0, minHistory: Int = 0, sectors: [String]? = nil,
+            rebalance: Schedule = .monthly
+        ) {
+            self.size = size
+            self.lookback = lookback
+            self.minPrice = minPrice
+            self.minHistory = minHistory
+            self.sectors = sectors
+            self.rebalance = rebalance
         }
 
         public var json: String {
@@ -51,7 +58,10 @@ public struct RunConfig: Sendable {
         case all
     }
 
-    public enum Fill: String, Sendable { case close, nextOpen = "next_open" }
+    public enum Fill: String, Sendable {
+        case close
+        case nextOpen = "next_open"
+    }
 
     public enum Slippage: Sendable, Equatable {
         case none
@@ -138,13 +148,27 @@ public struct RunConfig: Sendable {
     /// The document this config was read from.
     public var source: ConfigNode
 
-    public init(name: String, data: DataSource, calendar: String, start: TradingDay, end: TradingDay, initialCash: Double,
-                fractionalShares: Bool, universe: Universe, strategyKind: String, strategy: ConfigNode, execution: Execution,
-                portfolio: PortfolioSettings, regime: RegimeSettings, benchmark: String?, seed: UInt64, source: ConfigNode) {
-        self.name = name; self.data = data; self.calendar = calendar; self.start = start; self.end = end
-        self.initialCash = initialCash; self.fractionalShares = fractionalShares; self.universe = universe
-        self.strategyKind = strategyKind; self.strategy = strategy; self.execution = execution
-        self.portfolio = portfolio; self.regime = regime; self.benchmark = benchmark; self.seed = seed; self.source = source
+    public init(
+        name: String, data: DataSource, calendar: String, start: TradingDay, end: TradingDay, initialCash: Double,
+        fractionalShares: Bool, universe: Universe, strategyKind: String, strategy: ConfigNode, execution: Execution,
+        portfolio: PortfolioSettings, regime: RegimeSettings, benchmark: String?, seed: UInt64, source: ConfigNode
+    ) {
+        self.name = name
+        self.data = data
+        self.calendar = calendar
+        self.start = start
+        self.end = end
+        self.initialCash = initialCash
+        self.fractionalShares = fractionalShares
+        self.universe = universe
+        self.strategyKind = strategyKind
+        self.strategy = strategy
+        self.execution = execution
+        self.portfolio = portfolio
+        self.regime = regime
+        self.benchmark = benchmark
+        self.seed = seed
+        self.source = source
     }
 
     /// Tickers the config names explicitly (static universe, benchmark, regime ticker).

@@ -25,15 +25,31 @@ public struct RunRecord: Sendable, Equatable {
     /// `backtest run`'s further analysis (tail, Cramér, factor regression, rolling and calendar tables).
     public var analysisJSON: String?
 
-    public init(runID: String, strategyID: String, configJSON: String, configHash: String, dataFingerprint: String?, seed: UInt64,
-                codeVersion: String, startDate: TradingDay?, endDate: TradingDay?, universeID: String?, metricsJSON: String?,
-                status: Status, error: String?, sweepID: String? = nil, pointID: String? = nil, createdAt: String,
-                notesJSON: String? = nil, analysisJSON: String? = nil) {
-        self.runID = runID; self.strategyID = strategyID; self.configJSON = configJSON; self.configHash = configHash
-        self.dataFingerprint = dataFingerprint; self.seed = seed; self.codeVersion = codeVersion; self.startDate = startDate
-        self.endDate = endDate; self.universeID = universeID; self.metricsJSON = metricsJSON; self.status = status
-        self.error = error; self.sweepID = sweepID; self.pointID = pointID; self.createdAt = createdAt
-        self.notesJSON = notesJSON; self.analysisJSON = analysisJSON
+    public init(
+        runID: String, strategyID: String, configJSON: String, configHash: String, dataFingerprint: String?,
+        seed: UInt64,
+        codeVersion: String, startDate: TradingDay?, endDate: TradingDay?, universeID: String?, metricsJSON: String?,
+        status: Status, error: String?, sweepID: String? = nil, pointID: String? = nil, createdAt: String,
+        notesJSON: String? = nil, analysisJSON: String? = nil
+    ) {
+        self.runID = runID
+        self.strategyID = strategyID
+        self.configJSON = configJSON
+        self.configHash = configHash
+        self.dataFingerprint = dataFingerprint
+        self.seed = seed
+        self.codeVersion = codeVersion
+        self.startDate = startDate
+        self.endDate = endDate
+        self.universeID = universeID
+        self.metricsJSON = metricsJSON
+        self.status = status
+        self.error = error
+        self.sweepID = sweepID
+        self.pointID = pointID
+        self.createdAt = createdAt
+        self.notesJSON = notesJSON
+        self.analysisJSON = analysisJSON
     }
 }
 
@@ -54,11 +70,23 @@ public struct TradeRow: Sendable, Equatable {
     public var profileVersionID: String?
     public var decisionMetadataJSON: String
 
-    public init(tradeID: Int, date: TradingDay, ticker: String, direction: String, size: Double, price: Double, commission: Double,
-                slippage: Double, regimeID: Int?, universeID: String?, profileVersionID: String?, decisionMetadataJSON: String) {
-        self.tradeID = tradeID; self.date = date; self.ticker = ticker; self.direction = direction; self.size = size
-        self.price = price; self.commission = commission; self.slippage = slippage; self.regimeID = regimeID
-        self.universeID = universeID; self.profileVersionID = profileVersionID; self.decisionMetadataJSON = decisionMetadataJSON
+    public init(
+        tradeID: Int, date: TradingDay, ticker: String, direction: String, size: Double, price: Double,
+        commission: Double,
+        slippage: Double, regimeID: Int?, universeID: String?, profileVersionID: String?, decisionMetadataJSON: String
+    ) {
+        self.tradeID = tradeID
+        self.date = date
+        self.ticker = ticker
+        self.direction = direction
+        self.size = size
+        self.price = price
+        self.commission = commission
+        self.slippage = slippage
+        self.regimeID = regimeID
+        self.universeID = universeID
+        self.profileVersionID = profileVersionID
+        self.decisionMetadataJSON = decisionMetadataJSON
     }
 }
 
@@ -69,7 +97,10 @@ public struct EquityRow: Sendable, Equatable {
     public var drawdown: Double
     public var exposureJSON: String
     public init(date: TradingDay, equity: Double, drawdown: Double, exposureJSON: String) {
-        self.date = date; self.equity = equity; self.drawdown = drawdown; self.exposureJSON = exposureJSON
+        self.date = date
+        self.equity = equity
+        self.drawdown = drawdown
+        self.exposureJSON = exposureJSON
     }
 }
 
@@ -78,7 +109,11 @@ public struct BacktestResults: Sendable {
     public var run: RunRecord
     public var trades: [TradeRow]
     public var equity: [EquityRow]
-    public init(run: RunRecord, trades: [TradeRow], equity: [EquityRow]) { self.run = run; self.trades = trades; self.equity = equity }
+    public init(run: RunRecord, trades: [TradeRow], equity: [EquityRow]) {
+        self.run = run
+        self.trades = trades
+        self.equity = equity
+    }
 }
 
 /// The version recorded with every run.
