@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DEMO_DB ?= .hindsight/demo.sqlite
 SWIFT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: deps build demo test bench bench-check bench-peers bench-analytics-peers bench-engine-peers clean
+.PHONY: deps build demo test lint bench bench-check bench-peers bench-analytics-peers bench-engine-peers clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,8 +19,12 @@ demo: build
 
 test:
 	@bash scripts/install-deps.sh --test
-	swift build --build-tests -j $(SWIFT_JOBS)
+	scripts/build-checked.sh --build-tests -j $(SWIFT_JOBS)
 	swift test --skip-build
+
+# House rules: the formatter's lint (see .swift-format) and a build with no warnings. CI runs both.
+lint:
+	swift format lint --strict --recursive --parallel Sources Tests $(wildcard Examples)
 
 # Benchmarks (own package, so the main build stays lean). `bench-check` compares with the committed baseline.
 bench: deps

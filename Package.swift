@@ -3,20 +3,16 @@ import PackageDescription
 
 let package = Package(
     name: "Hindsight",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hindsight", targets: ["hindsight"]),
-        .library(name: "HindsightCore", targets: ["HindsightCore"]),
-        .library(name: "TimeMachine", targets: ["TimeMachine"]),
-        .library(name: "MarketData", targets: ["MarketData"]),
-        .library(name: "Storage", targets: ["Storage"]),
-        .library(name: "Analytics", targets: ["Analytics"]),
-        .library(name: "Engine", targets: ["Engine"]),
-        .library(name: "Backtest", targets: ["Backtest"]),
-        .library(name: "Services", targets: ["Services"]),
-        .library(name: "Configuration", targets: ["Configuration"]),
-        .library(name: "Sweep", targets: ["Sweep"]),
-        .library(name: "Reports", targets: ["Reports"]),
+        // The one library for users who build on Hindsight: every module, imported by name.
+        .library(
+            name: "Hindsight",
+            targets: [
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Services", "Engine",
+                "YAMLConfig", "Backtest", "Sweep", "Reports",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -38,12 +34,12 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "HindsightCore"),
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
-        .target(name: "Configuration", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "YAMLConfig", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics"]),
         .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services"]),
-        .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "Configuration", "Backtest"]),
+        .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig", "Backtest"]),
         .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),
-        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "Configuration"]),
+        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(
@@ -56,12 +52,12 @@ let package = Package(
         ),
         .target(
             name: "HindsightTestSupport",
-            dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Storage"]
+            dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Storage", "Backtest", "Engine", "YAMLConfig"]
         ),
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "Configuration", "Engine", "Services", "Sweep", "Reports", "CMalloc",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine", "Services", "Sweep", "Reports", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,8 +66,8 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "Configuration", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "Configuration", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "YAMLConfig", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "YAMLConfig", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

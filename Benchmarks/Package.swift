@@ -9,7 +9,7 @@ let hindsight = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 
 let package = Package(
     name: "HindsightBenchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -19,15 +19,7 @@ let package = Package(
             name: "HindsightBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Analytics", package: hindsight),
-                .product(name: "Engine", package: hindsight),
-                .product(name: "MarketData", package: hindsight),
-                .product(name: "Storage", package: hindsight),
-                .product(name: "HindsightCore", package: hindsight),
-                .product(name: "Backtest", package: hindsight),
-                .product(name: "Configuration", package: hindsight),
-                .product(name: "Services", package: hindsight),
-                .product(name: "Sweep", package: hindsight),
+                .product(name: "Hindsight", package: hindsight),
             ],
             path: "Benchmarks/HindsightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

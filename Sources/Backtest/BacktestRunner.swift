@@ -1,11 +1,11 @@
 import Analytics
-import Configuration
 import Engine
 import Foundation
 import HindsightCore
 import MarketData
 import Services
 import Storage
+import YAMLConfig
 
 /// The run API: parse → validate → load data → run the engine → compute metrics → store, one transaction per run.
 /// Invalid configs are recorded with `status = invalid` and the reason; run-time errors with `status = failed`.

@@ -13,21 +13,15 @@ public struct RunID: Hashable, Sendable, CustomStringConvertible {
         h.combine(configHash)
         h.combine(Int(Date().timeIntervalSince1970 * 1e9))
         h.combine(Int(ProcessInfo.processInfo.processIdentifier))
-        h.combine(Int(counter.next()))
+        h.combine(
+            counter.withLock { n in
+                n += 1
+                return n
+            })
         return RunID("run-" + h.hex)
     }
 
-    private static let counter = Counter()
-    private final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        func next() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
+    private static let counter = Locked(0)
 }
 
 /// A run that was recorded but did not complete: `status` is invalid (bad config or data) or failed (run-time error).

@@ -7,6 +7,14 @@ import Services
 /// sweep point (full engine or exact kernel), a shard or a merge. `analysis` is what `backtest run` adds beside it
 /// (tail and Cramér statistics, factor regression, rolling and calendar tables), too costly for every sweep point.
 public enum RunMetrics {
+    /// Numbers `stored` writes besides the summary metrics that a sweep can rank by.
+    public static let rankableRunKeys = [
+        "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
+        "average_daily_turnover",
+    ]
+    /// Every valid `rank_by` key.
+    public static let rankable = SummaryMetric.perRun.map(\.key) + rankableRunKeys
+
     /// The benchmark's daily total returns (splits and dividends) over `days`; 0 where a bar is missing.
     public static func benchmarkReturns(_ config: RunConfig, inputs: MarketInputs, days: Range<Int>) -> [Double]? {
         let panel = inputs.panel
@@ -59,9 +67,7 @@ public enum RunMetrics {
         o.append(("start", r.dates.first.map { JSONText.quote($0.iso) } ?? "null"))
         o.append(("end", r.dates.last.map { JSONText.quote($0.iso) } ?? "null"))
         int("n_obs", returns.count)
-        for (i, name) in ReturnsMatrix.summaryMetricNames.enumerated() where name != "deflated_sharpe_ratio" {
-            num(name, s.values[i])
-        }
+        for m in SummaryMetric.perRun { num(m.key, s.values[m]) }
         num("sharpe_per_period", s.sharpePerPeriod)
         num("skewness_g3", s.skewness)
         num("kurtosis_g4", s.kurtosis)

@@ -128,23 +128,16 @@ struct Loop {
         var nextAction = 0
         var peak = config.initialCash
         var previousEquity = config.initialCash
-        // Rows and sums are written through pointers during the loop and copied into arrays once at the end: an array
-        // written in the loop pays a uniqueness check per write, a call that spills every live register.
+        // Rows and sums are `RunColumn`s (see there for why they are not arrays), copied out once at the end.
         let n = range.count
-        let rows = UnsafeMutablePointer<Double>.allocate(capacity: 8 * n)
-        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let sumCount = n * nSectors + nA + nSectors + models
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: sumCount)
-        sums.initialize(repeating: 0, count: sumCount)
-        defer {
-            rows.deallocate()
-            counts.deallocate()
-            sums.deallocate()
-        }
-        let equity = rows, cash = rows + n, drawdown = rows + 2 * n, gross = rows + 3 * n, net = rows + 4 * n
-        let long = rows + 5 * n, short = rows + 6 * n, turnover = rows + 7 * n
-        let sectorExposure = sums, assetValue = sums + n * nSectors, pnlSector = assetValue + nA,
-            pnlModel = pnlSector + nSectors
+        let equity = RunColumn(count: n, repeating: 0.0), cash = RunColumn(count: n, repeating: 0.0)
+        let drawdown = RunColumn(count: n, repeating: 0.0), gross = RunColumn(count: n, repeating: 0.0)
+        let net = RunColumn(count: n, repeating: 0.0), long = RunColumn(count: n, repeating: 0.0)
+        let short = RunColumn(count: n, repeating: 0.0), turnover = RunColumn(count: n, repeating: 0.0)
+        let counts = RunColumn<Int32>(count: n, repeating: 0)
+        let sectorExposure = RunColumn(count: n * nSectors, repeating: 0.0)
+        let assetValue = RunColumn(count: nA, repeating: 0.0), pnlSector = RunColumn(count: nSectors, repeating: 0.0)
+        let pnlModel = RunColumn(count: models, repeating: 0.0)
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -237,21 +230,18 @@ struct Loop {
             counts[i] = count
             turnover[i] = e != 0 ? traded / e : 0
         }
-        func column<T>(_ p: UnsafeMutablePointer<T>, _ count: Int) -> [T] {
-            Array(UnsafeBufferPointer(start: p, count: count))
-        }
-        self.equity = column(equity, n)
-        self.cash = column(cash, n)
-        self.drawdown = column(drawdown, n)
-        self.gross = column(gross, n)
-        self.net = column(net, n)
-        self.long = column(long, n)
-        self.short = column(short, n)
-        self.turnover = column(turnover, n)
-        self.names = column(counts, n)
-        self.sectorExposure = column(sectorExposure, n * nSectors)
-        self.pnlSector = column(pnlSector, nSectors)
-        self.pnlModel = column(pnlModel, models)
+        self.equity = equity.array
+        self.cash = cash.array
+        self.drawdown = drawdown.array
+        self.gross = gross.array
+        self.net = net.array
+        self.long = long.array
+        self.short = short.array
+        self.turnover = turnover.array
+        self.names = counts.array
+        self.sectorExposure = sectorExposure.array
+        self.pnlSector = pnlSector.array
+        self.pnlModel = pnlModel.array
     }
 
     func result(universe: BacktestUniverseService) -> BacktestResult {

@@ -74,8 +74,29 @@ public struct MomentumRotationKernel: Sendable {
     /// Runs one point from session `start` (earlier sessions are history only); writes the daily value from `start`
     /// on when `equity` is given (its count must be `days − start`).
     public func run(
+        lookback: Int, topN: Int, every: Int, fee: Double, initialCash: Double, start: Int = 0, scratch: inout Scratch
+    ) -> Summary {
+        run(
+            lookback: lookback, topN: topN, every: every, fee: fee, initialCash: initialCash, start: start,
+            scratch: &scratch, into: nil)
+    }
+
+    /// Runs one point and writes the daily value from `start` on into `equity` (its count must be `days − start`).
+    public func run(
         lookback: Int, topN: Int, every: Int, fee: Double, initialCash: Double, start: Int = 0, scratch: inout Scratch,
-        equity: UnsafeMutableBufferPointer<Double>? = nil
+        equity: inout [Double]
+    ) -> Summary {
+        precondition(equity.count == days - start, "equity needs one slot per session from start")
+        return equity.withUnsafeMutableBufferPointer { buffer in
+            run(
+                lookback: lookback, topN: topN, every: every, fee: fee, initialCash: initialCash, start: start,
+                scratch: &scratch, into: buffer)
+        }
+    }
+
+    private func run(
+        lookback: Int, topN: Int, every: Int, fee: Double, initialCash: Double, start: Int, scratch: inout Scratch,
+        into equity: UnsafeMutableBufferPointer<Double>?
     ) -> Summary {
         let n = assets
         for a in 0..<n {

@@ -73,8 +73,29 @@ public struct SMACrossoverKernel: Sendable {
     /// `record` sees each fill: session, signed quantity, price and commission.
     public func run(
         fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false,
-        equity: UnsafeMutableBufferPointer<Double>? = nil,
         record: ((Int, Double, Double, Double) -> Void)? = nil
+    ) -> Summary {
+        run(
+            fast: fast, slow: slow, fee: fee, initialCash: initialCash, wholeShares: wholeShares, into: nil,
+            record: record)
+    }
+
+    /// Runs one grid point and writes the daily equity into `equity` (its count must equal the series').
+    public func run(
+        fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool = false, equity: inout [Double],
+        record: ((Int, Double, Double, Double) -> Void)? = nil
+    ) -> Summary {
+        precondition(equity.count == close.count, "equity needs one slot per session")
+        return equity.withUnsafeMutableBufferPointer { buffer in
+            run(
+                fast: fast, slow: slow, fee: fee, initialCash: initialCash, wholeShares: wholeShares, into: buffer,
+                record: record)
+        }
+    }
+
+    private func run(
+        fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool,
+        into equity: UnsafeMutableBufferPointer<Double>?, record: ((Int, Double, Double, Double) -> Void)?
     ) -> Summary {
         let n = close.count
         var cash = initialCash, shares = 0.0, trades = 0, fills = 0

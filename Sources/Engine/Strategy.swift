@@ -37,7 +37,7 @@ public protocol Strategy {
 }
 
 /// How a strategy is registered: its `kind`, the keys it owns under `strategy:`, and its factory.
-public protocol StrategyPlugin {
+public protocol StrategyPlugin: SendableMetatype {
     static var kind: String { get }
     /// Keys allowed under `strategy:` besides `kind`.
     static var keys: [String] { get }

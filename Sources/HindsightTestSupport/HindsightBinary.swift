@@ -1,4 +1,5 @@
 import Foundation
+import HindsightCore
 
 /// Runs the built `hindsight` executable, as a user would.
 public enum HindsightBinary {
@@ -36,11 +37,12 @@ public enum HindsightBinary {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { kill(pid, SIGKILL) } }
         }
         // Drain both pipes concurrently so a large output cannot block the child.
-        nonisolated(unsafe) var errData = Data()
+        let errData = Locked(Data())
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -48,6 +50,6 @@ public enum HindsightBinary {
         p.waitUntilExit()
         return Result(
             status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData.value, as: UTF8.self))
     }
 }

@@ -159,7 +159,7 @@ final class FieldNames: @unchecked Sendable {
 }
 
 /// One row's values by field name (absent fields read nil).
-struct FieldRow<Value> {
+struct FieldRow<Value: Sendable>: Sendable {
     let names: FieldNames
     var values: [Value?]
 

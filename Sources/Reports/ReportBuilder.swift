@@ -4,7 +4,7 @@ import HindsightCore
 import Storage
 
 /// Builds the report's Markdown and charts from `SweepReportData`.
-struct ReportBuilder {
+struct ReportBuilder: Sendable {
     let data: SweepReportData
     let store: HindsightDatabase
     let wallSeconds: Double?
@@ -42,10 +42,10 @@ struct ReportBuilder {
 
     func build(files: inout [String: String]) throws -> String {
         let d = data
-        let ok = d.points.filter { $0.status == "ok" }.count
-        let invalid = d.points.filter { $0.status == "invalid" }.count
-        let failed = d.points.filter { $0.status == "failed" }.count
-        let missing = d.points.filter { $0.status == "missing" }.count
+        let ok = d.points.filter { $0.status == .ok }.count
+        let invalid = d.points.filter { $0.status == .invalid }.count
+        let failed = d.points.filter { $0.status == .failed }.count
+        let missing = d.points.filter { $0.status == nil }.count
         let details = try topDetails()
         var md = "# Sweep `\(d.sweep.name)`\n\n"
         // Overview.
@@ -88,8 +88,8 @@ struct ReportBuilder {
             md += "## Points that did not run\n\n"
             md += ReportBuilder.table(
                 ["point", "status", "error"],
-                d.points.filter { $0.status == "invalid" || $0.status == "failed" }.prefix(20).map {
-                    [$0.id, $0.status, String(($0.error ?? "").prefix(160))]
+                d.points.filter { $0.status == .invalid || $0.status == .failed }.prefix(20).map {
+                    [$0.id, $0.statusText, String(($0.error ?? "").prefix(160))]
                 })
             md += "\n"
         }
@@ -104,8 +104,9 @@ struct ReportBuilder {
             "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
         // The key metrics, with the rank metric first and not repeated.
         let keyMetrics: [(name: String, title: String, percent: Bool)] = [
-            ("sharpe_ratio", "sharpe", false), ("cagr", "cagr", true),
-            ("max_drawdown", "max dd", true), ("total_return", "total return", true), ("trades", "trades", false),
+            (SummaryMetric.sharpeRatio.key, "sharpe", false), (SummaryMetric.cagr.key, "cagr", true),
+            (SummaryMetric.maxDrawdown.key, "max dd", true), (SummaryMetric.totalReturn.key, "total return", true),
+            ("trades", "trades", false),
         ].filter { $0.name != d.rankBy }
         let header =
             ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + ["DSR", "PSR"]
@@ -131,7 +132,7 @@ struct ReportBuilder {
         let n = data.points.count
         let okIDs = Set(
             data.points.enumerated().filter {
-                $0.element.status == "ok" && ReturnsSample.contains(index: $0.offset, points: n)
+                $0.element.status == .ok && ReturnsSample.contains(index: $0.offset, points: n)
             }.map(\.element.id))
         var cols = stored.filter { okIDs.contains($0.key) }.sorted { $0.key < $1.key }
         if let n = cols.first?.value.returns.count {
@@ -190,7 +191,7 @@ struct ReportBuilder {
         var md =
             "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
         // Each ok point's rank value and numeric parameter values, as plain arrays.
-        let ok = d.points.filter { $0.status == "ok" && ($0.metrics[d.rankBy]?.isFinite ?? false) }
+        let ok = d.points.filter { $0.status == .ok && ($0.metrics[d.rankBy]?.isFinite ?? false) }
         let y = ok.map { $0.metrics[d.rankBy]! }
         var x: [String: [Double]] = [:]
         for p in numeric { x[p] = ok.map { Double($0.params[p]!)! } }
@@ -519,10 +520,9 @@ struct ReportBuilder {
         md +=
             ReportBuilder.table(
                 ["metric", "value"],
-                [
-                    "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio",
-                    "max_drawdown", "trades", "final_equity",
-                ].map { [$0, num(p.metrics[$0], 5)] }) + "\n"
+                ([.totalReturn, .cagr, .annualVolatility, .sharpeRatio, .sortinoRatio, .calmarRatio, .maxDrawdown]
+                    .map { (m: SummaryMetric) in m.key } + ["trades", "final_equity"])
+                    .map { [$0, num(p.metrics[$0], 5)] }) + "\n"
         md += "## Monthly returns\n\n"
         let monthly = Metrics.periodReturns(det.returns, dates: det.dates, by: .month)
         var years: [String: [String: Double]] = [:]

@@ -5,7 +5,7 @@ import Storage
 
 /// Writes `README.md`, `points.csv`, `top/<point>.md` and `charts/*.svg` for one stored sweep, reading only the database.
 /// Files are written to a temporary folder and moved into place, so a report is never half-written.
-public struct ReportWriter {
+public struct ReportWriter: Sendable {
     let store: HindsightDatabase
     let sweepID: String
 
@@ -14,7 +14,7 @@ public struct ReportWriter {
         self.sweepID = sweepID
     }
 
-    public func write(to dir: String, wallSeconds: Double?) throws {
+    public func write(to dir: String, wallSeconds: Double?) async throws {
         let data = try SweepReportData(store: store, sweepID: sweepID)
         let fm = FileManager.default
         try ReportWriter.checkOwnership(dir)
@@ -28,7 +28,7 @@ public struct ReportWriter {
             // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
             let builder = ReportBuilder(
                 data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
-            let (overfitting, (readme, built, csv)) = try Parallel.both(
+            let (overfitting, (readme, built, csv)) = try await Parallel.both(
                 {
                     try builder.overfitting()
                 },
@@ -125,7 +125,7 @@ public struct ReportWriter {
         for p in data.points {
             cell(p.id, &out)
             out += ","
-            cell(p.status, &out)
+            cell(p.statusText, &out)
             out += ","
             for path in data.paramPaths {
                 cell(p.params[path] ?? "", &out)

@@ -4,20 +4,22 @@ import HindsightCore
 import Storage
 
 /// Everything a sweep report shows, read from the database alone.
-struct SweepReportData {
+struct SweepReportData: Sendable {
     /// One planned point (a class: reports copy points into several orderings, and copies of a struct this size cost).
-    final class Point {
+    final class Point: Sendable {
         let id: String
         let index: Int
         let params: FieldRow<String>
-        let status: String
+        /// nil while the point has no stored run ("missing").
+        let status: RunRecord.Status?
+        var statusText: String { status?.rawValue ?? "missing" }
         /// Numeric metrics (other fields are left out).
         let metrics: FieldRow<Double>
         let metricsJSON: String?
         let runID: String?
         let error: String?
         init(
-            id: String, index: Int, params: FieldRow<String>, status: String, metrics: FieldRow<Double>,
+            id: String, index: Int, params: FieldRow<String>, status: RunRecord.Status?, metrics: FieldRow<Double>,
             metricsJSON: String?, runID: String?, error: String?
         ) {
             self.id = id
@@ -95,7 +97,7 @@ struct SweepReportData {
             pts.append(
                 Point(
                     id: text(row.pointID) ?? "", index: pts.count, params: params,
-                    status: text(row.status) ?? "missing",
+                    status: row.status,
                     metrics: m, metricsJSON: text(row.metricsJSON), runID: text(row.runID), error: text(row.error)))
         }
         self.metricNames = metricNames
@@ -104,12 +106,12 @@ struct SweepReportData {
         // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.
         var keys: [(value: Double, index: Int)] = []
         keys.reserveCapacity(pts.count)
-        for p in pts where p.status == "ok" {
+        for p in pts where p.status == .ok {
             if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) }
         }
         keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
         ranked = keys.map { pts[$0.index] }
-        let srs = pts.compactMap { $0.status == "ok" ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
+        let srs = pts.compactMap { $0.status == .ok ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
         let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
         sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
         var dsr: [String: Double] = [:]

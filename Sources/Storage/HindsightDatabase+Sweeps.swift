@@ -63,7 +63,7 @@ extension HindsightDatabase {
                 sql:
                     "INSERT INTO sweeps(sweep_id, name, plan_hash, spec_json, data_fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [s.sweepID, s.name, s.planHash, s.specJSON, s.dataFingerprint, s.createdAt])
-            var st = try RawStatement(
+            let st = try RawStatement(
                 db, sql: "INSERT OR IGNORE INTO sweep_points(sweep_id, point_id, params_json) VALUES (?, ?, ?)")
             for p in points {
                 st.bind(1, s.sweepID)
@@ -176,18 +176,19 @@ extension HindsightDatabase {
 
     /// Every planned point of a sweep with its parameters, and its run's status and metrics when finished.
     public func sweepPoints(id: String) throws -> [(
-        pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?, error: String?
+        pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
+        error: String?
     )] {
         var out:
             [(
-                pointID: String, paramsJSON: String, runID: String?, status: String?, metricsJSON: String?,
-                error: String?
+                pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?,
+                metricsJSON: String?, error: String?
             )] = []
         try scanSweepPoints(id: id) { r in
             func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
             out.append(
                 (
-                    text(r.pointID)!, text(r.paramsJSON)!, text(r.runID), text(r.status), text(r.metricsJSON),
+                    text(r.pointID)!, text(r.paramsJSON)!, text(r.runID), r.status, text(r.metricsJSON),
                     text(r.error)
                 ))
         }
@@ -215,7 +216,8 @@ extension HindsightDatabase {
         public var pointID: UnsafeBufferPointer<UInt8>?
         public var paramsJSON: UnsafeBufferPointer<UInt8>?
         public var runID: UnsafeBufferPointer<UInt8>?
-        public var status: UnsafeBufferPointer<UInt8>?
+        /// nil while the point has no stored run.
+        public var status: RunRecord.Status?
         public var metricsJSON: UnsafeBufferPointer<UInt8>?
         public var error: UnsafeBufferPointer<UInt8>?
     }
@@ -224,7 +226,7 @@ extension HindsightDatabase {
     /// (reports read tens of thousands of metric objects; no per-row values are built).
     public func scanSweepPoints(id: String, _ body: (SweepPointBytes) throws -> Void) throws {
         try readWrapped { db in
-            var st = try RawStatement(
+            let st = try RawStatement(
                 db,
                 sql: """
                     SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
@@ -233,9 +235,19 @@ extension HindsightDatabase {
                     """)
             st.bind(1, id)
             while try st.step() {
+                var status: RunRecord.Status?
+                if let b = st.bytes(3) {
+                    status = RunRecord.Status(rawValue: String(decoding: b, as: UTF8.self))
+                    guard status != nil else {
+                        throw HindsightError(
+                            .invalidData,
+                            "\(path): a run of sweep \(id) has the unknown status '\(String(decoding: b, as: UTF8.self))'",
+                            cause: "the database was changed outside Hindsight; re-run the sweep into a fresh database")
+                    }
+                }
                 try body(
                     SweepPointBytes(
-                        pointID: st.bytes(0), paramsJSON: st.bytes(1), runID: st.bytes(2), status: st.bytes(3),
+                        pointID: st.bytes(0), paramsJSON: st.bytes(1), runID: st.bytes(2), status: status,
                         metricsJSON: st.bytes(4), error: st.bytes(5)))
             }
         }

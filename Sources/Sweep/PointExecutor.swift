@@ -19,7 +19,7 @@ struct PointExecutor {
     }
 
     struct Output: Sendable {
-        var record: SweepPointRecordBox
+        var record: SweepPointRecord
         var rankValue: Double
         var status: RunRecord.Status
     }
@@ -42,7 +42,7 @@ struct PointExecutor {
             var notes: [(String, String)] = [
                 ("engine", JSONText.quote(engine.name)), ("engine_reason", JSONText.quote(engine.reason)),
             ]
-            if let metric = context.rankMetricIndex, !context.walkForwardWindows.isEmpty {
+            if let metric = context.rankMetric, !context.walkForwardWindows.isEmpty {
                 let values = WalkForwardAnalysis.inSampleValues(
                     returns, windows: context.walkForwardWindows, metric: metric)
                 notes.append(
@@ -61,12 +61,11 @@ struct PointExecutor {
                 universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
                 sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
             return Output(
-                record: SweepPointRecordBox(
-                    SweepPointRecord(
-                        run: record, trades: keep.trades ? details?.trades ?? [] : [],
-                        equity: keep.equity ? details?.equity ?? [] : [],
-                        returns: keep.returns ? returns : nil,
-                        firstDate: result.dates.first)),
+                record: SweepPointRecord(
+                    run: record, trades: keep.trades ? details?.trades ?? [] : [],
+                    equity: keep.equity ? details?.equity ?? [] : [],
+                    returns: keep.returns ? returns : nil,
+                    firstDate: result.dates.first),
                 rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
             return failure(
@@ -88,7 +87,7 @@ struct PointExecutor {
             codeVersion: HindsightVersion.current,
             startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
             sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)
-        return Output(record: SweepPointRecordBox(SweepPointRecord(run: record)), rankValue: .nan, status: status)
+        return Output(record: SweepPointRecord(run: record), rankValue: .nan, status: status)
     }
 
     struct Details {
@@ -131,10 +130,4 @@ struct PointExecutor {
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
         return (r, EnginePath(name: "full", reason: reason), details)
     }
-}
-
-/// A record passed between tasks (its arrays are never shared mutably).
-struct SweepPointRecordBox: @unchecked Sendable {
-    var value: SweepPointRecord
-    init(_ v: SweepPointRecord) { value = v }
 }

@@ -21,7 +21,7 @@ public final class SweepContext: Sendable {
     /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
     let walkForwardWindows: [WalkForwardAnalysis.Window]
     /// The rank metric's position among the summary metrics, when it is one.
-    let rankMetricIndex: Int?
+    let rankMetric: SummaryMetric?
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
     /// the pieces with its values' JSON in between, byte for byte what `RunConfig.canonicalJSON` writes.
     let canonicalTemplate: (paths: [String], pieces: [String])?
@@ -55,7 +55,7 @@ public final class SweepContext: Sendable {
         strategyOnly = plan.spec.parameterPaths.allSatisfy { $0.hasPrefix("strategy.") && $0 != "strategy.kind" }
         // Strategy-only points share the base's data, dates and universe: check those once, before anything runs.
         if strategyOnly { try pipeline.validate(base) }
-        rankMetricIndex = ReturnsMatrix.summaryMetricNames.firstIndex(of: plan.spec.rankBy)
+        rankMetric = SummaryMetric(key: plan.spec.rankBy)
         canonicalTemplate =
             strategyOnly
             ? plan.points.first.flatMap { SweepContext.template(base.source, paths: $0.params.map(\.path)) } : nil

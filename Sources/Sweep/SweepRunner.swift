@@ -5,29 +5,17 @@ import HindsightCore
 import Storage
 
 /// A flag the CLI raises on Ctrl-C: no new points start; in-flight points finish and are committed.
-public final class CancellationFlag: @unchecked Sendable {
-    private var raised = false
-    private var cause: Int32 = 0
-    private let lock = NSLock()
+public final class CancellationFlag: Sendable {
+    /// The signal that raised the flag first (0 while none did).
+    private let cause = Locked<Int32>(0)
     public init() {}
     /// Raises the flag; `signal` is the signal that asked for it (the first one is kept).
     public func raise(signal: Int32 = SIGINT) {
-        lock.lock()
-        if !raised { cause = signal }
-        raised = true
-        lock.unlock()
+        cause.withLock { if $0 == 0 { $0 = signal == 0 ? SIGINT : signal } }
     }
-    public var isRaised: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return raised
-    }
+    public var isRaised: Bool { cause.value != 0 }
     /// The signal that raised the flag (0 when none did).
-    public var signal: Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        return cause
-    }
+    public var signal: Int32 { cause.value }
 }
 
 /// Runs a plan's points concurrently (at most `jobs` in flight, one shared context), stores them through one
@@ -138,7 +126,7 @@ public enum SweepRunner {
         try store.setAutoCheckpoint(pages: 1_000)
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted {
-            try store.attachDetails(details.filter { $0.status == .ok }.map(\.record.value))
+            try store.attachDetails(details.filter { $0.status == .ok }.map(\.record))
             lap("store and top details")
             // Walk-forward needs every point's in-sample values: only once the whole plan is in this database.
             if spec.walkForward != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
@@ -215,7 +203,7 @@ public enum SweepRunner {
             // Points finished by an earlier process: read their rank metric back.
             let seen = Set(ranks.map(\.index))
             let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
-            for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == "ok" {
+            for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == .ok {
                 guard let i = byID[row.pointID], !seen.contains(i), let m = row.metricsJSON,
                     case .object(let o)? = try? JSONValue.parse(m)
                 else { continue }

@@ -1,16 +1,11 @@
 import Analytics
-import Configuration
+import Backtest
 import Engine
 import Foundation
 import HindsightCore
+import YAMLConfig
 
 extension SweepSpec {
-    /// Metrics a run reports besides the returns metrics (valid `rank_by` values too).
-    public static let runMetricNames = [
-        "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
-        "average_daily_turnover",
-    ]
-
     static let keys = [
         "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report",
     ]
@@ -115,7 +110,7 @@ extension SweepSpec {
             lower = true
             rankBy.removeFirst()
         }
-        let known = ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" } + SweepSpec.runMetricNames
+        let known = RunMetrics.rankable
         if !known.contains(rankBy) {
             let hint = closestMatch(to: rankBy, in: known).map { "did you mean `\($0)`? " } ?? ""
             throw m.node("rank_by")!.error(
@@ -124,12 +119,10 @@ extension SweepSpec {
         }
         var wf: WalkForward?
         if let w = m.node("walk_forward") {
-            if !ReturnsMatrix.summaryMetricNames.contains(rankBy) {
+            if SummaryMetric(key: rankBy)?.isPerRun != true {
                 throw (m.node("rank_by") ?? w).error(
                     "walk_forward ranks each train window by a returns metric, and `\(rankBy)` is not one",
-                    hint:
-                        "rank by one of \(ReturnsMatrix.summaryMetricNames.filter { $0 != "deflated_sharpe_ratio" }.joined(separator: ", "))"
-                )
+                    hint: "rank by one of \(SummaryMetric.perRun.map(\.key).joined(separator: ", "))")
             }
             if let p = all.first(where: { $0 == "start" || $0 == "end" || $0 == "data" || $0.hasPrefix("data.") }) {
                 throw w.error(

@@ -1,6 +1,6 @@
-import Configuration
 import Foundation
 import HindsightCore
+import YAMLConfig
 
 /// A parsed sweep file: the base run config and how to vary it.
 public struct SweepSpec: Sendable {

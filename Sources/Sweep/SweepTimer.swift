@@ -44,39 +44,41 @@ public enum SweepTimer {
     }
 
     /// The next point to take and the workers' totals, behind one lock.
-    final class Shared: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-        private var finals: [(Int, Double)] = []
-        private(set) var bars = 0.0
-        private(set) var failure: Error?
+    final class Shared: Sendable {
+        private struct State {
+            var next = 0
+            var finals: [(Int, Double)] = []
+            var bars = 0.0
+            var failure: Error?
+        }
+        private let state = Locked(State())
+
+        var bars: Double { state.value.bars }
+        var failure: Error? { state.value.failure }
 
         func add(_ f: [(Int, Double)], _ evals: Double) {
-            lock.lock()
-            finals += f
-            bars += evals
-            lock.unlock()
+            state.withLock {
+                $0.finals += f
+                $0.bars += evals
+            }
         }
 
         /// The final equities summed in plan order, so the checksum does not depend on how threads shared the work.
-        func total() -> Double {
-            lock.lock()
-            defer { lock.unlock() }
-            return finals.sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 }
-        }
+        func total() -> Double { state.value.finals.sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 } }
+
         func fail(_ e: Error) {
-            lock.lock()
-            failure = failure ?? e
-            value = Int.max
-            lock.unlock()
+            state.withLock {
+                $0.failure = $0.failure ?? e
+                $0.next = Int.max
+            }
         }
 
         func take(below n: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < n else { return nil }
-            value += 1
-            return value - 1
+            state.withLock { s -> Int? in
+                guard s.next < n else { return nil }
+                s.next += 1
+                return s.next - 1
+            }
         }
     }
 }

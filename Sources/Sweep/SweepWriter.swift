@@ -28,12 +28,12 @@ actor SweepWriter {
 
     func add(_ outputs: [(index: Int, output: PointExecutor.Output)]) throws {
         for (i, o) in outputs {
-            pending.append(o.record.value)
+            pending.append(o.record)
             switch o.status {
             case .ok:
                 ranks.append((i, o.rankValue))
                 if o.rankValue.isFinite, best == nil || o.rankValue > best!.value {
-                    best = (o.rankValue, o.record.value.run.pointID ?? "")
+                    best = (o.rankValue, o.record.run.pointID ?? "")
                 }
             case .invalid: invalid += 1
             case .failed: failed += 1
@@ -62,7 +62,9 @@ actor SweepWriter {
                 do {
                     try store.saveSweepPoints(batch)
                     progress?.update(done: doneNow, total: total, best: best)
-                } catch { io.error = error }
+                } catch {
+                    io.failure.withLock { $0 = $0 ?? error }
+                }
             }
         }
         if wait {
@@ -72,25 +74,26 @@ actor SweepWriter {
         }
     }
 
-    /// The database thread and the first error it met.
-    final class IO: @unchecked Sendable {
+    /// The database thread and the first error it met (set on that thread, read by the actor: hence the lock).
+    final class IO: Sendable {
         let queue = DispatchQueue(label: "hindsight.sweep.writer")
-        var error: Error?
+        let failure = Locked<Error?>(nil)
+        var error: Error? { failure.value }
     }
     let io = IO()
     private var committed = 0
 }
 
 /// Progress on stderr: done/total, runs/s, ETA and the best point; redrawn in place on a terminal, plain lines otherwise.
-final class SweepProgress: @unchecked Sendable {
+final class SweepProgress: Sendable {
     let start = Date()
     let startDone: Int
     let tty = isatty(2) != 0
     let quiet: Bool
     let metric: String
     let lowerIsBetter: Bool
-    var last = Date.distantPast
-    let lock = NSLock()
+    /// When the last line was drawn; the lock also keeps two lines from interleaving.
+    private let last = Locked(Date.distantPast)
 
     init(startDone: Int, quiet: Bool, metric: String, lowerIsBetter: Bool) {
         self.startDone = startDone
@@ -101,11 +104,15 @@ final class SweepProgress: @unchecked Sendable {
 
     func update(done: Int, total: Int, best: (value: Double, point: String)?, final: Bool = false) {
         guard !quiet else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        guard final || now.timeIntervalSince(last) >= (tty ? 0.2 : 5) else { return }
-        last = now
+        last.withLock { last in
+            let now = Date()
+            guard final || now.timeIntervalSince(last) >= (tty ? 0.2 : 5) else { return }
+            last = now
+            draw(now: now, done: done, total: total, best: best, final: final)
+        }
+    }
+
+    private func draw(now: Date, done: Int, total: Int, best: (value: Double, point: String)?, final: Bool) {
         let elapsed = max(now.timeIntervalSince(start), 1e-9)
         let rate = Double(done - startDone) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : .nan

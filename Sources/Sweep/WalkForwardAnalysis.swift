@@ -44,7 +44,7 @@ public enum WalkForwardAnalysis {
     }
 
     /// The in-sample value of the rank metric in each window (NaN when it cannot be computed).
-    static func inSampleValues(_ returns: [Double], windows: [Window], metric: Int) -> [Double] {
+    static func inSampleValues(_ returns: [Double], windows: [Window], metric: SummaryMetric) -> [Double] {
         windows.map { w in
             guard w.testStart <= returns.count, w.testStart - w.trainStart >= 2 else { return .nan }
             return Metrics.summary(Array(returns[w.trainStart..<w.testStart])).values[metric]
@@ -91,7 +91,7 @@ public enum WalkForwardAnalysis {
                 }
             }
         }
-        let metric = ReturnsMatrix.summaryMetricNames.firstIndex(of: spec.rankBy)!
+        let metric = SummaryMetric(key: spec.rankBy)!
         var rows: [String] = []
         var stitchedDates: [TradingDay] = [], stitched: [Double] = []
         var isValues: [Double] = [], oosValues: [Double] = []
@@ -134,7 +134,6 @@ public enum WalkForwardAnalysis {
             return false
         }
         let s = Metrics.summary(stitched)
-        func value(_ name: String) -> Double { s.values[ReturnsMatrix.summaryMetricNames.firstIndex(of: name)!] }
         let mean = { (v: [Double]) -> Double in
             let f = v.filter(\.isFinite)
             return f.isEmpty ? .nan : f.reduce(0, +) / Double(f.count)
@@ -149,9 +148,7 @@ public enum WalkForwardAnalysis {
             (
                 "stitched",
                 JSONText.object(
-                    ["total_return", "cagr", "sharpe_ratio", "max_drawdown", "annual_volatility"].map {
-                        ($0, JSONText.number(value($0)))
-                    })
+                    SummaryMetric.headline.map { ($0.key, JSONText.number(s.values[$0])) })
             ),
             ("dates", "[" + stitchedDates.map { JSONText.quote($0.iso) }.joined(separator: ",") + "]"),
             ("returns", "[" + stitched.map { JSONText.number($0) }.joined(separator: ",") + "]"),

@@ -1,11 +1,11 @@
 import Analytics
 import ArgumentParser
 import Backtest
-import Configuration
 import Engine
 import Foundation
 import HindsightCore
 import Storage
+import YAMLConfig
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

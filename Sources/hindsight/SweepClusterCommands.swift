@@ -29,7 +29,7 @@ struct SweepMergeCommand: AsyncParsableCommand {
                 if let dir = reportDir {
                     let store = try HindsightDatabase.openExisting(path: into)
                     let name = try store.loadSweep(id: id).name
-                    try ReportWriter(store: store, sweepID: id).write(to: dir + "/" + name, wallSeconds: nil)
+                    try await ReportWriter(store: store, sweepID: id).write(to: dir + "/" + name, wallSeconds: nil)
                     print("report: \(dir)/\(name)/README.md")
                 }
             }

@@ -240,7 +240,7 @@ struct SweepRunCommand: AsyncParsableCommand {
                 let out = reportDir + "/" + spec.name
                 // After a resume the wall time covers only part of the work: do not report it as the sweep's.
                 let before = Date()
-                try ReportWriter(store: store, sweepID: s.sweepID).write(
+                try await ReportWriter(store: store, sweepID: s.sweepID).write(
                     to: out, wallSeconds: s.skipped == 0 ? wall : nil)
                 print("report: \(out)/README.md")
                 phases.append(("report", Date().timeIntervalSince(before)))
@@ -285,7 +285,7 @@ struct SweepReportCommand: AsyncParsableCommand {
                         cause: "give the full id, one of: \(named.joined(separator: ", "))")
                 }
             }
-            try ReportWriter(store: store, sweepID: id).write(to: out, wallSeconds: nil)
+            try await ReportWriter(store: store, sweepID: id).write(to: out, wallSeconds: nil)
             print("report: \(out)/README.md")
         }
     }

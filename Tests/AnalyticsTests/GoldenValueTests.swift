@@ -14,10 +14,7 @@ import Testing
     }()
     static var cases: [String: [String: Any]] { fixture["cases"] as! [String: [String: Any]] }
 
-    static func close(_ a: Double, _ b: Double, _ rel: Double = 1e-9) -> Bool {
-        if a.isNaN || b.isNaN { return a.isNaN && b.isNaN }
-        return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-15
-    }
+    static func close(_ a: Double, _ b: Double, _ rel: Double = 1e-9) -> Bool { Tolerance.close(a, b, rel: rel) }
 
     /// Compares every golden key with ours; returns the mismatches.
     static func compare(_ golden: [String: Any], _ ours: JSONValue, path: String = "") -> [String] {

@@ -1,14 +1,11 @@
 import HindsightCore
+import HindsightTestSupport
 import Testing
 
 @testable import Analytics
 
 @Suite struct MatrixSummaryTests {
-    private func close(_ a: Double, _ b: Double) -> Bool {
-        if a.isNaN || b.isNaN { return a.isNaN && b.isNaN }
-        if a.isInfinite || b.isInfinite { return a == b }
-        return abs(a - b) <= 1e-12 * max(abs(a), abs(b)) + 1e-15
-    }
+    private func close(_ a: Double, _ b: Double) -> Bool { Tolerance.close(a, b, rel: 1e-12) }
 
     @Test func fusedColumnSummaryEqualsTheReferenceMetrics() throws {
         var rng = Xoshiro256StarStar(seed: 77)
@@ -68,10 +65,12 @@ import Testing
                 (0..<n).map { Double($0 % 4) * 0.001 - 0.0015 },
             ]
         }
-        let checks: [(Int, ([Double]) -> Double)] = [
-            (13, { Metrics.valueAtRisk($0) }), (14, { Metrics.conditionalValueAtRisk($0) }),
-            (15, { Metrics.tailRatio($0) }),
-            (16, { Metrics.winRate($0) }), (17, { Metrics.profitFactor($0) }), (8, { Metrics.maxDrawdown($0) }),
+        let checks: [(SummaryMetric, ([Double]) -> Double)] = [
+            (.valueAtRisk, { Metrics.valueAtRisk($0) }),
+            (.conditionalValueAtRisk, { Metrics.conditionalValueAtRisk($0) }),
+            (.tailRatio, { Metrics.tailRatio($0) }),
+            (.winRate, { Metrics.winRate($0) }), (.profitFactor, { Metrics.profitFactor($0) }),
+            (.maxDrawdown, { Metrics.maxDrawdown($0) }),
         ]
         for (j, r) in series.enumerated() {
             let s = Metrics.summary(r)
@@ -79,7 +78,7 @@ import Testing
                 let want = f(r)
                 #expect(
                     close(s.values[k], want),
-                    "series \(j) (n \(r.count)) \(ReturnsMatrix.summaryMetricNames[k]): \(s.values[k]) vs \(want)")
+                    "series \(j) (n \(r.count)) \(k.key): \(s.values[k]) vs \(want)")
             }
         }
     }

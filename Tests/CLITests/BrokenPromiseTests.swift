@@ -174,7 +174,7 @@ struct BrokenPromiseTests {
         let rows = try store.sweepPoints(id: id)
         #expect(
             rows.count == 2
-                && rows.allSatisfy { $0.status == "failed" && ($0.error ?? "").contains("equity became inf") })
+                && rows.allSatisfy { $0.status == .failed && ($0.error ?? "").contains("equity became inf") })
         // The same config in `backtest run` fails the same way, with the cause.
         let config = file(
             "ov-run.yaml",
@@ -245,7 +245,7 @@ struct BrokenPromiseTests {
     @Test func importRefusesTickersItWouldChangeAndNamesColumnsItIgnores() throws {
         func write(_ name: String, _ bytes: [UInt8]) -> String {
             let path = dir + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             return path
         }
         let head = Array("date,ticker,open,high,low,close,volume\n".utf8)
@@ -280,7 +280,7 @@ struct BrokenPromiseTests {
     @Test func csvFilesThatWouldBeMisreadGetAMessageThatSaysWhy() throws {
         func write(_ name: String, _ bytes: [UInt8]) -> String {
             let path = dir + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             return path
         }
         let text =

@@ -187,7 +187,7 @@ struct FuzzInputTests {
 
     func file(_ name: String, _ content: [UInt8]) -> String {
         let path = dir + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(content))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(content))
         return path
     }
 }

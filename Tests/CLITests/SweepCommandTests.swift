@@ -55,7 +55,7 @@ struct SweepCommandTests {
         let id = try #require(try s.sweepIDs().first)
         return Dictionary(
             uniqueKeysWithValues: try s.sweepPoints(id: id).map {
-                ($0.pointID, "\($0.status ?? "-") \($0.metricsJSON ?? "-")")
+                ($0.pointID, "\($0.status?.rawValue ?? "-") \($0.metricsJSON ?? "-")")
             })
     }
 

@@ -2,13 +2,14 @@ import Backtest
 import Engine
 import Foundation
 import HindsightCore
+import HindsightTestSupport
 import MarketData
 import Testing
 
 /// Engine results against closed forms worked out independently of the engine.
 struct ClosedFormTests {
     @Test func equalWeightBuyAndHoldOfTwentyStocksMatchesTheClosedForm() throws {
-        let base = try Kit.config(
+        let base = try TestConfig.parse(
             """
             data: {synthetic: {assets: 60, start: 2015-01-02, end: 2016-12-30, seed: 3}}
             start: 2015-01-02
@@ -50,7 +51,7 @@ struct ClosedFormTests {
         var worst = 0.0
         for (i, e) in o.result.equity.enumerated() {
             let expected = growth.reduce(0) { $0 + 50_000 * $1[i] }
-            worst = max(worst, Kit.relativeError(e, expected))
+            worst = max(worst, Tolerance.relativeError(e, expected))
         }
         #expect(worst < 1e-10, "worst relative error \(worst)")
     }
@@ -77,7 +78,7 @@ struct ClosedFormTests {
     }
 
     @Test func splitsAndReinvestedDividendsGiveTheAdjustedSeriesTotalReturn() throws {
-        let inputs = try Kit.inputs(closes: ["X": Self.raw], actions: Self.actions)
+        let inputs = try TestMarket.inputs(closes: ["X": Self.raw], actions: Self.actions)
         let (o, _) = try Kit.run(
             Self.holdX("fractional_shares: true\nportfolio: {dividends: reinvest}"), inputs: inputs)
         // By hand, the product of split × (close + dividend) / previous close over days 1..10 telescopes to
@@ -85,16 +86,16 @@ struct ClosedFormTests {
         let byHand = (99 + 1.5) / 100 / 99 * 2 * (50 + 0.75) * 55 / 50
         let tr = Self.raw.count - 1
         #expect(
-            Kit.relativeError(o.result.finalEquity / 10_000, byHand) < 1e-12,
+            Tolerance.relativeError(o.result.finalEquity / 10_000, byHand) < 1e-12,
             "\(o.result.finalEquity / 10_000) vs \(byHand)")
         let adj = inputs.panel.adjustedClose
-        #expect(Kit.relativeError(o.result.finalEquity / 10_000, adj[tr] / adj[0]) < 1e-12)
+        #expect(Tolerance.relativeError(o.result.finalEquity / 10_000, adj[tr] / adj[0]) < 1e-12)
         let split = o.result.trades.filter { $0.flags & TradeRecord.dividendReinvestment != 0 }
         #expect(split.count == 2)
     }
 
     @Test func cashDividendsAreCreditedAndSplitsScaleTheShares() throws {
-        let inputs = try Kit.inputs(closes: ["X": Self.raw], actions: Self.actions)
+        let inputs = try TestMarket.inputs(closes: ["X": Self.raw], actions: Self.actions)
         let (o, _) = try Kit.run(Self.holdX(""), inputs: inputs)
         // Whole shares: 100 at 100; dividend 1.5 × 100; split → 200 shares; dividend 0.75 × 200.
         #expect(o.result.trades.count == 1 && o.result.trades[0].quantity == 100)
@@ -106,7 +107,7 @@ struct ClosedFormTests {
     @Test func idleCashCompoundsAtTheAnnualRate() throws {
         // A rising series never crosses, so the SMA strategy stays in cash the whole time.
         let closes = (0..<30).map { 100 + Double($0) }
-        let inputs = try Kit.inputs(closes: ["X": closes])
+        let inputs = try TestMarket.inputs(closes: ["X": closes])
         let (o, _) = try Kit.run(
             """
             data: {db: unused.sqlite}
@@ -118,12 +119,12 @@ struct ClosedFormTests {
             portfolio: {cash_rate: 0.05}
             """, inputs: inputs)
         #expect(o.result.trades.isEmpty)
-        #expect(Kit.relativeError(o.result.finalEquity, 10_000 * pow(1 + 0.05 / 252, 29)) < 1e-12)
+        #expect(Tolerance.relativeError(o.result.finalEquity, 10_000 * pow(1 + 0.05 / 252, 29)) < 1e-12)
     }
 
     @Test func allInBuysFloorCashOverPriceTimesOnePlusTheCommissionRate() throws {
         let closes: [Double] = [10, 9, 8, 7, 8, 9, 10, 11, 12, 13]
-        let inputs = try Kit.inputs(closes: ["X": closes])
+        let inputs = try TestMarket.inputs(closes: ["X": closes])
         let (o, _) = try Kit.run(
             """
             data: {db: unused.sqlite}
@@ -139,14 +140,14 @@ struct ClosedFormTests {
         // Fast(1) crosses above slow(3) at day 4 (close 8 > mean(7, 8, ... )): shares = floor(1000 / (8 × 1.0025)).
         #expect(buy.day == 4)
         #expect(buy.quantity == (1000 / (8 * 1.0025)).rounded(.down))
-        #expect(Kit.relativeError(buy.commission, buy.quantity * 8 * 0.0025) < 1e-15)
-        #expect(Kit.relativeError(o.result.cash[4], 1000 - buy.quantity * 8 * 1.0025) < 1e-12)
+        #expect(Tolerance.relativeError(buy.commission, buy.quantity * 8 * 0.0025) < 1e-15)
+        #expect(Tolerance.relativeError(o.result.cash[4], 1000 - buy.quantity * 8 * 1.0025) < 1e-12)
     }
 
     @Test func shortsPayTheBorrowFeeOnTheirPreviousCloseValue() throws {
         // X rises and Y falls: a long-short trend book goes long X and short Y once and holds.
         let x = (0..<20).map { 50 + Double($0) }, y = (0..<20).map { 80 - Double($0) }
-        let inputs = try Kit.inputs(closes: ["X": x, "Y": y])
+        let inputs = try TestMarket.inputs(closes: ["X": x, "Y": y])
         func run(_ fee: Double) throws -> BacktestResult {
             try Kit.run(
                 """
@@ -167,12 +168,12 @@ struct ClosedFormTests {
         }
         let free = try run(0), charged = try run(1000)
         let short = try #require(free.trades.first { $0.quantity < 0 })
-        #expect(short.asset == 1 && Kit.relativeError(short.quantity, -5_000 / y[2]) < 1e-12)
+        #expect(short.asset == 1 && Tolerance.relativeError(short.quantity, -5_000 / y[2]) < 1e-12)
         #expect(free.trades.count == 2 && charged.trades.count == 2)
         // Fee per session = shares short × previous close × 10% / 252, from the session after the trade.
         var fees = 0.0
         for d in 3..<20 { fees += -short.quantity * y[d - 1] * 0.1 / 252 }
-        #expect(Kit.relativeError(free.finalEquity - charged.finalEquity, fees) < 1e-9)
+        #expect(Tolerance.relativeError(free.finalEquity - charged.finalEquity, fees) < 1e-9)
         #expect(free.short.last! < 0 && abs(free.net[0]) < 1e-12)
     }
 }

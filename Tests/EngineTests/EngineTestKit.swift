@@ -1,5 +1,4 @@
 import Backtest
-import Configuration
 import Engine
 import Foundation
 import HindsightCore
@@ -8,20 +7,14 @@ import MarketData
 import Services
 import Storage
 import TimeMachine
+import YAMLConfig
 
 /// Helpers shared by the engine tests.
 enum Kit {
-    static func config(_ yaml: String, file: String = "test.yaml") throws -> RunConfig {
-        let root = try YAMLDocument.parse(yaml, file: file)
-        let c = try RunConfig.parse(root, strategyKinds: StrategyRegistry.kinds)
-        try StrategyRegistry.validate(c)
-        return c
-    }
-
     /// Runs a config against in-memory inputs with an in-memory store.
     static func run(_ yaml: String, inputs: MarketInputs? = nil) throws -> (BacktestRunner.Outcome, HindsightDatabase) {
         let store = try HindsightDatabase()
-        let o = try BacktestRunner(store: store).run(try config(yaml), inputs: inputs)
+        let o = try BacktestRunner(store: store).run(try TestConfig.parse(yaml), inputs: inputs)
         return (o, store)
     }
 
@@ -51,43 +44,9 @@ enum Kit {
             let r = try HindsightBinary.run(["data", "import"] + args + ["--db", db])
             precondition(r.status == 0, r.stderr)
         }
-        FileManager.default.createFile(atPath: db + ".done", contents: nil)
+        _ = FileManager.default.createFile(atPath: db + ".done", contents: nil)
         return db
     }
-    nonisolated(unsafe) static let lock = NSLock()
+    static let lock = NSLock()
 
-    /// Inputs built from hand-made bars: one ticker per entry of `closes` (NaN = no bar), weekdays from 2020-01-06.
-    static func inputs(
-        closes: [String: [Double]], volume: Double = 1_000_000, actions: [CorporateAction] = [],
-        sectors: [String: String] = [:], opens: [String: [Double]] = [:]
-    ) throws -> MarketInputs {
-        let start = TradingDay(year: 2020, month: 1, day: 6)!
-        let n = closes.values.first!.count
-        let calendar = TradingCalendar.weekdays(from: start, to: start.adding(days: n * 2))
-        var rows = PriceRows()
-        for (t, series) in closes.sorted(by: { $0.key < $1.key }) {
-            rows.tickers.append(t)
-            for (i, c) in series.enumerated() where c.isFinite {
-                rows.tickerIndex.append(Int32(rows.tickers.count - 1))
-                rows.dates.append(calendar.day(at: i))
-                let o = opens[t]?[i] ?? c
-                rows.open.append(o)
-                rows.high.append(max(o, c) * 1.01)
-                rows.low.append(min(o, c) * 0.99)
-                rows.close.append(c)
-                rows.volume.append(volume)
-            }
-        }
-        let cal = TradingCalendar(name: "weekdays", sessions: Array(calendar.sessions.prefix(n)))
-        let panel = try MarketPanel(rows: rows, actions: actions, calendar: cal)
-        let profiles = sectors.map {
-            CompanyProfile(
-                ticker: $0.key, validFrom: start, profileVersionID: "\($0.key)-v1", sector: $0.value, industry: "x")
-        }
-        return MarketInputs(
-            panel: panel, companies: profiles, sectors: [], regimes: [], factorReturns: [],
-            sourceDescription: "test bars")
-    }
-
-    static func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
 }

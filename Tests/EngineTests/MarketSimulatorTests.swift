@@ -2,6 +2,7 @@ import Backtest
 import Engine
 import Foundation
 import HindsightCore
+import HindsightTestSupport
 import Testing
 
 /// Fills, partial fills, gaps, costs and the order of trades.
@@ -20,7 +21,7 @@ struct MarketSimulatorTests {
     }
 
     @Test func partialFillsCarryTheRemainderToTheNextSession() throws {
-        let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
+        let inputs = try TestMarket.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
         let (o, store) = try Kit.run(
             buyAndHold("execution: {max_participation: 0.25, partial_fills: carry}"), inputs: inputs)
         // Wants 10,000 shares; 250 a session (25% of 1,000) over six sessions.
@@ -34,7 +35,7 @@ struct MarketSimulatorTests {
     }
 
     @Test func partialFillsCanCancelTheRemainder() throws {
-        let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
+        let inputs = try TestMarket.inputs(closes: ["X": [Double](repeating: 100, count: 6)], volume: 1_000)
         let (o, _) = try Kit.run(
             buyAndHold("execution: {max_participation: 0.25, partial_fills: cancel}"), inputs: inputs)
         #expect(o.result.trades.map(\.quantity) == [250])
@@ -44,7 +45,7 @@ struct MarketSimulatorTests {
 
     @Test func anOrderOnASessionWithoutABarIsSkippedAndRecorded() throws {
         // Y has no bar on day 1 (the next-open fill day) and day 3.
-        let inputs = try Kit.inputs(closes: ["X": [10, 10, 11, 12, 13], "Y": [20, .nan, 21, .nan, 23]])
+        let inputs = try TestMarket.inputs(closes: ["X": [10, 10, 11, 12, 13], "Y": [20, .nan, 21, .nan, 23]])
         let (o, store) = try Kit.run(buyAndHold("execution: {fill: next_open}", tickers: "[X, Y]"), inputs: inputs)
         #expect(o.result.trades.count == 1 && o.result.trades[0].asset == 0)
         #expect(o.result.gaps.contains { $0.day == 1 && $0.asset == 1 && $0.orderSkipped })
@@ -58,7 +59,7 @@ struct MarketSimulatorTests {
     }
 
     @Test func aHeldPositionWithoutABarIsMarkedAtItsLastCloseAndCounted() throws {
-        let inputs = try Kit.inputs(closes: ["X": [10, 11, .nan, 13]])
+        let inputs = try TestMarket.inputs(closes: ["X": [10, 11, .nan, 13]])
         let (o, store) = try Kit.run(buyAndHold("fractional_shares: true"), inputs: inputs)
         #expect(o.result.equity[2] == o.result.equity[1])
         #expect(o.result.gaps == [GapEvent(day: 2, asset: 0, orderSkipped: false)])
@@ -66,7 +67,7 @@ struct MarketSimulatorTests {
     }
 
     @Test func slippageThenCommissionModelsPriceTheFill() throws {
-        let inputs = try Kit.inputs(closes: ["X": [100, 100, 100]], opens: ["X": [100, 100, 100]])
+        let inputs = try TestMarket.inputs(closes: ["X": [100, 100, 100]], opens: ["X": [100, 100, 100]])
         func firstTrade(_ execution: String) throws -> TradeRecord {
             try #require(Kit.run(buyAndHold("execution: \(execution)"), inputs: inputs).0.result.trades.first)
         }
@@ -74,13 +75,13 @@ struct MarketSimulatorTests {
         #expect(fixed.price == 100 * 1.002)
         #expect(fixed.commission == 7)
         #expect(fixed.quantity == ((1_000_000 - 7) / 100.2).rounded(.down))
-        #expect(Kit.relativeError(fixed.slippage, fixed.quantity * 0.2) < 1e-12)
+        #expect(Tolerance.relativeError(fixed.slippage, fixed.quantity * 0.2) < 1e-12)
         // High − low is 2% of the price in the test bars (×1.01 and ×0.99).
         let spread = try firstTrade(
             "{slippage: {model: half_spread, fraction: 0.5}, commission: {model: per_share, per_share: 0.01, minimum: 5}}"
         )
-        #expect(Kit.relativeError(spread.price, 101) < 1e-12)
-        #expect(Kit.relativeError(spread.commission, spread.quantity * 0.01) < 1e-12)
+        #expect(Tolerance.relativeError(spread.price, 101) < 1e-12)
+        #expect(Tolerance.relativeError(spread.commission, spread.quantity * 0.01) < 1e-12)
     }
 
     @Test func sellsGoBeforeBuysOnEveryRebalance() throws {

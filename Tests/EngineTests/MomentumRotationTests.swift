@@ -15,9 +15,7 @@ import Testing
         let k = MomentumRotationKernel(close: [10, 10, 10, 11, 9, .nan, 12, 12, 10], days: 3, assets: 3)
         var scratch = MomentumRotationKernel.Scratch(assets: 3)
         var eq = [Double](repeating: 0, count: 3)
-        let s = eq.withUnsafeMutableBufferPointer {
-            k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: $0)
-        }
+        let s = k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: &eq)
         // t=1: A is up 10 %, B down, C has no bar: buy A with all the cash, trimmed for the fee: 1000/1.001/11 shares.
         // t=2: B is up 33 %: sell A at 12 (fee 0.1 %), buy B with all of it (trimmed again).
         let a = 1000 / 1.001 / 11
@@ -29,8 +27,8 @@ import Testing
     }
 
     @Test func theFullEngineMatchesTheKernelOnHandMadeBars() throws {
-        let inputs = try Kit.inputs(closes: Self.closes)
-        let c = try Kit.config(
+        let inputs = try TestMarket.inputs(closes: Self.closes)
+        let c = try TestConfig.parse(
             """
             data: {db: unused.sqlite}
             calendar: data
@@ -46,16 +44,14 @@ import Testing
         let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
         var scratch = MomentumRotationKernel.Scratch(assets: k.assets)
         var eq = [Double](repeating: 0, count: k.days)
-        _ = eq.withUnsafeMutableBufferPointer {
-            k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: $0)
-        }
+        _ = k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: &eq)
         #expect(zip(r.equity, eq).allSatisfy { abs($0 - $1) < 1e-9 }, "\(r.equity) vs \(eq)")
         #expect(r.trades.count == 3)
     }
 
     @Test func parametersAreCheckedWithTheKey() throws {
         #expect(throws: HindsightError.self) {
-            _ = try Kit.config(
+            _ = try TestConfig.parse(
                 """
                 data: {synthetic: {assets: 5, start: 2020-01-02, end: 2020-12-31, seed: 1}}
                 start: 2020-01-02
@@ -64,7 +60,7 @@ import Testing
                 """)
         }
         do {
-            _ = try Kit.config(
+            _ = try TestConfig.parse(
                 """
                 data: {synthetic: {assets: 5, start: 2020-01-02, end: 2020-12-31, seed: 1}}
                 start: 2020-01-02
@@ -105,7 +101,7 @@ import Testing
                 ["prices", TestPaths.shared("us-equities/prices.csv.gz")],
                 ["profiles", TestPaths.shared("us-equities/profiles.csv")],
             ])
-        let c = try Kit.config(try Self.usConfig(db: db, lookback: 63, topN: 10, every: 21))
+        let c = try TestConfig.parse(try Self.usConfig(db: db, lookback: 63, topN: 10, every: 21))
         let inputs = try MarketInputs.load(for: c)
         let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
         #expect(k.assets == 118 && k.days == 3202)
@@ -116,9 +112,8 @@ import Testing
             let f = line.split(separator: ",")
             let (lb, n, every, total, sharpe) = (Int(f[0])!, Int(f[1])!, Int(f[2])!, Double(f[3])!, Double(f[4])!)
             var eq = [Double](repeating: 0, count: k.days)
-            let s = eq.withUnsafeMutableBufferPointer {
-                k.run(lookback: lb, topN: n, every: every, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0)
-            }
+            let s = k.run(
+                lookback: lb, topN: n, every: every, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: &eq)
             var prev = 1e6
             let returns = eq.map { e in
                 defer { prev = e }
@@ -140,10 +135,8 @@ import Testing
         // The full engine (orders through the market simulator) gives the same curve.
         let r = try RunPipeline(inputs: inputs).simulate(c)
         var eq = [Double](repeating: 0, count: k.days)
-        _ = eq.withUnsafeMutableBufferPointer {
-            k.run(lookback: 63, topN: 10, every: 21, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: $0)
-        }
-        let worst = zip(r.equity, eq).map { Kit.relativeError($0, $1) }.max()!
+        _ = k.run(lookback: 63, topN: 10, every: 21, fee: 0.001, initialCash: 1e6, scratch: &scratch, equity: &eq)
+        let worst = zip(r.equity, eq).map { Tolerance.relativeError($0, $1) }.max()!
         #expect(worst < 1e-9, "engine vs kernel: worst relative error \(worst)")
     }
 }

@@ -37,7 +37,7 @@ struct PeerCrossCheckTests {
             let (o, _) = try Kit.run(smaConfig(db: db, fast: f, slow: s, fill: "close", fractional: true))
             let expected = ref.columns["sma_\(f)_\(s)"]!
             #expect(o.result.dates.map(\.iso) == ref.dates)
-            let worst = zip(o.result.equity, expected).map { Kit.relativeError($0, $1) }.max()!
+            let worst = zip(o.result.equity, expected).map { Tolerance.relativeError($0, $1) }.max()!
             #expect(worst < 1e-9, "SMA(\(f),\(s)): worst relative error \(worst)")
         }
     }
@@ -48,9 +48,7 @@ struct PeerCrossCheckTests {
         let closes = try HindsightDatabase(path: db).loadPrices().close
         let kernel = SMACrossoverKernel(close: closes)
         var equity = [Double](repeating: 0, count: closes.count)
-        _ = equity.withUnsafeMutableBufferPointer {
-            kernel.run(fast: 10, slow: 30, fee: 0.001, initialCash: 10_000, equity: $0)
-        }
+        _ = kernel.run(fast: 10, slow: 30, fee: 0.001, initialCash: 10_000, equity: &equity)
         #expect(o.result.equity == equity)
     }
 
@@ -62,7 +60,7 @@ struct PeerCrossCheckTests {
             let expected = ref.columns["sma_\(f)_\(s)"]!
             #expect(o.result.dates.map(\.iso) == ref.dates)
             #expect(o.result.trades.allSatisfy { $0.quantity == $0.quantity.rounded() })
-            let worst = zip(o.result.equity, expected).map { Kit.relativeError($0, $1) }.max()!
+            let worst = zip(o.result.equity, expected).map { Tolerance.relativeError($0, $1) }.max()!
             #expect(worst < 1e-9, "SMA(\(f),\(s)): worst relative error \(worst)")
         }
     }
@@ -92,7 +90,7 @@ struct PeerCrossCheckTests {
             """)
         let ref = try Kit.fixture("momentum-us-equities.csv")
         #expect(o.result.dates.map(\.iso) == ref.dates)
-        let worst = zip(o.result.equity, ref.columns["equity"]!).map { Kit.relativeError($0, $1) }.max()!
+        let worst = zip(o.result.equity, ref.columns["equity"]!).map { Tolerance.relativeError($0, $1) }.max()!
         #expect(worst < 1e-9, "worst relative error \(worst)")
     }
 }

@@ -1,10 +1,11 @@
 import Backtest
-import Configuration
 import Engine
 import Foundation
 import HindsightCore
+import HindsightTestSupport
 import Storage
 import Testing
+import YAMLConfig
 
 /// Config errors name the line and column and say how to fix them; invalid runs are recorded.
 struct RunConfigTests {
@@ -30,7 +31,7 @@ struct RunConfigTests {
 
     func error(_ yaml: String) -> HindsightError? {
         do {
-            _ = try Kit.config(yaml, file: "cfg.yaml")
+            _ = try TestConfig.parse(yaml, file: "cfg.yaml")
             return nil
         } catch let e as HindsightError { return e } catch { return nil }
     }
@@ -44,7 +45,7 @@ struct RunConfigTests {
     }
 
     @Test func aCSVDataSourceTakesAnOptionalTickerAndExcludesTheOtherSources() throws {
-        let c = try Kit.config(
+        let c = try TestConfig.parse(
             Self.good.replacingOccurrences(
                 of: "data: {synthetic: {assets: 30, start: 2015-01-02, end: 2016-12-30, seed: 1}}",
                 with: "data: {csv: p.csv.gz, ticker: goog}"))
@@ -64,36 +65,40 @@ struct RunConfigTests {
     }
 
     @Test func inconsistentSettingsFailBeforeAnyDataIsRead() throws {
-        let cases: [(String, String, String)] = [
+        let cases: [(String, String, ErrorLocation)] = [
             (
                 Self.good.replacingOccurrences(of: "max_weight: 0.3", with: "max_weight: 1.5"),
-                "max_weight 1.5 is above gross_leverage 1.0", "cfg.yaml:8:32"
+                "max_weight 1.5 is above gross_leverage 1.0", ErrorLocation(file: "cfg.yaml", line: 8, column: 32)
             ),
             (
                 Self.good.replacingOccurrences(of: "start: 2015-03-02", with: "start: 2017-03-02"),
-                "start 2017-03-02 is after end 2016-12-30", "cfg.yaml:3:8"
+                "start 2017-03-02 is after end 2016-12-30", ErrorLocation(file: "cfg.yaml", line: 3, column: 8)
             ),
-            (Self.good + "\nexecution: {commission: {model: bps, bps: -3}}\n", "bps must be ≥ 0", "cfg.yaml:9:43"),
-            (Self.sma, "fast (30) must be below slow (10)", "cfg.yaml:6:18"),
+            (
+                Self.good + "\nexecution: {commission: {model: bps, bps: -3}}\n", "bps must be ≥ 0",
+                ErrorLocation(file: "cfg.yaml", line: 9, column: 43)
+            ),
+            (Self.sma, "fast (30) must be below slow (10)", ErrorLocation(file: "cfg.yaml", line: 6, column: 18)),
             (
                 Self.good.replacingOccurrences(
                     of: "model: trend, window: 50", with: "model: momentum, lookback: 20, skip: 20"),
-                "skip must be ≥ 0 and below lookback", "cfg.yaml:7:53"
+                "skip must be ≥ 0 and below lookback", ErrorLocation(file: "cfg.yaml", line: 7, column: 53)
             ),
             (
                 Self.good.replacingOccurrences(
                     of: "kind: assessment_risk_daily_rebal", with: "kind: assesment_risk_daily_rebal"),
-                "unknown strategy", "cfg.yaml:6:9"
+                "unknown strategy", ErrorLocation(file: "cfg.yaml", line: 6, column: 9)
             ),
             (
                 Self.good + "\nexecution: {max_participation: 1.5}\n", "max_participation must be in (0, 1]",
-                "cfg.yaml:9:32"
+                ErrorLocation(file: "cfg.yaml", line: 9, column: 32)
             ),
         ]
         for (yaml, message, place) in cases {
             let e = try #require(error(yaml), "expected an error mentioning \(message)")
             #expect(e.message.contains(message), "\(e.message)")
-            #expect(e.message.hasPrefix(place), "\(e.message)")
+            #expect(e.message.hasPrefix("\(place): "), "\(e.message)")
+            #expect(place.isNamed(in: e.message))
         }
         #expect(error(Self.good) == nil)
     }
@@ -106,7 +111,7 @@ struct RunConfigTests {
     @Test func anInvalidConfigIsRecordedWithStatusInvalidAndTheReason() throws {
         let store = try HindsightDatabase()
         let runner = BacktestRunner(store: store)
-        let bad = try Kit.config(
+        let bad = try TestConfig.parse(
             Self.good.replacingOccurrences(of: "strategy:", with: "universe: {tickers: [NOPE]}\nstrategy:"))
         do {
             _ = try runner.run(bad)

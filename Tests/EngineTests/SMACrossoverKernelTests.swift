@@ -6,12 +6,32 @@ import Testing
 @testable import Engine
 
 @Suite struct SMACrossoverKernelTests {
+    /// The kernel-equals-engine check on the built-in synthetic market (the GOOG version needs ../shared/data).
+    @Test func theFullEngineAndTheKernelGiveBitIdenticalEquityOnTheBuiltInMarket() throws {
+        let data = try TestMarket.synthetic(assets: 2, start: "2012-01-03", end: "2016-12-30", seed: 3)
+        let closes = TestMarket.closes(data, ticker: "MKT")
+        #expect(closes.count > 1000)
+        let inputs = try TestMarket.inputs(closes: ["MKT": closes])
+        for (fast, slow) in [(5, 20), (10, 50), (30, 200)] {
+            let yaml = TestConfig.yaml(
+                db: "unused.sqlite", tickers: ["MKT"], start: "2020-01-06", end: "2040-12-31",
+                strategy: "{kind: sma_crossover, params: {fast: \(fast), slow: \(slow)}}",
+                extra: ["execution: {fill: close, commission: {model: bps, bps: 10}}", "fractional_shares: true"])
+            let (o, _) = try Kit.run(yaml, inputs: inputs)
+            var equity = [Double](repeating: 0, count: closes.count)
+            let s = SMACrossoverKernel(close: closes).run(
+                fast: fast, slow: slow, fee: 0.001, initialCash: 10_000, equity: &equity)
+            #expect(s.trades > 3, "SMA(\(fast),\(slow)) should trade on five years of data")
+            #expect(o.result.equity.map(\.bitPattern) == equity.map(\.bitPattern), "SMA(\(fast),\(slow))")
+        }
+    }
+
     @Test func handWorkedCrossoverBuysAllInAndSellsWithFees() {
         // SMA(1) vs SMA(2): up at t=2, down at t=4.
         let close = [10.0, 9.0, 11.0, 12.0, 8.0, 9.0]
         let k = SMACrossoverKernel(close: close)
         var eq = [Double](repeating: 0, count: close.count)
-        let s = eq.withUnsafeMutableBufferPointer { k.run(fast: 1, slow: 2, fee: 0.001, initialCash: 1000, equity: $0) }
+        let s = k.run(fast: 1, slow: 2, fee: 0.001, initialCash: 1000, equity: &eq)
         // t=1: 9 < 9.5 (below). t=2: 11 > 10 → buy 1000/(11·1.001). t=4: 8 < 10 → sell.
         // t=5: 9 > 8.5 → buy again with everything, marked at the last close 9.
         let shares = 1000 / (11 * 1.001)

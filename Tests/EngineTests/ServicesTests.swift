@@ -1,12 +1,13 @@
 import Analytics
 import Backtest
-import Configuration
 import Engine
 import Foundation
 import HindsightCore
+import HindsightTestSupport
 import MarketData
 import Testing
 import TimeMachine
+import YAMLConfig
 
 @testable import Services
 
@@ -41,7 +42,7 @@ struct ServicesTests {
     }
 
     @Test func profileLookupsNeverSeeAFutureVersion() throws {
-        let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 10, count: 20)])
+        let inputs = try TestMarket.inputs(closes: ["X": [Double](repeating: 10, count: 20)])
         let d = { (day: Int) in TradingDay(year: 2020, month: 1, day: day)! }
         let versions = [
             CompanyProfile(ticker: "X", validFrom: d(6), profileVersionID: "x1", sector: "Tech", industry: "a"),
@@ -62,7 +63,7 @@ struct ServicesTests {
     }
 
     @Test func ruleUniversesAreBuiltFromPastDataAndHoldOnlyListedNames() throws {
-        let config = try Kit.config(Self.synthetic)
+        let config = try TestConfig.parse(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
         let p = inputs.panel
         let rule = RunConfig.UniverseRule(size: 30, lookback: 21, minPrice: 5, minHistory: 60, rebalance: .monthly)
@@ -97,7 +98,7 @@ struct ServicesTests {
     }
 
     @Test func theBuiltinRegimeClassifierUsesOnlyPastData() throws {
-        let config = try Kit.config(Self.synthetic)
+        let config = try TestConfig.parse(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
         let full = BacktestRegimeService(classifying: inputs.panel, settings: .init(), benchmark: "MKT")
         #expect(full.marketSeries == "MKT")
@@ -111,7 +112,7 @@ struct ServicesTests {
     }
 
     @Test func dataRegimesApplyFromTheirDateOnward() throws {
-        let inputs = try Kit.inputs(closes: ["X": [Double](repeating: 10, count: 10)])
+        let inputs = try TestMarket.inputs(closes: ["X": [Double](repeating: 10, count: 10)])
         let d = { (day: Int) in TradingDay(year: 2020, month: 1, day: day)! }
         let r = BacktestRegimeService(
             records: [
@@ -124,7 +125,7 @@ struct ServicesTests {
     }
 
     @Test func volTargetScalesTheBookToTheExAnteVolatilityOfTheTrailingCovariance() throws {
-        let config = try Kit.config(Self.synthetic)
+        let config = try TestConfig.parse(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
         var settings = RiskSettings()
         settings.topN = 10
@@ -159,7 +160,7 @@ struct ServicesTests {
         for (i, a) in chosen.enumerated() {
             for (j, b) in chosen.enumerated() { v += weights[a] * cov[j * chosen.count + i] * weights[b] }
         }
-        #expect(Kit.relativeError((v * 252).squareRoot(), 0.05) < 1e-9)
+        #expect(Tolerance.relativeError((v * 252).squareRoot(), 0.05) < 1e-9)
         // The ten best momentum scores were picked.
         let best = decisions.filter { $0.score.isFinite }.sorted { $0.score > $1.score }.prefix(10).map {
             Int($0.asset)
@@ -171,7 +172,7 @@ struct ServicesTests {
         let closes = (0..<6).reduce(into: [String: [Double]]()) { d, i in
             d["N\(i)"] = (0..<40).map { 10 + Double($0) * Double(i + 1) * 0.01 }
         }
-        let inputs = try Kit.inputs(
+        let inputs = try TestMarket.inputs(
             closes: closes, sectors: ["N0": "A", "N1": "A", "N2": "A", "N3": "B", "N4": "B", "N5": "C"])
         var settings = RiskSettings()
         settings.topN = 4
@@ -191,7 +192,7 @@ struct ServicesTests {
     }
 
     @Test func aRunStoresItsUniverseSnapshotsAndTheClassifiedRegimes() throws {
-        let inputs = try Kit.inputs(closes: [
+        let inputs = try TestMarket.inputs(closes: [
             "X": (0..<30).map { 10 + 2 * Double($0) }, "Y": (0..<30).map { 50 - Double($0) },
         ])
         let (o, store) = try Kit.run(
@@ -214,7 +215,7 @@ struct ServicesTests {
     }
 
     @Test func compositeScoresAreWeightedZScoresWithPerRegimeWeights() throws {
-        let config = try Kit.config(Self.synthetic)
+        let config = try TestConfig.parse(Self.synthetic)
         let inputs = try MarketInputs.load(for: config)
         let node = try YAMLDocument.parse(
             """

@@ -1,12 +1,13 @@
 import Backtest
 import HindsightCore
+import HindsightTestSupport
 import Testing
 
 /// Indicators warm up on the bars before `start`, and so does the crossover rule.
 struct WarmUpTests {
     @Test func aCrossoverOnTheFirstSessionIsTakenWhenTheWarmUpHistorySaysItHappened() throws {
         // SMA(2) vs SMA(3): equal on bar 5 (2020-01-13), fast above on bar 6 (2020-01-14), the run's first session.
-        let inputs = try Kit.inputs(closes: ["X": [10, 10, 10, 9, 9, 9, 12, 12, 12, 12]])
+        let inputs = try TestMarket.inputs(closes: ["X": [10, 10, 10, 9, 9, 9, 12, 12, 12, 12]])
         let (o, _) = try Kit.run(
             """
             data: {db: unused.sqlite}
@@ -26,7 +27,7 @@ struct WarmUpTests {
 
     @Test func noCrossoverIsInventedWhenTheWarmUpSignAlreadyAgreed() throws {
         // Fast is already above slow on the bar before the first session: no entry until a real crossing.
-        let inputs = try Kit.inputs(closes: ["X": [9, 9, 9, 12, 12, 12, 12, 12, 12, 12]])
+        let inputs = try TestMarket.inputs(closes: ["X": [9, 9, 9, 12, 12, 12, 12, 12, 12, 12]])
         let (o, _) = try Kit.run(
             """
             data: {db: unused.sqlite}

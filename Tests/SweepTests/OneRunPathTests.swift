@@ -198,7 +198,7 @@ struct OneRunPathTests {
             options: SweepRunner.Options(jobs: 1, resume: false, shard: nil, quiet: true))
         #expect(s.ran == 2 && s.invalid == 1)
         let rows = try HindsightDatabase.openExisting(path: db).sweepPoints(id: plan.sweepID)
-        #expect(rows.contains { $0.status == "invalid" && ($0.error ?? "").contains("slow window 5000") })
+        #expect(rows.contains { $0.status == .invalid && ($0.error ?? "").contains("slow window 5000") })
         let run = dir + "/long-run.yaml"
         TestPaths.write(
             base.replacingOccurrences(of: "\n      ", with: "\n").replacingOccurrences(
@@ -235,8 +235,8 @@ struct MergedReportTests {
         report: {top: 3}
         """
 
-    func overfittingSection(_ db: String, _ out: String, sweepID: String) throws -> String {
-        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: sweepID).write(
+    func overfittingSection(_ db: String, _ out: String, sweepID: String) async throws -> String {
+        try await ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: sweepID).write(
             to: out, wallSeconds: nil)
         let md = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
         let start = try #require(md.range(of: "## Overfitting"))
@@ -261,8 +261,8 @@ struct MergedReportTests {
         _ = try HindsightDatabase.merge(into: dir + "/merged.sqlite", shards: [dir + "/s1.sqlite", dir + "/s2.sqlite"])
         // As the Slurm merge job does: rank across shards and keep the top points' details.
         try await run(dir + "/merged.sqlite", resume: true)
-        let whole = try overfittingSection(dir + "/whole.sqlite", dir + "/r-whole", sweepID: plan.sweepID)
-        let merged = try overfittingSection(dir + "/merged.sqlite", dir + "/r-merged", sweepID: plan.sweepID)
+        let whole = try await overfittingSection(dir + "/whole.sqlite", dir + "/r-whole", sweepID: plan.sweepID)
+        let merged = try await overfittingSection(dir + "/merged.sqlite", dir + "/r-merged", sweepID: plan.sweepID)
         #expect(whole == merged)
         #expect(whole.contains("over 600 points") || whole.contains("over 6"), "\(whole.prefix(400))")
     }

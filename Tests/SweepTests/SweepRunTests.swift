@@ -53,7 +53,9 @@ struct SweepRunTests {
         let store = try HindsightDatabase.openExisting(path: db)
         let id = try plan().sweepID
         var out: [String: String] = [:]
-        for row in try store.sweepPoints(id: id) { out[row.pointID] = "\(row.status ?? "-") \(row.metricsJSON ?? "-")" }
+        for row in try store.sweepPoints(id: id) {
+            out[row.pointID] = "\(row.status?.rawValue ?? "-") \(row.metricsJSON ?? "-")"
+        }
         return out
     }
 
@@ -115,7 +117,7 @@ struct SweepRunTests {
         let db = dir + "/r.sqlite"
         let s = try await run(db)
         let out = dir + "/report"
-        try ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(
+        try await ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(
             to: out, wallSeconds: s.seconds)
         let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
         for section in [

@@ -1,7 +1,7 @@
-import Configuration
 import HindsightCore
 import Sweep
 import Testing
+import YAMLConfig
 
 /// Sweep files: parsing, errors with line and column, the constraint language and deterministic plans.
 struct SweepSpecTests {

@@ -1,6 +1,6 @@
 import Backtest
 import Benchmark
-import Configuration
+import YAMLConfig
 import Engine
 import Foundation
 import HindsightCore

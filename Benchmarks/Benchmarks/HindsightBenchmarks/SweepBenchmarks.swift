@@ -1,5 +1,5 @@
 import Benchmark
-import Configuration
+import YAMLConfig
 import Foundation
 import Storage
 import Sweep

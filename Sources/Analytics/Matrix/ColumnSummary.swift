@@ -1,13 +1,13 @@
 /// All summary metrics of one return series in a few fused passes (the matrix path; the per-metric functions
 /// in `Metrics` are the reference it is tested against). Order statistics come from quickselect on a scratch copy.
 struct ColumnSummary {
-    /// Values in `ReturnsMatrix.summaryMetricNames` order (deflated Sharpe left NaN) plus per-period SR, γ₃, γ₄.
+    /// Every `SummaryMetric` (deflated Sharpe left NaN), and the per-period SR, γ₃ and γ₄ it needs across trials.
     static func compute(
         _ r: UnsafeBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>, periodsPerYear p: Double,
-        into out: inout [Double]
+        into out: inout SummaryMetric.Values
     ) -> (sr: Double, g3: Double, g4: Double)? {
         let n = r.count
-        for i in 0..<out.count { out[i] = .nan }
+        out.reset()
         guard n >= 1 else { return nil }
         var sum = 0.0, mn = Double.infinity, mx = -Double.infinity
         var growth = 1.0, peak = 1.0, worstDD = 0.0, ulcer = 0.0
@@ -55,27 +55,27 @@ struct ColumnSummary {
         let sd = n >= 2 ? (s2 / (nd - 1)).squareRoot() : .nan
         let constant = mn == mx
         let cagr = libmPow(growth, p / nd) - 1
-        out[0] = growth - 1
-        out[1] = cagr
+        out[.totalReturn] = growth - 1
+        out[.cagr] = cagr
         if n >= 2 {
-            out[2] = sd * p.squareRoot()
-            out[3] = constant || !(sd > 0) ? .nan : mean / sd * p.squareRoot()
+            out[.annualVolatility] = sd * p.squareRoot()
+            out[.sharpeRatio] = constant || !(sd > 0) ? .nan : mean / sd * p.squareRoot()
             let dr = (downSq / nd).squareRoot() * p.squareRoot()
-            out[4] = dr > 0 ? mean * p / dr : .nan
-            out[6] = down > 0 ? up / down : .nan
-            out[10] = (ulcer / (nd - 1)).squareRoot()
+            out[.sortinoRatio] = dr > 0 ? mean * p / dr : .nan
+            out[.omegaRatio] = down > 0 ? up / down : .nan
+            out[.ulcerIndex] = (ulcer / (nd - 1)).squareRoot()
         }
         if worstDD < 0 {
             let c = cagr / abs(worstDD)
-            out[5] = c.isFinite ? c : .nan
+            out[.calmarRatio] = c.isFinite ? c : .nan
         }
-        out[8] = worstDD
-        out[9] = Double(longest)
+        out[.maxDrawdown] = worstDD
+        out[.maxDrawdownDurationDays] = Double(longest)
         if n >= 3, !constant, s2 > 0 {
-            out[11] = (nd * (nd - 1).squareRoot() / (nd - 2)) * (s3 / libmPow(s2, 1.5))
+            out[.skew] = (nd * (nd - 1).squareRoot() / (nd - 2)) * (s3 / libmPow(s2, 1.5))
         }
         if n >= 4, !constant, s2 > 0 {
-            out[12] =
+            out[.kurtosis] =
                 nd * (nd + 1) * (nd - 1) * s4 / ((nd - 2) * (nd - 3) * (s2 * s2)) - 3 * (nd - 1) * (nd - 1)
                 / ((nd - 2) * (nd - 3))
         }
@@ -99,7 +99,7 @@ struct ColumnSummary {
             }
             if sxx > 0, syy > 0 {
                 let rho = sxy / (sxx * syy).squareRoot()
-                out[7] = rho * rho
+                out[.stabilityOfTimeseries] = rho * rho
             }
         }
         // Order statistics: 5th percentile, CVaR tail, 95th percentile.
@@ -108,17 +108,19 @@ struct ColumnSummary {
         let (a5, b5, tailSum, a95, b95) = tails(r, scratch: scratch, lo5: lo5, lo95: lo95)
         let var5 = lerp(a5, b5, pos5 - Double(lo5))
         let var95 = lerp(a95, b95, pos95 - Double(lo95))
-        out[13] = var5
-        out[14] = tailSum / Double(lo5 + 1)
-        out[15] = var5 != 0 ? abs(var95) / abs(var5) : .nan
-        out[16] = nonZero > 0 ? Double(pos) / Double(nonZero) : .nan
-        out[17] = down == 0 ? (up == 0 ? .nan : .infinity) : up / down
-        out[18] = mx
-        out[19] = mn
+        out[.valueAtRisk] = var5
+        out[.conditionalValueAtRisk] = tailSum / Double(lo5 + 1)
+        out[.tailRatio] = var5 != 0 ? abs(var95) / abs(var5) : .nan
+        out[.winRate] = nonZero > 0 ? Double(pos) / Double(nonZero) : .nan
+        out[.profitFactor] = down == 0 ? (up == 0 ? .nan : .infinity) : up / down
+        out[.bestDay] = mx
+        out[.worstDay] = mn
         guard n >= 3, !constant, sd > 0 else { return nil }
         let m2 = s2 / nd, sr = mean / sd, g3 = (s3 / nd) / libmPow(m2, 1.5), g4 = (s4 / nd) / (m2 * m2)
         let denom = 1 - g3 * sr + (g4 - 1) / 4 * sr * sr
-        if denom > 0 { out[20] = Stat.normalCDF(sr * (nd - 1).squareRoot() / denom.squareRoot()) }
+        if denom > 0 {
+            out[.probabilisticSharpeRatio] = Stat.normalCDF(sr * (nd - 1).squareRoot() / denom.squareRoot())
+        }
         return (sr, g3, g4)
     }
 

@@ -1,23 +1,14 @@
 import Dispatch
 
 extension ReturnsMatrix {
-    /// The scalar metrics computed for every column by `summaryMetrics`.
-    public static let summaryMetricNames = [
-        "total_return", "cagr", "annual_volatility", "sharpe_ratio", "sortino_ratio", "calmar_ratio", "omega_ratio",
-        "stability_of_timeseries", "max_drawdown", "max_drawdown_duration_days", "ulcer_index", "skew", "kurtosis",
-        "value_at_risk", "conditional_value_at_risk", "tail_ratio", "win_rate", "profit_factor", "best_day",
-        "worst_day",
-        "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
-    ]
-
     /// Every summary metric for every column, with at most `threads` columns in flight (interleaved so the
     /// workers stay balanced). The deflated Sharpe ratio uses the number of columns as the number of trials and
     /// the variance of the columns' per-period Sharpe ratios.
     public func summaryMetrics(periodsPerYear p: Double = Metrics.defaultPeriodsPerYear, threads: Int = 2) -> [(
         name: String, values: [Double]
     )] {
-        let names = ReturnsMatrix.summaryMetricNames
-        let k = names.count
+        let metrics = SummaryMetric.allCases
+        let k = metrics.count
         let out = UnsafeMutableBufferPointer<Double>.allocate(capacity: k * columns)
         defer { out.deallocate() }
         let moments = UnsafeMutableBufferPointer<(sr: Double, g3: Double, g4: Double)>.allocate(capacity: columns)
@@ -31,11 +22,11 @@ extension ReturnsMatrix {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(rows, 1))
                 defer { scratch.deallocate() }
-                var row = [Double](repeating: .nan, count: k)
+                var row = SummaryMetric.Values()
                 for j in stride(from: w, to: columns, by: workers) {
                     let col = UnsafeBufferPointer(rebasing: v[(j * rows)..<((j + 1) * rows)])
                     let m = ColumnSummary.compute(col, scratch: scratch, periodsPerYear: p, into: &row)
-                    for (i, x) in row.enumerated() { outShared[i * columns + j] = x }
+                    for (i, x) in row.storage.enumerated() { outShared[i * columns + j] = x }
                     momentsShared[j] = m ?? (.nan, .nan, .nan)
                 }
             }
@@ -43,7 +34,7 @@ extension ReturnsMatrix {
         let finite = moments.map(\.sr).filter { $0.isFinite }
         let sd = finite.count > 1 ? Stat.std(finite) : 0
         let variance = sd * sd
-        let dsrRow = names.firstIndex(of: "deflated_sharpe_ratio")!
+        let dsrRow = SummaryMetric.deflatedSharpeRatio.rawValue
         let benchmark = Metrics.expectedMaxSharpe(trials: columns, variance: variance)
         for j in 0..<columns {
             let (sr, g3, g4) = moments[j]
@@ -52,6 +43,6 @@ extension ReturnsMatrix {
                 sr.isFinite && denom > 0
                 ? Stat.normalCDF((sr - benchmark) * Double(rows - 1).squareRoot() / denom.squareRoot()) : .nan
         }
-        return names.enumerated().map { m, name in (name, Array(out[(m * columns)..<((m + 1) * columns)])) }
+        return metrics.map { m in (m.key, Array(out[(m.rawValue * columns)..<((m.rawValue + 1) * columns)])) }
     }
 }

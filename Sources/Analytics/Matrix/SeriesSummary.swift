@@ -1,8 +1,8 @@
 extension Metrics {
-    /// The summary metrics of one series (the `ReturnsMatrix.summaryMetricNames`, deflated Sharpe left NaN) and
+    /// The summary metrics of one series (every `SummaryMetric`, deflated Sharpe left NaN) and
     /// the per-period Sharpe ratio, skewness γ₃ and kurtosis γ₄ that a deflated Sharpe ratio across trials needs.
     public struct SeriesSummary: Sendable {
-        public var values: [Double]
+        public var values: SummaryMetric.Values
         public var sharpePerPeriod: Double
         public var skewness: Double
         public var kurtosis: Double
@@ -10,7 +10,7 @@ extension Metrics {
 
     /// Summary metrics of one return series, with the same fused kernel as the matrix path.
     public static func summary(_ r: [Double], periodsPerYear p: Double = defaultPeriodsPerYear) -> SeriesSummary {
-        var out = [Double](repeating: .nan, count: ReturnsMatrix.summaryMetricNames.count)
+        var out = SummaryMetric.Values()
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(r.count, 1))
         defer { scratch.deallocate() }
         let m = r.withUnsafeBufferPointer { ColumnSummary.compute($0, scratch: scratch, periodsPerYear: p, into: &out) }
