@@ -112,26 +112,15 @@ public struct PriceFileParser {
                 reject(cDate, "unparsable date; expected YYYY-MM-DD")
                 continue
             }
-            guard let o = csv.double(cOpen) else {
-                reject(cOpen, "unparsable number")
-                continue
+            // The first unparsable field of the row is the one rejected.
+            @inline(__always) func number(_ column: Int) -> Double? {
+                if let x = csv.double(column) { return x }
+                reject(column, "unparsable number")
+                return nil
             }
-            guard let h = csv.double(cHigh) else {
-                reject(cHigh, "unparsable number")
-                continue
-            }
-            guard let l = csv.double(cLow) else {
-                reject(cLow, "unparsable number")
-                continue
-            }
-            guard let c = csv.double(cClose) else {
-                reject(cClose, "unparsable number")
-                continue
-            }
-            guard let v = csv.double(cVol) else {
-                reject(cVol, "unparsable number")
-                continue
-            }
+            guard let o = number(cOpen), let h = number(cHigh), let l = number(cLow), let c = number(cClose),
+                let v = number(cVol)
+            else { continue }
             if !(o > 0) {
                 reject(cOpen, "non-positive price; prices must be > 0")
                 continue
