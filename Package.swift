@@ -10,7 +10,7 @@ let package = Package(
         .library(
             name: "Hindsight",
             targets: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Services", "Engine",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Signals", "Services", "Engine",
                 "YAMLConfig", "Backtest", "Sweep", "Reports",
             ]),
     ],
@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "HindsightCore"),
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
         .target(name: "YAMLConfig", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Signals", dependencies: ["HindsightCore"]),
         .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics"]),
-        .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services"]),
+        .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals"]),
         .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig", "Backtest"]),
         .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),
         .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig"]),
@@ -57,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "hindsight",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine", "Services", "Sweep", "Reports", "CMalloc",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine", "Services", "Signals", "Sweep", "Reports", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "YAMLConfig", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "YAMLConfig", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

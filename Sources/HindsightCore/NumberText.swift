@@ -10,4 +10,10 @@ public enum NumberText {
         }
         return (n < 0 ? "-" : "") + String(out.reversed())
     }
+
+    /// The shortest text that reads back as `v`: whole numbers without a fraction ("10", not "10.0").
+    public static func shortest(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return v.description
+    }
 }
