@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "YAMLConfig", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "YAMLConfig", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SignalsTests", dependencies: ["Signals", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SignalsTests", dependencies: ["Signals", "MarketData", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

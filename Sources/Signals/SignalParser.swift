@@ -121,9 +121,8 @@ public struct SignalParser {
     mutating func orExpression() throws(Failure) -> SignalExpression {
         var left = try andExpression()
         while isName("or") {
-            let column = current.column
             advance()
-            left = .binary("or", left, try andExpression(), column: column)
+            left = .binary("or", left, try andExpression(), column: left.column)
         }
         return left
     }
@@ -131,9 +130,8 @@ public struct SignalParser {
     mutating func andExpression() throws(Failure) -> SignalExpression {
         var left = try notExpression()
         while isName("and") {
-            let column = current.column
             advance()
-            left = .binary("and", left, try notExpression(), column: column)
+            left = .binary("and", left, try notExpression(), column: left.column)
         }
         return left
     }
@@ -150,7 +148,6 @@ public struct SignalParser {
     mutating func comparison() throws(Failure) -> SignalExpression {
         let left = try additive()
         for op in ["<", "<=", ">", ">=", "==", "!="] where isSymbol(op) {
-            let column = current.column
             advance()
             let right = try additive()
             for op2 in ["<", "<=", ">", ">=", "==", "!="] where isSymbol(op2) {
@@ -158,7 +155,7 @@ public struct SignalParser {
                     message: "comparisons do not chain", column: current.column,
                     hint: "write `a < b and b < c`")
             }
-            return .binary(op, left, right, column: column)
+            return .binary(op, left, right, column: left.column)
         }
         return left
     }
@@ -167,9 +164,8 @@ public struct SignalParser {
         var left = try multiplicative()
         while isSymbol("+") || isSymbol("-") {
             guard case .symbol(let op) = current.token else { break }
-            let column = current.column
             advance()
-            left = .binary(op, left, try multiplicative(), column: column)
+            left = .binary(op, left, try multiplicative(), column: left.column)
         }
         return left
     }
@@ -178,9 +174,8 @@ public struct SignalParser {
         var left = try unary()
         while isSymbol("*") || isSymbol("/") {
             guard case .symbol(let op) = current.token else { break }
-            let column = current.column
             advance()
-            left = .binary(op, left, try unary(), column: column)
+            left = .binary(op, left, try unary(), column: left.column)
         }
         return left
     }
