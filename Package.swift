@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals"]),
         .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig", "Backtest"]),
         .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),
-        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig"]),
+        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals", "Engine", "Analytics", "Storage", "YAMLConfig"]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(

@@ -2,12 +2,15 @@ import Analytics
 import Engine
 import HindsightCore
 import Services
+import Signals
 
 /// The one way a config is run: validate (registry, data, dates, universe, risk) → regimes → cash rate → engine →
 /// metrics → rows. `backtest run`, every sweep point, the top-point re-runs and walk-forward all go through it, so
 /// the same config gives the same numbers everywhere.
 public struct RunPipeline: Sendable {
     public let inputs: MarketInputs
+    /// Signal columns computed once and shared by every run of this pipeline (every point of a sweep).
+    public let signalCache = SignalCache()
     /// The regime service of a base config, shared by every config with its regime settings.
     private let shared: (settings: RunConfig.RegimeSettings, benchmark: String?, service: BacktestRegimeService)?
     /// The base config's sessions with its benchmark's returns and the data's `rf` over them, shared by every
@@ -56,7 +59,7 @@ public struct RunPipeline: Sendable {
         if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
         return EngineInputs(
             panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-            regimes: regimes(for: config), cashRate: cashRate)
+            regimes: regimes(for: config), cashRate: cashRate, signalCache: signalCache)
     }
 
     /// Dates of `config` that the data does not cover, as warnings: the run silently starts at the first session

@@ -1,5 +1,6 @@
 import MarketData
 import Services
+import Signals
 
 /// Everything a run reads besides its config, as one required value: no caller can leave a part out (sweeps once
 /// ran without the cash-rate series and disagreed with `backtest run`).
@@ -10,15 +11,18 @@ public struct EngineInputs: Sendable {
     public let regimes: BacktestRegimeService
     /// Per-session cash rate when `portfolio.cash_rate` names a factor series; nil for an annual rate or none.
     public let cashRate: [Double]?
+    /// Signal columns shared by the runs of one pipeline (every point of a sweep); nil computes them afresh.
+    public let signalCache: SignalCache?
 
     public init(
         panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
-        cashRate: [Double]?
+        cashRate: [Double]?, signalCache: SignalCache? = nil
     ) {
         self.panel = panel
         self.technicals = technicals
         self.profiles = profiles
         self.regimes = regimes
         self.cashRate = cashRate
+        self.signalCache = signalCache
     }
 }

@@ -1,6 +1,7 @@
 import HindsightCore
 import MarketData
 import Services
+import Signals
 
 /// Everything a strategy may read while it is set up: the run config, the panel, its technicals and the services.
 public struct StrategyEnvironment {
@@ -12,6 +13,8 @@ public struct StrategyEnvironment {
     public let universe: BacktestUniverseService
     /// Sessions of the run (panel day indices).
     public let sessions: Range<Int>
+    /// Signal columns shared across the runs of a sweep (nil: computed for this run only).
+    public let signalCache: SignalCache?
 }
 
 /// What a strategy may write after each close.

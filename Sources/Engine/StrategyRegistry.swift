@@ -7,6 +7,7 @@ public enum StrategyRegistry {
         AssessmentRiskDailyRebalance.self,
         SMACrossoverStrategy.self,
         MomentumRotationStrategy.self,
+        SignalsStrategy.self,
     ]
 
     public static var kinds: [String] { plugins.map { $0.kind } }

@@ -141,7 +141,12 @@ public final class SweepContext: Sendable {
     func smaFastPath(_ c: RunConfig) -> (
         path: (kernel: SMACrossoverKernel, asset: Int, fast: Int, slow: Int, fee: Double)?, reason: String
     ) {
-        guard c.strategyKind == SMACrossoverStrategy.kind else { return (nil, "\(c.strategyKind) has no exact kernel") }
+        guard c.strategyKind == SMACrossoverStrategy.kind else {
+            if c.strategyKind == SignalsStrategy.kind {
+                return (nil, "signals run on the engine; their columns are compiled once and shared across the sweep")
+            }
+            return (nil, "\(c.strategyKind) has no exact kernel")
+        }
         guard case .tickers(let t) = c.universe, t.count == 1, let a = inputs.panel.asset(ticker: t[0]),
             let kernel = kernels[a]
         else {

@@ -1,0 +1,190 @@
+import HindsightCore
+import MarketData
+import Services
+import Signals
+
+/// Entries and exits written as expressions (`kind: signals`). An entry is taken when its expression is true on a
+/// bar and the asset is flat, an exit when its expression is true and the asset is held; when both are true on the
+/// same bar neither is taken (vectorbt's default). Expressions run over each ticker's own bars, warmed up on the
+/// history before `start`, and see bars ≤ t only. With `sleeves: equal` every ticker trades its own equal share of
+/// the initial cash (vectorbt columns without cash sharing); with `shared` one pool, entries in ticker order.
+public struct SignalsStrategy: Strategy, StrategyPlugin {
+    public static let kind = "signals"
+    public static let keys = ["params", "entry", "exit", "short_entry", "short_exit", "size", "sleeves"]
+
+    enum Size: Equatable {
+        case allIn
+        case percentEquity(Double)
+    }
+
+    struct Spec {
+        var params: [String: Double]
+        var entry: SignalProgram
+        var exit: SignalProgram
+        var size: Size
+        var equalSleeves: Bool
+    }
+
+    /// Parses and compiles the strategy's keys; every error names the file, line and column, and for an expression
+    /// the column inside it.
+    static func spec(_ strategy: ConfigNode) throws -> Spec {
+        let m = try ConfigMap(strategy, allowed: ["kind"] + keys)
+        var params: [String: Double] = [:]
+        if let p = m.node("params"), !p.isNull {
+            guard case .mapping(let entries) = p.value else {
+                throw p.error("`params` must be a mapping of names to numbers", hint: "e.g. {fast: 10, slow: 30}")
+            }
+            let reserved = Set(SignalSeries.allCases.map(\.rawValue) + ["and", "or", "not", "true", "false"])
+            for e in entries {
+                guard case .scalar(let text, _) = e.value.value, let v = Double(text), v.isFinite else {
+                    throw e.value.error("parameter `\(e.key)` must be a number")
+                }
+                if reserved.contains(e.key) || SignalLibrary.function(named: e.key) != nil {
+                    throw e.value.error(
+                        "parameter name `\(e.key)` is taken by a series or function",
+                        hint: "rename it, e.g. `\(e.key)_n`")
+                }
+                params[e.key] = v
+            }
+        }
+        for k in ["short_entry", "short_exit"] where m.has(k) {
+            throw m.node(k)!.error(
+                "short signals are not supported yet", hint: "remove `\(k)`; signals strategies trade long only for now"
+            )
+        }
+        func program(_ key: String) throws -> SignalProgram {
+            let node = try m.require(key, "an expression, e.g. \"rsi(close, 14) < 30\"")
+            guard case .scalar(let text, _) = node.value else {
+                throw node.error("`\(key)` must be an expression in quotes")
+            }
+            do {
+                let p = try SignalProgram.compile(text, params: params)
+                guard p.type == .boolean else {
+                    throw node.error(
+                        "`\(key)` must be a condition, not a number", hint: "compare it, e.g. \"\(text) > 0\"")
+                }
+                return p
+            } catch let f as SignalProgram.Failure {
+                throw node.error(f.rendered(text), hint: f.hint)
+            }
+        }
+        let entry = try program("entry"), exit = try program("exit")
+        var size = Size.allIn
+        if let s = m.node("size"), !s.isNull {
+            let sm = try ConfigMap(s, allowed: ["kind", "value"])
+            switch try sm.choice("kind", ["all_in", "percent_equity"]) ?? "all_in" {
+            case "percent_equity":
+                guard let v = try sm.double("value"), v > 0, v <= 1 else {
+                    throw (sm.node("value") ?? s).error(
+                        "percent_equity needs `value` in (0, 1]", hint: "e.g. {kind: percent_equity, value: 0.5}")
+                }
+                size = .percentEquity(v)
+            default:
+                if sm.has("value") { throw sm.node("value")!.error("all_in takes no `value`") }
+            }
+        }
+        let sleeves = try m.choice("sleeves", ["equal", "shared"]) ?? "equal"
+        return Spec(params: params, entry: entry, exit: exit, size: size, equalSleeves: sleeves == "equal")
+    }
+
+    public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
+
+    let entry: [UInt8]
+    let exit: [UInt8]
+    /// Bar index of each (asset, session), −1 on a gap.
+    let barOfDay: [Int32]
+    /// Where each asset's bars start in `entry` / `exit`.
+    let offset: [Int]
+    let dayCount: Int
+    let assets: [Int32]
+    let universe: BacktestUniverseService
+    let ruleBased: Bool
+    let size: Size
+    let weight: Double
+    var members: [Int32] = []
+    var isMember: [Int32]
+
+    public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
+        let s = try spec(env.config.strategy)
+        let panel = env.panel
+        let nD = panel.dayCount
+        var assets: [Int32]
+        var ruleBased = false
+        var sleeves: Int
+        switch env.config.universe {
+        case .tickers(let t):
+            assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
+            sleeves = assets.count
+        case .all:
+            assets = (0..<panel.assetCount).map(Int32.init)
+            sleeves = assets.count
+        case .rule(let r):
+            assets = (0..<panel.assetCount).map(Int32.init)
+            ruleBased = true
+            sleeves = r.size
+        }
+        var entry: [UInt8] = [], exit: [UInt8] = []
+        var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
+        var offset = [Int](repeating: 0, count: panel.assetCount)
+        var longest = 0
+        for a in assets.map(Int.init) {
+            let bars = AssetBars(panel: panel, asset: a)
+            longest = max(longest, bars.count)
+            offset[a] = entry.count
+            for (i, d) in bars.sessions.enumerated() { barOfDay[a * nD + Int(d)] = Int32(i) }
+            let e = s.entry.evaluate(bars, cache: env.signalCache, asset: a)
+            let x = s.exit.evaluate(bars, cache: env.signalCache, asset: a)
+            for i in 0..<bars.count {
+                entry.append(e[i] != 0 ? 1 : 0)
+                exit.append(x[i] != 0 ? 1 : 0)
+            }
+        }
+        for (key, p) in [("entry", s.entry), ("exit", s.exit)] where p.lookback >= longest {
+            let node = env.config.strategy.child(key) ?? env.config.strategy
+            throw node.error(
+                "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
+                hint: "shorten the windows, or use more history (indicators warm up on the bars before `start`)")
+        }
+        let strategy = SignalsStrategy(
+            entry: entry, exit: exit, barOfDay: barOfDay, offset: offset, dayCount: nD, assets: assets,
+            universe: env.universe, ruleBased: ruleBased, size: s.size,
+            weight: {
+                if case .percentEquity(let v) = s.size { return s.equalSleeves ? v / Double(max(1, sleeves)) : v }
+                return 1
+            }(), isMember: [Int32](repeating: -1, count: panel.assetCount))
+        let sleeve = s.equalSleeves && sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil
+        return StrategySetup(strategy: strategy, modelNames: ["signals"], sleeveCapital: sleeve)
+    }
+
+    public mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {
+        let d = view.day
+        if ruleBased {
+            universe.members(onDay: d, into: &members)
+            for a in members { isMember[Int(a)] = Int32(d) }
+        }
+        for a32 in assets {
+            let a = Int(a32)
+            let b = Int(barOfDay[a * dayCount + d])
+            guard b >= 0 else { continue }
+            let i = offset[a] + b
+            let enter = entry[i] != 0, leave = exit[i] != 0
+            guard enter != leave else { continue }
+            let held = view.portfolio.shares[a]
+            var kind: Order.Kind?
+            if enter, held == 0, !ruleBased || isMember[a] == Int32(d) {
+                kind = size == .allIn ? .allIn : .targetWeight(weight)
+            } else if leave, held > 0 {
+                kind = .closeOut
+            }
+            guard let kind else { continue }
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(d), asset: a32, direction: enter ? 1 : 0, score: enter ? 1 : -1, confidence: 1,
+                    targetWeight: enter ? weight : 0, regime: Int32(view.regime), profileVersion: -1))
+            out.orders.append(
+                Order(
+                    asset: a32, kind: kind, decision: Int32(out.decisions.count - 1), decisionDay: Int32(d),
+                    decisionEquity: view.equity))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Analytics
+import Backtest
+import Engine
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import Storage
+import Testing
+
+@Suite struct SignalsStrategyTests {
+    /// The metrics of a run without the keys that name the strategy.
+    func comparable(_ m: JSONValue) -> [(String, JSONValue)] {
+        guard case .object(let o) = m else { return [] }
+        return o.filter { $0.0 != "strategy" && $0.0 != "attribution" }
+    }
+
+    /// The built-in and its expression; `series` is what the built-in reads (adjusted closes when the data has
+    /// splits or dividends).
+    func smaPair(
+        db: String, tickers: [String], start: String, end: String, fast: Int, slow: Int, series: String = "close"
+    ) -> (String, String) {
+        let extra = [
+            "execution: {fill: close, commission: {model: bps, bps: 10}}", "fractional_shares: true",
+        ]
+        let builtin = TestConfig.yaml(
+            db: db, tickers: tickers, start: start, end: end,
+            strategy: "{kind: sma_crossover, params: {fast: \(fast), slow: \(slow)}}", extra: extra)
+        let expression = TestConfig.yaml(
+            db: db, tickers: tickers, start: start, end: end,
+            strategy: """
+                {kind: signals, params: {fast: \(fast), slow: \(slow)}, \
+                entry: "crossover(sma(\(series), fast), sma(\(series), slow))", \
+                exit: "crossunder(sma(\(series), fast), sma(\(series), slow))"}
+                """, extra: extra)
+        return (builtin, expression)
+    }
+
+    @Test func theSMACrossoverAsAnExpressionEqualsTheBuiltInOnAMultiTickerBuiltInMarket() throws {
+        let dir = TestPaths.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/synth.sqlite"
+        let data = try TestMarket.synthetic(assets: 4, start: "2012-01-03", end: "2016-12-30", seed: 9)
+        try HindsightDatabase(path: db).importDataset(data, replace: false)
+        let tickers = Array(data.prices.tickers.sorted().prefix(4))
+        for (fast, slow) in [(5, 20), (20, 60)] {
+            let (a, b) = smaPair(
+                db: db, tickers: tickers, start: "2013-01-02", end: "2016-12-30", fast: fast, slow: slow,
+                series: "adj_close")
+            let (x, _) = try Kit.run(a)
+            let (y, _) = try Kit.run(b)
+            #expect(x.result.trades.count > 10)
+            let same = x.result.equity.map(\.bitPattern) == y.result.equity.map(\.bitPattern)
+            #expect(same, "SMA(\(fast),\(slow)): the equity curves differ")
+            #expect(comparable(x.metrics).map(\.0) == comparable(y.metrics).map(\.0))
+            #expect(
+                zip(comparable(x.metrics), comparable(y.metrics)).allSatisfy { $0.1.render() == $1.1.render() },
+                "stored metrics differ for SMA(\(fast),\(slow))")
+        }
+    }
+
+    @Test(.enabled(if: TestPaths.sharedDataAvailable, "../shared/data is not present"))
+    func theSMACrossoverAsAnExpressionEqualsTheBuiltInOnGOOG() throws {
+        let db = try Kit.sharedDatabase(
+            "goog.sqlite", imports: [["prices", TestPaths.shared("goog-2004-2013.csv"), "--ticker", "GOOG"]])
+        for (fast, slow) in [(10, 30), (50, 200)] {
+            let (a, b) = smaPair(
+                db: db, tickers: ["GOOG"], start: "2004-08-19", end: "2013-03-01", fast: fast, slow: slow)
+            let (x, _) = try Kit.run(a)
+            let (y, _) = try Kit.run(b)
+            let same = x.result.equity.map(\.bitPattern) == y.result.equity.map(\.bitPattern)
+            #expect(same && x.result.trades.count == y.result.trades.count, "SMA(\(fast),\(slow)) on GOOG")
+        }
+    }
+
+    /// RSI, Bollinger and MACD grids on ten stocks in equal sleeves against vectorbt 1.2.0 `from_signals` with
+    /// TA-Lib's indicators (scripts/make_signal_strategy_fixtures.py).
+    @Test(.enabled(if: TestPaths.sharedDataAvailable, "../shared/data is not present"))
+    func rsiBollingerAndMACDGridsEqualVectorbtFromSignalsPerPointAt1e9() throws {
+        let db = try Kit.sharedDatabase(
+            "us-equities.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")]])
+        let url = Bundle.module.url(forResource: "Fixtures/vectorbt-signals-us", withExtension: "csv")!
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let tickers = Array(lines[0].split(separator: ",").dropFirst(4).map(String.init))
+        #expect(lines.count == 31)
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            var p: [String: String] = [:]
+            for kv in f[1].split(separator: ";") {
+                let parts = kv.split(separator: "=").map(String.init)
+                p[parts[0]] = parts[1]
+            }
+            let rule: (entry: String, exit: String)
+            switch f[0] {
+            case "rsi": rule = ("rsi(close, n) < lo", "rsi(close, n) > hi")
+            case "bbands": rule = ("close < bbands_lower(close, n, k)", "close > bbands_middle(close, n, k)")
+            default:
+                rule = (
+                    "crossover(macd(close, fast, slow, signal), macd_signal(close, fast, slow, signal))",
+                    "crossunder(macd(close, fast, slow, signal), macd_signal(close, fast, slow, signal))"
+                )
+            }
+            let params = p.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            let yaml = TestConfig.yaml(
+                db: db, tickers: tickers, start: "2005-02-25", end: "2017-11-10",
+                strategy: "{kind: signals, params: {\(params)}, entry: \"\(rule.entry)\", exit: \"\(rule.exit)\"}",
+                initialCash: 100_000,
+                extra: ["execution: {fill: close, commission: {model: bps, bps: 10}}", "fractional_shares: true"])
+            let (o, _) = try Kit.run(yaml)
+            let want = Double(f[2])!, orders = Int(f[3])!
+            #expect(
+                Tolerance.close(o.result.finalEquity, want, rel: 1e-9),
+                "\(f[0]) \(f[1]): \(o.result.finalEquity) vs vectorbt \(want)")
+            #expect(o.result.trades.filter { $0.quantity != 0 }.count == orders, "\(f[0]) \(f[1]) orders")
+        }
+    }
+
+    @Test func aBadExpressionNamesTheFileLineColumnAndTheColumnInsideIt() throws {
+        let yaml = """
+            data: {db: x.sqlite}
+            start: 2020-01-02
+            end: 2020-12-31
+            universe: {tickers: [A]}
+            strategy:
+              kind: signals
+              params: {n: 14}
+              entry: "rsi(close, n) < 30 and rsx(close, 2) > 1"
+              exit: "rsi(close, n) > 70"
+            """
+        do {
+            _ = try TestConfig.parse(yaml, file: "cfg.yaml")
+            Issue.record("expected an error")
+        } catch let e as HindsightError {
+            #expect(ErrorLocation(file: "cfg.yaml", line: 8, column: 10).isNamed(in: e.message), "\(e.message)")
+            #expect(e.message.contains("column 24: unknown function `rsx`"))
+            #expect(e.cause?.contains("did you mean `rsi`") == true)
+        }
+        for (bad, message) in [
+            ("entry: \"rsi(close, n)\"", "must be a condition"),
+            ("entry: \"close > 1\"\n  short_entry: \"close < 1\"", "short signals are not supported yet"),
+            ("entry: \"close > m\"", "unknown name `m`"),
+        ] {
+            let y = yaml.replacingOccurrences(of: "entry: \"rsi(close, n) < 30 and rsx(close, 2) > 1\"", with: bad)
+            #expect(throws: HindsightError.self) { try TestConfig.parse(y, file: "cfg.yaml") }
+            do { _ = try TestConfig.parse(y, file: "cfg.yaml") } catch let e as HindsightError {
+                #expect(e.message.contains(message), "\(e.message)")
+            }
+        }
+    }
+
+    @Test func aWindowLongerThanEveryTickersHistoryIsRefusedBeforeTheRun() throws {
+        let inputs = try TestMarket.inputs(closes: ["A": (0..<50).map { 100 + Double($0 % 7) }])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: "{kind: signals, entry: \"close > sma(close, 80)\", exit: \"close < sma(close, 80)\"}")
+        #expect {
+            _ = try Kit.run(yaml, inputs: inputs)
+        } throws: { e in
+            "\(e)".contains("needs 80 bars before its first value, but no ticker has more than 50")
+        }
+    }
+}
