@@ -11,7 +11,7 @@ let package = Package(
             name: "Hindsight",
             targets: [
                 "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Signals", "Services", "Engine",
-                "YAMLConfig", "Backtest", "Sweep", "Reports",
+                "YAMLConfig", "Backtest", "Sweep", "Reports", "HindsightCLI",
             ]),
     ],
     dependencies: [
@@ -55,13 +55,15 @@ let package = Package(
             name: "HindsightTestSupport",
             dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Storage", "Backtest", "Engine", "YAMLConfig"]
         ),
-        .executableTarget(
-            name: "hindsight",
+        .target(
+            name: "HindsightCLI",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine", "Services", "Signals", "Sweep", "Reports", "CMalloc",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine",
+                "Services", "Signals", "Sweep", "Reports", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "hindsight", dependencies: ["HindsightCLI"]),
         .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),

@@ -11,6 +11,8 @@ public struct RunPipeline: Sendable {
     public let inputs: MarketInputs
     /// Signal columns computed once and shared by every run of this pipeline (every point of a sweep).
     public let signalCache = SignalCache()
+    /// Time spent computing signal columns (indicators and expressions), summed over the runs and their threads.
+    public let signalSeconds = Locked(0.0)
     /// The regime service of a base config, shared by every config with its regime settings.
     private let shared: (settings: RunConfig.RegimeSettings, benchmark: String?, service: BacktestRegimeService)?
     /// The base config's sessions with its benchmark's returns and the data's `rf` over them, shared by every
@@ -86,6 +88,14 @@ public struct RunPipeline: Sendable {
 
     /// Runs the engine (call `validate` first).
     public func simulate(_ config: RunConfig) throws -> BacktestResult {
+        if config.strategyKind == SignalsStrategy.kind {
+            let start = ContinuousClock.now
+            try SignalsStrategy.prepare(config, panel: inputs.panel, cache: signalCache)
+            let d = ContinuousClock.now - start
+            signalSeconds.withLock {
+                $0 += Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            }
+        }
         let r = try BacktestEngine.run(config, inputs: engineInputs(for: config))
         try checkFinite(r.equity, firstSession: r.firstSession)
         return r

@@ -104,25 +104,33 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     var members: [Int32] = []
     var isMember: [Int32]
 
+    /// The assets a run can trade, whether membership changes by rule, and the number of sleeves.
+    static func assets(_ config: RunConfig, panel: MarketPanel) -> (assets: [Int32], ruleBased: Bool, sleeves: Int) {
+        switch config.universe {
+        case .tickers(let t):
+            let a = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
+            return (a, false, a.count)
+        case .all: return ((0..<panel.assetCount).map(Int32.init), false, panel.assetCount)
+        case .rule(let r): return ((0..<panel.assetCount).map(Int32.init), true, r.size)
+        }
+    }
+
+    /// Computes the run's entry and exit columns into `cache` (the pipeline times this outside the engine, which
+    /// reads no clock); `make` then finds them there.
+    public static func prepare(_ config: RunConfig, panel: MarketPanel, cache: SignalCache) throws {
+        let s = try spec(config.strategy)
+        for a in assets(config, panel: panel).assets.map(Int.init) {
+            let bars = AssetBars(panel: panel, asset: a)
+            _ = s.entry.evaluate(bars, cache: cache, asset: a)
+            _ = s.exit.evaluate(bars, cache: cache, asset: a)
+        }
+    }
+
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
         let s = try spec(env.config.strategy)
         let panel = env.panel
         let nD = panel.dayCount
-        var assets: [Int32]
-        var ruleBased = false
-        var sleeves: Int
-        switch env.config.universe {
-        case .tickers(let t):
-            assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
-            sleeves = assets.count
-        case .all:
-            assets = (0..<panel.assetCount).map(Int32.init)
-            sleeves = assets.count
-        case .rule(let r):
-            assets = (0..<panel.assetCount).map(Int32.init)
-            ruleBased = true
-            sleeves = r.size
-        }
+        let (assets, ruleBased, sleeves) = assets(env.config, panel: panel)
         var entry: [UInt8] = [], exit: [UInt8] = []
         var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
         var offset = [Int](repeating: 0, count: panel.assetCount)

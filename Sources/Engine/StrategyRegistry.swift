@@ -1,8 +1,9 @@
 import HindsightCore
 
-/// The registered strategies. A new strategy is one file (a `StrategyPlugin`) plus one line here.
+/// The registered strategies: the built-ins below (a new built-in is one file plus one line here) and those a
+/// `HindsightPlugin` installs.
 public enum StrategyRegistry {
-    public static let plugins: [any StrategyPlugin.Type] = [
+    static let builtins: [any StrategyPlugin.Type] = [
         EqualWeightBuyAndHold.self,
         AssessmentRiskDailyRebalance.self,
         SMACrossoverStrategy.self,
@@ -10,7 +11,23 @@ public enum StrategyRegistry {
         SignalsStrategy.self,
     ]
 
-    public static var kinds: [String] { plugins.map { $0.kind } }
+    private static let registered = Locked<[any StrategyPlugin.Type]>([])
+
+    /// Adds a strategy kind (replacing a registered one of the same kind); call it before configs are parsed.
+    public static func register(_ p: any StrategyPlugin.Type) {
+        registered.withLock { list in
+            list.removeAll { $0.kind == p.kind }
+            list.append(p)
+        }
+    }
+
+    /// Every strategy, registered ones first (so a plug-in can replace a built-in).
+    public static var plugins: [any StrategyPlugin.Type] { registered.value + builtins }
+
+    public static var kinds: [String] {
+        var seen = Set<String>()
+        return plugins.map { $0.kind }.filter { seen.insert($0).inserted }
+    }
 
     public static func plugin(_ kind: String) -> (any StrategyPlugin.Type)? { plugins.first { $0.kind == kind } }
 

@@ -115,6 +115,12 @@ public enum SweepRunner {
         // (their ranks are all known), then wait for the commits before storing their details.
         try await writer.flush()
         lap("simulate")
+        // Indicator and expression columns, computed once per sweep and shared (CPU time, inside `simulate`).
+        let signalCPU = context.pipeline.signalSeconds.value
+        if signalCPU > 0 {
+            let (hits, misses) = context.pipeline.signalCache.counts
+            phases.append(("(of which signal columns \(hits) cached, \(misses) computed; cpu)", signalCPU))
+        }
         var details: [PointExecutor.Output] = []
         if !interrupted {
             details = try await topDetails(

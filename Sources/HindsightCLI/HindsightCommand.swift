@@ -2,7 +2,7 @@ import ArgumentParser
 import CMalloc
 import HindsightCore
 
-@main
+/// The `hindsight` command tree.
 struct Hindsight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hindsight",
@@ -13,11 +13,6 @@ struct Hindsight: AsyncParsableCommand {
             ExprCommand.self,
         ]
     )
-
-    static func main() async {
-        keepFreedMemory()
-        await main(nil)
-    }
 
     /// Runs and sweep points allocate and free the same buffers over and over. glibc by default hands freed memory
     /// above 128 KB back to the system, and every run then faults it in again, which is slow when the kernel is busy

@@ -1,0 +1,4 @@
+import HindsightCLI
+import HullPlugin
+
+await HindsightCLI.main(plugins: [HullPlugin.plugin])

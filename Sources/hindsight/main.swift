@@ -1,0 +1,3 @@
+import HindsightCLI
+
+await HindsightCLI.main()
