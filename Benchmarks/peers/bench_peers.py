@@ -29,7 +29,7 @@ from peerenv import ROOT, ensure_venv  # noqa: E402
 import sweepfiles  # noqa: E402
 from sweepfiles import LOOKBACKS, TOP_NS, REBALANCES  # noqa: E402
 
-PEERS = ["vectorbt==1.2.0", "backtesting==0.6.6", "backtrader", "empyrical-reloaded", "quantstats", "statsmodels"]
+PEERS = ["vectorbt==1.2.0", "backtesting==0.6.6", "backtrader", "empyrical-reloaded", "quantstats", "statsmodels", "ta-lib==0.8.2"]
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 GOOG = os.path.join(SHARED, "data", "goog-2004-2013.csv")
 US = os.path.join(SHARED, "data", "us-equities", "prices.csv.gz")
@@ -128,6 +128,61 @@ def worker_vbt_momentum(prices_csv, tickers_file, out_csv):
 
 # ---------------------------------------------------------------------------------------------------------------
 # Harness helpers.
+
+def worker_vbt_signals(family, out_csv):
+    """One signal grid on the 20 stocks: TA-Lib indicators, vectorbt from_signals (each stock its own column with
+    an equal share of 100,000, no cash sharing), per-point final value summed over the stocks."""
+    t0 = time.perf_counter()
+    import itertools, warnings
+    warnings.filterwarnings("ignore")
+    import numpy as np, pandas as pd, talib, vectorbt as vbt
+    from sweepfiles import SIGNAL_GRIDS, SIGNAL_TICKERS
+    t_import = time.perf_counter()
+    df = pd.read_csv(US, usecols=["date", "ticker", "close"])
+    close = df[df.ticker.isin(SIGNAL_TICKERS)].pivot(index="date", columns="ticker", values="close")[SIGNAL_TICKERS]
+    close.index = pd.to_datetime(close.index)
+    keys, _, _, grid = SIGNAL_GRIDS[family]
+    points = list(itertools.product(*[grid[k] for k in keys]))
+    tiny = close.iloc[:60, :2]
+    vbt.Portfolio.from_signals(tiny, tiny > tiny.shift(1), tiny < tiny.shift(1), init_cash=1.0, fees=0.001, freq="1D").value()
+    a = time.perf_counter()
+    px = {t: close[t].values for t in SIGNAL_TICKERS}
+    memo = {}
+    def ind(kind, t, *args):
+        k = (kind, t) + args
+        if k not in memo:
+            if kind == "rsi": memo[k] = talib.RSI(px[t], args[0])
+            elif kind == "bb": memo[k] = talib.BBANDS(px[t], args[0], args[1], args[1])
+            else: memo[k] = talib.SMA(px[t], args[0])
+        return memo[k]
+    ent, ex = {}, {}
+    for p in points:
+        for t in SIGNAL_TICKERS:
+            c = px[t]
+            if family == "rsi":
+                r = ind("rsi", t, p[0]); e, x = r < p[1], r > p[2]
+            elif family == "bbands":
+                up, mid, lo = ind("bb", t, p[0], p[1]); e, x = c < lo, c > mid
+            else:
+                f, s_ = ind("sma", t, p[0]), ind("sma", t, p[1])
+                pf_, ps_ = np.roll(f, 1), np.roll(s_, 1)
+                e = (f > s_) & (pf_ <= ps_); x = (f < s_) & (pf_ >= ps_); e[0] = x[0] = False
+            ent[(p, t)], ex[(p, t)] = e, x
+    cols = pd.MultiIndex.from_tuples(list(ent.keys()))
+    entries = pd.DataFrame(np.column_stack(list(ent.values())), index=close.index, columns=cols)
+    exits = pd.DataFrame(np.column_stack(list(ex.values())), index=close.index, columns=cols)
+    wide = pd.DataFrame(np.column_stack([px[t] for _, t in ent.keys()]), index=close.index, columns=cols)
+    b = time.perf_counter()
+    pf = vbt.Portfolio.from_signals(wide, entries, exits, init_cash=100_000 / len(SIGNAL_TICKERS), fees=0.001, freq="1D")
+    c = time.perf_counter()
+    finals = pf.value().iloc[-1].values.reshape(len(points), len(SIGNAL_TICKERS)).sum(axis=1)
+    d = time.perf_counter()
+    with open(out_csv, "w") as fh:
+        fh.write(",".join(keys) + ",final_value\n")
+        for p, v in zip(points, finals):
+            fh.write(",".join(str(x) for x in p) + f",{float(v)!r}\n")
+    print(json.dumps(dict(import_s=t_import - t0, indicators_s=b - a, simulation_s=c - b, metrics_s=d - c)))
+
 
 def run(cmd, **kw):
     p = subprocess.run(cmd, capture_output=True, text=True, **kw)
@@ -240,6 +295,52 @@ def workload_sma(a, work):
         rates=f"Hindsight simulation {h1['bar_evaluations_per_s'] / 1e6:.0f} M bar-evaluations/s on one thread, "
               f"{h2['bar_evaluations_per_s'] / 1e6:.0f} M on two; vectorbt {h1['bar_evaluations'] / min(v_sim) / 1e6:.1f} M",
         peer="vectorbt 1.2.0 from_signals")
+
+
+def workload_signals(a, work, family, title):
+    """A `kind: signals` grid on 20 stocks, reading the whole 133-ticker price file, against vectorbt + TA-Lib."""
+    name = f"signals-{family}"
+    sweep = Sweep(a.bin, work, name, sweepfiles.signals(name, f"{{csv: {US}}}", family))
+    vb_csv = os.path.join(work, name + "-vbt.csv")
+    peer_worker("vbt-signals", family, vb_csv)  # warms the numba cache; untimed
+    h_e2e, v_e2e, v_sim = [], [], []
+    for _ in range(a.runs):
+        h_e2e.append(sweep.end_to_end()[0])
+        wall, js = peer_worker("vbt-signals", family, vb_csv)
+        v_e2e.append(wall); v_sim.append(js["simulation_s"])
+    keys = sweepfiles.SIGNAL_GRIDS[family][0]
+    con = sqlite3.connect(sweep.db)
+    ours = {}
+    for params, metrics in con.execute("SELECT p.params_json, r.metrics_json FROM sweep_points p JOIN backtest_runs r ON r.run_id = p.run_id"):
+        pj, m = json.loads(params), json.loads(metrics)
+        ours[tuple(float(pj["strategy.params." + k]) for k in keys)] = m["final_equity"]
+    con.close()
+    vb = {tuple(float(r[k]) for k in keys): float(r["final_value"]) for r in csv.DictReader(open(vb_csv))}
+    bad = [k for k in vb if k not in ours or abs(ours[k] - vb[k]) > 1e-9 * abs(vb[k])]
+    return dict(
+        name=title, points=len(ours),
+        agreement=f"final value: {len(vb) - len(bad)}/{len(vb)} points equal vectorbt + TA-Lib at 1e-9",
+        ok=not bad and len(ours) == len(vb),
+        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e))],
+        rates="", peer="vectorbt 1.2.0 from_signals with ta-lib 0.8.2 indicators")
+
+
+def workload_sma_expression(a, work):
+    """The GOOG SMA grid as an expression against the built-in `sma_crossover`, both Hindsight, end to end."""
+    data = f"{{csv: {GOOG}, ticker: GOOG}}"
+    builtin = Sweep(a.bin, work, "sma-goog-builtin", sweepfiles.sma_goog("sma-goog-builtin", data, (2, 100), (2, 200), constraint=True))
+    expr = Sweep(a.bin, work, "sma-goog-expression", sweepfiles.sma_goog_expression("sma-goog-expression", data, (2, 100), (2, 200)))
+    b, e = [], []
+    for _ in range(a.runs):
+        b.append(builtin.end_to_end()[0]); e.append(expr.end_to_end()[0])
+    x = hindsight_points(builtin.db, ["strategy.params.fast", "strategy.params.slow"])
+    y = hindsight_points(expr.db, ["strategy.params.fast", "strategy.params.slow"])
+    same = sum(1 for k in x if y.get(k) == x[k])
+    return dict(
+        name="SMA grid on GOOG as an expression vs sma_crossover (14,751 points)", points=len(y),
+        agreement=f"total return and Sharpe: {same}/{len(x)} points identical to sma_crossover",
+        ok=same == len(x), rows=[("end to end, expression (peer column: sma_crossover)", mm(e), mm(b))],
+        rates="", peer="Hindsight sma_crossover (the exact kernel)")
 
 
 def workload_momentum(a, work, name, prices, tickers, start, end, title, warm=True):
@@ -374,11 +475,11 @@ def write_results(a, results, started, wall):
 
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--worker":
-        {"vbt-sma": worker_vbt_sma, "vbt-momentum": worker_vbt_momentum}[sys.argv[2]](*sys.argv[3:])
+        {"vbt-sma": worker_vbt_sma, "vbt-momentum": worker_vbt_momentum, "vbt-signals": worker_vbt_signals}[sys.argv[2]](*sys.argv[3:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="sma,momentum,synthetic,single,analytics")
+    ap.add_argument("--only", default="sma,momentum,signals,expression,synthetic,single,analytics")
     ap.add_argument("--synthetic-runs", type=int, default=None, help="runs for the synthetic workload (default: --runs); "
                     "vectorbt needs about 5 minutes per run there")
     ap.add_argument("--synthetic-assets", type=int, default=2000)
@@ -409,6 +510,15 @@ def main():
         report_progress(results[-1])
     if "sma" in only:
         results.append(workload_sma(a, work))
+        report_progress(results[-1])
+    if "signals" in only:
+        for family, title in [("rsi", "RSI mean-reversion grid, 20 of 133 stocks × 3,202 days, 120 points"),
+                              ("bbands", "Bollinger grid, 20 of 133 stocks × 3,202 days, 50 points"),
+                              ("sma", "SMA crossover portfolio grid, 20 of 133 stocks × 3,202 days, 174 points")]:
+            results.append(workload_signals(a, work, family, title))
+            report_progress(results[-1])
+    if "expression" in only:
+        results.append(workload_sma_expression(a, work))
         report_progress(results[-1])
     if "momentum" in only:
         stocks = sorted(r["ticker"] for r in csv.DictReader(open(PROFILES)) if r["kind"] == "stock")

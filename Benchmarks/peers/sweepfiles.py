@@ -45,3 +45,50 @@ rank_by: sharpe_ratio
 store: {{equity: none, trades: {trades}}}
 report: {{top: 10, heatmaps: true}}
 """
+
+
+SIGNAL_TICKERS = ["AAPL", "MSFT", "JPM", "XOM", "JNJ", "PG", "KO", "WMT", "INTC", "CSCO",
+                  "GE", "PFE", "MRK", "HD", "T", "VZ", "IBM", "ORCL", "C", "BAC"]
+
+# Signal grids on the 20 stocks: (family, params in grid order, entry, exit, grid values).
+SIGNAL_GRIDS = {
+    "rsi": (["n", "lo", "hi"], "rsi(close, n) < lo", "rsi(close, n) > hi",
+            {"n": [5, 7, 10, 14, 21, 28], "lo": [20, 25, 30, 35], "hi": [60, 65, 70, 75, 80]}),
+    "bbands": (["n", "k"], "close < bbands_lower(close, n, k)", "close > bbands_middle(close, n, k)",
+               {"n": [5, 10, 15, 20, 25, 30, 35, 40, 45, 50], "k": [1.0, 1.5, 2.0, 2.5, 3.0]}),
+    "sma": (["fast", "slow"], "crossover(sma(close, fast), sma(close, slow))",
+            "crossunder(sma(close, fast), sma(close, slow))",
+            {"fast": [5, 10, 15, 20, 25, 30], "slow": list(range(40, 240, 7))}),
+}
+
+
+def signals(name, data, family, start="2005-02-25", end="2017-11-10"):
+    """A `kind: signals` grid on the 20 stocks (equal sleeves of 100,000, 0.1% fees, fill at the close)."""
+    keys, entry, exit_, grid = SIGNAL_GRIDS[family]
+    params = ", ".join(f"{k}: {grid[k][0]}" for k in keys)
+    lines = "".join(f"  strategy.params.{k}: {grid[k]}\n" for k in keys)
+    return f"""sweep: {name}
+base:
+  data: {data}
+  calendar: data
+  start: {start}
+  end: {end}
+  initial_cash: 100000
+  fractional_shares: true
+  universe: {{tickers: [{', '.join(SIGNAL_TICKERS)}]}}
+  strategy: {{kind: signals, params: {{{params}}}, entry: "{entry}", exit: "{exit_}"}}
+  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
+grid:
+{lines}rank_by: sharpe_ratio
+store: {{equity: none, trades: none}}
+report: {{top: 10, heatmaps: true}}
+"""
+
+
+def sma_goog_expression(name, data, fast, slow):
+    """The GOOG SMA grid written as an expression (`kind: signals`)."""
+    body = sma_goog(name, data, fast, slow, constraint=True)
+    return body.replace(
+        "strategy: {kind: sma_crossover, params: {fast: 10, slow: 30}}",
+        'strategy: {kind: signals, params: {fast: 10, slow: 30}, entry: "crossover(sma(close, fast), sma(close, slow))", '
+        'exit: "crossunder(sma(close, fast), sma(close, slow))"}')

@@ -86,17 +86,22 @@ public struct RunPipeline: Sendable {
         return out
     }
 
+    /// A signals config's entry and exit columns, computed here, outside the engine (which reads no clock), and
+    /// timed into `signalSeconds`.
+    public func signalColumns(_ config: RunConfig) throws -> SignalColumns {
+        let start = ContinuousClock.now
+        defer {
+            let d = ContinuousClock.now - start
+            signalSeconds.withLock { $0 += Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        }
+        return try SignalsStrategy.columns(config, panel: inputs.panel, cache: signalCache)
+    }
+
     /// Runs the engine (call `validate` first).
     public func simulate(_ config: RunConfig) throws -> BacktestResult {
-        if config.strategyKind == SignalsStrategy.kind {
-            let start = ContinuousClock.now
-            try SignalsStrategy.prepare(config, panel: inputs.panel, cache: signalCache)
-            let d = ContinuousClock.now - start
-            signalSeconds.withLock {
-                $0 += Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            }
-        }
-        let r = try BacktestEngine.run(config, inputs: engineInputs(for: config))
+        var engine = engineInputs(for: config)
+        if config.strategyKind == SignalsStrategy.kind { engine.signals = try signalColumns(config) }
+        let r = try BacktestEngine.run(config, inputs: engine)
         try checkFinite(r.equity, firstSession: r.firstSession)
         return r
     }

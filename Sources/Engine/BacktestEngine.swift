@@ -30,7 +30,8 @@ public enum BacktestEngine {
             config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range)
         let env = StrategyEnvironment(
             config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
-            universe: universe, sessions: range, signalCache: inputs.signalCache)
+            universe: universe, sessions: range, signalCache: inputs.signalCache,
+            signals: inputs.signals)
         guard let plugin = StrategyRegistry.plugin(config.strategyKind) else {
             throw config.strategy.error("unknown strategy '\(config.strategyKind)'")
         }

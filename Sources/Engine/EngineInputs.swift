@@ -13,10 +13,12 @@ public struct EngineInputs: Sendable {
     public let cashRate: [Double]?
     /// Signal columns shared by the runs of one pipeline (every point of a sweep); nil computes them afresh.
     public let signalCache: SignalCache?
+    /// A signals run's columns, computed before the engine runs.
+    public var signals: SignalColumns?
 
     public init(
         panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
-        cashRate: [Double]?, signalCache: SignalCache? = nil
+        cashRate: [Double]?, signalCache: SignalCache? = nil, signals: SignalColumns? = nil
     ) {
         self.panel = panel
         self.technicals = technicals
@@ -24,5 +26,6 @@ public struct EngineInputs: Sendable {
         self.regimes = regimes
         self.cashRate = cashRate
         self.signalCache = signalCache
+        self.signals = signals
     }
 }

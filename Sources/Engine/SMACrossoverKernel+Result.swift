@@ -10,16 +10,37 @@ extension SMACrossoverKernel {
     public func result(asset a: Int, fast: Int, slow: Int, fee: Double, config: RunConfig, inputs: EngineInputs)
         -> BacktestResult
     {
+        result(asset: a, model: SMACrossoverStrategy.kind, config: config, inputs: inputs) { equity, record in
+            _ = run(
+                fast: fast, slow: slow, fee: fee, initialCash: config.initialCash,
+                wholeShares: !config.fractionalShares, equity: &equity, record: record)
+        }
+    }
+
+    /// The same for entry and exit columns (a `signals` strategy on one clean ticker, all-in).
+    public func result(
+        asset a: Int, entry: [UInt8], exit: [UInt8], fee: Double, config: RunConfig, inputs: EngineInputs
+    ) -> BacktestResult {
+        result(asset: a, model: "signals", config: config, inputs: inputs) { equity, record in
+            _ = run(
+                entry: entry, exit: exit, fee: fee, initialCash: config.initialCash,
+                wholeShares: !config.fractionalShares, equity: &equity, record: record)
+        }
+    }
+
+    /// Replays the fills a kernel run reports into the engine's whole result.
+    func result(
+        asset a: Int, model: String, config: RunConfig, inputs: EngineInputs,
+        simulate: (inout [Double], @escaping (Int, Double, Double, Double) -> Void) -> Void
+    ) -> BacktestResult {
         let panel = inputs.panel, profiles = inputs.profiles, regimes = inputs.regimes
         let n = close.count
-        var fills: [(day: Int, quantity: Double, price: Double, commission: Double)] = []
+        // The kernel's `record` is an optional (so escaping) closure: the fills go to a box it shares.
+        final class FillLog { var fills: [(day: Int, quantity: Double, price: Double, commission: Double)] = [] }
+        let log = FillLog()
         var equity = [Double](repeating: 0, count: n)
-        _ = run(
-            fast: fast, slow: slow, fee: fee, initialCash: config.initialCash, wholeShares: !config.fractionalShares,
-            equity: &equity
-        ) {
-            fills.append(($0, $1, $2, $3))
-        }
+        simulate(&equity) { d, q, p, c in log.fills.append((d, q, p, c)) }
+        let fills = log.fills
         let nSectors = profiles.sectors.count + 1
         // Daily columns are `RunColumn`s (see there for why they are not arrays).
         let cash = RunColumn(count: n, repeating: 0.0), drawdown = RunColumn(count: n, repeating: 0.0)
@@ -97,8 +118,8 @@ extension SMACrossoverKernel {
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
             trades: trades, decisions: [], gaps: [], tickers: panel.tickers, firstSession: 0,
-            pnlBySector: bySector, pnlByModel: [(SMACrossoverStrategy.kind, pnlModel)],
-            modelNames: [SMACrossoverStrategy.kind],
+            pnlBySector: bySector, pnlByModel: [(model, pnlModel)],
+            modelNames: [model],
             pnlByRegime: regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) },
             totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: 0,
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },

@@ -131,4 +131,40 @@ public struct SMACrossoverKernel: Sendable {
         let final = n > 0 ? cash + shares * close[n - 1] : initialCash
         return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
     }
+
+    /// Runs entry and exit columns (one per bar) with the same arithmetic as a (fast, slow) run: buy all-in when the
+    /// entry holds and the exit does not and the book is flat, sell everything on the reverse when held.
+    public func run(
+        entry: [UInt8], exit: [UInt8], fee: Double, initialCash: Double, wholeShares: Bool = false,
+        equity: inout [Double], record: ((Int, Double, Double, Double) -> Void)? = nil
+    ) -> Summary {
+        let n = close.count
+        precondition(entry.count == n && exit.count == n && equity.count == n, "one value per session")
+        var cash = initialCash, shares = 0.0, trades = 0, fills = 0
+        for t in 0..<n {
+            let enter = entry[t] != 0, leave = exit[t] != 0
+            if enter && !leave && shares == 0 {
+                let price = close[t]
+                var size = cash / (price * (1 + fee))
+                if wholeShares { size = size.rounded(.down) }
+                if size > 0 {
+                    let cost = size * price
+                    cash -= cost + cost * fee
+                    shares = size
+                    trades += 1
+                    fills += 1
+                    record?(t, size, price, cost * fee)
+                }
+            } else if leave && !enter && shares > 0 {
+                let value = shares * close[t]
+                cash += value - value * fee
+                record?(t, -shares, close[t], value * fee)
+                shares = 0
+                fills += 1
+            }
+            equity[t] = cash + shares * close[t]
+        }
+        let final = n > 0 ? cash + shares * close[n - 1] : initialCash
+        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
+    }
 }

@@ -89,20 +89,22 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
 
-    let entry: [UInt8]
-    let exit: [UInt8]
-    /// Bar index of each (asset, session), −1 on a gap.
-    let barOfDay: [Int32]
-    /// Where each asset's bars start in `entry` / `exit`.
-    let offset: [Int]
-    let dayCount: Int
-    let assets: [Int32]
+    /// Whether a (valid) strategy sizes entries all-in, the rule the one-ticker kernel runs.
+    public static func isAllIn(_ strategy: ConfigNode) -> Bool {
+        guard let s = strategy.child("size"), !s.isNull else { return true }
+        guard let k = s.child("kind"), case .scalar(let text, _) = k.value else { return true }
+        return text == "all_in"
+    }
+
+    let columns: SignalColumns
     let universe: BacktestUniverseService
     let ruleBased: Bool
     let size: Size
     let weight: Double
     var members: [Int32] = []
     var isMember: [Int32]
+    /// Per universe asset, the next of its bars not yet reached (sessions only move forward).
+    var cursor: [Int]
 
     /// The assets a run can trade, whether membership changes by rule, and the number of sleeves.
     static func assets(_ config: RunConfig, panel: MarketPanel) -> (assets: [Int32], ruleBased: Bool, sleeves: Int) {
@@ -115,51 +117,48 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         }
     }
 
-    /// Computes the run's entry and exit columns into `cache` (the pipeline times this outside the engine, which
-    /// reads no clock); `make` then finds them there.
-    public static func prepare(_ config: RunConfig, panel: MarketPanel, cache: SignalCache) throws {
+    /// The run's entry and exit columns for each asset it can trade. `RunPipeline` calls this before the engine
+    /// (and times it; the engine reads no clock); the columns' indicator nodes come from and go to `cache`.
+    public static func columns(_ config: RunConfig, panel: MarketPanel, cache: SignalCache?) throws -> SignalColumns {
         let s = try spec(config.strategy)
-        for a in assets(config, panel: panel).assets.map(Int.init) {
-            let bars = AssetBars(panel: panel, asset: a)
-            _ = s.entry.evaluate(bars, cache: cache, asset: a)
-            _ = s.exit.evaluate(bars, cache: cache, asset: a)
+        let assets = assets(config, panel: panel).assets
+        var out = SignalColumns(assets: assets)
+        var longest = 0
+        for a in assets.map(Int.init) {
+            let bars = cache?.bars(asset: a) { AssetBars(panel: panel, asset: a) } ?? AssetBars(panel: panel, asset: a)
+            longest = max(longest, bars.count)
+            let e = s.entry.evaluate(bars, cache: cache, asset: a)
+            let x = s.exit.evaluate(bars, cache: cache, asset: a)
+            out.sessions.append(bars.sessions)
+            out.entry.append(e.map { $0 != 0 ? 1 : 0 })
+            out.exit.append(x.map { $0 != 0 ? 1 : 0 })
         }
+        for (key, p) in [("entry", s.entry), ("exit", s.exit)] where p.lookback >= longest {
+            let node = config.strategy.child(key) ?? config.strategy
+            throw node.error(
+                "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
+                hint: "shorten the windows, or use more history (indicators warm up on the bars before `start`)")
+        }
+        return out
     }
 
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
         let s = try spec(env.config.strategy)
         let panel = env.panel
-        let nD = panel.dayCount
         let (assets, ruleBased, sleeves) = assets(env.config, panel: panel)
-        var entry: [UInt8] = [], exit: [UInt8] = []
-        var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
-        var offset = [Int](repeating: 0, count: panel.assetCount)
-        var longest = 0
-        for a in assets.map(Int.init) {
-            let bars = AssetBars(panel: panel, asset: a)
-            longest = max(longest, bars.count)
-            offset[a] = entry.count
-            for (i, d) in bars.sessions.enumerated() { barOfDay[a * nD + Int(d)] = Int32(i) }
-            let e = s.entry.evaluate(bars, cache: env.signalCache, asset: a)
-            let x = s.exit.evaluate(bars, cache: env.signalCache, asset: a)
-            for i in 0..<bars.count {
-                entry.append(e[i] != 0 ? 1 : 0)
-                exit.append(x[i] != 0 ? 1 : 0)
-            }
-        }
-        for (key, p) in [("entry", s.entry), ("exit", s.exit)] where p.lookback >= longest {
-            let node = env.config.strategy.child(key) ?? env.config.strategy
-            throw node.error(
-                "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
-                hint: "shorten the windows, or use more history (indicators warm up on the bars before `start`)")
+        let columns: SignalColumns
+        if let given = env.signals, given.assets == assets {
+            columns = given
+        } else {
+            columns = try SignalsStrategy.columns(env.config, panel: panel, cache: env.signalCache)
         }
         let strategy = SignalsStrategy(
-            entry: entry, exit: exit, barOfDay: barOfDay, offset: offset, dayCount: nD, assets: assets,
-            universe: env.universe, ruleBased: ruleBased, size: s.size,
+            columns: columns, universe: env.universe, ruleBased: ruleBased, size: s.size,
             weight: {
                 if case .percentEquity(let v) = s.size { return s.equalSleeves ? v / Double(max(1, sleeves)) : v }
                 return 1
-            }(), isMember: [Int32](repeating: -1, count: panel.assetCount))
+            }(), isMember: [Int32](repeating: -1, count: panel.assetCount),
+            cursor: [Int](repeating: 0, count: assets.count))
         let sleeve = s.equalSleeves && sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil
         return StrategySetup(strategy: strategy, modelNames: ["signals"], sleeveCapital: sleeve)
     }
@@ -170,12 +169,15 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             universe.members(onDay: d, into: &members)
             for a in members { isMember[Int(a)] = Int32(d) }
         }
-        for a32 in assets {
-            let a = Int(a32)
-            let b = Int(barOfDay[a * dayCount + d])
-            guard b >= 0 else { continue }
-            let i = offset[a] + b
-            let enter = entry[i] != 0, leave = exit[i] != 0
+        let d32 = Int32(d)
+        for j in 0..<columns.assets.count {
+            let a32 = columns.assets[j], a = Int(a32)
+            let sessions = columns.sessions[j]
+            var c = cursor[j]
+            while c < sessions.count, sessions[c] < d32 { c += 1 }
+            cursor[j] = c
+            guard c < sessions.count, sessions[c] == d32 else { continue }
+            let enter = columns.entry[j][c] != 0, leave = columns.exit[j][c] != 0
             guard enter != leave else { continue }
             let held = view.portfolio.shares[a]
             var kind: Order.Kind?

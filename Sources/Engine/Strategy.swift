@@ -15,6 +15,8 @@ public struct StrategyEnvironment {
     public let sessions: Range<Int>
     /// Signal columns shared across the runs of a sweep (nil: computed for this run only).
     public let signalCache: SignalCache?
+    /// A signals run's entry and exit columns, computed by the pipeline before the engine (nil: `make` computes).
+    public let signals: SignalColumns?
 }
 
 /// What a strategy may write after each close.

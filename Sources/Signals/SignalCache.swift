@@ -4,6 +4,7 @@ import HindsightCore
 /// the asset, bounded in bytes (the oldest half is dropped when full).
 public final class SignalCache: Sendable {
     private struct State {
+        var bars: [Int: AssetBars] = [:]
         var values: [String: [Double]] = [:]
         var order: [String] = []
         var bytes = 0
@@ -17,6 +18,14 @@ public final class SignalCache: Sendable {
     public init(capacityBytes: Int = 512 << 20) { self.capacityBytes = capacityBytes }
 
     static func key(_ node: String, _ asset: Int) -> String { "\(asset)|\(node)" }
+
+    /// An asset's bars, built once (they are the same for every point of a sweep).
+    public func bars(asset: Int, make: () -> AssetBars) -> AssetBars {
+        if let b = state.withLock({ $0.bars[asset] }) { return b }
+        let b = make()
+        state.withLock { $0.bars[asset] = $0.bars[asset] ?? b }
+        return b
+    }
 
     public func value(key: String, asset: Int) -> [Double]? {
         state.withLock { s in

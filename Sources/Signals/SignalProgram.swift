@@ -71,7 +71,11 @@ public struct SignalProgram: Sendable {
         }
         let key = node.key
         if let v = memo[key] { return v }
-        if let cache, asset >= 0, let v = cache.value(key: key, asset: asset) {
+        // Only numeric function columns (indicators) go to the sweep cache: they are what points share; a
+        // comparison or combination of them is usually one point's own.
+        var shared = false
+        if case .call(let f, _, _, _) = node, f.result == .number { shared = cache != nil && asset >= 0 }
+        if shared, let cache, let v = cache.value(key: key, asset: asset) {
             memo[key] = v
             return v
         }
@@ -88,7 +92,7 @@ public struct SignalProgram: Sendable {
         default: v = []
         }
         memo[key] = v
-        if let cache, asset >= 0 { cache.store(key: key, asset: asset, v) }
+        if shared, let cache { cache.store(key: key, asset: asset, v) }
         return v
     }
 

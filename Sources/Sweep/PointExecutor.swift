@@ -104,20 +104,31 @@ struct PointExecutor {
 
     /// The point's whole result, the path that computed it and (when details are wanted) the rows to store.
     func simulate(_ c: RunConfig, keep: Keep) throws -> (BacktestResult, EnginePath, Details?) {
-        let fast = context.smaFastPath(c)
+        let fast = context.kernelPath(c)
         if let fast = fast.path, !keep.trades, !keep.equity {
-            try SMACrossoverStrategy.checkWindow(slow: fast.slow, bars: fast.kernel.close.count, strategy: c.strategy)
-            let r = fast.kernel.result(
-                asset: fast.asset, fast: fast.fast, slow: fast.slow, fee: fast.fee, config: c,
-                inputs: context.pipeline.engineInputs(for: c))
+            let inputs = context.pipeline.engineInputs(for: c)
+            let r: BacktestResult
+            let path: EnginePath
+            switch fast.rule {
+            case .sma(let f, let s):
+                try SMACrossoverStrategy.checkWindow(slow: s, bars: fast.kernel.close.count, strategy: c.strategy)
+                r = fast.kernel.result(asset: fast.asset, fast: f, slow: s, fee: fast.fee, config: c, inputs: inputs)
+                path = EnginePath(
+                    name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission")
+            case .signals:
+                let columns = try context.pipeline.signalColumns(c)
+                r = fast.kernel.result(
+                    asset: fast.asset, entry: columns.entry[0], exit: columns.exit[0], fee: fast.fee, config: c,
+                    inputs: inputs)
+                path = EnginePath(
+                    name: "signals-kernel",
+                    reason:
+                        "compiled signals on one clean ticker over the whole panel, all-in, close fills, bps commission"
+                )
+            }
             // The engine path checks this inside `RunPipeline.simulate`.
             try context.pipeline.checkFinite(r.equity, firstSession: r.firstSession)
-            return (
-                r,
-                EnginePath(
-                    name: "sma-kernel", reason: "one clean ticker over the whole panel, close fills, bps commission"),
-                nil
-            )
+            return (r, path, nil)
         }
         let r = try context.pipeline.simulate(c)
         var details: Details?

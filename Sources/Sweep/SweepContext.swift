@@ -138,19 +138,15 @@ public final class SweepContext: Sendable {
     /// one ticker with a bar every session of the whole panel and no corporate actions, fill at the close,
     /// no slippage, a bps (or no) commission, no participation limit and no cash rate. Results are bit-identical,
     /// metrics included. Otherwise nil, with the reason the full engine runs.
-    func smaFastPath(_ c: RunConfig) -> (
-        path: (kernel: SMACrossoverKernel, asset: Int, fast: Int, slow: Int, fee: Double)?, reason: String
-    ) {
-        guard c.strategyKind == SMACrossoverStrategy.kind else {
-            if c.strategyKind == SignalsStrategy.kind {
-                return (nil, "signals run on the engine; their columns are compiled once and shared across the sweep")
-            }
+    func kernelPath(_ c: RunConfig) -> (path: KernelPath?, reason: String) {
+        let signals = c.strategyKind == SignalsStrategy.kind
+        guard c.strategyKind == SMACrossoverStrategy.kind || signals else {
             return (nil, "\(c.strategyKind) has no exact kernel")
         }
         guard case .tickers(let t) = c.universe, t.count == 1, let a = inputs.panel.asset(ticker: t[0]),
             let kernel = kernels[a]
         else {
-            return (nil, "the SMA kernel takes one ticker")
+            return (nil, signals ? "signals on several tickers run on the engine" : "the SMA kernel takes one ticker")
         }
         guard c.execution.fill == .close else { return (nil, "fills at the next open") }
         guard c.execution.slippage == .none, c.execution.maxParticipation == nil else {
@@ -163,9 +159,25 @@ public final class SweepContext: Sendable {
             return (nil, "the run does not span the whole panel (warm-up bars)")
         }
         guard cleanAssets.contains(a) else { return (nil, "\(t[0]) has missing bars or corporate actions") }
+        if signals {
+            guard SignalsStrategy.isAllIn(c.strategy) else { return (nil, "a size other than all_in") }
+            return (KernelPath(kernel: kernel, asset: a, fee: fee, rule: .signals), "")
+        }
         guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
             let fast = try? ConfigMap.int(f), let slow = try? ConfigMap.int(s)
         else { return (nil, "parameters the kernel cannot read") }
-        return ((kernel, a, fast, slow, fee), "")
+        return (KernelPath(kernel: kernel, asset: a, fee: fee, rule: .sma(fast: fast, slow: slow)), "")
+    }
+
+    /// An exact kernel for one point: one clean ticker, and the rule it runs.
+    struct KernelPath {
+        enum Rule {
+            case sma(fast: Int, slow: Int)
+            case signals
+        }
+        var kernel: SMACrossoverKernel
+        var asset: Int
+        var fee: Double
+        var rule: Rule
     }
 }

@@ -48,7 +48,9 @@ struct OneRunPathTests {
             let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
             let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
             let engine =
-                notes[row.pointID].flatMap { n in ["sma-kernel", "full"].first { n.contains("\"engine\":\"\($0)\"") } }
+                notes[row.pointID].flatMap { n in
+                    ["sma-kernel", "signals-kernel", "full"].first { n.contains("\"engine\":\"\($0)\"") }
+                }
                 ?? "?"
             out.append((point.paramsJSON, try #require(row.metricsJSON), stored, engine))
         }
@@ -107,6 +109,32 @@ struct OneRunPathTests {
             """, name: "sma")
         #expect(Set(sma.map(\.engine)) == ["sma-kernel", "full"], "both paths must be exercised: \(sma.map(\.engine))")
         expectIdentical(sma)
+        // The same rule as an expression: the signals kernel on the clean ticker, the engine otherwise.
+        let signals = try await sweepAndRuns(
+            """
+            sweep: signal-paths
+            base:
+              data: {csv: \(dir)/xyz.csv, ticker: XYZ}
+              calendar: data
+              start: 2014-01-06
+              end: 2016-12-30
+              initial_cash: 1000000
+              universe: {tickers: [XYZ]}
+              fractional_shares: true
+              strategy: {kind: signals, params: {fast: 10, n: 14}, entry: "crossover(sma(close, fast), sma(close, 40)) and rsi(close, n) < 70", exit: "crossunder(sma(close, fast), sma(close, 40))"}
+              execution: {fill: close, commission: {model: bps, bps: 5}}
+              portfolio: {cash_rate: 0}
+            grid:
+              strategy.params.fast: [5, 10]
+              execution.fill: [close, next_open]
+              fractional_shares: [true, false]
+            rank_by: sharpe_ratio
+            store: {equity: {top: 1}, trades: {top: 1}}
+            """, name: "signals")
+        #expect(
+            Set(signals.map(\.engine)) == ["signals-kernel", "full"],
+            "both paths must be exercised: \(signals.map(\.engine))")
+        expectIdentical(signals)
         // Every other built-in strategy, a universe rule, regimes, costs, fills and a cash rate.
         let others = try await sweepAndRuns(
             """

@@ -1,0 +1,11 @@
+/// A signals run's entry and exit columns, per asset it can trade, on that asset's own bars.
+public struct SignalColumns: Sendable {
+    public var assets: [Int32]
+    /// Per asset, the session index of each of its bars.
+    public var sessions: [[Int32]] = []
+    /// Per asset and bar, 1 where the entry (exit) expression is true.
+    public var entry: [[UInt8]] = []
+    public var exit: [[UInt8]] = []
+
+    public init(assets: [Int32]) { self.assets = assets }
+}
