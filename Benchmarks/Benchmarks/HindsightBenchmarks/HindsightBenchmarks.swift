@@ -63,6 +63,7 @@ let benchmarks: @Sendable () -> Void = {
 
     EngineBenchmarks.register(sharedData: sharedData)
     SweepBenchmarks.register(sharedData: sharedData)
+    signalBenchmarks()
 
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
     if FileManager.default.fileExists(atPath: pricesFile) {
