@@ -93,43 +93,64 @@ public struct SMACrossoverKernel: Sendable {
         }
     }
 
+    /// The all-in book both rules trade: one asset, the engine's fill arithmetic (tested bit-identical to it).
+    struct AllInBook {
+        var cash: Double
+        var shares = 0.0
+        var trades = 0
+        var fills = 0
+        let fee: Double
+        let wholeShares: Bool
+
+        @inline(__always) mutating func buy(_ t: Int, price: Double, record: ((Int, Double, Double, Double) -> Void)?) {
+            var size = cash / (price * (1 + fee))
+            if wholeShares { size = size.rounded(.down) }
+            guard size > 0 else { return }
+            let cost = size * price
+            cash -= cost + cost * fee
+            shares = size
+            trades += 1
+            fills += 1
+            record?(t, size, price, cost * fee)
+        }
+
+        @inline(__always) mutating func sell(_ t: Int, price: Double, record: ((Int, Double, Double, Double) -> Void)?)
+        {
+            let value = shares * price
+            cash += value - value * fee
+            record?(t, -shares, price, value * fee)
+            shares = 0
+            fills += 1
+        }
+
+        func summary(close: [Double], initialCash: Double) -> Summary {
+            let final = close.isEmpty ? initialCash : cash + shares * close[close.count - 1]
+            return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
+        }
+    }
+
     private func run(
         fast: Int, slow: Int, fee: Double, initialCash: Double, wholeShares: Bool,
         into equity: UnsafeMutableBufferPointer<Double>?, record: ((Int, Double, Double, Double) -> Void)?
     ) -> Summary {
         let n = close.count
-        var cash = initialCash, shares = 0.0, trades = 0, fills = 0
+        var book = AllInBook(cash: initialCash, fee: fee, wholeShares: wholeShares)
         var prev = 2  // "no previous value" during warm-up
         for t in 0..<n {
             if t >= slow - 1, fast >= 1, slow <= n {
                 let s = sign(fast, slow, t)
                 if prev != 2 {
-                    if s > 0 && prev <= 0 && shares == 0 {
-                        let price = close[t]
-                        var size = cash / (price * (1 + fee))
-                        if wholeShares { size = size.rounded(.down) }
-                        if size > 0 {
-                            let cost = size * price
-                            cash -= cost + cost * fee
-                            shares = size
-                            trades += 1
-                            fills += 1
-                            record?(t, size, price, cost * fee)
-                        }
-                    } else if s < 0 && prev >= 0 && shares > 0 {
-                        let value = shares * close[t]
-                        cash += value - value * fee
-                        record?(t, -shares, close[t], value * fee)
-                        shares = 0
-                        fills += 1
+                    if s > 0 && prev <= 0 && book.shares == 0 {
+                        book.buy(t, price: close[t], record: record)
+                    } else if s < 0 && prev >= 0 && book.shares > 0 {
+                        book.sell(t, price: close[t], record: record)
                     }
                 }
                 prev = s
             }
-            equity?[t] = cash + shares * close[t]
+            equity?[t] = book.cash + book.shares * close[t]
         }
-        let final = n > 0 ? cash + shares * close[n - 1] : initialCash
-        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
+        return book.summary(close: close, initialCash: initialCash)
     }
 
     /// Runs entry and exit columns (one per bar) with the same arithmetic as a (fast, slow) run: buy all-in when the
@@ -140,31 +161,16 @@ public struct SMACrossoverKernel: Sendable {
     ) -> Summary {
         let n = close.count
         precondition(entry.count == n && exit.count == n && equity.count == n, "one value per session")
-        var cash = initialCash, shares = 0.0, trades = 0, fills = 0
+        var book = AllInBook(cash: initialCash, fee: fee, wholeShares: wholeShares)
         for t in 0..<n {
             let enter = entry[t] != 0, leave = exit[t] != 0
-            if enter && !leave && shares == 0 {
-                let price = close[t]
-                var size = cash / (price * (1 + fee))
-                if wholeShares { size = size.rounded(.down) }
-                if size > 0 {
-                    let cost = size * price
-                    cash -= cost + cost * fee
-                    shares = size
-                    trades += 1
-                    fills += 1
-                    record?(t, size, price, cost * fee)
-                }
-            } else if leave && !enter && shares > 0 {
-                let value = shares * close[t]
-                cash += value - value * fee
-                record?(t, -shares, close[t], value * fee)
-                shares = 0
-                fills += 1
+            if enter && !leave && book.shares == 0 {
+                book.buy(t, price: close[t], record: record)
+            } else if leave && !enter && book.shares > 0 {
+                book.sell(t, price: close[t], record: record)
             }
-            equity[t] = cash + shares * close[t]
+            equity[t] = book.cash + book.shares * close[t]
         }
-        let final = n > 0 ? cash + shares * close[n - 1] : initialCash
-        return Summary(finalValue: final, totalReturn: final / initialCash - 1, trades: trades, fills: fills)
+        return book.summary(close: close, initialCash: initialCash)
     }
 }
