@@ -94,7 +94,7 @@ public struct RunPipeline: Sendable {
             let d = ContinuousClock.now - start
             signalSeconds.withLock { $0 += Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         }
-        return try SignalsStrategy.columns(config, panel: inputs.panel, cache: signalCache)
+        return try SignalsStrategy.columns(config, panel: inputs.panel, profiles: inputs.profiles, cache: signalCache)
     }
 
     /// Runs the engine (call `validate` first).

@@ -119,19 +119,28 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
 
     /// The run's entry and exit columns for each asset it can trade. `RunPipeline` calls this before the engine
     /// (and times it; the engine reads no clock); the columns' indicator nodes come from and go to `cache`.
-    public static func columns(_ config: RunConfig, panel: MarketPanel, cache: SignalCache?) throws -> SignalColumns {
+    public static func columns(
+        _ config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService?, cache: SignalCache?
+    ) throws -> SignalColumns {
         let s = try spec(config.strategy)
         let assets = assets(config, panel: panel).assets
         var out = SignalColumns(assets: assets)
-        var longest = 0
-        for a in assets.map(Int.init) {
-            let bars = cache?.bars(asset: a) { AssetBars(panel: panel, asset: a) } ?? AssetBars(panel: panel, asset: a)
-            longest = max(longest, bars.count)
-            let e = s.entry.evaluate(bars, cache: cache, asset: a)
-            let x = s.exit.evaluate(bars, cache: cache, asset: a)
-            out.sessions.append(bars.sessions)
-            out.entry.append(e.map { $0 != 0 ? 1 : 0 })
-            out.exit.append(x.map { $0 != 0 ? 1 : 0 })
+        let bars = assets.map { a in
+            cache?.bars(asset: Int(a)) { AssetBars(panel: panel, asset: Int(a)) }
+                ?? AssetBars(panel: panel, asset: Int(a))
+        }
+        let longest = bars.map(\.count).max() ?? 0
+        // Cross-sectional parts run across the assets the run can trade, within sectors as of each session.
+        let group: ((Int, Int32) -> Int)? = profiles.map { p in
+            { i, d in p.sectorIndex(asset: Int(assets[i]), day: Int(d)) }
+        }
+        let ids = assets.map(Int.init)
+        let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+        let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+        for i in assets.indices {
+            out.sessions.append(bars[i].sessions)
+            out.entry.append(entry[i].map { $0 != 0 ? 1 : 0 })
+            out.exit.append(exit[i].map { $0 != 0 ? 1 : 0 })
         }
         for (key, p) in [("entry", s.entry), ("exit", s.exit)] where p.lookback >= longest {
             let node = config.strategy.child(key) ?? config.strategy
@@ -150,7 +159,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         if let given = env.signals, given.assets == assets {
             columns = given
         } else {
-            columns = try SignalsStrategy.columns(env.config, panel: panel, cache: env.signalCache)
+            columns = try SignalsStrategy.columns(
+                env.config, panel: panel, profiles: env.profiles, cache: env.signalCache)
         }
         let strategy = SignalsStrategy(
             columns: columns, universe: env.universe, ruleBased: ruleBased, size: s.size,

@@ -65,9 +65,12 @@ struct ExprCommand: AsyncParsableCommand {
             let panel = try MarketPanel(
                 rows: rows, actions: try store.loadCorporateActions(tickers: list), calendar: calendar, tickers: list)
             var out = "date,ticker,value\n"
+            // Cross-sectional functions run across the listed tickers.
+            let all = list.indices.map { AssetBars(panel: panel, asset: $0) }
+            let evaluated = program.evaluate(universe: all, assets: Array(list.indices))
             for (a, ticker) in list.enumerated() {
-                let bars = AssetBars(panel: panel, asset: a)
-                let v = program.evaluate(bars)
+                let bars = all[a]
+                let v = evaluated[a]
                 for (i, d) in bars.sessions.enumerated() {
                     let day = calendar.day(at: Int(d))
                     if let lo, day < lo { continue }

@@ -10,7 +10,8 @@ public enum SignalLibrary {
 
     public static func function(named name: String) -> SignalFunction? { registry.withLock { $0[name] } }
 
-    public static var names: [String] { registry.withLock { Array($0.keys) }.sorted() }
+    /// Every callable name: the catalog and the cross-sectional functions.
+    public static var names: [String] { (registry.withLock { Array($0.keys) } + Compiler.crossSectionNames).sorted() }
 
     static func int(_ v: Double) -> Int { Int(v) }
 

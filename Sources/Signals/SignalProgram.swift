@@ -10,13 +10,15 @@ public struct SignalProgram: Sendable {
         case call(SignalFunction, series: [Node], constants: [Double], key: String)
         case unary(String, Node, key: String)
         case binary(String, Node, Node, key: String)
+        /// A value across the run's universe on each day (`cs_rank`, `sector_zscore`, ...).
+        case crossSection(CrossSectionSpec, Node, key: String)
 
         /// The canonical text of the bound node (parameters replaced by their values).
         public var key: String {
             switch self {
             case .series(let s): s.rawValue
             case .constant(let c): NumberText.shortest(c)
-            case .call(_, _, _, let k), .unary(_, _, let k), .binary(_, _, _, let k): k
+            case .call(_, _, _, let k), .unary(_, _, let k), .binary(_, _, _, let k), .crossSection(_, _, let k): k
             }
         }
     }
@@ -38,8 +40,32 @@ public struct SignalProgram: Sendable {
         }
     }
 
+    /// The cross-sectional functions: on each day, over the universe's assets that have a value (or within each
+    /// sector), a percentile rank (average rank / count, as pandas' `rank(pct=True)`), a z-score (sample standard
+    /// deviation) or the value minus the mean.
+    public enum CrossSection: String, Sendable, CaseIterable {
+        case rank, zscore, demean
+    }
+
+    public struct CrossSectionSpec: Sendable {
+        public var kind: CrossSection
+        public var bySector: Bool
+    }
+
     public let root: Node
     public let type: SignalType
+    /// Whether some part is cross-sectional (then `evaluate(universe:)` must be used).
+    public var isCrossSectional: Bool { SignalProgram.hasCrossSection(root) }
+
+    static func hasCrossSection(_ n: Node) -> Bool {
+        switch n {
+        case .series, .constant: return false
+        case .crossSection: return true
+        case .call(_, let args, _, _): return args.contains { hasCrossSection($0) }
+        case .unary(_, let a, _): return hasCrossSection(a)
+        case .binary(_, let a, let b, _): return hasCrossSection(a) || hasCrossSection(b)
+        }
+    }
     /// Bars an asset needs before the expression can first be known.
     public let lookback: Int
     public var key: String { root.key }
@@ -53,6 +79,99 @@ public struct SignalProgram: Sendable {
         var c = Compiler(params: params)
         let t = try c.typed(parsed)
         return SignalProgram(root: t.node, type: t.type, lookback: t.lookback)
+    }
+
+    /// The expression's value on every bar of each asset of a universe (cross-sectional parts computed across them
+    /// on each session). `group(i, session)` is asset i's sector on that session, for the `sector_` functions.
+    public func evaluate(
+        universe bars: [AssetBars], assets: [Int], group: ((Int, Int32) -> Int)? = nil, cache: SignalCache? = nil
+    ) -> [[Double]] {
+        guard isCrossSectional else {
+            return bars.indices.map { evaluate(bars[$0], cache: cache, asset: assets[$0]) }
+        }
+        var memo: [String: [[Double]]] = [:]
+        return values(root, bars, assets, group, cache, &memo)
+    }
+
+    func values(
+        _ node: Node, _ bars: [AssetBars], _ assets: [Int], _ group: ((Int, Int32) -> Int)?, _ cache: SignalCache?,
+        _ memo: inout [String: [[Double]]]
+    ) -> [[Double]] {
+        if !SignalProgram.hasCrossSection(node) {
+            return bars.indices.map { i in
+                var m: [String: [Double]] = [:]
+                return value(node, bars[i], &m, cache, assets[i])
+            }
+        }
+        if let v = memo[node.key] { return v }
+        var out: [[Double]]
+        switch node {
+        case .crossSection(let kind, let inner, _):
+            out = SignalProgram.crossSection(kind, values(inner, bars, assets, group, cache, &memo), bars, group)
+        case .call(let f, let args, let constants, _):
+            let evaluated = args.map { values($0, bars, assets, group, cache, &memo) }
+            out = bars.indices.map { i in f.kernel(evaluated.map { $0[i] }, constants, bars[i]) }
+        case .unary(let op, let a, _):
+            out = values(a, bars, assets, group, cache, &memo).map { x in
+                op == "not" ? x.map { $0 != 0 ? 0 : 1 } : x.map { -$0 }
+            }
+        case .binary(let op, let a, let b, _):
+            let x = values(a, bars, assets, group, cache, &memo), y = values(b, bars, assets, group, cache, &memo)
+            out = bars.indices.map { SignalProgram.apply(op, x[$0], y[$0]) }
+        default: out = []
+        }
+        memo[node.key] = out
+        return out
+    }
+
+    /// Per session, the cross-section of the assets with a finite value (within a group when `group` is used).
+    static func crossSection(
+        _ spec: CrossSectionSpec, _ x: [[Double]], _ bars: [AssetBars], _ group: ((Int, Int32) -> Int)?
+    ) -> [[Double]] {
+        var out = x.map { [Double](repeating: .nan, count: $0.count) }
+        // Walk sessions in order with a cursor per asset (each asset's sessions ascend).
+        var cursor = [Int](repeating: 0, count: bars.count)
+        var members: [(asset: Int, bar: Int, group: Int, value: Double)] = []
+        let all = Set(bars.flatMap(\.sessions)).sorted()
+        for d in all {
+            members.removeAll(keepingCapacity: true)
+            for i in bars.indices {
+                let s = bars[i].sessions
+                while cursor[i] < s.count, s[cursor[i]] < d { cursor[i] += 1 }
+                guard cursor[i] < s.count, s[cursor[i]] == d else { continue }
+                let v = x[i][cursor[i]]
+                guard v.isFinite else { continue }
+                members.append((i, cursor[i], spec.bySector ? (group?(i, d) ?? 0) : 0, v))
+            }
+            let groups = Dictionary(grouping: members.indices, by: { members[$0].group })
+            for (_, idx) in groups {
+                let values = idx.map { members[$0].value }
+                let n = Double(values.count)
+                let mean = values.reduce(0, +) / n
+                var result = [Double](repeating: .nan, count: idx.count)
+                switch spec.kind {
+                case .demean:
+                    for (k, v) in values.enumerated() { result[k] = v - mean }
+                case .zscore:
+                    guard values.count > 1 else { break }
+                    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+                    for (k, v) in values.enumerated() { result[k] = sd > 0 ? (v - mean) / sd : .nan }
+                case .rank:
+                    // Average rank of ties, over the count.
+                    let order = values.indices.sorted { values[$0] < values[$1] }
+                    var j = 0
+                    while j < order.count {
+                        var e = j
+                        while e + 1 < order.count, values[order[e + 1]] == values[order[j]] { e += 1 }
+                        let avg = Double(j + e) / 2 + 1
+                        for q in j...e { result[order[q]] = avg / n }
+                        j = e + 1
+                    }
+                }
+                for (k, m) in idx.enumerated() { out[members[m].asset][members[m].bar] = result[k] }
+            }
+        }
+        return out
     }
 
     /// The expression's value on every bar of one asset (booleans as 1/0; NaN where a number is not yet known).
@@ -89,6 +208,9 @@ public struct SignalProgram: Sendable {
         case .binary(let op, let a, let b, _):
             let x = value(a, bars, &memo, cache, asset), y = value(b, bars, &memo, cache, asset)
             v = SignalProgram.apply(op, x, y)
+        case .crossSection(let spec, let inner, _):
+            // One asset alone is its own cross-section.
+            v = SignalProgram.crossSection(spec, [value(inner, bars, &memo, cache, asset)], [bars], nil)[0]
         default: v = []
         }
         memo[key] = v
@@ -183,6 +305,18 @@ struct Compiler {
                 node: .binary(op, x.node, y.node, key: key), type: logical || comparison ? .boolean : .number,
                 lookback: max(x.lookback, y.lookback))
         case .call(let name, let args, let column):
+            if let spec = Compiler.crossSection(name) {
+                guard args.count == 1 else {
+                    throw Failure(
+                        message: "`\(name)` takes 1 argument, got \(args.count)", column: column,
+                        hint: "write \(name)(number)")
+                }
+                let x = try typed(args[0])
+                try expect(x, .number, column: args[0].column, context: "`\(name)`")
+                return Typed(
+                    node: .crossSection(spec, x.node, key: "\(name)(\(x.node.key))"), type: .number,
+                    lookback: x.lookback)
+            }
             if SignalSeries(rawValue: name) != nil || params[name] != nil {
                 throw Failure(message: "`\(name)` is not a function", column: column, hint: "drop the parentheses")
             }
@@ -190,8 +324,9 @@ struct Compiler {
                 let guess = closestMatch(to: name, in: SignalLibrary.names)
                 throw Failure(
                     message: "unknown function `\(name)`", column: column,
-                    hint: guess.map { "did you mean `\($0)`? (\(SignalLibrary.function(named: $0)!.signature))" }
-                        ?? "functions: " + SignalLibrary.names.joined(separator: ", "))
+                    hint: guess.map { g in
+                        "did you mean `\(g)`?" + (SignalLibrary.function(named: g).map { " (\($0.signature))" } ?? "")
+                    } ?? "functions: " + SignalLibrary.names.joined(separator: ", "))
             }
             guard args.count == f.arguments.count else {
                 throw Failure(
@@ -237,6 +372,21 @@ struct Compiler {
                 node: .call(f, series: series, constants: constants, key: key), type: f.result,
                 lookback: lookback + f.lookback(constants))
         }
+    }
+
+    /// `cs_rank`, `cs_zscore`, `cs_demean` and their `sector_` forms.
+    static func crossSection(_ name: String) -> SignalProgram.CrossSectionSpec? {
+        for prefix in ["cs_", "sector_"] where name.hasPrefix(prefix) {
+            guard let kind = SignalProgram.CrossSection(rawValue: String(name.dropFirst(prefix.count))) else {
+                return nil
+            }
+            return .init(kind: kind, bySector: prefix == "sector_")
+        }
+        return nil
+    }
+
+    static let crossSectionNames = ["cs_", "sector_"].flatMap { p in
+        SignalProgram.CrossSection.allCases.map { p + $0.rawValue }
     }
 
     func expect(_ t: Typed, _ want: SignalType, column: Int, context: String) throws(Failure) {

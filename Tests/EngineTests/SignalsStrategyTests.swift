@@ -158,4 +158,21 @@ import Testing
             "\(e)".contains("needs 80 bars before its first value, but no ticker has more than 50")
         }
     }
+
+    @Test func aCrossSectionalEntryBuysOnlyTheTickerRankedFirstThatSession() throws {
+        // Three tickers whose leader changes: A, then B, then C.
+        let a = (0..<60).map { 100 + Double($0 < 20 ? 10 : 0) }
+        let b = (0..<60).map { 100 + Double($0 >= 20 && $0 < 40 ? 10 : 0) }
+        let c = (0..<60).map { 100 + Double($0 >= 40 ? 10 : 0) }
+        let inputs = try TestMarket.inputs(closes: ["A": a, "B": b, "C": c])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A", "B", "C"], start: "2020-01-06", end: "2020-12-31",
+            strategy: "{kind: signals, entry: \"cs_rank(close) == 1\", exit: \"cs_rank(close) < 1\"}",
+            extra: ["execution: {fill: close}", "fractional_shares: true"])
+        let (o, _) = try Kit.run(yaml, inputs: inputs)
+        let buys = o.result.trades.filter { $0.quantity > 0 }.map { (Int($0.day), Int($0.asset)) }
+        #expect(buys.map(\.1) == [0, 1, 2], "each leader is bought once, in turn: \(buys)")
+        #expect(buys.map(\.0) == [0, 20, 40])
+        #expect(o.result.trades.filter { $0.quantity < 0 }.map { Int($0.day) } == [20, 40])
+    }
 }

@@ -89,4 +89,33 @@ import Testing
         let chain = try #require(failure("1 < close < 3"))
         #expect(chain.message.contains("do not chain"))
     }
+
+    @Test func crossSectionalFunctionsRankScoreAndDemeanAcrossTheUniverseOnEachSession() throws {
+        func bars(_ close: [Double], sessions: [Int32]) -> AssetBars {
+            var b = AssetBars(open: close, high: close, low: close, close: close, volume: close, adjClose: close)
+            b.sessions = sessions
+            return b
+        }
+        // Session 1 has all three; asset C misses session 0 (a gap is not a member that day).
+        let universe = [
+            bars([1, 3, 5], sessions: [0, 1, 2]), bars([2, 3, 1], sessions: [0, 1, 2]),
+            bars([9, 7], sessions: [1, 2]),
+        ]
+        let rank = try SignalProgram.compile("cs_rank(close)", params: [:]).evaluate(
+            universe: universe, assets: [0, 1, 2])
+        #expect(rank[0] == [0.5, 1.5 / 3, 2.0 / 3] && rank[1] == [1, 1.5 / 3, 1.0 / 3] && rank[2] == [1, 1])
+        let demean = try SignalProgram.compile("cs_demean(close)", params: [:]).evaluate(
+            universe: universe, assets: [0, 1, 2])
+        #expect(demean[0] == [-0.5, 3 - 5, 5 - 13.0 / 3] && demean[2] == [9 - 5, 7 - 13.0 / 3])
+        let z = try SignalProgram.compile("cs_zscore(close)", params: [:]).evaluate(
+            universe: universe, assets: [0, 1, 2])
+        #expect(Tolerance.close(z[0][0], -0.5 / (0.5.squareRoot())))  // two members: mean 1.5, sample sd √0.5
+        // Within sectors: A and C in one, B alone (a lone member demeans to 0).
+        let sector = try SignalProgram.compile("sector_demean(close)", params: [:]).evaluate(
+            universe: universe, assets: [0, 1, 2], group: { i, _ in i == 1 ? 1 : 0 })
+        #expect(sector[1] == [0, 0, 0] && sector[0][1] == 3 - 6 && sector[2][0] == 9 - 6)
+        let combined = try SignalProgram.compile("cs_rank(close) > 0.5 and close > 2", params: [:])
+        #expect(combined.isCrossSectional && combined.type == .boolean)
+        #expect(combined.evaluate(universe: universe, assets: [0, 1, 2])[0] == [0, 0, 1])
+    }
 }
