@@ -15,12 +15,18 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     enum Size: Equatable {
         case allIn
         case percentEquity(Double)
+        /// A fixed amount of cash per entry.
+        case cash(Double)
+        /// A weight per bar from an expression (inverse volatility, risk-based), capped at the sleeve's share.
+        case column
     }
 
     struct Spec {
         var params: [String: Double]
         var entry: SignalProgram
         var exit: SignalProgram
+        /// The entry weight per bar, for the sizes that need one.
+        var weight: SignalProgram?
         var size: Size
         var equalSleeves: Bool
     }
@@ -70,21 +76,64 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         }
         let entry = try program("entry"), exit = try program("exit")
         var size = Size.allIn
+        var weight: SignalProgram?
         if let s = m.node("size"), !s.isNull {
-            let sm = try ConfigMap(s, allowed: ["kind", "value"])
-            switch try sm.choice("kind", ["all_in", "percent_equity"]) ?? "all_in" {
-            case "percent_equity":
-                guard let v = try sm.double("value"), v > 0, v <= 1 else {
-                    throw (sm.node("value") ?? s).error(
-                        "percent_equity needs `value` in (0, 1]", hint: "e.g. {kind: percent_equity, value: 0.5}")
+            let sm = try ConfigMap(s, allowed: ["kind", "value", "lookback", "target", "fraction", "stop"])
+            let kind =
+                try sm.choice("kind", ["all_in", "percent_equity", "cash", "inverse_volatility", "risk"]) ?? "all_in"
+            let allowed: [String: [String]] = [
+                "all_in": [], "percent_equity": ["value"], "cash": ["value"],
+                "inverse_volatility": ["lookback", "target"], "risk": ["fraction", "stop"],
+            ]
+            for k in ["value", "lookback", "target", "fraction", "stop"] where sm.has(k) && !allowed[kind]!.contains(k)
+            {
+                throw sm.node(k)!.error(
+                    "\(kind) takes no `\(k)`",
+                    hint: allowed[kind]!.isEmpty
+                        ? nil : "it takes " + allowed[kind]!.map { "`\($0)`" }.joined(separator: ", "))
+            }
+            func positive(_ key: String, _ example: String, max: Double = .infinity) throws -> Double {
+                guard let v = try sm.double(key), v > 0, v <= max else {
+                    throw (sm.node(key) ?? s).error(
+                        "\(kind) needs `\(key)` > 0\(max.isFinite ? " and ≤ \(NumberText.shortest(max))" : "")",
+                        hint: "e.g. {kind: \(kind), \(example)}")
                 }
-                size = .percentEquity(v)
-            default:
-                if sm.has("value") { throw sm.node("value")!.error("all_in takes no `value`") }
+                return v
+            }
+            func compileWeight(_ text: String, _ node: ConfigNode) throws -> SignalProgram {
+                do { return try SignalProgram.compile(text, params: params) } catch {
+                    throw node.error(error.rendered(text), hint: error.hint)
+                }
+            }
+            switch kind {
+            case "percent_equity": size = .percentEquity(try positive("value", "value: 0.5", max: 1))
+            case "cash": size = .cash(try positive("value", "value: 10000"))
+            case "inverse_volatility":
+                guard let lookback = try sm.int("lookback"), lookback >= 2 else {
+                    throw (sm.node("lookback") ?? s).error(
+                        "inverse_volatility needs `lookback` ≥ 2 bars",
+                        hint: "e.g. {kind: inverse_volatility, lookback: 63, target: 0.15}")
+                }
+                let target = try positive("target", "lookback: 63, target: 0.15")
+                size = .column
+                weight = try compileWeight(
+                    "\(NumberText.shortest(target)) / (rolling_std(returns, \(lookback)) * sqrt(252))", s)
+            case "risk":
+                let fraction = try positive("fraction", "fraction: 0.01, stop: \"2 * atr(14)\"", max: 1)
+                let stopNode = try sm.require("stop", "an expression in price units, e.g. \"2 * atr(14)\"")
+                guard case .scalar(let text, _) = stopNode.value else {
+                    throw stopNode.error("`stop` must be an expression")
+                }
+                let stop = try compileWeight(text, stopNode)
+                guard stop.type == .number else { throw stopNode.error("`stop` must be a number (a price distance)") }
+                size = .column
+                weight = try compileWeight("\(NumberText.shortest(fraction)) * close / (\(text))", stopNode)
+            default: break
             }
         }
         let sleeves = try m.choice("sleeves", ["equal", "shared"]) ?? "equal"
-        return Spec(params: params, entry: entry, exit: exit, size: size, equalSleeves: sleeves == "equal")
+        return Spec(
+            params: params, entry: entry, exit: exit, weight: weight, size: size, equalSleeves: sleeves == "equal")
     }
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
@@ -101,6 +150,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     let ruleBased: Bool
     let size: Size
     let weight: Double
+    /// The sleeve's share of equity a column weight is capped at (and scaled by, in equal sleeves).
+    let share: Double
     var members: [Int32] = []
     var isMember: [Int32]
     /// Per universe asset, the next of its bars not yet reached (sessions only move forward).
@@ -137,6 +188,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         let ids = assets.map(Int.init)
         let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, cache: cache)
         let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+        if let w = s.weight { out.weight = w.evaluate(universe: bars, assets: ids, group: group, cache: cache) }
         for i in assets.indices {
             out.sessions.append(bars[i].sessions)
             out.entry.append(entry[i].map { $0 != 0 ? 1 : 0 })
@@ -167,7 +219,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             weight: {
                 if case .percentEquity(let v) = s.size { return s.equalSleeves ? v / Double(max(1, sleeves)) : v }
                 return 1
-            }(), isMember: [Int32](repeating: -1, count: panel.assetCount),
+            }(), share: s.equalSleeves ? 1 / Double(max(1, sleeves)) : 1,
+            isMember: [Int32](repeating: -1, count: panel.assetCount),
             cursor: [Int](repeating: 0, count: assets.count))
         let sleeve = s.equalSleeves && sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil
         return StrategySetup(strategy: strategy, modelNames: ["signals"], sleeveCapital: sleeve)
@@ -192,7 +245,15 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             let held = view.portfolio.shares[a]
             var kind: Order.Kind?
             if enter, held == 0, !ruleBased || isMember[a] == Int32(d) {
-                kind = size == .allIn ? .allIn : .targetWeight(weight)
+                switch size {
+                case .allIn: kind = .allIn
+                case .percentEquity: kind = .targetWeight(weight)
+                case .cash(let v): kind = view.equity > 0 ? .targetWeight(min(v / view.equity, 1)) : nil
+                case .column:
+                    // The bar's weight (e.g. target volatility / realised volatility), capped at a full sleeve.
+                    let w = columns.weight?[j][c] ?? .nan
+                    kind = w.isFinite && w > 0 ? .targetWeight(min(w, 1) * share) : nil
+                }
             } else if leave, held > 0 {
                 kind = .closeOut
             }

@@ -175,4 +175,43 @@ import Testing
         #expect(buys.map(\.0) == [0, 20, 40])
         #expect(o.result.trades.filter { $0.quantity < 0 }.map { Int($0.day) } == [20, 40])
     }
+
+    @Test func cashInverseVolatilityAndRiskSizesBuyTheWorkedNumberOfShares() throws {
+        // A ticker that alternates ±1% for 40 bars, then rises 0.2% a bar: the entry (up 0.3% over two bars) first
+        // holds on bar 41 and is taken at that close.
+        var closes: [Double] = []
+        var p = 100.0
+        for t in 0..<60 {
+            p *= t < 40 ? (t % 2 == 0 ? 1.01 : 1 / 1.01) : 1.002
+            closes.append(p)
+        }
+        let inputs = try TestMarket.inputs(closes: ["A": closes])
+        func run(_ size: String) throws -> (shares: Double, day: Int) {
+            let yaml = TestConfig.yaml(
+                db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+                strategy:
+                    "{kind: signals, entry: \"close > shift(close, 2) * 1.003\", exit: \"close < 0\", size: \(size)}",
+                initialCash: 100_000, extra: ["execution: {fill: close}", "fractional_shares: true"])
+            let (o, _) = try Kit.run(yaml, inputs: inputs)
+            let buy = try #require(o.result.trades.first { $0.quantity > 0 })
+            return (buy.quantity, Int(buy.day))
+        }
+        let cash = try run("{kind: cash, value: 25000}")
+        #expect(cash.day == 41 && Tolerance.close(cash.shares * closes[41], 25_000, rel: 1e-12))
+        // Realised volatility over the 20 returns up to bar 41 (sample std × √252), target 10%.
+        let r = (22...41).map { closes[$0] / closes[$0 - 1] - 1 }
+        let mean = r.reduce(0, +) / 20
+        let vol = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 19).squareRoot() * 252.0.squareRoot()
+        let iv = try run("{kind: inverse_volatility, lookback: 20, target: 0.1}")
+        #expect(Tolerance.close(iv.shares * closes[41] / 100_000, 0.1 / vol, rel: 1e-9), "weight \(0.1 / vol)")
+        // Risk: 1% of equity lost if the price falls by the stop (here 5 currency units).
+        let risk = try run("{kind: risk, fraction: 0.01, stop: \"5\"}")
+        #expect(Tolerance.close(risk.shares * 5, 1_000, rel: 1e-9))
+        #expect(throws: HindsightError.self) {
+            _ = try TestConfig.parse(
+                TestConfig.yaml(
+                    db: "x.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+                    strategy: "{kind: signals, entry: \"close > 1\", exit: \"close < 1\", size: {kind: cash}}"))
+        }
+    }
 }
