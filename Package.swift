@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
         .target(name: "YAMLConfig", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Signals", dependencies: ["HindsightCore"]),
-        .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics"]),
+        .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics", "Signals"]),
         .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals"]),
         .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig", "Backtest"]),
         .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),

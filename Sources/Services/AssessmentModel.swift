@@ -1,4 +1,5 @@
 import HindsightCore
+import Signals
 
 /// A built-in scoring model and its parameters.
 public enum AssessmentModel: Sendable, Equatable {
@@ -10,6 +11,9 @@ public enum AssessmentModel: Sendable, Equatable {
     case trend(window: Int)
     /// −annualised volatility over `lookback`; always long.
     case lowVolatility(lookback: Int)
+    /// A signal expression's value (its `params` bound); direction = sign. Columns are computed once per run by the
+    /// assessment engine.
+    case expression(score: String, params: [String: Double])
 
     public var name: String {
         switch self {
@@ -17,6 +21,7 @@ public enum AssessmentModel: Sendable, Equatable {
         case .meanReversion: return "mean_reversion"
         case .trend: return "trend"
         case .lowVolatility: return "low_volatility"
+        case .expression: return "expression"
         }
     }
 
@@ -27,6 +32,7 @@ public enum AssessmentModel: Sendable, Equatable {
         case .meanReversion(let l, _): return l
         case .trend(let w): return w
         case .lowVolatility(let l): return l + 1
+        case .expression: return 0
         }
     }
 
@@ -47,17 +53,21 @@ public enum AssessmentModel: Sendable, Equatable {
         case .lowVolatility(let l):
             let v = -t.volatility(asset: a, day: d, window: l) * 252.0.squareRoot()
             return (v, v.isFinite ? 1 : 0)
+        case .expression:
+            return (.nan, 0)  // read from the engine's precomputed columns
         }
     }
 
-    public static let names = ["momentum", "mean_reversion", "trend", "low_volatility", "composite"]
+    public static let names = ["momentum", "mean_reversion", "trend", "low_volatility", "expression", "composite"]
+
+    /// Keys a model mapping may hold (besides a composite's own).
+    public static let keys = ["model", "lookback", "skip", "z_entry", "window", "score", "params"]
 
     /// Reads one model from a mapping with `model:` and its parameters (`extra` keys are allowed and ignored).
     public static func parse(_ node: ConfigNode, extra: [String] = []) throws -> AssessmentModel {
         let probe = try ConfigMap(
             node,
-            allowed: ["model", "lookback", "skip", "z_entry", "window", "weight", "components", "regime_weights"]
-                + extra)
+            allowed: keys + ["weight", "components", "regime_weights"] + extra)
         let name = try probe.choice("model", names) ?? "momentum"
         func positive(_ key: String, _ def: Int) throws -> Int {
             let v = try probe.int(key) ?? def
@@ -85,6 +95,31 @@ public enum AssessmentModel: Sendable, Equatable {
         case "trend":
             try only(["window"])
             return .trend(window: try positive("window", 50))
+        case "expression":
+            try only(["score", "params"])
+            var params: [String: Double] = [:]
+            if let p = probe.node("params"), !p.isNull {
+                guard case .mapping(let entries) = p.value else { throw p.error("`params` must map names to numbers") }
+                for e in entries {
+                    guard case .scalar(let text, _) = e.value.value, let v = Double(text), v.isFinite else {
+                        throw e.value.error("parameter `\(e.key)` must be a number")
+                    }
+                    params[e.key] = v
+                }
+            }
+            let scoreNode = try probe.require("score", "an expression, e.g. \"cs_zscore(roc(adj_close, 252))\"")
+            guard case .scalar(let text, _) = scoreNode.value else {
+                throw scoreNode.error("`score` must be an expression")
+            }
+            do {
+                let p = try SignalProgram.compile(text, params: params)
+                guard p.type == .number else {
+                    throw scoreNode.error("`score` must be a number, not a condition", hint: "e.g. if(\(text), 1, -1)")
+                }
+            } catch let f as SignalProgram.Failure {
+                throw scoreNode.error(f.rendered(text), hint: f.hint)
+            }
+            return .expression(score: text, params: params)
         case "low_volatility":
             try only(["lookback"])
             let l = try positive("lookback", 63)

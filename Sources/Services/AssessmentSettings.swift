@@ -17,7 +17,7 @@ public struct AssessmentSettings: Sendable, Equatable {
 
     public static func parse(_ node: ConfigNode) throws -> AssessmentSettings {
         let m = try ConfigMap(
-            node, allowed: ["model", "lookback", "skip", "z_entry", "window", "components", "regime_weights"])
+            node, allowed: AssessmentModel.keys + ["components", "regime_weights"])
         guard try m.string("model") == "composite" else {
             return AssessmentSettings(model: try AssessmentModel.parse(node))
         }
@@ -33,7 +33,7 @@ public struct AssessmentSettings: Sendable, Equatable {
         for item in items {
             s.components.append(try AssessmentModel.parse(item, extra: ["weight"]))
             let w =
-                try ConfigMap(item, allowed: ["model", "lookback", "skip", "z_entry", "window", "weight"]).double(
+                try ConfigMap(item, allowed: AssessmentModel.keys + ["weight"]).double(
                     "weight") ?? 1
             s.weights.append(w)
         }

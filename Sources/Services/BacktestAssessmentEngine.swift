@@ -1,4 +1,5 @@
 import HindsightCore
+import Signals
 
 /// Scores universe members from the panel's technicals, the regime and the profile in force.
 /// Preallocates its scratch buffers, so assessing a day allocates nothing.
@@ -10,6 +11,8 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
     let weightsByRegime: [Int: [Double]]
     var raw: [Double]
     var dirs: [Int8]
+    /// Per component, an expression's value for each (asset, session), asset-major; nil for built-in models.
+    let expressionScores: [[Double]?]
 
     public init(
         settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService,
@@ -23,6 +26,31 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
         weightsByRegime = w
         raw = [Double](repeating: .nan, count: technicals.panel.assetCount * settings.components.count)
         dirs = [Int8](repeating: 0, count: technicals.panel.assetCount)
+        let panel = technicals.panel
+        expressionScores = settings.components.map { model -> [Double]? in
+            guard case .expression(let text, let params) = model,
+                let program = try? SignalProgram.compile(text, params: params)
+            else { return nil }
+            // Each asset's own bars; cross-sectional parts run across the panel's tickers, within sectors.
+            let assets = Array(0..<panel.assetCount)
+            let bars = assets.map { AssetBars(panel: panel, asset: $0) }
+            let values = program.evaluate(
+                universe: bars, assets: assets, group: { i, d in profiles.sectorIndex(asset: i, day: Int(d)) })
+            var grid = [Double](repeating: .nan, count: panel.assetCount * panel.dayCount)
+            for a in assets {
+                for (b, d) in bars[a].sessions.enumerated() { grid[a * panel.dayCount + Int(d)] = values[a][b] }
+            }
+            return grid
+        }
+    }
+
+    /// Component `j`'s score and direction for asset `a` on day `d`.
+    @inline(__always) func score(_ j: Int, asset a: Int, day d: Int) -> (score: Double, direction: Int8) {
+        if let grid = expressionScores[j] {
+            let v = grid[a * technicals.panel.dayCount + d]
+            return (v, v > 0 ? 1 : (v < 0 ? -1 : 0))
+        }
+        return settings.components[j].score(technicals, asset: a, day: d)
     }
 
     public var modelNames: [String] { settings.isComposite ? settings.modelNames : [settings.components[0].name] }
@@ -34,9 +62,8 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
         modelShare.removeAll(keepingCapacity: true)
         let n = members.count, k = settings.components.count
         if !settings.isComposite {
-            let model = settings.components[0]
             for a in members {
-                let (s, dir) = model.score(technicals, asset: Int(a), day: d)
+                let (s, dir) = score(0, asset: Int(a), day: d)
                 out.append(
                     Decision(
                         asset: a, direction: dir, score: s, confidence: 0,
@@ -46,10 +73,10 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
         } else {
             let weights = weightsByRegime[regime] ?? settings.weights
             // Raw scores, then z-scores per component across the names that have one.
-            for (j, model) in settings.components.enumerated() {
+            for j in settings.components.indices {
                 var sum = 0.0, sum2 = 0.0, c = 0.0
                 for (i, a) in members.enumerated() {
-                    let s = model.score(technicals, asset: Int(a), day: d).score
+                    let s = score(j, asset: Int(a), day: d).score
                     raw[j * n + i] = s
                     if s.isFinite {
                         sum += s

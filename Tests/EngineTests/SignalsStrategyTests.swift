@@ -214,4 +214,45 @@ import Testing
                     strategy: "{kind: signals, entry: \"close > 1\", exit: \"close < 1\", size: {kind: cash}}"))
         }
     }
+
+    @Test func anExpressionAssessmentModelScoresLikeTheBuiltInModelItSpells() throws {
+        // momentum with skip 0 is adj[t] / adj[t − lookback] − 1: the same arithmetic as the expression.
+        var rng = Xoshiro256StarStar(seed: 21)
+        var closes: [String: [Double]] = [:]
+        for t in ["A", "B", "C", "D", "E"] {
+            var p = 50.0
+            closes[t] = (0..<160).map { _ in
+                p *= 1 + 0.02 * (rng.uniform() - 0.5)
+                return (p * 100).rounded() / 100
+            }
+        }
+        let inputs = try TestMarket.inputs(closes: closes)
+        func run(_ assessment: String) throws -> BacktestResult {
+            try Kit.run(
+                """
+                data: {db: unused.sqlite}
+                calendar: weekdays
+                start: 2020-03-02
+                end: 2020-08-01
+                fractional_shares: true
+                universe: {tickers: [A, B, C, D, E]}
+                strategy:
+                  kind: assessment_risk_daily_rebal
+                  rebalance: 5
+                  assessment: \(assessment)
+                  risk: {long_only: true, top_n: 2}
+                execution: {fill: close, commission: {model: bps, bps: 5}}
+                """, inputs: inputs
+            ).0.result
+        }
+        let builtin = try run("{model: momentum, lookback: 20, skip: 0}")
+        let expression = try run("{model: expression, score: \"adj_close / shift(adj_close, n) - 1\", params: {n: 20}}")
+        #expect(builtin.trades.count > 10)
+        #expect(builtin.equity.map(\.bitPattern) == expression.equity.map(\.bitPattern))
+        #expect(builtin.trades.map(\.asset) == expression.trades.map(\.asset))
+        // A cross-sectional score picks the same names (a z-score keeps the order).
+        let cs = try run("{model: expression, score: \"cs_zscore(adj_close / shift(adj_close, 20) - 1)\"}")
+        #expect(cs.trades.map(\.asset) == builtin.trades.map(\.asset))
+        #expect(throws: HindsightError.self) { _ = try run("{model: expression, score: \"adj_close > 1\"}") }
+    }
 }
