@@ -6,6 +6,9 @@ public struct SignalColumns: Sendable {
     /// Per asset and bar, 1 where the entry (exit) expression is true.
     public var entry: [[UInt8]] = []
     public var exit: [[UInt8]] = []
+    /// Per asset and bar, 1 where the short entry (exit) expression is true; nil without short signals.
+    public var shortEntry: [[UInt8]]?
+    public var shortExit: [[UInt8]]?
     /// Per asset and bar, the entry weight, for sizes computed from an expression (nil otherwise).
     public var weight: [[Double]]?
 

@@ -25,6 +25,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         var params: [String: Double]
         var entry: SignalProgram
         var exit: SignalProgram
+        var shortEntry: SignalProgram?
+        var shortExit: SignalProgram?
         /// The entry weight per bar, for the sizes that need one.
         var weight: SignalProgram?
         var size: Size
@@ -53,10 +55,10 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
                 params[e.key] = v
             }
         }
-        for k in ["short_entry", "short_exit"] where m.has(k) {
-            throw m.node(k)!.error(
-                "short signals are not supported yet", hint: "remove `\(k)`; signals strategies trade long only for now"
-            )
+        if m.has("short_entry") != m.has("short_exit") {
+            let k = m.has("short_entry") ? "short_exit" : "short_entry"
+            throw (m.node("short_entry") ?? m.node("short_exit")!).error(
+                "short signals need both `short_entry` and `short_exit`", hint: "add `\(k)`")
         }
         func program(_ key: String) throws -> SignalProgram {
             let node = try m.require(key, "an expression, e.g. \"rsi(close, 14) < 30\"")
@@ -75,6 +77,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             }
         }
         let entry = try program("entry"), exit = try program("exit")
+        let shortEntry = m.has("short_entry") ? try program("short_entry") : nil
+        let shortExit = m.has("short_exit") ? try program("short_exit") : nil
         var size = Size.allIn
         var weight: SignalProgram?
         if let s = m.node("size"), !s.isNull {
@@ -133,13 +137,15 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         }
         let sleeves = try m.choice("sleeves", ["equal", "shared"]) ?? "equal"
         return Spec(
-            params: params, entry: entry, exit: exit, weight: weight, size: size, equalSleeves: sleeves == "equal")
+            params: params, entry: entry, exit: exit, shortEntry: shortEntry, shortExit: shortExit, weight: weight,
+            size: size, equalSleeves: sleeves == "equal")
     }
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
 
     /// Whether a (valid) strategy sizes entries all-in, the rule the one-ticker kernel runs.
     public static func isAllIn(_ strategy: ConfigNode) -> Bool {
+        if let s = strategy.child("short_entry"), !s.isNull { return false }
         guard let s = strategy.child("size"), !s.isNull else { return true }
         guard let k = s.child("kind"), case .scalar(let text, _) = k.value else { return true }
         return text == "all_in"
@@ -189,12 +195,21 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, cache: cache)
         let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, cache: cache)
         if let w = s.weight { out.weight = w.evaluate(universe: bars, assets: ids, group: group, cache: cache) }
+        if let se = s.shortEntry, let sx = s.shortExit {
+            let e = se.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+            let x = sx.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+            out.shortEntry = e.map { $0.map { $0 != 0 ? 1 : 0 } }
+            out.shortExit = x.map { $0.map { $0 != 0 ? 1 : 0 } }
+        }
         for i in assets.indices {
             out.sessions.append(bars[i].sessions)
             out.entry.append(entry[i].map { $0 != 0 ? 1 : 0 })
             out.exit.append(exit[i].map { $0 != 0 ? 1 : 0 })
         }
-        for (key, p) in [("entry", s.entry), ("exit", s.exit)] where p.lookback >= longest {
+        let programs =
+            [("entry", s.entry), ("exit", s.exit)]
+            + [("short_entry", s.shortEntry), ("short_exit", s.shortExit)].compactMap { k, p in p.map { (k, $0) } }
+        for (key, p) in programs where p.lookback >= longest {
             let node = config.strategy.child(key) ?? config.strategy
             throw node.error(
                 "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
@@ -223,7 +238,9 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             isMember: [Int32](repeating: -1, count: panel.assetCount),
             cursor: [Int](repeating: 0, count: assets.count))
         let sleeve = s.equalSleeves && sleeves > 1 ? env.config.initialCash / Double(sleeves) : nil
-        return StrategySetup(strategy: strategy, modelNames: ["signals"], sleeveCapital: sleeve)
+        // Covering a short that moved against the book can need more cash than the book holds.
+        return StrategySetup(
+            strategy: strategy, modelNames: ["signals"], sleeveCapital: sleeve, allowMargin: s.shortEntry != nil)
     }
 
     public mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {
@@ -241,27 +258,42 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             cursor[j] = c
             guard c < sessions.count, sessions[c] == d32 else { continue }
             let enter = columns.entry[j][c] != 0, leave = columns.exit[j][c] != 0
-            guard enter != leave else { continue }
+            let enterShort = columns.shortEntry?[j][c] == 1, leaveShort = columns.shortExit?[j][c] == 1
             let held = view.portfolio.shares[a]
             var kind: Order.Kind?
-            if enter, held == 0, !ruleBased || isMember[a] == Int32(d) {
-                switch size {
-                case .allIn: kind = .allIn
-                case .percentEquity: kind = .targetWeight(weight)
-                case .cash(let v): kind = view.equity > 0 ? .targetWeight(min(v / view.equity, 1)) : nil
-                case .column:
-                    // The bar's weight (e.g. target volatility / realised volatility), capped at a full sleeve.
-                    let w = columns.weight?[j][c] ?? .nan
-                    kind = w.isFinite && w > 0 ? .targetWeight(min(w, 1) * share) : nil
+            var direction: Int8 = 0
+            if held == 0, !ruleBased || isMember[a] == Int32(d) {
+                // From flat, a long or a short entry whose own exit is quiet and whose opposite entry is too.
+                let long = enter && !leave && !enterShort, short = enterShort && !leaveShort && !enter
+                if long || short {
+                    let w: Double?
+                    switch size {
+                    case .allIn: w = long ? nil : share
+                    case .percentEquity: w = weight
+                    case .cash(let v): w = view.equity > 0 ? min(v / view.equity, 1) : nil
+                    case .column:
+                        // The bar's weight (e.g. target volatility / realised volatility), capped at a full sleeve.
+                        let x = columns.weight?[j][c] ?? .nan
+                        w = x.isFinite && x > 0 ? min(x, 1) * share : nil
+                    }
+                    if long {
+                        kind = size == .allIn ? .allIn : w.map { .targetWeight($0) }
+                        direction = 1
+                    } else if let w {
+                        kind = .targetWeight(-w)
+                        direction = -1
+                    }
                 }
-            } else if leave, held > 0 {
+            } else if held > 0, leave, !enter {
+                kind = .closeOut
+            } else if held < 0, leaveShort, !enterShort {
                 kind = .closeOut
             }
             guard let kind else { continue }
             out.decisions.append(
                 DecisionRecord(
-                    day: Int32(d), asset: a32, direction: enter ? 1 : 0, score: enter ? 1 : -1, confidence: 1,
-                    targetWeight: enter ? weight : 0, regime: Int32(view.regime), profileVersion: -1))
+                    day: Int32(d), asset: a32, direction: direction, score: Double(direction), confidence: 1,
+                    targetWeight: Double(direction) * weight, regime: Int32(view.regime), profileVersion: -1))
             out.orders.append(
                 Order(
                     asset: a32, kind: kind, decision: Int32(out.decisions.count - 1), decisionDay: Int32(d),

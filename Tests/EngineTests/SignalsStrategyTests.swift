@@ -136,7 +136,10 @@ import Testing
         }
         for (bad, message) in [
             ("entry: \"rsi(close, n)\"", "must be a condition"),
-            ("entry: \"close > 1\"\n  short_entry: \"close < 1\"", "short signals are not supported yet"),
+            (
+                "entry: \"close > 1\"\n  short_entry: \"close < 1\"",
+                "short signals need both `short_entry` and `short_exit`"
+            ),
             ("entry: \"close > m\"", "unknown name `m`"),
         ] {
             let y = yaml.replacingOccurrences(of: "entry: \"rsi(close, n) < 30 and rsx(close, 2) > 1\"", with: bad)
@@ -254,5 +257,22 @@ import Testing
         let cs = try run("{model: expression, score: \"cs_zscore(adj_close / shift(adj_close, 20) - 1)\"}")
         #expect(cs.trades.map(\.asset) == builtin.trades.map(\.asset))
         #expect(throws: HindsightError.self) { _ = try run("{model: expression, score: \"adj_close > 1\"}") }
+    }
+
+    @Test func aShortEntryFromFlatSellsTheSleeveAndTheShortExitCoversIt() throws {
+        let inputs = try TestMarket.inputs(closes: ["A": [100, 99, 98, 97, 98, 98]])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: """
+                {kind: signals, entry: "close > 1000000", exit: "close < 0", \
+                short_entry: "close < shift(close, 1)", short_exit: "close > shift(close, 1)"}
+                """,
+            initialCash: 10_000, extra: ["execution: {fill: close}", "fractional_shares: true"])
+        let (o, _) = try Kit.run(yaml, inputs: inputs)
+        let t = o.result.trades
+        #expect(t.count == 2 && t[0].day == 1 && t[1].day == 4)
+        #expect(Tolerance.close(t[0].quantity, -10_000 / 99, rel: 1e-12) && Tolerance.close(t[1].quantity, 10_000 / 99))
+        // Short at 99, covered at 98: the gain is the shares times one.
+        #expect(Tolerance.close(o.result.finalEquity, 10_000 + 10_000 / 99, rel: 1e-12))
     }
 }
