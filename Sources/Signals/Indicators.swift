@@ -162,24 +162,18 @@ public enum Indicators {
     // MARK: Rolling statistics
 
     /// Highest value over the last n bars (TA-Lib MAX; lookback n − 1).
-    public static func highest(_ x: [Double], _ n: Int) -> [Double] {
-        var out = empty(x.count)
-        guard n >= 1, x.count >= n else { return out }
-        for t in (n - 1)..<x.count {
-            var m = x[t - n + 1]
-            for i in (t - n + 1)...t where x[i] > m { m = x[i] }
-            out[t] = m
-        }
-        return out
-    }
+    public static func highest(_ x: [Double], _ n: Int) -> [Double] { extreme(x, n, by: >) }
 
     /// Lowest value over the last n bars (TA-Lib MIN; lookback n − 1).
-    public static func lowest(_ x: [Double], _ n: Int) -> [Double] {
+    public static func lowest(_ x: [Double], _ n: Int) -> [Double] { extreme(x, n, by: <) }
+
+    /// The window's most extreme value by `better` (the first of equals).
+    static func extreme(_ x: [Double], _ n: Int, by better: (Double, Double) -> Bool) -> [Double] {
         var out = empty(x.count)
         guard n >= 1, x.count >= n else { return out }
         for t in (n - 1)..<x.count {
             var m = x[t - n + 1]
-            for i in (t - n + 1)...t where x[i] < m { m = x[i] }
+            for i in (t - n + 1)...t where better(x[i], m) { m = x[i] }
             out[t] = m
         }
         return out
