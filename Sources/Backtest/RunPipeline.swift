@@ -94,7 +94,16 @@ public struct RunPipeline: Sendable {
             let d = ContinuousClock.now - start
             signalSeconds.withLock { $0 += Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         }
-        return try SignalsStrategy.columns(config, panel: inputs.panel, profiles: inputs.profiles, cache: signalCache)
+        let sessions = BacktestEngine.sessions(config, panel: inputs.panel)
+        var universe: BacktestUniverseService?
+        if case .rule = config.universe {
+            universe = BacktestUniverseService(
+                config.universe, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
+                sessions: sessions)
+        }
+        return try SignalsStrategy.columns(
+            config, panel: inputs.panel, profiles: inputs.profiles, universe: universe, sessions: sessions,
+            cache: signalCache)
     }
 
     /// Runs the engine (call `validate` first).

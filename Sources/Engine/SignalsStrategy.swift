@@ -177,10 +177,11 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     /// The run's entry and exit columns for each asset it can trade. `RunPipeline` calls this before the engine
     /// (and times it; the engine reads no clock); the columns' indicator nodes come from and go to `cache`.
     public static func columns(
-        _ config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService?, cache: SignalCache?
+        _ config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService?, universe: BacktestUniverseService?,
+        sessions: Range<Int>, cache: SignalCache?
     ) throws -> SignalColumns {
         let s = try spec(config.strategy)
-        let assets = assets(config, panel: panel).assets
+        let (assets, ruleBased, _) = assets(config, panel: panel)
         var out = SignalColumns(assets: assets)
         let bars = assets.map { a in
             cache?.bars(asset: Int(a)) { AssetBars(panel: panel, asset: Int(a)) }
@@ -192,12 +193,28 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             { i, d in p.sectorIndex(asset: Int(assets[i]), day: Int(d)) }
         }
         let ids = assets.map(Int.init)
-        let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, cache: cache)
-        let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, cache: cache)
-        if let w = s.weight { out.weight = w.evaluate(universe: bars, assets: ids, group: group, cache: cache) }
+        // A rule universe's cross-section on a run session is that session's members (before `start`, every
+        // ticker, so indicators warm up).
+        var member: ((Int, Int32) -> Bool)?
+        if ruleBased, let universe {
+            let nD = panel.dayCount
+            var bits = [Bool](repeating: false, count: panel.assetCount * nD)
+            var list: [Int32] = []
+            for d in sessions {
+                universe.members(onDay: d, into: &list)
+                for a in list { bits[Int(a) * nD + d] = true }
+            }
+            let first = sessions.lowerBound
+            member = { i, d in Int(d) < first || bits[Int(assets[i]) * nD + Int(d)] }
+        }
+        let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+        let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+        if let w = s.weight {
+            out.weight = w.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+        }
         if let se = s.shortEntry, let sx = s.shortExit {
-            let e = se.evaluate(universe: bars, assets: ids, group: group, cache: cache)
-            let x = sx.evaluate(universe: bars, assets: ids, group: group, cache: cache)
+            let e = se.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+            let x = sx.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
             out.shortEntry = e.map { $0.map { $0 != 0 ? 1 : 0 } }
             out.shortExit = x.map { $0.map { $0 != 0 ? 1 : 0 } }
         }
@@ -227,7 +244,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             columns = given
         } else {
             columns = try SignalsStrategy.columns(
-                env.config, panel: panel, profiles: env.profiles, cache: env.signalCache)
+                env.config, panel: panel, profiles: env.profiles, universe: env.universe, sessions: env.sessions,
+                cache: env.signalCache)
         }
         let strategy = SignalsStrategy(
             columns: columns, universe: env.universe, ruleBased: ruleBased, size: s.size,

@@ -83,19 +83,21 @@ public struct SignalProgram: Sendable {
 
     /// The expression's value on every bar of each asset of a universe (cross-sectional parts computed across them
     /// on each session). `group(i, session)` is asset i's sector on that session, for the `sector_` functions.
+    /// `member(i, session)` says whether asset i is in the universe that session (nil: all are).
     public func evaluate(
-        universe bars: [AssetBars], assets: [Int], group: ((Int, Int32) -> Int)? = nil, cache: SignalCache? = nil
+        universe bars: [AssetBars], assets: [Int], group: ((Int, Int32) -> Int)? = nil,
+        member: ((Int, Int32) -> Bool)? = nil, cache: SignalCache? = nil
     ) -> [[Double]] {
         guard isCrossSectional else {
             return bars.indices.map { evaluate(bars[$0], cache: cache, asset: assets[$0]) }
         }
         var memo: [String: [[Double]]] = [:]
-        return values(root, bars, assets, group, cache, &memo)
+        return values(root, bars, assets, group, member, cache, &memo)
     }
 
     func values(
-        _ node: Node, _ bars: [AssetBars], _ assets: [Int], _ group: ((Int, Int32) -> Int)?, _ cache: SignalCache?,
-        _ memo: inout [String: [[Double]]]
+        _ node: Node, _ bars: [AssetBars], _ assets: [Int], _ group: ((Int, Int32) -> Int)?,
+        _ member: ((Int, Int32) -> Bool)?, _ cache: SignalCache?, _ memo: inout [String: [[Double]]]
     ) -> [[Double]] {
         if !SignalProgram.hasCrossSection(node) {
             return bars.indices.map { i in
@@ -107,16 +109,18 @@ public struct SignalProgram: Sendable {
         var out: [[Double]]
         switch node {
         case .crossSection(let kind, let inner, _):
-            out = SignalProgram.crossSection(kind, values(inner, bars, assets, group, cache, &memo), bars, group)
+            out = SignalProgram.crossSection(
+                kind, values(inner, bars, assets, group, member, cache, &memo), bars, group, member)
         case .call(let f, let args, let constants, _):
-            let evaluated = args.map { values($0, bars, assets, group, cache, &memo) }
+            let evaluated = args.map { values($0, bars, assets, group, member, cache, &memo) }
             out = bars.indices.map { i in f.kernel(evaluated.map { $0[i] }, constants, bars[i]) }
         case .unary(let op, let a, _):
-            out = values(a, bars, assets, group, cache, &memo).map { x in
+            out = values(a, bars, assets, group, member, cache, &memo).map { x in
                 op == "not" ? x.map { $0 != 0 ? 0 : 1 } : x.map { -$0 }
             }
         case .binary(let op, let a, let b, _):
-            let x = values(a, bars, assets, group, cache, &memo), y = values(b, bars, assets, group, cache, &memo)
+            let x = values(a, bars, assets, group, member, cache, &memo),
+                y = values(b, bars, assets, group, member, cache, &memo)
             out = bars.indices.map { SignalProgram.apply(op, x[$0], y[$0]) }
         default: out = []
         }
@@ -126,7 +130,8 @@ public struct SignalProgram: Sendable {
 
     /// Per session, the cross-section of the assets with a finite value (within a group when `group` is used).
     static func crossSection(
-        _ spec: CrossSectionSpec, _ x: [[Double]], _ bars: [AssetBars], _ group: ((Int, Int32) -> Int)?
+        _ spec: CrossSectionSpec, _ x: [[Double]], _ bars: [AssetBars], _ group: ((Int, Int32) -> Int)?,
+        _ member: ((Int, Int32) -> Bool)? = nil
     ) -> [[Double]] {
         var out = x.map { [Double](repeating: .nan, count: $0.count) }
         // Walk sessions in order with a cursor per asset (each asset's sessions ascend).
@@ -140,7 +145,7 @@ public struct SignalProgram: Sendable {
                 while cursor[i] < s.count, s[cursor[i]] < d { cursor[i] += 1 }
                 guard cursor[i] < s.count, s[cursor[i]] == d else { continue }
                 let v = x[i][cursor[i]]
-                guard v.isFinite else { continue }
+                guard v.isFinite, member?(i, d) ?? true else { continue }
                 members.append((i, cursor[i], spec.bySector ? (group?(i, d) ?? 0) : 0, v))
             }
             let groups = Dictionary(grouping: members.indices, by: { members[$0].group })

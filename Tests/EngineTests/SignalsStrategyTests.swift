@@ -275,4 +275,26 @@ import Testing
         // Short at 99, covered at 98: the gain is the shares times one.
         #expect(Tolerance.close(o.result.finalEquity, 10_000 + 10_000 / 99, rel: 1e-12))
     }
+
+    @Test func aCrossSectionInARuleUniverseRanksOnlyThatSessionsMembers() throws {
+        // Dollar volume ranks C, B, A; the universe keeps the top two. Among them B has the lowest close, so
+        // `cs_rank(-close) == 1` picks B (across every ticker it would pick A, which is never a member).
+        let inputs = try TestMarket.inputs(closes: [
+            "A": [Double](repeating: 10, count: 60), "B": [Double](repeating: 20, count: 60),
+            "C": [Double](repeating: 30, count: 60),
+        ])
+        let yaml = """
+            data: {db: unused.sqlite}
+            calendar: weekdays
+            start: 2020-02-03
+            end: 2020-03-27
+            fractional_shares: true
+            universe: {rule: {kind: top_dollar_volume, size: 2, lookback: 5, min_price: 1, min_history: 5, rebalance: monthly}}
+            strategy: {kind: signals, entry: "cs_rank(-close) == 1", exit: "close < 0"}
+            execution: {fill: close}
+            """
+        let (o, _) = try Kit.run(yaml, inputs: inputs)
+        let buys = o.result.trades.filter { $0.quantity > 0 }
+        #expect(!buys.isEmpty && buys.allSatisfy { $0.asset == 1 }, "\(buys.map(\.asset))")
+    }
 }
