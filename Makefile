@@ -24,7 +24,7 @@ test:
 
 # House rules: the formatter's lint (see .swift-format) and a build with no warnings. CI runs both.
 lint:
-	swift format lint --strict --recursive --parallel Sources Tests $(wildcard Examples)
+	swift format lint --strict --recursive --parallel Sources Tests Benchmarks/Benchmarks Package.swift Benchmarks/Package.swift $(wildcard Examples)
 
 # Benchmarks (own package, so the main build stays lean). `bench-check` compares with the committed baseline.
 bench: deps

@@ -36,11 +36,22 @@ let package = Package(
         .target(name: "Analytics", dependencies: ["HindsightCore", "CBLAS"]),
         .target(name: "YAMLConfig", dependencies: ["HindsightCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "Signals", dependencies: ["HindsightCore"]),
-        .target(name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics", "Signals"]),
+        .target(
+            name: "Services", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Analytics", "Signals"]),
         .target(name: "Engine", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals"]),
-        .target(name: "Sweep", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage", "YAMLConfig", "Backtest"]),
+        .target(
+            name: "Sweep",
+            dependencies: [
+                "HindsightCore", "TimeMachine", "MarketData", "Services", "Engine", "Analytics", "Storage",
+                "YAMLConfig", "Backtest",
+            ]),
         .target(name: "Reports", dependencies: ["HindsightCore", "Storage", "Analytics"]),
-        .target(name: "Backtest", dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Services", "Signals", "Engine", "Analytics", "Storage", "YAMLConfig"]),
+        .target(
+            name: "Backtest",
+            dependencies: [
+                "HindsightCore", "TimeMachine", "MarketData", "Services", "Signals", "Engine", "Analytics", "Storage",
+                "YAMLConfig",
+            ]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
         .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
         .target(
@@ -58,22 +69,37 @@ let package = Package(
         .target(
             name: "HindsightCLI",
             dependencies: [
-                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig", "Engine",
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Analytics", "Backtest", "YAMLConfig",
+                "Engine",
                 "Services", "Signals", "Sweep", "Reports", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "hindsight", dependencies: ["HindsightCLI"]),
         .testTarget(name: "HindsightCoreTests", dependencies: ["HindsightCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Services", "Backtest", "YAMLConfig", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Reports", "Storage", "Backtest", "Engine", "YAMLConfig", "Analytics", "HindsightCore", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "SignalsTests", dependencies: ["Signals", "MarketData", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
+            name: "TimeMachineTests", dependencies: ["TimeMachine", "HindsightTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "HindsightTestSupport"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CLITests", dependencies: ["HindsightTestSupport", "Storage"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Services", "Backtest", "YAMLConfig", "HindsightTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SweepTests",
+            dependencies: [
+                "Sweep", "Reports", "Storage", "Backtest", "Engine", "YAMLConfig", "Analytics", "HindsightCore",
+                "HindsightTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "SignalsTests", dependencies: ["Signals", "MarketData", "HindsightTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AnalyticsTests", dependencies: ["Analytics", "HindsightTestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,8 @@ import Foundation
 import PackageDescription
 
 // A path dependency is identified by its folder name, which is whatever the clone is called.
-let hindsight = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+let hindsight = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent
 
 let package = Package(
     name: "HindsightBenchmarks",
@@ -23,6 +24,6 @@ let package = Package(
             ],
             path: "Benchmarks/HindsightBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        )
     ]
 )

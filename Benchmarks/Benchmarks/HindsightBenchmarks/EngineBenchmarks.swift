@@ -1,12 +1,12 @@
 import Backtest
 import Benchmark
-import YAMLConfig
 import Engine
 import Foundation
 import HindsightCore
 import MarketData
 import Services
 import TimeMachine
+import YAMLConfig
 
 /// Engine benchmarks: one full-engine SMA run on GOOG, and a daily-rebalanced 500-asset run whose malloc count
 /// is measured at two lengths (the per-day loop allocates nothing, so the counts do not grow with the days).
@@ -17,7 +17,8 @@ enum EngineBenchmarks {
     }
 
     static func rebalance(end: String) -> RunConfig {
-        config("""
+        config(
+            """
             data: {synthetic: {assets: 500, start: 2010-01-04, end: 2019-12-31, seed: 7}}
             start: 2010-01-04
             end: \(end)
@@ -39,8 +40,10 @@ enum EngineBenchmarks {
             var rows = parser.rows
             rows.tickers = ["GOOG"]
             let panel = try! MarketPanel(rows: rows, calendar: .data(Array(Set(rows.dates)).sorted()))
-            let inputs = MarketInputs(panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: "goog")
-            let sma = config("""
+            let inputs = MarketInputs(
+                panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: "goog")
+            let sma = config(
+                """
                 data: {db: goog.sqlite}
                 calendar: data
                 start: 2004-08-19
@@ -51,8 +54,10 @@ enum EngineBenchmarks {
                 execution: {commission: {model: bps, bps: 10}}
                 """)
             let pipeline = RunPipeline(inputs: inputs, base: sma)
-            Benchmark("Engine: one SMA(10,30) backtest on GOOG, 2148 bars (full engine, no storage)",
-                      configuration: .init(maxIterations: 200, thresholds: [.wallClock: .init(relative: [.p50: 25])])) { _ in
+            Benchmark(
+                "Engine: one SMA(10,30) backtest on GOOG, 2148 bars (full engine, no storage)",
+                configuration: .init(maxIterations: 200, thresholds: [.wallClock: .init(relative: [.p50: 25])])
+            ) { _ in
                 blackHole(try pipeline.simulate(sma))
             }
         }
@@ -62,8 +67,10 @@ enum EngineBenchmarks {
         let pipeline = RunPipeline(inputs: inputs, base: full)
         for (label, end) in [("10 years", "2019-12-31"), ("2 years", "2011-12-30")] {
             let c = rebalance(end: end)
-            Benchmark("Engine: assessment_risk_daily_rebal, 500 assets x \(label), daily decisions",
-                      configuration: .init(thresholds: [.wallClock: .init(relative: [.p50: 25])])) { _ in
+            Benchmark(
+                "Engine: assessment_risk_daily_rebal, 500 assets x \(label), daily decisions",
+                configuration: .init(thresholds: [.wallClock: .init(relative: [.p50: 25])])
+            ) { _ in
                 blackHole(try pipeline.simulate(c))
             }
         }
