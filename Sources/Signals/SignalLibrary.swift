@@ -6,7 +6,10 @@ public enum SignalLibrary {
         Dictionary(uniqueKeysWithValues: builtins.map { ($0.name, $0) }))
 
     /// Adds (or replaces) a function; call it before any expression is compiled.
-    public static func register(_ f: SignalFunction) { registry.withLock { $0[f.name] = f } }
+    public static func register(_ f: SignalFunction) {
+        registry.withLock { $0[f.name] = f }
+        SignalProgram.forgetCompiled()
+    }
 
     public static func function(named name: String) -> SignalFunction? { registry.withLock { $0[name] } }
 

@@ -72,6 +72,26 @@ public struct SignalProgram: Sendable {
 
     /// Parses and binds `text`; `params` are the names an expression may use for numbers.
     public static func compile(_ text: String, params: [String: Double]) throws(Failure) -> SignalProgram {
+        // A point's expressions are compiled when its config is validated, when its columns are computed and when
+        // its strategy is built: the same text and parameters, so the bound program is kept (a bounded memo).
+        let key =
+            params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.bitPattern)" }.joined(separator: ",")
+            + "|" + text
+        if let p = compiled.withLock({ $0[key] }) { return p }
+        let p = try compileUncached(text, params: params)
+        compiled.withLock { memo in
+            if memo.count >= 4096 { memo.removeAll(keepingCapacity: true) }
+            memo[key] = p
+        }
+        return p
+    }
+
+    private static let compiled = Locked<[String: SignalProgram]>([:])
+
+    /// Forgets compiled programs (a plug-in registering a function may change what a name means).
+    static func forgetCompiled() { compiled.withLock { $0.removeAll() } }
+
+    static func compileUncached(_ text: String, params: [String: Double]) throws(Failure) -> SignalProgram {
         let parsed: SignalExpression
         do { parsed = try SignalParser.parse(text) } catch {
             throw Failure(message: error.message, column: error.column, hint: error.hint)
