@@ -143,6 +143,21 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
 
+    /// Refuses expressions that need more bars before their first value than the longest ticker history
+    /// (`longest` bars): run time, and `sweep plan` with the database's bar counts.
+    public static func checkHistory(_ strategy: ConfigNode, longest: Int) throws {
+        let s = try spec(strategy)
+        let programs =
+            [("entry", s.entry), ("exit", s.exit)]
+            + [("short_entry", s.shortEntry), ("short_exit", s.shortExit)].compactMap { k, p in p.map { (k, $0) } }
+        for (key, p) in programs where p.lookback >= longest {
+            let node = strategy.child(key) ?? strategy
+            throw node.error(
+                "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
+                hint: "shorten the windows, or use more history (indicators warm up on the bars before `start`)")
+        }
+    }
+
     /// Whether a (valid) strategy sizes entries all-in, the rule the one-ticker kernel runs.
     public static func isAllIn(_ strategy: ConfigNode) -> Bool {
         if let s = strategy.child("short_entry"), !s.isNull { return false }
@@ -223,15 +238,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             out.entry.append(entry[i].map { $0 != 0 ? 1 : 0 })
             out.exit.append(exit[i].map { $0 != 0 ? 1 : 0 })
         }
-        let programs =
-            [("entry", s.entry), ("exit", s.exit)]
-            + [("short_entry", s.shortEntry), ("short_exit", s.shortExit)].compactMap { k, p in p.map { (k, $0) } }
-        for (key, p) in programs where p.lookback >= longest {
-            let node = config.strategy.child(key) ?? config.strategy
-            throw node.error(
-                "`\(key)` needs \(p.lookback + 1) bars before its first value, but no ticker has more than \(longest)",
-                hint: "shorten the windows, or use more history (indicators warm up on the bars before `start`)")
-        }
+        try checkHistory(config.strategy, longest: longest)
         return out
     }
 

@@ -39,7 +39,7 @@ struct SweepPlanCommand: AsyncParsableCommand {
             let n = plan.points.count
             let picks = n <= sample ? Array(0..<n) : (0..<sample).map { $0 * (n - 1) / max(1, sample - 1) }
             for i in picks { print("  \(plan.points[i].id)  \(plan.points[i].paramsJSON)") }
-            let (invalid, checked) = plan.invalidPoints()
+            let (invalid, checked) = plan.invalidPoints(longestHistory: SweepPlanCommand.longestHistory())
             if !invalid.isEmpty {
                 // One line per distinct error, with where it is and how many points it makes invalid.
                 var counts: [(String, Int)] = []
@@ -62,6 +62,24 @@ struct SweepPlanCommand: AsyncParsableCommand {
             if checked < plan.points.count {
                 print("checked an even sample of \(CLI.formatCount(checked)) points: all valid")
             }
+        }
+    }
+}
+
+extension SweepPlanCommand {
+    /// The most bars any of a config's tickers has up to its `end`, read from its database (bar counts are read
+    /// once per database and end date).
+    static func longestHistory() -> (RunConfig) throws -> Int? {
+        var counts: [String: [String: Int]] = [:]
+        return { c in
+            guard case .database(let path) = c.data else { return nil }
+            let key = "\(path)|\(c.end)"
+            if counts[key] == nil {
+                counts[key] = try HindsightDatabase.openExisting(path: path, readOnly: true).barCounts(to: c.end)
+            }
+            let all = counts[key] ?? [:]
+            if case .tickers(let t) = c.universe { return t.compactMap { all[$0] }.max() ?? 0 }
+            return all.values.max() ?? 0
         }
     }
 }

@@ -51,6 +51,21 @@ extension HindsightDatabase {
         }
     }
 
+    /// Bars per ticker up to `to` (all tickers when nil): how much history an indicator can warm up on.
+    public func barCounts(tickers: [String]? = nil, to: TradingDay? = nil) throws -> [String: Int] {
+        try readWrapped { db in
+            var sql = "SELECT ticker, COUNT(*) FROM equity_prices_daily WHERE date <= ?"
+            if let tickers { sql += " AND ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
+            sql += " GROUP BY ticker"
+            var st = try RawStatement(db, sql: sql)
+            st.bind(1, day: to ?? TradingDay(year: 9999, month: 12, day: 31)!)
+            for (i, t) in (tickers ?? []).enumerated() { st.bind(Int32(2 + i), t) }
+            var out: [String: Int] = [:]
+            while try st.step() { out[st.string(0)] = st.int(1) }
+            return out
+        }
+    }
+
     /// Distinct tickers with prices, sorted.
     public func priceTickers() throws -> [String] {
         try readWrapped { db in

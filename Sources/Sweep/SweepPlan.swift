@@ -140,7 +140,9 @@ public struct SweepPlan: Sendable {
     /// Points whose values make an invalid run config (a string for a number, a fractional window, an unknown
     /// choice, inconsistent limits...), each with the error, which names the value's file:line:column. Checks every
     /// point up to `limit`, else an even sample of `limit`; returns the errors and how many points were checked.
-    public func invalidPoints(limit: Int = 100_000) -> (
+    /// `longestHistory`, given a point's config, returns the most bars any of its tickers has up to `end` (nil
+    /// when unknown), so a signal window longer than the data is refused here rather than at run time.
+    public func invalidPoints(limit: Int = 100_000, longestHistory: ((RunConfig) throws -> Int?)? = nil) -> (
         invalid: [(point: SweepPoint, error: HindsightError)], checked: Int
     ) {
         let stride = max(1, (points.count + limit - 1) / limit)
@@ -149,7 +151,11 @@ public struct SweepPlan: Sendable {
         for p in Swift.stride(from: 0, to: points.count, by: stride).map({ points[$0] }) {
             checked += 1
             do {
-                try StrategyRegistry.validate(try config(for: p))
+                let c = try config(for: p)
+                try StrategyRegistry.validate(c)
+                if c.strategyKind == SignalsStrategy.kind, let longest = try longestHistory?(c) {
+                    try SignalsStrategy.checkHistory(c.strategy, longest: longest)
+                }
             } catch let e as HindsightError {
                 out.append((p, e))
             } catch {

@@ -71,6 +71,37 @@ struct SweepCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/.hindsight"))
     }
 
+    @Test func planRefusesASignalWindowLongerThanTheDatabasesHistoryWithItsLocation() throws {
+        let data = dir + "/short.sqlite"
+        let synth = try HindsightBinary.run([
+            "data", "synth", "--db", data, "--assets", "3", "--start", "2015-01-02", "--end", "2015-12-31",
+        ])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let path = dir + "/window.yaml"
+        TestPaths.write(
+            """
+            sweep: window
+            base:
+              data: {db: \(data)}
+              start: 2015-06-01
+              end: 2015-12-31
+              universe: {tickers: [MKT]}
+              strategy:
+                kind: signals
+                params: {n: 20}
+                entry: "close > sma(close, n)"
+                exit: "close < sma(close, n)"
+            grid:
+              strategy.params.n: [20, 400]
+            """, to: path)
+        let r = try HindsightBinary.run(["sweep", "plan", path])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("1 of 2 points checked are invalid"), "\(r.stderr)")
+        #expect(r.stderr.contains("window.yaml:10:"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("needs 400 bars before its first value, but no ticker has more than 252"), "\(r.stderr)")
+    }
+
     @Test func aHugeSweepNeedsForceAndBadFlagsAreExplained() throws {
         let path = write(Self.sweep.replacingOccurrences(of: "[60, 120, 180, 240]", with: "{range: [1, 30000, 1]}"))
         let r = try HindsightBinary.run(["sweep", "plan", path])
