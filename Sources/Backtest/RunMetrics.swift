@@ -10,7 +10,7 @@ public enum RunMetrics {
     /// Numbers `stored` writes besides the summary metrics that a sweep can rank by.
     public static let rankableRunKeys = [
         "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
-        "average_daily_turnover",
+        "average_daily_turnover", "ambiguous_bars",
     ]
     /// Every valid `rank_by` key.
     public static let rankable = SummaryMetric.perRun.map(\.key) + rankableRunKeys
@@ -95,6 +95,19 @@ public enum RunMetrics {
         num("average_net_exposure", mean(r.net))
         num("average_names", mean(r.names.map(Double.init)))
         num("average_daily_turnover", mean(r.turnover))
+        if config.stops.isActive {
+            int("ambiguous_bars", r.ambiguousBars)
+            var byReason = [Int](repeating: 0, count: StopRules.ExitReason.allCases.count)
+            for t in r.trades where t.reason != 0 { byReason[Int(t.reason)] += 1 }
+            o.append(
+                (
+                    "stop_exits",
+                    JSONText.object(
+                        StopRules.ExitReason.allCases.filter { $0 != .signal && byReason[Int($0.rawValue)] > 0 }.map {
+                            ($0.name, String(byReason[Int($0.rawValue)]))
+                        })
+                ))
+        }
         o.append(
             (
                 "regime_source",

@@ -71,6 +71,8 @@ struct Loop {
     let modelNames: [String]
     var simulator: MarketSimulator
     var portfolio: Portfolio
+    var stops: StopBook
+    var stopExits: [StopBook.Exit] = []
     var out = StrategyOutput()
     var trades: [TradeRecord] = []
     var gaps: [GapEvent] = []
@@ -100,6 +102,7 @@ struct Loop {
             sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
         let nA = panel.assetCount
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
+        stops = StopBook(rules: config.stops, panel: panel)
         out.orders.reserveCapacity(nA * 2)
         // Modest reservations: arrays past malloc's mmap threshold would be mapped and unmapped on every run.
         out.decisions.reserveCapacity(1024)
@@ -146,7 +149,10 @@ struct Loop {
                 let a = Int(actionAssets[nextAction]), k = a * nD + d
                 portfolio.applyCorporateAction(
                     asset: a, split: panel.splitRatio[k], dividend: panel.dividend[k], reinvest: reinvest)
-                if panel.splitRatio[k] != 1 { simulator.applySplit(asset: a, ratio: panel.splitRatio[k]) }
+                if panel.splitRatio[k] != 1 {
+                    simulator.applySplit(asset: a, ratio: panel.splitRatio[k])
+                    stops.applySplit(asset: a, ratio: panel.splitRatio[k])
+                }
                 nextAction += 1
             }
             // 2. Interest and borrow fees, from the previous close to this one.
@@ -160,7 +166,13 @@ struct Loop {
             // 3. Orders from the previous close fill at this open.
             var traded = 0.0
             if config.execution.fill == .nextOpen {
+                let before = trades.count
                 traded += simulator.execute(day: d, atOpen: true, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                stops.record(trades, from: before, day: d, atOpen: true, portfolio: portfolio)
+            }
+            // 3b. Stops inside this bar, then time stops at its close.
+            if stops.rules.isActive {
+                traded += runStops(day: d, previousEquity: previousEquity)
             }
             // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
             var pre = portfolio.cash
@@ -176,6 +188,10 @@ struct Loop {
             // 5. The strategy decides on this close.
             if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
             strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
+            if stops.rules.isActive, config.execution.fill == .close, !out.orders.isEmpty {
+                // One exit per bar: no close order for an asset a stop closed on this bar (vectorbt's rule).
+                out.orders.removeAll { stops.stoppedDay[Int($0.asset)] == Int32(d) }
+            }
             simulator.submit(out.orders, day: d)
             // 6. Close fills (including carried remainders in close mode).
             var changed = false
@@ -183,6 +199,7 @@ struct Loop {
                 let tradesBefore = trades.count
                 traded += simulator.execute(day: d, atOpen: false, portfolio: &portfolio, trades: &trades, gaps: &gaps)
                 changed = trades.count != tradesBefore
+                stops.record(trades, from: tradesBefore, day: d, atOpen: false, portfolio: portfolio)
             }
             // 7. Dividend reinvestment at the close.
             if reinvest {
@@ -245,6 +262,28 @@ struct Loop {
         self.pnlModel = pnlModel.array
     }
 
+    /// Fills the stops due on session `d`; returns the traded value.
+    mutating func runStops(day d: Int, previousEquity: Double) -> Double {
+        var traded = 0.0
+        for pass in 0..<2 {
+            if pass == 0 {
+                stops.intrabarExits(day: d, into: &stopExits)
+            } else {
+                stops.timeExits(day: d, into: &stopExits)
+            }
+            for x in stopExits {
+                let before = trades.count
+                traded += simulator.exit(
+                    asset: x.asset, price: x.price, reason: x.reason.rawValue, day: d, equity: previousEquity,
+                    portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                if trades.count > before { simulator.cancel(asset: x.asset) }
+                stops.stoppedDay[x.asset] = Int32(d)
+                stops.record(trades, from: before, day: d, atOpen: false, portfolio: portfolio)
+            }
+        }
+        return traded
+    }
+
     func result(universe: BacktestUniverseService) -> BacktestResult {
         var bySector = profiles.sectors.indices.map { (profiles.sectors[$0], pnlSector[$0]) }
         bySector.append(("unknown", pnlSector[profiles.sectors.count]))
@@ -253,7 +292,7 @@ struct Loop {
         let byModel = modelNames.indices.map { (modelNames[$0], pnlModel[$0]) }
         let regimeTotals = pnlRegime.finished()
         let byRegime = regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) }
-        return BacktestResult(
+        var result = BacktestResult(
             dates: Array(panel.calendar.sessions[range]), equity: equity, cash: cash, drawdown: drawdown,
             gross: gross, net: net, long: long, short: short, names: names, turnover: turnover,
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
@@ -265,5 +304,7 @@ struct Loop {
             totalSlippage: trades.reduce(0) { $0 + $1.slippage },
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: universe.snapshots, universeID: universe.universeID)
+        result.ambiguousBars = stops.ambiguousBars
+        return result
     }
 }

@@ -37,6 +37,8 @@ public struct BacktestResult: Sendable {
     /// The universe snapshots the run used.
     public var universe: [UniverseSnapshot]
     public var universeID: String
+    /// Bars on which a stop and the target both lay inside the range (the intrabar policy decided the exit).
+    public var ambiguousBars: Int = 0
 
     public var finalEquity: Double { equity.last ?? .nan }
 

@@ -109,7 +109,7 @@ public struct MarketSimulator: ExecutionService {
 
     /// Fills one order; returns the traded value.
     mutating func fill(
-        _ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool,
+        _ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool, reference: Double? = nil,
         portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
     ) -> Double {
         let a = Int(o.asset), k = a * panel.dayCount + d
@@ -117,7 +117,7 @@ public struct MarketSimulator: ExecutionService {
             gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
             return 0
         }
-        let ref = atOpen ? panel.open[k] : panel.close[k]
+        let ref = reference ?? (atOpen ? panel.open[k] : panel.close[k])
         guard ref > 0 else { return 0 }
         let side: Double = wanted > 0 ? 1 : -1
         var q = wanted
@@ -179,6 +179,28 @@ public struct MarketSimulator: ExecutionService {
                 day: Int32(d), asset: o.asset, quantity: q, price: price, commission: fee,
                 slippage: abs(q) * abs(price - ref), decision: o.decision, requested: requested, flags: flags))
         return abs(q) * price
+    }
+
+    /// Closes asset `a` at `price` inside session `d` (a stop), with slippage, commission and the participation
+    /// limit of any fill; the trades it makes carry `reason`.
+    mutating func exit(
+        asset a: Int, price: Double, reason: UInt8, day d: Int, equity: Double,
+        portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
+    ) -> Double {
+        let q = -portfolio.shares[a]
+        guard q != 0 else { return 0 }
+        let o = Order(asset: Int32(a), kind: .closeOut, decisionDay: Int32(d), decisionEquity: equity)
+        let before = trades.count
+        let value = fill(
+            o, quantity: q, day: d, atOpen: false, reference: price, portfolio: &portfolio, trades: &trades,
+            gaps: &gaps)
+        for i in before..<trades.count { trades[i].reason = reason }
+        return value
+    }
+
+    /// Drops queued orders for asset `a` (a stop closed it this session).
+    mutating func cancel(asset a: Int) {
+        pending.removeAll { $0.asset == Int32(a) }
     }
 
     @inline(__always)

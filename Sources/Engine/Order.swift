@@ -48,6 +48,8 @@ public struct TradeRecord: Sendable, Equatable {
     /// Shares requested by this order (equal to `quantity` unless partly filled or trimmed to cash).
     public var requested: Double
     public var flags: UInt8
+    /// A stop's `StopRules.ExitReason` raw value for the exits stops make; 0 for orders.
+    public var reason: UInt8 = 0
 
     public static let partial: UInt8 = 1
     public static let carriedRemainder: UInt8 = 2

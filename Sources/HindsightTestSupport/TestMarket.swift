@@ -11,10 +11,11 @@ public enum TestMarket {
     public static let firstDay = TradingDay(year: 2020, month: 1, day: 6)!
 
     /// Inputs from hand-made bars: one ticker per entry of `closes` (NaN = no bar), weekdays from `firstDay`.
-    /// Highs and lows are 1% beyond the open and close; opens default to the close.
+    /// Highs and lows are 1% beyond the open and close unless given; opens default to the close.
     public static func inputs(
         closes: [String: [Double]], volume: Double = 1_000_000, actions: [CorporateAction] = [],
-        sectors: [String: String] = [:], opens: [String: [Double]] = [:]
+        sectors: [String: String] = [:], opens: [String: [Double]] = [:], highs: [String: [Double]] = [:],
+        lows: [String: [Double]] = [:]
     ) throws -> MarketInputs {
         let start = firstDay
         let n = closes.values.first!.count
@@ -27,8 +28,8 @@ public enum TestMarket {
                 rows.dates.append(calendar.day(at: i))
                 let o = opens[t]?[i] ?? c
                 rows.open.append(o)
-                rows.high.append(max(o, c) * 1.01)
-                rows.low.append(min(o, c) * 0.99)
+                rows.high.append(highs[t]?[i] ?? max(o, c) * 1.01)
+                rows.low.append(lows[t]?[i] ?? min(o, c) * 0.99)
                 rows.close.append(c)
                 rows.volume.append(volume)
             }

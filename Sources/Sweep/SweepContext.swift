@@ -149,6 +149,7 @@ public final class SweepContext: Sendable {
             return (nil, signals ? "signals on several tickers run on the engine" : "the SMA kernel takes one ticker")
         }
         guard c.execution.fill == .close else { return (nil, "fills at the next open") }
+        guard !c.stops.isActive else { return (nil, "stops are checked bar by bar on the engine") }
         guard c.execution.slippage == .none, c.execution.maxParticipation == nil else {
             return (nil, "slippage or a participation limit")
         }

@@ -1,7 +1,7 @@
 extension RunConfig {
     static let topKeys = [
         "name", "data", "calendar", "start", "end", "initial_cash", "fractional_shares", "universe",
-        "strategy", "execution", "portfolio", "regime", "benchmark", "seed",
+        "strategy", "execution", "portfolio", "regime", "stops", "benchmark", "seed",
     ]
 
     /// Reads a run config document; checks every key and the values' ranges (data-dependent checks come later).
@@ -51,13 +51,14 @@ extension RunConfig {
         let execution = try m.node("execution").map(parseExecution) ?? Execution()
         let portfolio = try m.node("portfolio").map(parsePortfolio) ?? PortfolioSettings()
         let regime = try m.node("regime").map(parseRegime) ?? RegimeSettings()
+        let stops = try m.node("stops").map(StopRules.parse) ?? StopRules()
         let benchmark = try m.string("benchmark")
         let seed = try m.int("seed") ?? 0
         if seed < 0 { throw m.node("seed")!.error("seed must be ≥ 0") }
         return RunConfig(
             name: name, data: data, calendar: calendar, start: start, end: end, initialCash: cash,
             fractionalShares: fractional, universe: universe, strategyKind: kind, strategy: strategyNode,
-            execution: execution, portfolio: portfolio, regime: regime, benchmark: benchmark,
+            execution: execution, portfolio: portfolio, regime: regime, stops: stops, benchmark: benchmark,
             seed: UInt64(seed), source: root)
     }
 

@@ -143,6 +143,8 @@ public struct RunConfig: Sendable {
     public var execution: Execution
     public var portfolio: PortfolioSettings
     public var regime: RegimeSettings
+    /// Stop-loss, take-profit, trailing, ATR and time stops on every position (`stops:`).
+    public var stops: StopRules
     public var benchmark: String?
     public var seed: UInt64
     /// The document this config was read from.
@@ -151,7 +153,8 @@ public struct RunConfig: Sendable {
     public init(
         name: String, data: DataSource, calendar: String, start: TradingDay, end: TradingDay, initialCash: Double,
         fractionalShares: Bool, universe: Universe, strategyKind: String, strategy: ConfigNode, execution: Execution,
-        portfolio: PortfolioSettings, regime: RegimeSettings, benchmark: String?, seed: UInt64, source: ConfigNode
+        portfolio: PortfolioSettings, regime: RegimeSettings, stops: StopRules = StopRules(), benchmark: String?,
+        seed: UInt64, source: ConfigNode
     ) {
         self.name = name
         self.data = data
@@ -166,6 +169,7 @@ public struct RunConfig: Sendable {
         self.execution = execution
         self.portfolio = portfolio
         self.regime = regime
+        self.stops = stops
         self.benchmark = benchmark
         self.seed = seed
         self.source = source
