@@ -90,7 +90,8 @@ public struct BacktestRunner: Sendable {
                 regimes.isBuiltin
                 ? regimes.records(in: result.firstSession..<(result.firstSession + result.dates.count)) : []
             try store.saveRun(
-                record, trades: rows.trades(), equity: rows.equity(), universes: result.universe,
+                record, trades: rows.trades(), roundTrips: rows.roundTrips(), equity: rows.equity(),
+                universes: result.universe,
                 classifiedRegimes: classified)
             return Outcome(
                 runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config)

@@ -1,6 +1,7 @@
 import Analytics
 import Engine
 import HindsightCore
+import MarketData
 import Services
 
 /// A run's metrics, defined once. `stored` is `metrics_json`: the same bytes for a config in `backtest run`, a
@@ -10,7 +11,8 @@ public enum RunMetrics {
     /// Numbers `stored` writes besides the summary metrics that a sweep can rank by.
     public static let rankableRunKeys = [
         "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
-        "average_daily_turnover", "ambiguous_bars",
+        "average_daily_turnover", "ambiguous_bars", "round_trips", "trade_win_rate", "expectancy",
+        "profit_factor_trades", "sqn",
     ]
     /// Every valid `rank_by` key.
     public static let rankable = SummaryMetric.perRun.map(\.key) + rankableRunKeys
@@ -54,7 +56,7 @@ public enum RunMetrics {
     /// default).
     public static func stored(
         _ r: BacktestResult, config: RunConfig, regimes: BacktestRegimeService,
-        benchmark: [Double]?, riskFree: [Double]?
+        benchmark: [Double]?, riskFree: [Double]?, panel: MarketPanel
     ) -> (pairs: [(String, String)], text: String) {
         let returns = r.returns(initialCash: config.initialCash)
         let s = Metrics.summary(returns)
@@ -95,6 +97,17 @@ public enum RunMetrics {
         num("average_net_exposure", mean(r.net))
         num("average_names", mean(r.names.map(Double.init)))
         num("average_daily_turnover", mean(r.turnover))
+        let trips = r.roundTrips(panel: panel).filter(\.isClosed)
+        let ts = TradeStatistics(pnl: trips.map(\.pnl), barsHeld: trips.map(\.barsHeld))
+        int("round_trips", ts.count)
+        num("trade_win_rate", ts.winRate)
+        num("average_win", ts.averageWin)
+        num("average_loss", ts.averageLoss)
+        num("expectancy", ts.expectancy)
+        num("profit_factor_trades", ts.profitFactor)
+        num("average_bars_held", ts.averageBarsHeld)
+        num("median_bars_held", ts.medianBarsHeld)
+        num("sqn", ts.sqn)
         if config.stops.isActive {
             int("ambiguous_bars", r.ambiguousBars)
             var byReason = [Int](repeating: 0, count: StopRules.ExitReason.allCases.count)

@@ -130,7 +130,7 @@ public struct RunPipeline: Sendable {
         let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
         return RunMetrics.stored(
             result, config: config, regimes: regimes(for: config), benchmark: series.benchmark,
-            riskFree: series.riskFree)
+            riskFree: series.riskFree, panel: inputs.panel)
     }
 
     /// `backtest run`'s analysis beside the stored metrics.

@@ -64,6 +64,19 @@ public struct RunRows {
         return out
     }
 
+    /// The rows of `backtest_round_trips`, with MAE and MFE; trade ids are those `trades()` gives the fills.
+    public func roundTrips() -> [RoundTripRow] {
+        let r = result, cal = inputs.panel.calendar
+        return r.roundTrips(panel: inputs.panel, excursions: true).enumerated().map { i, t in
+            RoundTripRow(
+                tripID: i + 1, ticker: r.tickers[Int(t.asset)], direction: t.direction > 0 ? "long" : "short",
+                entryDate: cal.day(at: Int(t.entryDay)), exitDate: cal.day(at: Int(t.exitDay)), quantity: t.quantity,
+                entryPrice: t.entryPrice, exitPrice: t.exitPrice, pnl: t.pnl, ret: t.ret, barsHeld: t.barsHeld,
+                mae: t.mae, mfe: t.mfe, exitReason: t.exitReason.name, entryTradeID: t.entryFill + 1,
+                exitTradeID: t.exitFill.map { $0 + 1 })
+        }
+    }
+
     public func equity() -> [EquityRow] {
         let r = result
         let nS = r.sectors.count

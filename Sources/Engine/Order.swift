@@ -51,6 +51,22 @@ public struct TradeRecord: Sendable, Equatable {
     /// A stop's `StopRules.ExitReason` raw value for the exits stops make; 0 for orders.
     public var reason: UInt8 = 0
 
+    public init(
+        day: Int32, asset: Int32, quantity: Double, price: Double, commission: Double, slippage: Double,
+        decision: Int32, requested: Double, flags: UInt8, reason: UInt8 = 0
+    ) {
+        self.day = day
+        self.asset = asset
+        self.quantity = quantity
+        self.price = price
+        self.commission = commission
+        self.slippage = slippage
+        self.decision = decision
+        self.requested = requested
+        self.flags = flags
+        self.reason = reason
+    }
+
     public static let partial: UInt8 = 1
     public static let carriedRemainder: UInt8 = 2
     public static let cancelledRemainder: UInt8 = 4

@@ -171,10 +171,14 @@ struct BacktestShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Include the trades.") var trades = false
     @Flag(help: "Include the daily equity.") var equity = false
+    @Flag(name: .customLong("round-trips"), help: "Include the round trips (entry to exit, with MAE, MFE and reason).")
+    var roundTrips = false
 
     func run() async throws {
         try await CLI.run {
-            let r = try HindsightDatabase.openExisting(path: db).loadRun(id: runID)
+            let store = try HindsightDatabase.openExisting(path: db)
+            let r = try store.loadRun(id: runID)
+            let trips = roundTrips ? try store.roundTrips(runID: runID) : []
             if json {
                 var fields: [(String, JSONValue)] = [
                     ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)),
@@ -203,6 +207,25 @@ struct BacktestShow: AsyncParsableCommand {
                                     ("regime_id", t.regimeID.map { .integer($0) } ?? .null),
                                     ("profile_version_id", t.profileVersionID.map { .string($0) } ?? .null),
                                     ("decision_metadata", .string(t.decisionMetadataJSON)),
+                                ])
+                            }
+                        ).render()
+                }
+                if roundTrips {
+                    text +=
+                        ",\"round_trips\":"
+                        + JSONValue.array(
+                            trips.map { t in
+                                .object([
+                                    ("trip_id", .integer(t.tripID)), ("ticker", .string(t.ticker)),
+                                    ("direction", .string(t.direction)), ("entry_date", .string(t.entryDate.iso)),
+                                    ("exit_date", .string(t.exitDate.iso)), ("quantity", .number(t.quantity)),
+                                    ("entry_price", .number(t.entryPrice)), ("exit_price", .number(t.exitPrice)),
+                                    ("pnl", .number(t.pnl)), ("return", .number(t.ret)),
+                                    ("bars_held", .integer(t.barsHeld)), ("mae", .number(t.mae)),
+                                    ("mfe", .number(t.mfe)), ("exit_reason", .string(t.exitReason)),
+                                    ("entry_trade_id", .integer(t.entryTradeID)),
+                                    ("exit_trade_id", t.exitTradeID.map { .integer($0) } ?? .null),
                                 ])
                             }
                         ).render()
@@ -241,6 +264,25 @@ struct BacktestShow: AsyncParsableCommand {
                                     MetricsText.format($0.commission), MetricsText.format($0.slippage),
                                 ]
                             }))
+            }
+            if roundTrips {
+                print(
+                    "\n"
+                        + TextTable.render(
+                            header: [
+                                "#", "ticker", "side", "entry", "exit", "quantity", "entry price", "exit price", "pnl",
+                                "return", "bars", "mae", "mfe", "reason",
+                            ],
+                            rows: trips.map {
+                                [
+                                    String($0.tripID), $0.ticker, $0.direction, $0.entryDate.iso, $0.exitDate.iso,
+                                    MetricsText.format($0.quantity), MetricsText.format($0.entryPrice),
+                                    MetricsText.format($0.exitPrice), MetricsText.format($0.pnl),
+                                    MetricsText.format($0.ret), String($0.barsHeld), MetricsText.format($0.mae),
+                                    MetricsText.format($0.mfe), $0.exitReason,
+                                ]
+                            }))
+                if trips.isEmpty { print("no round trips stored for this run") }
             }
             if equity {
                 print("\ndate,equity,drawdown")

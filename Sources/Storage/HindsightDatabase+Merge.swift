@@ -83,10 +83,17 @@ extension HindsightDatabase {
                         let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.backtest_runs") ?? 0
                         let incoming = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shard.backtest_runs") ?? 0
                         for table in [
-                            "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity",
-                            "sweep_returns",
+                            "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips",
+                            "backtest_daily_equity", "sweep_returns",
                             "universe_snapshots", "universe_members", "regime_history",
                         ] {
+                            // A shard written before a table existed has nothing to copy into it.
+                            let present =
+                                try Int.fetchOne(
+                                    db,
+                                    sql: "SELECT COUNT(*) FROM shard.sqlite_master WHERE type = 'table' AND name = ?",
+                                    arguments: [table]) ?? 0
+                            if present == 0 { continue }
                             try db.execute(sql: "INSERT OR IGNORE INTO main.\(table) SELECT * FROM shard.\(table)")
                         }
                         try db.execute(

@@ -4,13 +4,14 @@ import HindsightCore
 extension HindsightDatabase {
     /// Writes one run with its trades, daily equity, universe snapshots and (built-in) regimes in one transaction.
     public func saveRun(
-        _ run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [],
+        _ run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
         universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = []
     ) throws {
         do {
             try writer.write { db in
                 try HindsightDatabase.insertRun(
-                    db, run, trades: trades, equity: equity, universes: universes, regimes: classifiedRegimes)
+                    db, run, trades: trades, roundTrips: roundTrips, equity: equity, universes: universes,
+                    regimes: classifiedRegimes)
             }
         } catch let e as HindsightError {
             throw e
@@ -57,12 +58,12 @@ extension HindsightDatabase {
     }
 
     static func insertRun(
-        _ db: Database, _ run: RunRecord, trades: [TradeRow], equity: [EquityRow],
+        _ db: Database, _ run: RunRecord, trades: [TradeRow], roundTrips: [RoundTripRow], equity: [EquityRow],
         universes: [UniverseSnapshot], regimes: [RegimeRecord]
     ) throws {
         var st = try RawStatement(db, sql: runInsertSQL)
         try insertRun(&st, run)
-        try insertDetails(db, runID: run.runID, trades: trades, equity: equity)
+        try insertDetails(db, runID: run.runID, trades: trades, roundTrips: roundTrips, equity: equity)
         for u in universes {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO universe_snapshots(universe_id, as_of_date, rule_json) VALUES (?, ?, ?)",
@@ -101,6 +102,35 @@ extension HindsightDatabase {
                     }
                 }
             }
+        }
+    }
+
+    /// A run's round trips, in trip order.
+    public func roundTrips(runID: String) throws -> [RoundTripRow] {
+        try readWrapped { db in
+            var st = try RawStatement(
+                db,
+                sql: """
+                    SELECT trip_id, ticker, direction, entry_date, exit_date, quantity, entry_price, exit_price, pnl,
+                        return, bars_held, mae, mfe, exit_reason, entry_trade_id, exit_trade_id
+                    FROM backtest_round_trips WHERE run_id = ? ORDER BY trip_id
+                    """)
+            st.bind(1, runID)
+            var out: [RoundTripRow] = []
+            while try st.step() {
+                guard let entry = st.day(3), let exit = st.day(4) else {
+                    throw HindsightError(.invalidData, "\(path): a round trip of run \(runID) has a bad date")
+                }
+                out.append(
+                    RoundTripRow(
+                        tripID: st.int(0), ticker: st.string(1), direction: st.string(2), entryDate: entry,
+                        exitDate: exit, quantity: st.double(5), entryPrice: st.double(6), exitPrice: st.double(7),
+                        pnl: st.double(8), ret: st.double(9), barsHeld: st.int(10),
+                        mae: st.isNull(11) ? .nan : st.double(11), mfe: st.isNull(12) ? .nan : st.double(12),
+                        exitReason: st.string(13), entryTradeID: st.int(14),
+                        exitTradeID: st.isNull(15) ? nil : st.int(15)))
+            }
+            return out
         }
     }
 
@@ -178,7 +208,42 @@ extension HindsightDatabase {
         }
     }
 
-    static func insertDetails(_ db: Database, runID: String, trades: [TradeRow], equity: [EquityRow]) throws {
+    static func insertDetails(
+        _ db: Database, runID: String, trades: [TradeRow], roundTrips: [RoundTripRow] = [], equity: [EquityRow]
+    ) throws {
+        if !roundTrips.isEmpty {
+            var st = try RawStatement(
+                db,
+                sql: """
+                    INSERT INTO backtest_round_trips(run_id, trip_id, ticker, direction, entry_date, exit_date, quantity,
+                        entry_price, exit_price, pnl, return, bars_held, mae, mfe, exit_reason, entry_trade_id, exit_trade_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for t in roundTrips {
+                st.bind(1, runID)
+                st.bind(2, t.tripID)
+                st.bind(3, t.ticker)
+                st.bind(4, t.direction)
+                st.bind(5, day: t.entryDate)
+                st.bind(6, day: t.exitDate)
+                st.bind(7, t.quantity)
+                st.bind(8, t.entryPrice)
+                st.bind(9, t.exitPrice)
+                st.bind(10, t.pnl)
+                st.bind(11, t.ret)
+                st.bind(12, t.barsHeld)
+                if t.mae.isFinite { st.bind(13, t.mae) } else { st.bindNull(13) }
+                if t.mfe.isFinite { st.bind(14, t.mfe) } else { st.bindNull(14) }
+                st.bind(15, t.exitReason)
+                st.bind(16, t.entryTradeID)
+                if let x = t.exitTradeID { st.bind(17, x) } else { st.bindNull(17) }
+                let rc = st.run()
+                if rc != 0 {
+                    throw HindsightError(
+                        .database, "cannot store round trip \(t.tripID) of run \(runID)", cause: st.lastError)
+                }
+            }
+        }
         if !trades.isEmpty {
             var st = try RawStatement(
                 db,

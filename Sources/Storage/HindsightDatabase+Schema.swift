@@ -6,10 +6,11 @@ extension HindsightDatabase {
         "universe_members", "company_profiles", "sector_profiles", "factor_returns", "dataset_metadata",
     ]
     public static let outputTables = [
-        "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_daily_equity", "sweep_returns",
+        "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
+        "sweep_returns",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v4-one-metrics-set"
+    static let latestMigration = "v5-round-trips"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -97,6 +98,20 @@ extension HindsightDatabase {
                 sql: """
                     ALTER TABLE backtest_runs ADD COLUMN notes_json TEXT;
                     ALTER TABLE backtest_runs ADD COLUMN analysis_json TEXT;
+                    """)
+        }
+        m.registerMigration("v5-round-trips") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE backtest_round_trips(
+                        run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
+                        trip_id INTEGER NOT NULL, ticker TEXT NOT NULL,
+                        direction TEXT NOT NULL CHECK(direction IN ('long', 'short')),
+                        entry_date TEXT NOT NULL, exit_date TEXT NOT NULL, quantity REAL NOT NULL,
+                        entry_price REAL NOT NULL, exit_price REAL NOT NULL, pnl REAL NOT NULL, return REAL NOT NULL,
+                        bars_held INTEGER NOT NULL, mae REAL, mfe REAL, exit_reason TEXT NOT NULL,
+                        entry_trade_id INTEGER NOT NULL, exit_trade_id INTEGER,
+                        PRIMARY KEY(run_id, trip_id)) WITHOUT ROWID;
                     """)
         }
         return m

@@ -6,16 +6,18 @@ import HindsightCore
 public struct SweepPointRecord: Sendable {
     public var run: RunRecord
     public var trades: [TradeRow]
+    public var roundTrips: [RoundTripRow]
     public var equity: [EquityRow]
     /// Daily returns kept for the report (overfitting statistics and charts), or nil.
     public var returns: [Double]?
     public var firstDate: TradingDay?
     public init(
-        run: RunRecord, trades: [TradeRow] = [], equity: [EquityRow] = [], returns: [Double]? = nil,
-        firstDate: TradingDay? = nil
+        run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
+        returns: [Double]? = nil, firstDate: TradingDay? = nil
     ) {
         self.run = run
         self.trades = trades
+        self.roundTrips = roundTrips
         self.equity = equity
         self.returns = returns
         self.firstDate = firstDate
@@ -96,7 +98,8 @@ extension HindsightDatabase {
             // Run ids are hashes: in key order, consecutive inserts land on the same index pages.
             for p in batch.sorted(by: { $0.run.runID < $1.run.runID }) {
                 try HindsightDatabase.insertRun(&run, p.run)
-                try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
+                try HindsightDatabase.insertDetails(
+                    db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     ret.bind(1, sweep)
                     ret.bind(2, point)
@@ -130,8 +133,10 @@ extension HindsightDatabase {
         try writeWrapped("store the top points' details") { db in
             for p in items {
                 try db.execute(sql: "DELETE FROM backtest_trades WHERE run_id = ?", arguments: [p.run.runID])
+                try db.execute(sql: "DELETE FROM backtest_round_trips WHERE run_id = ?", arguments: [p.run.runID])
                 try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
-                try HindsightDatabase.insertDetails(db, runID: p.run.runID, trades: p.trades, equity: p.equity)
+                try HindsightDatabase.insertDetails(
+                    db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     var ret = try RawStatement(
                         db,

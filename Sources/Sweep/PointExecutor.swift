@@ -63,6 +63,7 @@ struct PointExecutor {
             return Output(
                 record: SweepPointRecord(
                     run: record, trades: keep.trades ? details?.trades ?? [] : [],
+                    roundTrips: keep.trades ? details?.roundTrips ?? [] : [],
                     equity: keep.equity ? details?.equity ?? [] : [],
                     returns: keep.returns ? returns : nil,
                     firstDate: result.dates.first),
@@ -92,6 +93,7 @@ struct PointExecutor {
 
     struct Details {
         var trades: [TradeRow]
+        var roundTrips: [RoundTripRow]
         var equity: [EquityRow]
         var universeID: String
     }
@@ -135,7 +137,8 @@ struct PointExecutor {
         if keep.trades || keep.equity {
             let rows = context.pipeline.rows(r, config: c)
             details = Details(
-                trades: keep.trades ? rows.trades() : [], equity: keep.equity ? rows.equity() : [],
+                trades: keep.trades ? rows.trades() : [], roundTrips: keep.trades ? rows.roundTrips() : [],
+                equity: keep.equity ? rows.equity() : [],
                 universeID: r.universeID)
         }
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason

@@ -250,6 +250,13 @@ extension SweepSpec {
             }
             return
         }
+        // A section the base leaves at its defaults (`stops.stop_loss` with no `stops:`): the point's config
+        // parser checks the key's name and value.
+        if let head = path.split(separator: ".").first, ["stops", "execution", "portfolio", "regime"].contains(head),
+            base.child(String(head)) == nil
+        {
+            return
+        }
         throw node.error(
             "`\(path)` is not in the base config",
             hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")

@@ -49,4 +49,15 @@ enum Kit {
     }
     static let lock = NSLock()
 
+    /// The market panel a config reads (loaded once per database path).
+    static func panel(_ yaml: String, db: String) throws -> MarketPanel {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = panels[db] { return p }
+        let p = try MarketInputs.load(for: try TestConfig.parse(yaml)).panel
+        panels[db] = p
+        return p
+    }
+    nonisolated(unsafe) static var panels: [String: MarketPanel] = [:]
+
 }

@@ -177,6 +177,7 @@ import Testing
                 Tolerance.close(o.result.finalEquity, want, rel: 1e-9),
                 "\(f[0]): \(o.result.finalEquity) vs vectorbt \(want)")
             #expect(o.result.trades.filter { $0.quantity != 0 }.count == orders, "\(f[0]) orders")
+            #expect(o.result.roundTrips(panel: try Kit.panel(yaml, db: db)).count == Int(f[3])!, "\(f[0]) round trips")
         }
     }
 }

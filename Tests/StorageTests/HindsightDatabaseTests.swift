@@ -37,7 +37,7 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
         for t in HindsightDatabase.allTables { #expect(tables.contains(t), "missing \(t)") }
         #expect(
             try db.appliedMigrations() == [
-                "v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set",
+                "v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set", "v5-round-trips",
             ])
     }
 

@@ -1,0 +1,177 @@
+import HindsightCore
+import MarketData
+
+/// A position from its opening fill to a fill that reduces it (vectorbt's exit trades): each reducing fill closes
+/// its share of the position at the average entry price, with that share of the entry commissions, so partial
+/// exits split a trip proportionally and a reversal closes one trip and opens the next. A position still open at
+/// the end is one more trip, marked at the last close (exit reason `end_of_run`, or `delisting` when the asset's
+/// bars stop before the run ends).
+///
+/// P&L is the fills' cash: (exit − entry) × quantity (negated for shorts) − entry and exit commissions; slippage is
+/// in the fill prices. Dividends, interest and borrow fees are cash outside trips, so closed trips plus the open
+/// mark equal final minus initial equity when a run has none of them.
+public struct RoundTrip: Sendable, Equatable {
+    public var asset: Int32
+    /// +1 long, −1 short.
+    public var direction: Int8
+    public var entryDay: Int32
+    public var exitDay: Int32
+    public var quantity: Double
+    /// Average fill price of the shares this trip closes.
+    public var entryPrice: Double
+    public var exitPrice: Double
+    public var entryCommission: Double
+    public var exitCommission: Double
+    public var pnl: Double
+    /// P&L over the entry value (quantity × entry price), as vectorbt's trade return.
+    public var ret: Double
+    /// The asset's bars after the entry session up to the exit session.
+    public var barsHeld: Int
+    /// Worst and best excursion of the bars' lows and highs (highs and lows, for shorts) against the entry price,
+    /// as fractions (≤ 0 and ≥ 0), over the bars after the entry bar through the exit bar; on the bar an intrabar
+    /// stop exits, only the range between the open and the stop counts. NaN unless asked for.
+    public var mae: Double
+    public var mfe: Double
+    public var exitReason: StopRules.ExitReason
+    /// Indices (0-based) into the run's non-empty fills: the trip's first entry fill and its exit fill (nil if open).
+    public var entryFill: Int
+    public var exitFill: Int?
+
+    public var isClosed: Bool { exitFill != nil }
+}
+
+extension BacktestResult {
+    /// The run's round trips in the order they closed (open ones last, by asset). `excursions` adds MAE and MFE,
+    /// which read every held bar (the stored rows want them; the metrics do not).
+    public func roundTrips(panel: MarketPanel, excursions: Bool = false) -> [RoundTrip] {
+        let nD = panel.dayCount
+        struct Open {
+            var quantity = 0.0, price = 0.0, commission = 0.0
+            var day: Int32 = 0, fill = 0, lastDay: Int32 = 0
+        }
+        var book: [Int32: Open] = [:]
+        var trips: [RoundTrip] = []
+        let lastSession = Int32(firstSession + dates.count - 1)
+        func validBars(_ a: Int32, after from: Int32, through to: Int32) -> Int {
+            guard to > from else { return 0 }
+            var n = 0
+            for d in Int(from + 1)...Int(to) where panel.valid[Int(a) * nD + d] { n += 1 }
+            return n
+        }
+        /// Rescales an open position for splits after its last fill up to `day` (the engine applies them first).
+        func split(_ o: inout Open, _ a: Int32, through day: Int32) {
+            guard day > o.lastDay else { return }
+            for d in Int(o.lastDay + 1)...Int(day) {
+                let r = panel.splitRatio[Int(a) * nD + d]
+                if r != 1 {
+                    o.quantity *= r
+                    o.price /= r
+                }
+            }
+            o.lastDay = day
+        }
+        /// `stopPrice`: an intrabar stop's fill, which bounds the exit bar (the bar after it was not lived through).
+        func excursion(
+            _ a: Int32, _ side: Double, _ entry: Double, _ from: Int32, _ to: Int32, stopPrice: Double? = nil
+        ) -> (Double, Double) {
+            guard excursions else { return (.nan, .nan) }
+            var worst = 0.0, best = 0.0
+            guard to > from else { return (0, 0) }
+            // Levels move with splits after the entry: compare with the entry price scaled the same way.
+            var ref = entry
+            var d = Int(from) + 1
+            while d <= Int(to) {
+                let k = Int(a) * nD + d
+                ref /= panel.splitRatio[k]
+                if panel.valid[k] {
+                    var low = panel.low[k], high = panel.high[k]
+                    if d == Int(to), let p = stopPrice {
+                        low = max(low, min(p, panel.open[k]))
+                        high = min(high, max(p, panel.open[k]))
+                    }
+                    let lo = low / ref - 1, hi = high / ref - 1
+                    worst = min(worst, side > 0 ? lo : -hi)
+                    best = max(best, side > 0 ? hi : -lo)
+                }
+                d += 1
+            }
+            return (worst, best)
+        }
+        var fill = -1
+        for t in trades where t.quantity != 0 {
+            fill += 1
+            let a = t.asset, d = t.day
+            var o = book[a] ?? Open()
+            if o.quantity != 0 { split(&o, a, through: d) }
+            let q = t.quantity
+            if o.quantity == 0 || (o.quantity > 0) == (q > 0) {
+                if o.quantity == 0 {
+                    o = Open(quantity: q, price: t.price, commission: t.commission, day: d, fill: fill, lastDay: d)
+                } else {
+                    let total = abs(o.quantity) + abs(q)
+                    o.price = (o.price * abs(o.quantity) + t.price * abs(q)) / total
+                    o.quantity += q
+                    o.commission += t.commission
+                }
+                book[a] = o
+                continue
+            }
+            let side: Double = o.quantity > 0 ? 1 : -1
+            let closing = min(abs(q), abs(o.quantity))
+            let share = closing / abs(o.quantity)
+            let entryFee = o.commission * share, exitFee = t.commission * closing / abs(q)
+            let entryValue = closing * o.price
+            var diff = closing * t.price - entryValue
+            if side < 0 { diff = -diff }
+            let pnl = diff - entryFee - exitFee
+            let reason = StopRules.ExitReason(rawValue: t.reason) ?? .signal
+            let intrabar = reason != .signal && reason != .timeStop
+            let (mae, mfe) = excursion(
+                a, side, o.price, o.day, d, stopPrice: intrabar ? t.price - t.slippage / abs(q) * (q > 0 ? 1 : -1) : nil
+            )
+            trips.append(
+                RoundTrip(
+                    asset: a, direction: side > 0 ? 1 : -1, entryDay: o.day, exitDay: d, quantity: closing,
+                    entryPrice: o.price, exitPrice: t.price, entryCommission: entryFee, exitCommission: exitFee,
+                    pnl: pnl, ret: pnl / entryValue, barsHeld: validBars(a, after: o.day, through: d), mae: mae,
+                    mfe: mfe, exitReason: reason, entryFill: o.fill,
+                    exitFill: fill))
+            o.commission -= entryFee
+            o.quantity += q > 0 ? closing : -closing
+            let rest = abs(q) - closing
+            if o.quantity == 0, rest > 0 {
+                // A reversal: the rest of the fill opens the other side.
+                o = Open(
+                    quantity: q > 0 ? rest : -rest, price: t.price, commission: t.commission * rest / abs(q), day: d,
+                    fill: fill, lastDay: d)
+            } else if o.quantity == 0 {
+                o = Open()
+            }
+            book[a] = o
+        }
+        for (a, var o) in book.sorted(by: { $0.key < $1.key }) where o.quantity != 0 {
+            split(&o, a, through: lastSession)
+            // The last close on or before the end (the engine's mark).
+            var last = Int(lastSession)
+            while last > Int(o.day), !panel.valid[Int(a) * nD + last] { last -= 1 }
+            let mark = panel.close[Int(a) * nD + last]
+            // Delisted: no bar at the end and none later in the data.
+            let delisted =
+                last < Int(lastSession) && !((Int(lastSession) + 1)..<nD).contains { panel.valid[Int(a) * nD + $0] }
+            let side: Double = o.quantity > 0 ? 1 : -1
+            let qty = abs(o.quantity)
+            var diff = qty * mark - qty * o.price
+            if side < 0 { diff = -diff }
+            let pnl = diff - o.commission
+            let (mae, mfe) = excursion(a, side, o.price, o.day, lastSession)
+            trips.append(
+                RoundTrip(
+                    asset: a, direction: side > 0 ? 1 : -1, entryDay: o.day, exitDay: lastSession, quantity: qty,
+                    entryPrice: o.price, exitPrice: mark, entryCommission: o.commission, exitCommission: 0, pnl: pnl,
+                    ret: pnl / (qty * o.price), barsHeld: validBars(a, after: o.day, through: lastSession),
+                    mae: mae, mfe: mfe, exitReason: delisted ? .delisting : .endOfRun,
+                    entryFill: o.fill, exitFill: nil))
+        }
+        return trips
+    }
+}
