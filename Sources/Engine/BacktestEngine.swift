@@ -5,7 +5,8 @@ import Services
 /// The simulation loop. Pure: reads the panel and the services, returns a `BacktestResult`; no I/O, no clock, no
 /// global random numbers. Each session, in order:
 /// 1. splits and dividends on their ex-date; 2. interest on cash and borrow fees on shorts;
-/// 3. `next_open` fills; 4. marks at the close; 5. the strategy decides on the close;
+/// 3. `next_open` fills, then limit and stop entries, then stops inside the bar and time stops;
+/// 4. marks at the close; 5. the strategy decides on the close;
 /// 6. `close` fills; 7. dividend reinvestment; 8. the daily row (equity, drawdown, exposures) and attribution.
 public enum BacktestEngine {
     /// Sessions of the panel that fall in [start, end].
@@ -168,6 +169,12 @@ struct Loop {
             if config.execution.fill == .nextOpen {
                 let before = trades.count
                 traded += simulator.execute(day: d, atOpen: true, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                stops.record(trades, from: before, day: d, atOpen: true, portfolio: portfolio)
+            }
+            // 3a. Limit and stop entries the bar's range reaches.
+            if !simulator.conditional.isEmpty {
+                let before = trades.count
+                traded += simulator.executeConditional(day: d, portfolio: &portfolio, trades: &trades, gaps: &gaps)
                 stops.record(trades, from: before, day: d, atOpen: true, portfolio: portfolio)
             }
             // 3b. Stops inside this bar, then time stops at its close.

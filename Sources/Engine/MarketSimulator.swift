@@ -19,6 +19,8 @@ public struct MarketSimulator: ExecutionService {
     /// Cash may not fall below this after a buy (−∞ when margin is allowed).
     let cashFloor: Double
     var pending: [Order] = []
+    /// Limit, stop and stop-limit orders waiting for their price (one per asset).
+    var conditional: [Order] = []
     var work: [Order] = []
     var quantities: [Double] = []
     var newOrderDay: [Int32]
@@ -42,6 +44,17 @@ public struct MarketSimulator: ExecutionService {
     /// Queues orders decided after the close of `day`; they replace carried remainders for the same assets.
     public mutating func submit(_ orders: [Order], day: Int) {
         guard !orders.isEmpty else { return }
+        var market = orders
+        if orders.contains(where: { $0.trigger != nil }) {
+            // A new conditional order replaces the asset's waiting one.
+            for o in orders where o.trigger != nil {
+                conditional.removeAll { $0.asset == o.asset }
+                conditional.append(o)
+            }
+            market = orders.filter { $0.trigger == nil }
+            guard !market.isEmpty else { return }
+        }
+        let orders = market
         for o in orders { newOrderDay[Int(o.asset)] = Int32(day) }
         var w = 0
         for i in pending.indices where !(pending[i].carried && newOrderDay[Int(pending[i].asset)] == Int32(day)) {
@@ -53,12 +66,16 @@ public struct MarketSimulator: ExecutionService {
     }
 
     /// True when orders wait for a fill.
-    public var hasPending: Bool { !pending.isEmpty }
+    public var hasPending: Bool { !pending.isEmpty || !conditional.isEmpty }
 
     /// Scales pending share quantities on a split.
     mutating func applySplit(asset a: Int, ratio: Double) {
         for i in pending.indices where pending[i].asset == Int32(a) {
             if case .quantity(let q) = pending[i].kind { pending[i].kind = .quantity(q * ratio) }
+        }
+        for i in conditional.indices where conditional[i].asset == Int32(a) {
+            conditional[i].trigger?.level /= ratio
+            conditional[i].trigger?.limit /= ratio
         }
     }
 
@@ -201,6 +218,53 @@ public struct MarketSimulator: ExecutionService {
     /// Drops queued orders for asset `a` (a stop closed it this session).
     mutating func cancel(asset a: Int) {
         pending.removeAll { $0.asset == Int32(a) }
+        conditional.removeAll { $0.asset == Int32(a) }
+    }
+
+    /// Fills the limit, stop and stop-limit orders whose price session `d`'s bar reaches (after the open's market
+    /// orders), sized at their fill price; drops those whose last session has passed. Returns the traded value.
+    mutating func executeConditional(
+        day d: Int, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
+    ) -> Double {
+        guard !conditional.isEmpty else { return 0 }
+        var traded = 0.0
+        var keep: [Order] = []
+        let nD = panel.dayCount
+        for o in conditional {
+            guard let trigger = o.trigger else { continue }
+            let a = Int(o.asset), k = a * nD + d
+            let buy: Bool
+            switch o.kind {
+            case .targetWeight(let w): buy = w > 0
+            case .allIn: buy = true
+            case .closeOut: buy = portfolio.shares[a] < 0
+            case .quantity(let q): buy = q > 0
+            }
+            guard panel.valid[k],
+                let price = trigger.fillPrice(buy: buy, open: panel.open[k], high: panel.high[k], low: panel.low[k]),
+                price > 0
+            else {
+                if Int32(d) < trigger.lastDay { keep.append(o) }
+                continue
+            }
+            var q = 0.0
+            switch o.kind {
+            case .targetWeight(let w):
+                var target = w * o.decisionEquity / price
+                if !fractional { target = target.rounded(.towardZero) }
+                q = target - portfolio.shares[a]
+            case .allIn: q = portfolio.shares[a] == 0 ? .infinity : 0
+            case .closeOut: q = -portfolio.shares[a]
+            case .quantity(let x): q = x
+            }
+            if q != 0 {
+                traded += fill(
+                    o, quantity: q, day: d, atOpen: false, reference: price, portfolio: &portfolio, trades: &trades,
+                    gaps: &gaps)
+            }
+        }
+        conditional = keep
+        return traded
     }
 
     @inline(__always)

@@ -19,10 +19,60 @@ public struct Order: Sendable {
     public var decisionEquity: Double
     /// True for the carried remainder of a partial fill.
     public var carried: Bool
+    /// A limit, stop or stop-limit condition; nil for a market order.
+    public var trigger: Trigger?
+
+    /// The condition of a limit, stop or stop-limit entry, and the sessions it lives.
+    public struct Trigger: Sendable, Equatable {
+        public enum Kind: String, Sendable, Equatable {
+            case limit, stop
+            case stopLimit = "stop_limit"
+        }
+        public var kind: Kind
+        /// The limit price (limit) or the trigger price (stop, stop-limit).
+        public var level: Double
+        /// The limit of a stop-limit order (NaN otherwise).
+        public var limit: Double
+        /// The last session the order may fill on.
+        public var lastDay: Int32
+
+        public init(kind: Kind, level: Double, limit: Double = .nan, lastDay: Int32) {
+            self.kind = kind
+            self.level = level
+            self.limit = limit
+            self.lastDay = lastDay
+        }
+
+        /// The fill price on a bar, or nil. A limit buy fills at the open if the bar opens at or below the limit,
+        /// else at the limit if the low reaches it; a stop buy fills at the open if it opens at or above the
+        /// stop, else at the stop if the high reaches it; a stop-limit buy is a stop buy that fills only at or
+        /// below its limit (at the limit when it opened beyond the stop and the low comes back to the limit).
+        /// Sells mirror.
+        public func fillPrice(buy: Bool, open o: Double, high h: Double, low l: Double) -> Double? {
+            func limitFill(_ p: Double) -> Double? {
+                if buy ? o <= p : o >= p { return o }
+                return (buy ? l <= p : h >= p) ? p : nil
+            }
+            func stopFill(_ p: Double) -> Double? {
+                if buy ? o >= p : o <= p { return o }
+                return (buy ? h >= p : l <= p) ? p : nil
+            }
+            switch kind {
+            case .limit: return limitFill(level)
+            case .stop: return stopFill(level)
+            case .stopLimit:
+                guard let p = stopFill(level) else { return nil }
+                if buy ? p <= limit : p >= limit { return p }
+                // Triggered at the open beyond the limit: only a return to the limit fills (the open came first).
+                if p == o, buy ? l <= limit : h >= limit { return limit }
+                return nil
+            }
+        }
+    }
 
     public init(
         asset: Int32, kind: Kind, decision: Int32 = -1, decisionDay: Int32, decisionEquity: Double,
-        carried: Bool = false
+        carried: Bool = false, trigger: Trigger? = nil
     ) {
         self.asset = asset
         self.kind = kind
@@ -30,6 +80,7 @@ public struct Order: Sendable {
         self.decisionDay = decisionDay
         self.decisionEquity = decisionEquity
         self.carried = carried
+        self.trigger = trigger
     }
 }
 

@@ -11,6 +11,9 @@ public struct SignalColumns: Sendable {
     public var shortExit: [[UInt8]]?
     /// Per asset and bar, the entry weight, for sizes computed from an expression (nil otherwise).
     public var weight: [[Double]]?
+    /// Per asset and bar, a priced entry's level (and a stop-limit's limit); nil for market entries.
+    public var orderPrice: [[Double]]?
+    public var orderLimit: [[Double]]?
 
     public init(assets: [Int32]) { self.assets = assets }
 }

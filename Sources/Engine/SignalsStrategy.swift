@@ -10,7 +10,16 @@ import Signals
 /// the initial cash (vectorbt columns without cash sharing); with `shared` one pool, entries in ticker order.
 public struct SignalsStrategy: Strategy, StrategyPlugin {
     public static let kind = "signals"
-    public static let keys = ["params", "entry", "exit", "short_entry", "short_exit", "size", "sleeves"]
+    public static let keys = ["params", "entry", "exit", "short_entry", "short_exit", "size", "sleeves", "order"]
+
+    /// How an entry is placed: at the fill price of `execution.fill` (market), or as a limit, stop or stop-limit
+    /// order priced by an expression at the signal's close and living `validFor` sessions from the next one.
+    struct EntryOrder {
+        var kind: Order.Trigger.Kind?
+        var price: SignalProgram?
+        var limit: SignalProgram?
+        var validFor = 1
+    }
 
     enum Size: Equatable {
         case allIn
@@ -31,6 +40,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         var weight: SignalProgram?
         var size: Size
         var equalSleeves: Bool
+        var order = EntryOrder()
     }
 
     /// Parses and compiles the strategy's keys; every error names the file, line and column, and for an expression
@@ -136,9 +146,60 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             }
         }
         let sleeves = try m.choice("sleeves", ["equal", "shared"]) ?? "equal"
-        return Spec(
+        var spec = Spec(
             params: params, entry: entry, exit: exit, shortEntry: shortEntry, shortExit: shortExit, weight: weight,
             size: size, equalSleeves: sleeves == "equal")
+        if let o = m.node("order"), !o.isNull { spec.order = try entryOrder(o, params: params) }
+        return spec
+    }
+
+    static func entryOrder(_ node: ConfigNode, params: [String: Double]) throws -> EntryOrder {
+        let om = try ConfigMap(node, allowed: ["type", "price", "limit", "valid_for"])
+        let type = try om.choice("type", ["market", "limit", "stop", "stop_limit"]) ?? "market"
+        var order = EntryOrder()
+        if type == "market" {
+            for k in ["price", "limit", "valid_for"] where om.has(k) {
+                throw om.node(k)!.error(
+                    "a market entry takes no `\(k)`", hint: "use type: limit, stop or stop_limit for a priced entry")
+            }
+            return order
+        }
+        order.kind = Order.Trigger.Kind(rawValue: type)!
+        func price(_ key: String, _ example: String) throws -> SignalProgram {
+            let n = try om.require(key, "an expression in price units, e.g. \"\(example)\"")
+            guard case .scalar(let text, _) = n.value else { throw n.error("`order.\(key)` must be an expression") }
+            let p: SignalProgram
+            do { p = try SignalProgram.compile(text, params: params) } catch {
+                throw n.error(error.rendered(text), hint: error.hint)
+            }
+            guard p.type == .number else {
+                throw n.error(
+                    "`order.\(key)` must be a price (a number), not a condition", hint: "e.g. \"\(example)\"")
+            }
+            return p
+        }
+        order.price = try price("price", type == "limit" ? "close * 0.98" : "highest(high, 20)")
+        if type == "stop_limit" {
+            order.limit = try price("limit", "highest(high, 20) * 1.01")
+        } else if let l = om.node("limit") {
+            throw l.error("a \(type) order takes no `limit`", hint: "use type: stop_limit for a stop with a limit")
+        }
+        if let v = om.node("valid_for") {
+            let n = try ConfigMap.int(v)
+            guard n >= 1 else {
+                throw v.error(
+                    "`order.valid_for` must be ≥ 1 session, got \(n)", hint: "1 lives for the next session only")
+            }
+            order.validFor = n
+        }
+        return order
+    }
+
+    /// Whether entries are market orders (the one-ticker kernel fills nothing else).
+    public static func hasMarketEntries(_ strategy: ConfigNode) -> Bool {
+        guard let o = strategy.child("order"), !o.isNull else { return true }
+        guard let t = o.child("type"), case .scalar(let text, _) = t.value else { return true }
+        return text == "market"
     }
 
     public static func validate(_ strategy: ConfigNode) throws { _ = try spec(strategy) }
@@ -170,6 +231,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     let universe: BacktestUniverseService
     let ruleBased: Bool
     let size: Size
+    let order: EntryOrder
     let weight: Double
     /// The sleeve's share of equity a column weight is capped at (and scaled by, in equal sleeves).
     let share: Double
@@ -227,6 +289,12 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         if let w = s.weight {
             out.weight = w.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
         }
+        if let p = s.order.price {
+            out.orderPrice = p.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+        }
+        if let l = s.order.limit {
+            out.orderLimit = l.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
+        }
         if let se = s.shortEntry, let sx = s.shortExit {
             let e = se.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
             let x = sx.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
@@ -255,7 +323,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
                 cache: env.signalCache)
         }
         let strategy = SignalsStrategy(
-            columns: columns, universe: env.universe, ruleBased: ruleBased, size: s.size,
+            columns: columns, universe: env.universe, ruleBased: ruleBased, size: s.size, order: s.order,
             weight: {
                 if case .percentEquity(let v) = s.size { return s.equalSleeves ? v / Double(max(1, sleeves)) : v }
                 return 1
@@ -315,6 +383,14 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
                 kind = .closeOut
             }
             guard let kind else { continue }
+            var trigger: Order.Trigger?
+            if direction != 0, let t = order.kind {
+                // A priced entry: its level at this close, or no order while the price has no value.
+                let level = columns.orderPrice?[j][c] ?? .nan
+                let limit = columns.orderLimit?[j][c] ?? .nan
+                guard level.isFinite, level > 0, t != .stopLimit || (limit.isFinite && limit > 0) else { continue }
+                trigger = Order.Trigger(kind: t, level: level, limit: limit, lastDay: Int32(d + order.validFor))
+            }
             out.decisions.append(
                 DecisionRecord(
                     day: Int32(d), asset: a32, direction: direction, score: Double(direction), confidence: 1,
@@ -322,7 +398,7 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
             out.orders.append(
                 Order(
                     asset: a32, kind: kind, decision: Int32(out.decisions.count - 1), decisionDay: Int32(d),
-                    decisionEquity: view.equity))
+                    decisionEquity: view.equity, trigger: trigger))
         }
     }
 }

@@ -40,9 +40,9 @@ struct StopBook {
     }
 
     /// Brings the book up to date with the fills `trades[from...]` of session `d` (filled at the open or close).
+    /// `atOpen`: the fills happened after the bar opened (the decision's ATR is the previous bar's).
     mutating func record(_ trades: [TradeRecord], from: Int, day d: Int, atOpen: Bool, portfolio: Portfolio) {
         guard rules.isActive, from < trades.count else { return }
-        let nD = panel.dayCount
         for t in trades[from...] {
             let a = Int(t.asset)
             let held = portfolio.shares[a]
@@ -54,8 +54,8 @@ struct StopBook {
             guard side[a] != s else { continue }
             // Opened or reversed: stops from the price the entry filled at before slippage.
             if side[a] == 0 { open.append(Int32(a)) }
-            let k = a * nD + d
-            let ref = atOpen ? panel.open[k] : panel.close[k]
+            // The fill price before slippage (the open, the close, or a limit or stop level).
+            let ref = t.price - (t.quantity > 0 ? 1 : -1) * t.slippage / abs(t.quantity)
             side[a] = s
             entryDay[a] = Int32(d)
             entryPrice[a] = ref

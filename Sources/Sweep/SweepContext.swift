@@ -162,6 +162,9 @@ public final class SweepContext: Sendable {
         guard cleanAssets.contains(a) else { return (nil, "\(t[0]) has missing bars or corporate actions") }
         if signals {
             guard SignalsStrategy.isAllIn(c.strategy) else { return (nil, "a size other than all_in") }
+            guard SignalsStrategy.hasMarketEntries(c.strategy) else {
+                return (nil, "limit or stop entries fill inside bars on the engine")
+            }
             return (KernelPath(kernel: kernel, asset: a, fee: fee, rule: .signals), "")
         }
         guard let params = c.strategy.child("params"), let f = params.child("fast"), let s = params.child("slow"),
