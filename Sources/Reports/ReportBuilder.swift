@@ -19,6 +19,7 @@ struct ReportBuilder: Sendable {
         var returns: [Double]
         var equity: [EquityRow]
         var trades: [TradeRow]
+        var roundTrips: [RoundTripRow] = []
     }
 
     func num(_ v: Double?, _ digits: Int = 4) -> String {
@@ -82,6 +83,7 @@ struct ReportBuilder: Sendable {
         md += regimeTable(details)
         md += try factorExposures(details)
         md += sectorAttribution(details)
+        md += try intrabar()
         md += walkForward(&files)
         for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
         if invalid + failed > 0 {
@@ -94,6 +96,50 @@ struct ReportBuilder: Sendable {
             md += "\n"
         }
         return md
+    }
+
+    /// The top points under both intrabar policies, when their stops and targets can share a bar.
+    func intrabar() throws -> String {
+        let d = data
+        let notes = try store.sweepPointNotes(id: d.sweep.sweepID)
+        var rows: [[String]] = []
+        var flagged = 0
+        let values = d.ranked.compactMap { $0.metrics[d.rankBy] }
+        for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
+            guard let n = notes[p.id], case .object(let o)? = try? JSONValue.parse(n),
+                case .object(let alt)? = o.first(where: { $0.0 == "intrabar_alternative" })?.1
+            else { continue }
+            func field(_ k: String) -> Double? {
+                switch alt.first(where: { $0.0 == k })?.1 {
+                case .number(let x)?: return x
+                case .integer(let x)?: return Double(x)
+                default: return nil
+                }
+            }
+            let here = p.metrics[d.rankBy] ?? .nan, there = field("rank_value") ?? .nan
+            // Its rank among the other points if only this point's policy changed.
+            let better = values.enumerated().filter { $0.offset != i }.filter {
+                d.lowerIsBetter ? $0.element < there : $0.element > there
+            }.count
+            let moved = there.isFinite && better != i
+            if moved { flagged += 1 }
+            var policy = "pessimistic"
+            if case .string(let s)? = alt.first(where: { $0.0 == "policy" })?.1 { policy = s }
+            rows.append([
+                "\(i + 1)", "[`\(p.id)`](top/\(p.id).md)", num(p.metrics["ambiguous_bars"], 6),
+                policy == "optimistic" ? num(here) : num(there), policy == "optimistic" ? num(there) : num(here),
+                num(there - here), moved ? "**\(better + 1)** (moves)" : "\(i + 1)",
+            ])
+        }
+        guard !rows.isEmpty else { return "" }
+        var md =
+            "## Intrabar ambiguity\n\nOn a daily bar that holds both a stop and the target, the data cannot say which came first. "
+        md +=
+            "Each top point ran again under the other `stops.intrabar` policy: `\(d.rankBy)` under both, the spread, and the rank it would have. \(flagged) of \(rows.count) change rank.\n\n"
+        return md
+            + ReportBuilder.table(
+                ["#", "point", "ambiguous bars", "pessimistic", "optimistic", "spread", "rank under the other"], rows)
+            + "\n"
     }
 
     func leaderboard(_ files: inout [String: String]) -> String {
@@ -268,7 +314,10 @@ struct ReportBuilder: Sendable {
                 }
             }
             guard !r.isEmpty, !dates.isEmpty else { continue }
-            out.append(Detail(point: p, dates: dates, returns: r, equity: run.equity, trades: run.trades))
+            out.append(
+                Detail(
+                    point: p, dates: dates, returns: r, equity: run.equity, trades: run.trades,
+                    roundTrips: try store.roundTrips(runID: runID)))
         }
         return out
     }
@@ -552,6 +601,34 @@ struct ReportBuilder: Sendable {
                         s.recovery.map { det.dates[$0].iso } ?? "not recovered", pct(s.depth), "\(s.length)",
                     ]
                 }) + "\n"
+        md += "## Round trips\n\n"
+        md +=
+            ReportBuilder.table(
+                ["statistic", "value"],
+                [
+                    ("closed round trips", "round_trips"), ("win rate", "trade_win_rate"),
+                    ("average win", "average_win"), ("average loss", "average_loss"), ("expectancy", "expectancy"),
+                    ("profit factor", "profit_factor_trades"), ("average bars held", "average_bars_held"),
+                    ("median bars held", "median_bars_held"), ("SQN", "sqn"),
+                ].map { [$0.0, num(p.metrics[$0.1], 5)] }) + "\n"
+        if !det.roundTrips.isEmpty {
+            var reasons: [String: Int] = [:]
+            for t in det.roundTrips { reasons[t.exitReason, default: 0] += 1 }
+            md +=
+                "Exits: "
+                + reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+                    "\($0.key) \($0.value)"
+                }.joined(separator: ", ") + ".\n\n"
+            md +=
+                ReportBuilder.table(
+                    ["ticker", "side", "entry", "exit", "return", "bars", "mae", "mfe", "reason"],
+                    det.roundTrips.prefix(10).map {
+                        [
+                            $0.ticker, $0.direction, $0.entryDate.iso, $0.exitDate.iso, pct($0.ret), "\($0.barsHeld)",
+                            pct($0.mae), pct($0.mfe), $0.exitReason,
+                        ]
+                    }) + "\n"
+        }
         md += "## Trades\n\n"
         if det.trades.isEmpty {
             md += "No trades stored for this point (see `store:` in the sweep file).\n"

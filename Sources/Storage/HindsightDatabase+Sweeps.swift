@@ -134,6 +134,12 @@ extension HindsightDatabase {
             for p in items {
                 try db.execute(sql: "DELETE FROM backtest_trades WHERE run_id = ?", arguments: [p.run.runID])
                 try db.execute(sql: "DELETE FROM backtest_round_trips WHERE run_id = ?", arguments: [p.run.runID])
+                // The top points' second intrabar policy (the notes of every other point stay as written).
+                if let notes = p.run.notesJSON, notes.contains("\"intrabar_alternative\"") {
+                    try db.execute(
+                        sql: "UPDATE backtest_runs SET notes_json = ? WHERE run_id = ?",
+                        arguments: [notes, p.run.runID])
+                }
                 try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)

@@ -244,6 +244,35 @@ public enum SweepRunner {
                 if next < picks.count { startNext() }
             }
         }
+        // Daily bars cannot say whether a stop or the target came first inside a bar: the report's top points
+        // show their rank metric under the other intrabar policy too.
+        for (rank, out) in outputs.enumerated() where rank < spec.reportTop {
+            guard var out, out.status == .ok else { continue }
+            if let alt = alternativePolicy(context: context, point: context.plan.points[picks[rank].1.index]) {
+                var fields: [(String, JSONValue)] = []
+                if let n = out.record.run.notesJSON, case .object(let o)? = try? JSONValue.parse(n) { fields = o }
+                fields.append(("intrabar_alternative", alt))
+                out.record.run.notesJSON = JSONValue.object(fields).render()
+                outputs[rank] = out
+            }
+        }
         return outputs.compactMap { $0 }
+    }
+
+    /// The point run with the other `stops.intrabar` policy: its policy, rank metric, final equity and ambiguous
+    /// bars; nil when the point has no stop and target pair (no bar can be ambiguous) or the run fails.
+    static func alternativePolicy(context: SweepContext, point: SweepPoint) -> JSONValue? {
+        guard var c = try? context.plan.config(for: point) else { return nil }
+        let s = c.stops
+        guard s.takeProfit != nil, s.stopLoss != nil || s.trailingStop != nil || s.atrStop != nil else { return nil }
+        c.stops.intrabar = s.intrabar == .pessimistic ? .optimistic : .pessimistic
+        guard let r = try? context.pipeline.simulate(c) else { return nil }
+        let pairs = context.pipeline.storedMetrics(r, config: c).pairs
+        let rankBy = context.plan.spec.rankBy
+        let value = pairs.first { $0.0 == rankBy }.flatMap { Double($0.1) } ?? .nan
+        return .object([
+            ("policy", .string(c.stops.intrabar.rawValue)), ("rank_value", .number(value)),
+            ("final_equity", .number(r.finalEquity)), ("ambiguous_bars", .integer(r.ambiguousBars)),
+        ])
     }
 }

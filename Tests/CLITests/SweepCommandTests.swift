@@ -102,6 +102,44 @@ struct SweepCommandTests {
             r.stderr.contains("needs 400 bars before its first value, but no ticker has more than 252"), "\(r.stderr)")
     }
 
+    @Test func aStopGridReportShowsTheTopPointsUnderBothIntrabarPoliciesAndTheirRoundTrips() throws {
+        let path = dir + "/stops.yaml"
+        TestPaths.write(
+            """
+            sweep: stops
+            base:
+              data: {synthetic: {assets: 3, start: 2015-01-02, end: 2016-12-30, seed: 5}}
+              start: 2015-03-02
+              end: 2016-12-30
+              universe: {tickers: [MKT]}
+              strategy:
+                kind: signals
+                params: {fast: 5, slow: 20}
+                entry: "crossover(sma(close, fast), sma(close, slow))"
+                exit: "crossunder(sma(close, fast), sma(close, slow))"
+            grid:
+              strategy.params.fast: [3, 5, 8]
+              stops.stop_loss: [0.01, 0.02]
+              stops.take_profit: [0.01, 0.02]
+            store: {trades: {top: 3}}
+            report: {top: 4}
+            """, to: path)
+        let db = dir + "/stops.sqlite"
+        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--quiet"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let readme = try String(contentsOfFile: dir + "/reports/stops/README.md", encoding: .utf8)
+        #expect(readme.contains("## Intrabar ambiguity"), "\(readme)")
+        #expect(readme.contains("| # | point | ambiguous bars | pessimistic | optimistic | spread |"))
+        let store = try HindsightDatabase.openExisting(path: db)
+        let id = try #require(try store.sweepIDs().first)
+        let notes = try store.sweepPointNotes(id: id)
+        #expect(notes.values.filter { $0.contains("\"intrabar_alternative\"") }.count == 4)
+        let top = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: dir + "/reports/stops/top").sorted().first)
+        let page = try String(contentsOfFile: dir + "/reports/stops/top/" + top, encoding: .utf8)
+        #expect(page.contains("## Round trips") && page.contains("| closed round trips |"), "\(page)")
+    }
+
     @Test func aHugeSweepNeedsForceAndBadFlagsAreExplained() throws {
         let path = write(Self.sweep.replacingOccurrences(of: "[60, 120, 180, 240]", with: "{range: [1, 30000, 1]}"))
         let r = try HindsightBinary.run(["sweep", "plan", path])
