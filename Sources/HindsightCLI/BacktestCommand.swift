@@ -10,7 +10,7 @@ import YAMLConfig
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest", abstract: "Run one backtest from a YAML config, or show a stored run.",
-        subcommands: [BacktestRun.self, BacktestShow.self])
+        subcommands: [BacktestRun.self, BacktestShow.self, BacktestPlot.self])
 }
 
 struct BacktestRun: AsyncParsableCommand {

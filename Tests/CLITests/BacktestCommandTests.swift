@@ -20,6 +20,38 @@ struct BacktestCommandTests {
         benchmark: MKT
         """
 
+    @Test func showListsRoundTripsAndPlotDrawsEveryFillOfTheTicker() throws {
+        let cfg = dir + "/stops.yaml", db = dir + "/stops.sqlite"
+        TestPaths.write(
+            """
+            data: {synthetic: {assets: 3, start: 2015-01-02, end: 2016-12-30, seed: 4}}
+            start: 2015-03-02
+            end: 2016-12-30
+            universe: {tickers: [MKT]}
+            strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            stops: {stop_loss: 0.02, take_profit: 0.03}
+            """, to: cfg)
+        let r = try HindsightBinary.run(["backtest", "run", cfg, "--db", db, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let id = try #require(obj["run_id"] as? String)
+        let show = try HindsightBinary.run(["backtest", "show", id, "--db", db, "--json", "--round-trips"])
+        let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as! [String: Any]
+        let trips = try #require(shown["round_trips"] as? [[String: Any]])
+        #expect(!trips.isEmpty && trips.contains { $0["exit_reason"] as? String == "take_profit" })
+        let text = try HindsightBinary.run(["backtest", "show", id, "--db", db, "--round-trips"])
+        #expect(text.stdout.contains("reason") && text.stdout.contains("stop_loss"), "\(text.stdout)")
+        let svg = dir + "/plot.svg"
+        let plot = try HindsightBinary.run(["backtest", "plot", id, "--db", db, "--out", svg])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        let body = try String(contentsOfFile: svg, encoding: .utf8)
+        let fills = (obj["metrics"] as? [String: Any])?["trades"] as? Int ?? -1
+        #expect(body.components(separatedBy: "<title>").count - 1 == fills)
+        #expect(body.hasPrefix("<svg") && body.contains("equity"))
+        let again = try HindsightBinary.run(["backtest", "plot", id, "--db", db, "--out", svg])
+        #expect(again.status != 0 && again.stderr.contains("exists; nothing was written"), "\(again.stderr)")
+    }
+
     @Test func runPrintsOneJSONObjectWithRunIDStatusMetricsAndEquity() throws {
         let cfg = dir + "/m.yaml", db = dir + "/runs.sqlite"
         TestPaths.write(Self.config, to: cfg)
