@@ -7,6 +7,13 @@ Tests/EngineTests/Fixtures/vectorbt-stops-us.csv: SMA-crossover entries and exit
 sharing, fill at the close, fees 0.1%, fractional sizes), with a stop-loss x take-profit grid (`sl_stop`,
 `tp_stop`) and a trailing-stop grid (`sl_stop` with `sl_trail=True`). Per point: the final value summed over the
 columns, the number of orders, the number of closed trades, and each column's final value.
+
+It also writes Tests/EngineTests/Fixtures/backtestingpy-stops-goog.csv and backtestingpy-stops-goog-trades.csv:
+the same SMA crossovers on ../shared/data/goog-2004-2013.csv in backtesting.py 0.6.6 (trade_on_close=False: fills
+at the next open; whole shares; commission 0.1% on entry and exit; `buy()` when flat, `position.close()` on the
+opposite cross), with stop-loss and take-profit levels set from each trade's fill price in the `next()` after the
+fill (so they are checked from the bar after the entry, as Hindsight's are): the daily equity of each point, and
+its trade list (entry and exit bar, prices, size).
 """
 import csv, gzip, os, subprocess, sys
 
@@ -20,7 +27,7 @@ if sys.prefix != VENV:
     if not os.path.exists(VENV):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
     py = os.path.join(VENV, "bin", "python")
-    subprocess.check_call([py, "-m", "pip", "install", "-q", "vectorbt==1.2.0", "ta-lib==0.8.2"])
+    subprocess.check_call([py, "-m", "pip", "install", "-q", "vectorbt==1.2.0", "ta-lib==0.8.2", "backtesting==0.6.6"])
     os.execv(py, [py, os.path.abspath(__file__)])
 
 import warnings  # noqa: E402
@@ -83,4 +90,63 @@ def main():
     print("wrote", OUT, "dates", dates[0], dates[-1], len(dates))
 
 
+BT_POINTS = [(f, s, sl, tp) for f, s in ((10, 30), (20, 50)) for sl, tp in ((0.05, 0.10), (0.03, None), (None, 0.08))]
+
+
+def backtesting_py():
+    from backtesting import Backtest, Strategy
+    from backtesting.lib import crossover
+
+    df = pd.read_csv(os.path.join(os.path.dirname(ROOT), "shared", "data", "goog-2004-2013.csv"), index_col=0,
+                     parse_dates=True)
+    df.index.name = "Date"
+
+    def SMA(values, n):
+        return pd.Series(values).rolling(n).mean()
+
+    class SmaStops(Strategy):
+        n1 = 10
+        n2 = 30
+        sl = None
+        tp = None
+
+        def init(self):
+            self.sma1 = self.I(SMA, self.data.Close, self.n1)
+            self.sma2 = self.I(SMA, self.data.Close, self.n2)
+
+        def next(self):
+            for t in self.trades:
+                # Levels from the fill price, set once the fill is known (checked from the next bar on).
+                if self.sl is not None and t.sl is None:
+                    t.sl = t.entry_price * (1 - self.sl)
+                if self.tp is not None and t.tp is None:
+                    t.tp = t.entry_price * (1 + self.tp)
+            if crossover(self.sma1, self.sma2):
+                if not self.position:
+                    self.buy()
+            elif crossover(self.sma2, self.sma1):
+                self.position.close()
+
+    curves, trades = {}, []
+    for f, s, sl, tp in BT_POINTS:
+        bt = Backtest(df, SmaStops, cash=10_000, commission=0.001, trade_on_close=False, exclusive_orders=False)
+        st = bt.run(n1=f, n2=s, sl=sl, tp=tp)
+        name = f"sma_{f}_{s}" + (f"_sl{sl}" if sl else "") + (f"_tp{tp}" if tp else "")
+        curves[name] = st._equity_curve["Equity"].values
+        for _, t in st._trades.iterrows():
+            trades.append([name, str(t.EntryTime.date()), str(t.ExitTime.date()), int(t.Size), repr(float(t.EntryPrice)),
+                           repr(float(t.ExitPrice))])
+    out = pd.DataFrame(curves, index=df.index.strftime("%Y-%m-%d"))
+    out.index.name = "date"
+    out.to_csv(os.path.join(ROOT, "Tests", "EngineTests", "Fixtures", "backtestingpy-stops-goog.csv"),
+               float_format="%.17g")
+    with open(os.path.join(ROOT, "Tests", "EngineTests", "Fixtures", "backtestingpy-stops-goog-trades.csv"), "w",
+              newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["point", "entry_date", "exit_date", "size", "entry_price", "exit_price"])
+        w.writerows(trades)
+    print("wrote backtesting.py stop fixtures:", len(curves), "points,", len(trades), "trades")
+
+
 main()
+backtesting_py()

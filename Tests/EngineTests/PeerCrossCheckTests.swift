@@ -65,6 +65,47 @@ struct PeerCrossCheckTests {
         }
     }
 
+    /// SMA crossovers at the next open, whole shares, with stop-loss and take-profit levels from each fill price:
+    /// backtesting.py 0.6.6 sets them in the `next()` after the fill (scripts/make_stop_fixtures.py), so both check
+    /// them from the bar after the entry; daily equity and every trade agree.
+    @Test func nextOpenEntriesWithStopsEqualBacktestingPyInEquityAndTradeList() throws {
+        let db = try googDB()
+        let ref = try Kit.fixture("backtestingpy-stops-goog.csv")
+        let url = Bundle.module.url(forResource: "Fixtures/backtestingpy-stops-goog-trades", withExtension: "csv")!
+        let tradeLines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",").map(String.init)
+        }
+        #expect(ref.columns.count == 6)
+        for (name, expected) in ref.columns.sorted(by: { $0.key < $1.key }) {
+            let parts = name.split(separator: "_")
+            let fast = Int(parts[1])!, slow = Int(parts[2])!
+            var stops: [String] = []
+            for p in parts.dropFirst(3) {
+                if p.hasPrefix("sl") { stops.append("stop_loss: \(p.dropFirst(2))") }
+                if p.hasPrefix("tp") { stops.append("take_profit: \(p.dropFirst(2))") }
+            }
+            let yaml =
+                smaConfig(db: db, fast: fast, slow: slow, fill: "next_open", fractional: false)
+                + "\nstops: {\(stops.joined(separator: ", "))}\n"
+            let (o, _) = try Kit.run(yaml)
+            #expect(o.result.dates.map(\.iso) == ref.dates)
+            let worst = zip(o.result.equity, expected).map { Tolerance.relativeError($0, $1) }.max()!
+            #expect(worst < 1e-9, "\(name): worst relative error \(worst)")
+            // backtesting.py's trade list leaves out a trade still open at the end.
+            let trips = o.result.roundTrips(panel: try Kit.panel(yaml, db: db)).filter(\.isClosed)
+            let want = tradeLines.filter { $0[0] == name }
+            #expect(trips.count == want.count, "\(name): \(trips.count) round trips vs \(want.count)")
+            let cal = o.result.dates
+            for (t, w) in zip(trips, want) {
+                let entry = cal[Int(t.entryDay) - o.result.firstSession].iso
+                let exit = cal[Int(t.exitDay) - o.result.firstSession].iso
+                #expect(entry == w[1] && exit == w[2] && t.quantity == Double(w[3])!, "\(name): \(t) vs \(w)")
+                #expect(Tolerance.close(t.entryPrice, Double(w[4])!, rel: 1e-12), "\(name) entry \(w)")
+                #expect(Tolerance.close(t.exitPrice, Double(w[5])!, rel: 1e-12), "\(name) exit \(w)")
+            }
+        }
+    }
+
     @Test func monthlyTopTenMomentumEqualsTheNumPyRebalanceArithmetic() throws {
         let db = try Kit.sharedDatabase(
             "us.sqlite",
