@@ -184,6 +184,58 @@ def worker_vbt_signals(family, out_csv):
     print(json.dumps(dict(import_s=t_import - t0, indicators_s=b - a, simulation_s=c - b, metrics_s=d - c)))
 
 
+def worker_vbt_stops(out_csv):
+    """The stop grid on the 20 stocks: TA-Lib SMA crossovers, vectorbt from_signals with open/high/low, sl_stop and
+    tp_stop per column (each stock its own column with an equal share of 100,000), per-point final value."""
+    t0 = time.perf_counter()
+    import itertools, warnings
+    warnings.filterwarnings("ignore")
+    import numpy as np, pandas as pd, talib, vectorbt as vbt
+    from sweepfiles import STOP_GRID, SIGNAL_TICKERS
+    t_import = time.perf_counter()
+    df = pd.read_csv(US, usecols=["date", "ticker", "open", "high", "low", "close"])
+    df = df[df.ticker.isin(SIGNAL_TICKERS)]
+    frames = {k: df.pivot(index="date", columns="ticker", values=k)[SIGNAL_TICKERS] for k in ("open", "high", "low", "close")}
+    for f in frames.values():
+        f.index = pd.to_datetime(f.index)
+    close = frames["close"]
+    keys = ["fast", "slow", "stop_loss", "take_profit"]
+    points = list(itertools.product(*[STOP_GRID[k] for k in keys]))
+    tiny = close.iloc[:60, :2]
+    vbt.Portfolio.from_signals(tiny, tiny > tiny.shift(1), tiny < tiny.shift(1), open=tiny, high=tiny, low=tiny,
+                               sl_stop=0.05, tp_stop=0.1, init_cash=1.0, fees=0.001, freq="1D").value()
+    a = time.perf_counter()
+    px = {k: {t: frames[k][t].values for t in SIGNAL_TICKERS} for k in frames}
+    sma = {}
+    def cross(x, y):
+        out = (x > y) & (np.roll(x, 1) <= np.roll(y, 1)); out[0] = False
+        return out
+    ent, ex, sl, tp, cols = [], [], [], [], []
+    for p in points:
+        for t in SIGNAL_TICKERS:
+            for n in (p[0], p[1]):
+                if (t, n) not in sma: sma[(t, n)] = talib.SMA(px["close"][t], n)
+            f, s_ = sma[(t, p[0])], sma[(t, p[1])]
+            ent.append(cross(f, s_)); ex.append(cross(s_, f)); sl.append(p[2]); tp.append(p[3]); cols.append(p + (t,))
+    idx = close.index
+    mi = pd.MultiIndex.from_tuples(cols)
+    wide = {k: pd.DataFrame(np.column_stack([px[k][c[-1]] for c in cols]), index=idx, columns=mi) for k in px}
+    entries = pd.DataFrame(np.column_stack(ent), index=idx, columns=mi)
+    exits = pd.DataFrame(np.column_stack(ex), index=idx, columns=mi)
+    b = time.perf_counter()
+    pf = vbt.Portfolio.from_signals(wide["close"], entries, exits, open=wide["open"], high=wide["high"], low=wide["low"],
+                                    sl_stop=np.array(sl)[None, :], tp_stop=np.array(tp)[None, :],
+                                    init_cash=100_000 / len(SIGNAL_TICKERS), fees=0.001, freq="1D")
+    c = time.perf_counter()
+    finals = pf.value().iloc[-1].values.reshape(len(points), len(SIGNAL_TICKERS)).sum(axis=1)
+    d = time.perf_counter()
+    with open(out_csv, "w") as fh:
+        fh.write(",".join(keys) + ",final_value\n")
+        for p, v in zip(points, finals):
+            fh.write(",".join(str(x) for x in p) + f",{float(v)!r}\n")
+    print(json.dumps(dict(import_s=t_import - t0, indicators_s=b - a, simulation_s=c - b, metrics_s=d - c)))
+
+
 def run(cmd, **kw):
     p = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if p.returncode != 0:
@@ -323,6 +375,36 @@ def workload_signals(a, work, family, title):
         ok=not bad and len(ours) == len(vb),
         rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e))],
         rates="", peer="vectorbt 1.2.0 from_signals with ta-lib 0.8.2 indicators")
+
+
+def workload_stops(a, work):
+    """The 300-point stop grid on 20 stocks (engine path: stops fill inside bars), against vectorbt + TA-Lib."""
+    name = "stops-sma"
+    sweep = Sweep(a.bin, work, name, sweepfiles.stops(name, f"{{csv: {US}}}"))
+    vb_csv = os.path.join(work, name + "-vbt.csv")
+    peer_worker("vbt-stops", vb_csv)  # warms the numba cache; untimed
+    h_e2e, v_e2e = [], []
+    for _ in range(a.runs):
+        h_e2e.append(sweep.end_to_end()[0])
+        wall, _ = peer_worker("vbt-stops", vb_csv)
+        v_e2e.append(wall)
+    paths = ["strategy.params.fast", "strategy.params.slow", "stops.stop_loss", "stops.take_profit"]
+    con = sqlite3.connect(sweep.db)
+    ours = {}
+    for params, metrics in con.execute("SELECT p.params_json, r.metrics_json FROM sweep_points p JOIN backtest_runs r ON r.run_id = p.run_id"):
+        pj, m = json.loads(params), json.loads(metrics)
+        ours[tuple(float(pj[k]) for k in paths)] = m["final_equity"]
+    con.close()
+    keys = ["fast", "slow", "stop_loss", "take_profit"]
+    vb = {tuple(float(r[k]) for k in keys): float(r["final_value"]) for r in csv.DictReader(open(vb_csv))}
+    bad = [k for k in vb if k not in ours or abs(ours[k] - vb[k]) > 1e-9 * abs(vb[k])]
+    return dict(
+        name="Stop grid (SMA entries × stop-loss × take-profit), 20 of 133 stocks × 3,202 days, 300 points",
+        points=len(ours),
+        agreement=f"final value: {len(vb) - len(bad)}/{len(vb)} points equal vectorbt from_signals (sl_stop, tp_stop, open/high/low) at 1e-9",
+        ok=not bad and len(ours) == len(vb),
+        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e))],
+        rates="", peer="vectorbt 1.2.0 from_signals with sl_stop/tp_stop and ta-lib 0.8.2 SMA")
 
 
 def workload_sma_expression(a, work):
@@ -475,11 +557,12 @@ def write_results(a, results, started, wall):
 
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--worker":
-        {"vbt-sma": worker_vbt_sma, "vbt-momentum": worker_vbt_momentum, "vbt-signals": worker_vbt_signals}[sys.argv[2]](*sys.argv[3:])
+        {"vbt-sma": worker_vbt_sma, "vbt-momentum": worker_vbt_momentum, "vbt-signals": worker_vbt_signals,
+         "vbt-stops": worker_vbt_stops}[sys.argv[2]](*sys.argv[3:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="sma,momentum,signals,expression,synthetic,single,analytics")
+    ap.add_argument("--only", default="sma,momentum,signals,stops,expression,synthetic,single,analytics")
     ap.add_argument("--synthetic-runs", type=int, default=None, help="runs for the synthetic workload (default: --runs); "
                     "vectorbt needs about 5 minutes per run there")
     ap.add_argument("--synthetic-assets", type=int, default=2000)
@@ -517,6 +600,9 @@ def main():
                               ("sma", "SMA crossover portfolio grid, 20 of 133 stocks × 3,202 days, 174 points")]:
             results.append(workload_signals(a, work, family, title))
             report_progress(results[-1])
+    if "stops" in only:
+        results.append(workload_stops(a, work))
+        report_progress(results[-1])
     if "expression" in only:
         results.append(workload_sma_expression(a, work))
         report_progress(results[-1])

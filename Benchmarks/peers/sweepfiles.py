@@ -85,6 +85,37 @@ report: {{top: 10, heatmaps: true}}
 """
 
 
+# The stop grid on the 20 stocks: SMA-crossover entries and exits with a stop-loss and a take-profit (300 points).
+STOP_GRID = {"fast": [5, 10, 20, 30], "slow": [50, 100, 150], "stop_loss": [0.02, 0.04, 0.06, 0.08, 0.1],
+             "take_profit": [0.05, 0.1, 0.15, 0.2, 0.3]}
+
+
+def stops(name, data, start="2005-02-25", end="2017-11-10"):
+    """SMA crossovers on the 20 stocks with `stops:` swept (equal sleeves of 100,000, 0.1% fees, fill at the close)."""
+    g = STOP_GRID
+    return f"""sweep: {name}
+base:
+  data: {data}
+  calendar: data
+  start: {start}
+  end: {end}
+  initial_cash: 100000
+  fractional_shares: true
+  universe: {{tickers: [{', '.join(SIGNAL_TICKERS)}]}}
+  strategy: {{kind: signals, params: {{fast: 10, slow: 50}}, entry: "crossover(sma(close, fast), sma(close, slow))", exit: "crossunder(sma(close, fast), sma(close, slow))"}}
+  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
+  stops: {{stop_loss: 0.05, take_profit: 0.1}}
+grid:
+  strategy.params.fast: {g["fast"]}
+  strategy.params.slow: {g["slow"]}
+  stops.stop_loss: {g["stop_loss"]}
+  stops.take_profit: {g["take_profit"]}
+rank_by: sharpe_ratio
+store: {{equity: none, trades: none}}
+report: {{top: 10, heatmaps: true}}
+"""
+
+
 def sma_goog_expression(name, data, fast, slow):
     """The GOOG SMA grid written as an expression (`kind: signals`)."""
     body = sma_goog(name, data, fast, slow, constraint=True)
