@@ -50,6 +50,13 @@ public protocol StrategyPlugin: SendableMetatype {
     static func validate(_ strategy: ConfigNode) throws
     /// Builds the strategy for one run; data-dependent checks throw here.
     static func make(_ env: StrategyEnvironment) throws -> StrategySetup
+    /// Whether the strategy's orders open positions (false for one that only reports, e.g. a signal logger):
+    /// `stops:` on a strategy that cannot hold positions is refused.
+    static var holdsPositions: Bool { get }
+}
+
+extension StrategyPlugin {
+    public static var holdsPositions: Bool { true }
 }
 
 /// A built strategy and what the engine needs to know about it.

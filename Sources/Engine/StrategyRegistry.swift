@@ -39,5 +39,10 @@ public enum StrategyRegistry {
         }
         _ = try ConfigMap(config.strategy, allowed: ["kind"] + p.keys)
         try p.validate(config.strategy)
+        if config.stops.isActive, !p.holdsPositions {
+            throw (config.source.child("stops") ?? config.source).error(
+                "strategy `\(p.kind)` holds no positions, so `stops:` has nothing to exit",
+                hint: "remove `stops:`, or use a strategy that trades")
+        }
     }
 }

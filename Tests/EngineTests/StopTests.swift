@@ -181,3 +181,29 @@ import Testing
         }
     }
 }
+
+/// A strategy that only watches: it never orders.
+struct WatchOnly: Strategy, StrategyPlugin {
+    static let kind = "watch_only_for_tests"
+    static let keys: [String] = []
+    static let holdsPositions = false
+    static func validate(_ strategy: ConfigNode) throws {}
+    static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
+        StrategySetup(strategy: WatchOnly(), modelNames: ["watch"])
+    }
+    mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {}
+}
+
+@Suite struct StopsOnAStrategyWithoutPositionsTests {
+    @Test func stopsOnAStrategyThatHoldsNoPositionsAreRefusedAtTheStopsKey() throws {
+        StrategyRegistry.register(WatchOnly.self)
+        let yaml = TestConfig.yaml(
+            db: "x.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: "{kind: watch_only_for_tests}", extra: ["stops: {stop_loss: 0.05}"])
+        #expect {
+            _ = try TestConfig.parse(yaml, file: "cfg.yaml")
+        } throws: { e in
+            "\(e)".contains("cfg.yaml:8:") && "\(e)".contains("holds no positions, so `stops:` has nothing to exit")
+        }
+    }
+}
