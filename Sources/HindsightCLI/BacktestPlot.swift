@@ -55,7 +55,7 @@ struct BacktestPlot: AsyncParsableCommand {
                 guard let i = panel.calendar.index(of: d), panel.valid[a * nD + i] else { return .nan }
                 return panel.close[a * nD + i]
             }
-            let where_ = Dictionary(dates.enumerated().map { ($0.element, Double($0.offset)) }) { a, _ in a }
+            let indexOfDate = Dictionary(dates.enumerated().map { ($0.element, Double($0.offset)) }) { a, _ in a }
             var reasons: [Int: String] = [:]
             for t in try store.roundTrips(runID: runID) { if let e = t.exitTradeID { reasons[e] = t.exitReason } }
             var held = 0.0
@@ -70,7 +70,7 @@ struct BacktestPlot: AsyncParsableCommand {
                     + (reasons[t.tradeID].map { " (\($0))" } ?? "")
                 marks.append(
                     SVGChart.Mark(
-                        x: where_[t.date] ?? .nan, price: t.price, entry: entry, buy: q > 0, label: label))
+                        x: indexOfDate[t.date] ?? .nan, price: t.price, entry: entry, buy: q > 0, label: label))
             }
             let svg = SVGChart.trades(
                 title: "\(name), run \(runID)", price: .init(name: "\(name) close", x: x, y: closes), marks: marks,
