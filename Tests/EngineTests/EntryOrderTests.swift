@@ -93,6 +93,22 @@ import Testing
         #expect(sells.first.map { Tolerance.close($0.price, 98 * 0.99, rel: 1e-12) } == true)
     }
 
+    @Test func aShortLimitEntryMirrorsOnTheHigh() throws {
+        let inputs = try TestMarket.inputs(
+            closes: ["A": [100, 100, 101, 101]], opens: ["A": [100, 100, 100.5, 101]],
+            highs: ["A": [101, 101, 102.5, 101.5]], lows: ["A": [99, 99, 100, 100.5]])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: """
+                {kind: signals, entry: "close < 0", exit: "close < 0", \
+                short_entry: "close == 100 and shift(close, 1) == 100", short_exit: "close < 0", \
+                order: {type: limit, price: "close * 1.02"}}
+                """, extra: ["fractional_shares: true"])
+        let o = try Kit.run(yaml, inputs: inputs).0
+        let sells = o.result.trades.filter { $0.quantity < 0 }
+        #expect(sells.count == 1 && Int(sells[0].day) - o.result.firstSession == 2 && sells[0].price == 102)
+    }
+
     @Test func badEntryOrdersAreRefusedWithTheirLocation() throws {
         for (order, message) in [
             ("{type: limit, price: \"close > 1\"}", "`order.price` must be a price (a number), not a condition"),

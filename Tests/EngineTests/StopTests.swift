@@ -102,6 +102,27 @@ import Testing
         #expect(x.first?.2 == StopRules.ExitReason.atrStop.rawValue)
     }
 
+    @Test func aSplitScalesTheStopLevelsWithThePrice() throws {
+        // Entry at 101 (stop 95.95). A 2:1 split on bar 3 halves prices: the stop becomes 47.975, so bar 3's low
+        // 49 does not exit and bar 4's low 47.5 does, at 47.975.
+        let closes = [100.0, 101, 100, 50, 48, 48]
+        let inputs = try TestMarket.inputs(
+            closes: ["A": closes],
+            actions: [CorporateAction(ticker: "A", date: TestMarket.firstDay.adding(days: 3), kind: .split, value: 2)],
+            highs: ["A": [100.5, 101.5, 100.5, 50.5, 49, 48.5]], lows: ["A": [99.5, 100.5, 99, 49, 47.5, 47.5]])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: "{kind: signals, entry: \"close > 100.5\", exit: \"close < 0\"}",
+            extra: ["fractional_shares: true", "stops: {stop_loss: 0.05}"])
+        let o = try Kit.run(yaml, inputs: inputs).0
+        let x = exits(o)
+        #expect(x.count == 1 && x[0].0 == 4 && Tolerance.close(x[0].1, 101 * 0.95 / 2, rel: 1e-12), "\(x)")
+        let trips = o.result.roundTrips(panel: inputs.panel)
+        // The trip's quantity and entry price are in post-split shares; its P&L is the fills' cash.
+        #expect(trips.count == 1 && Tolerance.close(trips[0].entryPrice, 50.5, rel: 1e-12))
+        #expect(Tolerance.close(trips[0].pnl, o.result.finalEquity - 10_000, rel: 1e-9))
+    }
+
     @Test func stopsApplyToBuiltInStrategiesAndAreSweptLikeAnyKey() throws {
         let inputs = try TestMarket.inputs(closes: ["A": (0..<80).map { 100 + 8 * sin(Double($0) / 6) }])
         func run(_ stops: String) throws -> BacktestRunner.Outcome {
