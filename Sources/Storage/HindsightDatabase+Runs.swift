@@ -108,7 +108,7 @@ extension HindsightDatabase {
     /// A run's round trips, in trip order.
     public func roundTrips(runID: String) throws -> [RoundTripRow] {
         try readWrapped { db in
-            var st = try RawStatement(
+            let st = try RawStatement(
                 db,
                 sql: """
                     SELECT trip_id, ticker, direction, entry_date, exit_date, quantity, entry_price, exit_price, pnl,
