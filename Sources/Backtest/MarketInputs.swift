@@ -17,10 +17,12 @@ public final class MarketInputs: Sendable {
     public let factors: [String: [Double]]
     /// Where the data came from, for messages.
     public let sourceDescription: String
+    /// Every ticker the source holds (the panel may hold only those a config can reach), for messages.
+    public let sourceTickers: [String]
 
     public init(
         panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
-        factorReturns: [FactorReturn], sourceDescription: String
+        factorReturns: [FactorReturn], sourceDescription: String, sourceTickers: [String]? = nil
     ) {
         self.panel = panel
         technicals = Technicals(panel: panel)
@@ -33,26 +35,52 @@ public final class MarketInputs: Sendable {
         }
         factors = f
         self.sourceDescription = sourceDescription
+        self.sourceTickers = sourceTickers ?? panel.tickers
     }
 
-    /// Loads what `config` needs: from its database, or by generating its synthetic market.
-    public static func load(for config: RunConfig) throws -> MarketInputs {
+    /// The tickers a config can reach, or nil for all: a static universe's names, the benchmark and regime ticker,
+    /// and the built-in regime classifier's market series (its first candidate the data has; without one it
+    /// averages every ticker, so all are needed). Loading only these gives the same sessions and the same numbers.
+    public static func reachableTickers(_ config: RunConfig, available: Set<String>) -> [String]? {
+        guard case .tickers(let names) = config.universe else { return nil }
+        var want = Set(names).union(config.namedTickers)
+        if config.regime.source != .data {
+            let candidates = [config.regime.ticker, config.benchmark, "SPY", "MKT"].compactMap { $0 }
+            guard let market = candidates.first(where: available.contains) else { return nil }
+            want.insert(market)
+        }
+        return want.filter(available.contains).sorted()
+    }
+
+    /// Loads what `config` needs: from its database, or by generating its synthetic market. With `reach` (the
+    /// default), a database source loads only the tickers the config can reach (`reachableTickers`); the calendar
+    /// still comes from every date the database has, so sessions and results are the same as with all tickers.
+    public static func load(for config: RunConfig, reach: Bool = true) throws -> MarketInputs {
         switch config.data {
         case .database(let path):
             let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
-            let rows = try store.loadPrices(to: config.end)
-            guard rows.count > 0 else {
+            let all = try store.priceTickers()
+            let wanted = reach ? reachableTickers(config, available: Set(all)) : nil
+            let rows = try store.loadPrices(tickers: wanted, to: config.end)
+            guard rows.count > 0 || (wanted != nil && !all.isEmpty) else {
                 throw dataError(
                     config, "\(path) has no prices on or before \(config.end)",
                     hint: "import prices with `hindsight data import --db \(path) FILE`, or check `end`")
             }
-            let dates = Array(Set(rows.dates)).sorted()
-            let calendar = try makeCalendar(config, from: dates.first!, dataDates: dates)
-            let panel = try MarketPanel(rows: rows, actions: try store.loadCorporateActions(), calendar: calendar)
+            let dates =
+                wanted == nil ? Array(Set(rows.dates)).sorted() : try store.priceDates().filter { $0 <= config.end }
+            guard let first = dates.first else {
+                throw dataError(
+                    config, "\(path) has no prices on or before \(config.end)",
+                    hint: "import prices with `hindsight data import --db \(path) FILE`, or check `end`")
+            }
+            let calendar = try makeCalendar(config, from: first, dataDates: dates)
+            let panel = try MarketPanel(
+                rows: rows, actions: try store.loadCorporateActions(tickers: wanted), calendar: calendar)
             return MarketInputs(
                 panel: panel, companies: try store.loadCompanyProfiles(), sectors: try store.loadSectorProfiles(),
                 regimes: try store.loadRegimes(source: "data"), factorReturns: try store.loadFactorReturns(),
-                sourceDescription: path)
+                sourceDescription: path, sourceTickers: all)
         case .csv(let path, let ticker):
             var parser = PriceFileParser(ticker: ticker)
             try parser.parse(file: path)
@@ -70,9 +98,12 @@ public final class MarketInputs: Sendable {
                 throw dataError(config, "\(path) has no prices on or before \(config.end)", hint: "check `end`")
             }
             let calendar = try makeCalendar(config, from: first, dataDates: dates)
-            let panel = try MarketPanel(rows: parser.rows, calendar: calendar)
+            let all = parser.rows.tickers.sorted()
+            let wanted = reach ? reachableTickers(config, available: Set(all)) : nil
+            let panel = try MarketPanel(rows: parser.rows, calendar: calendar, tickers: wanted)
             return MarketInputs(
-                panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: path)
+                panel: panel, companies: [], sectors: [], regimes: [], factorReturns: [], sourceDescription: path,
+                sourceTickers: all)
         case .synthetic(let assets, let start, let end, let seed):
             let market = SyntheticMarket(
                 .init(
@@ -115,11 +146,12 @@ public final class MarketInputs: Sendable {
     public func validate(_ config: RunConfig) throws {
         let known = Set(panel.tickers)
         func missing(_ t: String, _ node: ConfigNode?) -> HindsightError {
-            let hint = closestMatch(to: t, in: panel.tickers).map { "did you mean \($0)? " } ?? ""
+            let all = sourceTickers
+            let hint = closestMatch(to: t, in: all).map { "did you mean \($0)? " } ?? ""
             return (node ?? config.source).error(
                 "ticker \(t) is not in the data (\(sourceDescription))",
                 hint:
-                    "\(hint)the data has \(panel.tickers.count) tickers: \(panel.tickers.prefix(12).joined(separator: ", "))\(panel.tickers.count > 12 ? ", ..." : "")"
+                    "\(hint)the data has \(all.count) tickers: \(all.prefix(12).joined(separator: ", "))\(all.count > 12 ? ", ..." : "")"
             )
         }
         if case .tickers(let list) = config.universe {

@@ -41,10 +41,25 @@ extension HindsightDatabase {
         }
     }
 
-    /// Every distinct price date, ascending (the `data` calendar).
-    public func priceDates() throws -> [TradingDay] {
+    /// Every distinct price date, ascending (the `data` calendar): one index seek per date when the date index
+    /// exists (migration v6), else (or with `scan`) a scan of every row.
+    public func priceDates(scan: Bool = false) throws -> [TradingDay] {
         try readWrapped { db in
-            let st = try RawStatement(db, sql: "SELECT DISTINCT date FROM equity_prices_daily ORDER BY date")
+            let indexed =
+                try !scan
+                && Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'equity_prices_daily_date'")
+                    ?? 0 > 0
+            let sql =
+                indexed
+                ? """
+                WITH RECURSIVE d(x) AS (SELECT MIN(date) FROM equity_prices_daily
+                    UNION ALL SELECT (SELECT MIN(date) FROM equity_prices_daily WHERE date > x) FROM d WHERE x IS NOT NULL)
+                SELECT x FROM d WHERE x IS NOT NULL
+                """ : "SELECT DISTINCT date FROM equity_prices_daily ORDER BY date"
+            let st = try RawStatement(db, sql: sql)
             var out: [TradingDay] = []
             while try st.step() { if let d = st.day(0) { out.append(d) } }
             return out
@@ -66,10 +81,16 @@ extension HindsightDatabase {
         }
     }
 
-    /// Distinct tickers with prices, sorted.
+    /// Distinct tickers with prices, sorted: one primary-key seek per ticker, not a scan of every row.
     public func priceTickers() throws -> [String] {
         try readWrapped { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT ticker FROM equity_prices_daily ORDER BY ticker")
+            try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE t(x) AS (SELECT MIN(ticker) FROM equity_prices_daily
+                        UNION ALL SELECT (SELECT MIN(ticker) FROM equity_prices_daily WHERE ticker > x) FROM t WHERE x IS NOT NULL)
+                    SELECT x FROM t WHERE x IS NOT NULL
+                    """)
         }
     }
 

@@ -10,7 +10,7 @@ extension HindsightDatabase {
         "sweep_returns",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v5-round-trips"
+    static let latestMigration = "v6-price-date-index"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -113,6 +113,12 @@ extension HindsightDatabase {
                         entry_trade_id INTEGER NOT NULL, exit_trade_id INTEGER,
                         PRIMARY KEY(run_id, trip_id)) WITHOUT ROWID;
                     """)
+        }
+        m.registerMigration("v6-price-date-index") { db in
+            // The calendar (every distinct date) by index seeks instead of a scan of every price row: loading a
+            // 2-ticker run from the 133-ticker database spent 0.28 s of its 0.39 s there.
+            try db.execute(
+                sql: "CREATE INDEX IF NOT EXISTS equity_prices_daily_date ON equity_prices_daily(date)")
         }
         return m
     }

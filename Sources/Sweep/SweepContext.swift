@@ -31,7 +31,11 @@ public final class SweepContext: Sendable {
         let base = try RunConfig.parse(plan.spec.base, strategyKinds: StrategyRegistry.kinds)
         try StrategyRegistry.validate(base)
         self.base = base
-        let loaded = try inputs ?? MarketInputs.load(for: base)
+        // Only the base's reachable tickers when no point can change which tickers a run reaches.
+        let sameReach = plan.spec.parameterPaths.allSatisfy { p in
+            ["strategy.", "stops.", "execution.", "portfolio."].contains { p.hasPrefix($0) }
+        }
+        let loaded = try inputs ?? MarketInputs.load(for: base, reach: sameReach)
         self.inputs = loaded
         pipeline = RunPipeline(inputs: loaded, base: base)
         var k = [Int: SMACrossoverKernel]()
