@@ -6,8 +6,9 @@ extension HindsightDatabase {
     public func loadPrices(tickers: [String]? = nil, from: TradingDay? = nil, to: TradingDay? = nil) throws -> PriceRows
     {
         try readWrapped { db in
+            // `+date`: read in primary-key order (ticker, date); the date index would need a sort of every row.
             var sql =
-                "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily WHERE date >= ? AND date <= ?"
+                "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily WHERE +date >= ? AND +date <= ?"
             if let tickers { sql += " AND ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
             sql += " ORDER BY ticker, date"
             var st = try RawStatement(db, sql: sql)
@@ -69,7 +70,7 @@ extension HindsightDatabase {
     /// Bars per ticker up to `to` (all tickers when nil): how much history an indicator can warm up on.
     public func barCounts(tickers: [String]? = nil, to: TradingDay? = nil) throws -> [String: Int] {
         try readWrapped { db in
-            var sql = "SELECT ticker, COUNT(*) FROM equity_prices_daily WHERE date <= ?"
+            var sql = "SELECT ticker, COUNT(*) FROM equity_prices_daily WHERE +date <= ?"
             if let tickers { sql += " AND ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
             sql += " GROUP BY ticker"
             var st = try RawStatement(db, sql: sql)
