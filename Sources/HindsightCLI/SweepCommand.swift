@@ -11,7 +11,7 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep", abstract: "Plan, run, shard, merge and report parameter sweeps.",
         subcommands: [
             SweepPlanCommand.self, SweepRunCommand.self, SweepReportCommand.self, SweepMergeCommand.self,
-            SweepSlurmCommand.self, SweepTimeCommand.self,
+            SweepSlurmCommand.self, SweepTimeCommand.self, SweepExportCommand.self,
         ])
 }
 
@@ -292,17 +292,7 @@ struct SweepReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLI.run {
             let store = try HindsightDatabase.openExisting(path: db)
-            var id = sweepID
-            let ids = try store.sweepIDs()
-            if !ids.contains(id) {
-                let named = ids.filter { $0.hasPrefix(sweepID + "-") }
-                if named.count == 1 { id = named[0] }
-                if named.count > 1 {
-                    throw HindsightError(
-                        .invalidArgument, "\(db) holds \(named.count) sweeps named \(sweepID)",
-                        cause: "give the full id, one of: \(named.joined(separator: ", "))")
-                }
-            }
+            let id = try CLI.resolveSweep(sweepID, store: store, db: db)
             try await ReportWriter(store: store, sweepID: id).write(to: out, wallSeconds: nil)
             print("report: \(out)/README.md")
         }

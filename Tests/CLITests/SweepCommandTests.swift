@@ -138,6 +138,20 @@ struct SweepCommandTests {
             try FileManager.default.contentsOfDirectory(atPath: dir + "/reports/stops/top").sorted().first)
         let page = try String(contentsOfFile: dir + "/reports/stops/top/" + top, encoding: .utf8)
         #expect(page.contains("## Round trips") && page.contains("| closed round trips |"), "\(page)")
+        // The same results as CSV for pandas.
+        let metrics = try HindsightBinary.run(["sweep", "export", "stops", "--db", db])
+        let lines = metrics.stdout.split(separator: "\n")
+        #expect(metrics.status == 0 && lines.count == 13, "\(metrics.stderr)")
+        let header = lines[0].split(separator: ",").map(String.init)
+        #expect(header.prefix(2) == ["point_id", "status"] && header.contains("stops.stop_loss"))
+        #expect(header.contains("sharpe_ratio") && header.contains("ambiguous_bars") && !header.contains("attribution"))
+        let returns = try HindsightBinary.run(["sweep", "export", "stops", "--db", db, "--what", "returns"])
+        #expect(returns.status == 0 && returns.stdout.hasPrefix("point_id,date,return\n"), "\(returns.stderr)")
+        #expect(returns.stdout.contains(",2015-03-02,"))
+        let equity = try HindsightBinary.run(["sweep", "export", "stops", "--db", db, "--what", "equity"])
+        #expect(equity.status == 0 && equity.stdout.split(separator: "\n").count > 400, "\(equity.stderr)")
+        let bad = try HindsightBinary.run(["sweep", "export", "nope", "--db", db])
+        #expect(bad.status != 0 && bad.stderr.contains("has no sweep nope"))
     }
 
     @Test func aHugeSweepNeedsForceAndBadFlagsAreExplained() throws {
