@@ -92,24 +92,12 @@ public struct MarketSimulator: ExecutionService {
         for o in work {
             let a = Int(o.asset), k = a * nD + d
             let ref = atOpen ? panel.open[k] : panel.close[k]
-            var q = 0.0
             guard panel.valid[k] else {
                 gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
                 quantities.append(0)
                 continue
             }
-            switch o.kind {
-            case .targetWeight(let w):
-                if ref > 0 {
-                    var target = w * o.decisionEquity / ref
-                    if !fractional { target = target.rounded(.towardZero) }
-                    q = target - portfolio.shares[a]
-                }
-            case .allIn: q = portfolio.shares[a] == 0 ? .infinity : 0
-            case .closeOut: q = -portfolio.shares[a]
-            case .quantity(let x): q = x
-            }
-            quantities.append(q)
+            quantities.append(wanted(o, price: ref, held: portfolio.shares[a]))
         }
         var traded = 0.0
         for pass in 0..<2 {
@@ -122,6 +110,22 @@ public struct MarketSimulator: ExecutionService {
         }
         work.removeAll(keepingCapacity: true)
         return traded
+    }
+
+    /// The signed shares an order asks for at `price` with `held` shares (∞ for an all-in buy, sized at the fill
+    /// once sells have freed cash).
+    @inline(__always)
+    func wanted(_ o: Order, price: Double, held: Double) -> Double {
+        switch o.kind {
+        case .targetWeight(let w):
+            guard price > 0 else { return 0 }
+            var target = w * o.decisionEquity / price
+            if !fractional { target = target.rounded(.towardZero) }
+            return target - held
+        case .allIn: return held == 0 ? .infinity : 0
+        case .closeOut: return -held
+        case .quantity(let x): return x
+        }
     }
 
     /// Fills one order; returns the traded value.
@@ -247,16 +251,7 @@ public struct MarketSimulator: ExecutionService {
                 if Int32(d) < trigger.lastDay { keep.append(o) }
                 continue
             }
-            var q = 0.0
-            switch o.kind {
-            case .targetWeight(let w):
-                var target = w * o.decisionEquity / price
-                if !fractional { target = target.rounded(.towardZero) }
-                q = target - portfolio.shares[a]
-            case .allIn: q = portfolio.shares[a] == 0 ? .infinity : 0
-            case .closeOut: q = -portfolio.shares[a]
-            case .quantity(let x): q = x
-            }
+            let q = wanted(o, price: price, held: portfolio.shares[a])
             if q != 0 {
                 traded += fill(
                     o, quantity: q, day: d, atOpen: false, reference: price, portfolio: &portfolio, trades: &trades,

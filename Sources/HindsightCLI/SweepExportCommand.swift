@@ -7,6 +7,7 @@ import HindsightCore
 import MarketData
 import Storage
 import Sweep
+import TimeMachine
 import YAMLConfig
 
 /// `sweep export`: a sweep's stored results as CSV, for pandas and spreadsheets.
@@ -47,7 +48,7 @@ struct SweepExportCommand: AsyncParsableCommand {
             switch what {
             case "metrics": text = try metrics(points)
             case "returns": text = try returns(store: store, id: id, points: points)
-            default: text = try equity(store: store, points: points)
+            default: text = try equity(store: store, id: id, points: points)
             }
             if let out {
                 try CLI.writeAtomically(text, to: out)
@@ -119,14 +120,7 @@ struct SweepExportCommand: AsyncParsableCommand {
                 .invalidArgument, "sweep \(id) has no stored returns",
                 cause: "returns are kept for the points the report samples and the top points; re-run with a report")
         }
-        // The sweep's calendar: the base config's data, loaded as a run would.
-        let sweep = try store.loadSweep(id: id)
-        guard case .object(let spec) = try JSONValue.parse(sweep.specJSON),
-            let base = spec.first(where: { $0.0 == "base" })?.1
-        else { throw HindsightError(.invalidData, "sweep \(id) has an unreadable spec") }
-        let root = try YAMLDocument.parse(base.render(), file: "the base config of sweep \(id)")
-        let config = try RunConfig.parse(root, strategyKinds: StrategyRegistry.kinds)
-        let calendar = try MarketInputs.load(for: config).panel.calendar
+        let calendar = try Self.calendar(store: store, id: id)
         var text = "point_id,date,return\n"
         for p in points {
             guard let (first, r) = stored[p.pointID], let start = calendar.index(of: first) else { continue }
@@ -138,20 +132,54 @@ struct SweepExportCommand: AsyncParsableCommand {
     }
 
     func equity(
-        store: HindsightDatabase,
+        store: HindsightDatabase, id: String,
         points: [(
             pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
             error: String?
         )]
     ) throws -> String {
+        // Rows (`backtest_daily_equity`, the top points) where stored, else the compact blobs of `equity: all`.
+        let compact = try store.sweepEquity(id: id)
+        let calendar = compact.isEmpty ? nil : try Self.calendar(store: store, id: id)
         var text = "point_id,date,equity,drawdown\n"
         for p in points where p.status == .ok {
-            guard let run = p.runID else { continue }
-            for e in try store.equityRows(runID: run) {
-                text += "\(p.pointID),\(e.date.iso),\(JSONText.number(e.equity)),\(JSONText.number(e.drawdown))\n"
+            let rows = try p.runID.map { try store.equityRows(runID: $0) } ?? []
+            if !rows.isEmpty {
+                for e in rows {
+                    text += "\(p.pointID),\(e.date.iso),\(JSONText.number(e.equity)),\(JSONText.number(e.drawdown))\n"
+                }
+            } else if let calendar, let (first, values) = compact[p.pointID], let start = calendar.index(of: first) {
+                // Drawdown from the running peak, as the engine writes it (the initial cash starts the peak).
+                var peak = Self.initialCash(p.metricsJSON) ?? values.first ?? 0
+                for (i, v) in values.enumerated() where start + i < calendar.count {
+                    peak = max(peak, v)
+                    let dd = peak > 0 ? v / peak - 1 : 0
+                    text +=
+                        "\(p.pointID),\(calendar.day(at: start + i).iso),\(JSONText.number(v)),\(JSONText.number(dd))\n"
+                }
             }
         }
         return text
+    }
+
+    static func initialCash(_ metrics: String?) -> Double? {
+        guard let m = metrics, case .object(let o)? = try? JSONValue.parse(m) else { return nil }
+        switch o.first(where: { $0.0 == "initial_cash" })?.1 {
+        case .number(let x)?: return x
+        case .integer(let x)?: return Double(x)
+        default: return nil
+        }
+    }
+
+    /// The sweep's calendar: the base config's data, loaded as a run would.
+    static func calendar(store: HindsightDatabase, id: String) throws -> TradingCalendar {
+        let sweep = try store.loadSweep(id: id)
+        guard case .object(let spec) = try JSONValue.parse(sweep.specJSON),
+            let base = spec.first(where: { $0.0 == "base" })?.1
+        else { throw HindsightError(.invalidData, "sweep \(id) has an unreadable spec") }
+        let root = try YAMLDocument.parse(base.render(), file: "the base config of sweep \(id)")
+        let config = try RunConfig.parse(root, strategyKinds: StrategyRegistry.kinds)
+        return try MarketInputs.load(for: config).panel.calendar
     }
 }
 

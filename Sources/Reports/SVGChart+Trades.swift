@@ -69,21 +69,8 @@ extension SVGChart {
             s +=
                 "<text x=\"\(f(sx(t)))\" y=\"\(f(top2 + h2 + 18))\" text-anchor=\"\(anchor)\" font-size=\"11\">\(esc(xLabel?(t) ?? fmt(t)))</text>"
         }
-        func path(_ ser: Series, _ scale: (Double) -> Double) -> String {
-            var d = ""
-            var pen = false
-            for (x, y) in zip(ser.x, ser.y) {
-                guard x.isFinite, y.isFinite else {
-                    pen = false
-                    continue
-                }
-                d += (pen ? "L" : "M") + f(sx(x)) + "," + f(scale(y))
-                pen = true
-            }
-            return d
-        }
-        s += "<path d=\"\(path(price, sp))\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.2\"/>"
-        s += "<path d=\"\(path(equity, se))\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.2\"/>"
+        s += "<path d=\"\(path(price, x: sx, y: sp))\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.2\"/>"
+        s += "<path d=\"\(path(equity, x: sx, y: se))\" fill=\"none\" stroke=\"#444\" stroke-width=\"1.2\"/>"
         for m in marks where m.x.isFinite && m.price.isFinite {
             let x = sx(m.x), y = sp(m.price)
             // Up for a buy, down for a sell; green entries, red exits.

@@ -100,16 +100,7 @@ public enum SVGChart {
         }
         for (i, ser) in series.enumerated() {
             let color = palette[i % palette.count]
-            var d = ""
-            var pen = false
-            for (x, y) in zip(ser.x, ser.y) {
-                guard x.isFinite, y.isFinite else {
-                    pen = false
-                    continue
-                }
-                d += (pen ? "L" : "M") + f(sx(x)) + "," + f(sy(y))
-                pen = true
-            }
+            let d = path(ser, x: sx, y: sy)
             if fillToZero, let fx = ser.x.first, let lx = ser.x.last {
                 s +=
                     "<path d=\"\(d)L\(f(sx(lx))),\(f(sy(0)))L\(f(sx(fx))),\(f(sy(0)))Z\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
@@ -118,6 +109,21 @@ public enum SVGChart {
         }
         s += legend(series.map(\.name), x: left + 10, y: top + 8)
         return s + "</svg>\n"
+    }
+
+    /// An SVG path through a series' finite points (a gap lifts the pen), in the chart's coordinates.
+    static func path(_ ser: Series, x sx: (Double) -> Double, y sy: (Double) -> Double) -> String {
+        var d = ""
+        var pen = false
+        for (x, y) in zip(ser.x, ser.y) {
+            guard x.isFinite, y.isFinite else {
+                pen = false
+                continue
+            }
+            d += (pen ? "L" : "M") + f(sx(x)) + "," + f(sy(y))
+            pen = true
+        }
+        return d
     }
 
     /// A heatmap of `values[row][column]` (NaN cells are blank) with a colour bar.

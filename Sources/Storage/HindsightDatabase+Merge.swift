@@ -84,7 +84,7 @@ extension HindsightDatabase {
                         let incoming = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shard.backtest_runs") ?? 0
                         for table in [
                             "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips",
-                            "backtest_daily_equity", "sweep_returns",
+                            "backtest_daily_equity", "sweep_returns", "sweep_equity",
                             "universe_snapshots", "universe_members", "regime_history",
                         ] {
                             // A shard written before a table existed has nothing to copy into it.

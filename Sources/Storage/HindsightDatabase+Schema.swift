@@ -7,10 +7,10 @@ extension HindsightDatabase {
     ]
     public static let outputTables = [
         "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
-        "sweep_returns",
+        "sweep_returns", "sweep_equity",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v6-price-date-index"
+    static let latestMigration = "v7-sweep-equity"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -119,6 +119,16 @@ extension HindsightDatabase {
             // 2-ticker run from the 133-ticker database spent 0.28 s of its 0.39 s there.
             try db.execute(
                 sql: "CREATE INDEX IF NOT EXISTS equity_prices_daily_date ON equity_prices_daily(date)")
+        }
+        m.registerMigration("v7-sweep-equity") { db in
+            // `store: {equity: all}`: one little-endian float64 blob per point (8 bytes a day), not a row of
+            // about 240 bytes with each day's exposures.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sweep_equity(
+                        sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, equity BLOB NOT NULL,
+                        PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
+                    """)
         }
         return m
     }

@@ -11,10 +11,13 @@ public struct SweepPointRecord: Sendable {
     /// Daily returns kept for the report (overfitting statistics and charts), or nil.
     public var returns: [Double]?
     public var firstDate: TradingDay?
+    /// Daily equity from `firstDate`, stored as one float64 blob in `sweep_equity`, or nil.
+    public var equityValues: [Double]?
     public init(
         run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
-        returns: [Double]? = nil, firstDate: TradingDay? = nil
+        returns: [Double]? = nil, firstDate: TradingDay? = nil, equityValues: [Double]? = nil
     ) {
+        self.equityValues = equityValues
         self.run = run
         self.trades = trades
         self.roundTrips = roundTrips
@@ -95,6 +98,9 @@ extension HindsightDatabase {
                 sql: "INSERT OR REPLACE INTO sweep_returns(sweep_id, point_id, first_date, returns) VALUES (?, ?, ?, ?)"
             )
             var run = try RawStatement(db, sql: HindsightDatabase.runInsertSQL)
+            var eq = try RawStatement(
+                db,
+                sql: "INSERT OR REPLACE INTO sweep_equity(sweep_id, point_id, first_date, equity) VALUES (?, ?, ?, ?)")
             // Run ids are hashes: in key order, consecutive inserts land on the same index pages.
             for p in batch.sorted(by: { $0.run.runID < $1.run.runID }) {
                 try HindsightDatabase.insertRun(&run, p.run)
@@ -109,6 +115,18 @@ extension HindsightDatabase {
                     if rc != 0 {
                         throw HindsightError(
                             .database, "cannot store the returns of point \(point)", cause: ret.lastError)
+                    }
+                }
+                if let e = p.equityValues, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate
+                {
+                    eq.bind(1, sweep)
+                    eq.bind(2, point)
+                    eq.bind(3, day: first)
+                    e.withUnsafeBytes { b in eq.bindBlob(4, b) }
+                    let rc = eq.run()
+                    if rc != 0 {
+                        throw HindsightError(
+                            .database, "cannot store the equity of point \(point)", cause: eq.lastError)
                     }
                 }
             }
@@ -270,6 +288,23 @@ extension HindsightDatabase {
             var out: [String: (TradingDay, [Double])] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT point_id, first_date, returns FROM sweep_returns WHERE sweep_id = ?", arguments: [id])
+            {
+                let data: Data = row[2]
+                let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+                guard let d = TradingDay(iso: row[1] as String) else { continue }
+                out[row[0]] = (d, values)
+            }
+            return out
+        }
+    }
+
+    /// The compact daily equity of a sweep's points (`store: {equity: all}`), by point id: the first session's date
+    /// and one value per session from it.
+    public func sweepEquity(id: String) throws -> [String: (first: TradingDay, equity: [Double])] {
+        try readWrapped { db in
+            var out: [String: (TradingDay, [Double])] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT point_id, first_date, equity FROM sweep_equity WHERE sweep_id = ?", arguments: [id])
             {
                 let data: Data = row[2]
                 let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }

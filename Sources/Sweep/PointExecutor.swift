@@ -14,8 +14,11 @@ struct PointExecutor {
     /// What to keep of a point beyond its run row.
     struct Keep {
         var returns: Bool
+        /// Daily equity rows with each day's exposures (`backtest_daily_equity`).
         var equity: Bool
         var trades: Bool
+        /// Daily equity as one float64 blob (`sweep_equity`, 8 bytes a day), for `store: {equity: all}`.
+        var equityValues = false
     }
 
     struct Output: Sendable {
@@ -66,7 +69,7 @@ struct PointExecutor {
                     roundTrips: keep.trades ? details?.roundTrips ?? [] : [],
                     equity: keep.equity ? details?.equity ?? [] : [],
                     returns: keep.returns ? returns : nil,
-                    firstDate: result.dates.first),
+                    firstDate: result.dates.first, equityValues: keep.equityValues ? result.equity : nil),
                 rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
             return failure(

@@ -100,7 +100,8 @@ public enum SweepRunner {
                 group.addTask {
                     slice.map { p in
                         let keep = PointExecutor.Keep(
-                            returns: p.index % stride == 0, equity: equityAll, trades: spec.storeTradesAll)
+                            returns: p.index % stride == 0, equity: false, trades: spec.storeTradesAll,
+                            equityValues: equityAll)
                         return (p.index, executor.run(p, keep: keep))
                     }
                 }
@@ -233,7 +234,7 @@ public enum SweepRunner {
                 next += 1
                 group.addTask {
                     let keep = PointExecutor.Keep(
-                        returns: true, equity: spec.storeEquity == .all || rank < equityRanks,
+                        returns: true, equity: rank < equityRanks,
                         trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
                     return (rank, executor.run(context.plan.points[t.index], keep: keep))
                 }

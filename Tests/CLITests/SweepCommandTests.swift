@@ -154,6 +154,64 @@ struct SweepCommandTests {
         #expect(bad.status != 0 && bad.stderr.contains("has no sweep nope"))
     }
 
+    @Test func equityAllIsStoredAsOneBlobPerPointAndExportsLikeTheRows() throws {
+        let path = dir + "/equity.yaml"
+        TestPaths.write(
+            """
+            sweep: eq
+            base:
+              data: {synthetic: {assets: 3, start: 2015-01-02, end: 2016-12-30, seed: 5}}
+              start: 2015-03-02
+              end: 2016-12-30
+              universe: {tickers: [MKT]}
+              strategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}
+            grid:
+              strategy.params.fast: [3, 5, 8, 10]
+              strategy.params.slow: [20, 40, 60]
+            store: {equity: all}
+            report: {top: 2}
+            """, to: path)
+        let db = dir + "/eq.sqlite"
+        let r = try HindsightBinary.run(["sweep", "run", path, "--db", db, "--quiet"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let store = try HindsightDatabase.openExisting(path: db)
+        let id = try #require(try store.sweepIDs().first)
+        let blobs = try store.sweepEquity(id: id)
+        #expect(blobs.count == 12)
+        let points = try store.sweepPoints(id: id)
+        // Full rows only for the two top points; their values equal the blobs bit for bit.
+        var withRows = 0
+        for p in points {
+            let rows = try store.equityRows(runID: try #require(p.runID))
+            let blob = try #require(blobs[p.pointID])
+            #expect(blob.equity.count > 450 && blob.first.iso == "2015-03-02")
+            if !rows.isEmpty {
+                withRows += 1
+                #expect(rows.map(\.equity) == blob.equity)
+            }
+        }
+        #expect(withRows == 2)
+        let export = try HindsightBinary.run(["sweep", "export", "eq", "--db", db, "--what", "equity"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let lines = export.stdout.split(separator: "\n")
+        #expect(lines.count == 1 + blobs.values.reduce(0) { $0 + $1.equity.count })
+        // A blob point's exported drawdown (running peak from the initial cash) is the engine's, checked on a point
+        // that has both.
+        for p in points {
+            let rows = try store.equityRows(runID: try #require(p.runID))
+            guard !rows.isEmpty else { continue }
+            let mine = lines.dropFirst().filter { $0.hasPrefix(Substring(p.pointID + ",")) }.map {
+                Double($0.split(separator: ",")[3])!
+            }
+            var peak = 10_000.0
+            let fromBlob = try #require(blobs[p.pointID]).equity.map { e -> Double in
+                peak = max(peak, e)
+                return e / peak - 1
+            }
+            #expect(mine == rows.map(\.drawdown) && fromBlob == rows.map(\.drawdown))
+        }
+    }
+
     @Test func aHugeSweepNeedsForceAndBadFlagsAreExplained() throws {
         let path = write(Self.sweep.replacingOccurrences(of: "[60, 120, 180, 240]", with: "{range: [1, 30000, 1]}"))
         let r = try HindsightBinary.run(["sweep", "plan", path])
