@@ -51,9 +51,15 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
                 hint: "known regimes: \(env.regimes.knownLabels.joined(separator: ", "))")
         }
         let n = env.panel.assetCount
+        // Cross-sectional parts of an expression model rank within the universe on each session.
+        var member: ((Int, Int32) -> Bool)?
+        for model in s.assessment.components {
+            if case .expression = model { member = env.universe.membership(sessions: env.sessions) }
+        }
         let engine = BacktestAssessmentEngine(
-            settings: s.assessment, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels
-        )
+            settings: s.assessment, technicals: env.technicals, profiles: env.profiles,
+            regimeLabels: env.regimes.labels,
+            member: member)
         let manager = BacktestRiskManager(
             settings: s.risk, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels)
         var strategy = AssessmentRiskDailyRebalance(

@@ -274,15 +274,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         // ticker, so indicators warm up).
         var member: ((Int, Int32) -> Bool)?
         if ruleBased, let universe {
-            let nD = panel.dayCount
-            var bits = [Bool](repeating: false, count: panel.assetCount * nD)
-            var list: [Int32] = []
-            for d in sessions {
-                universe.members(onDay: d, into: &list)
-                for a in list { bits[Int(a) * nD + d] = true }
-            }
-            let first = sessions.lowerBound
-            member = { i, d in Int(d) < first || bits[Int(assets[i]) * nD + Int(d)] }
+            let isMember = universe.membership(sessions: sessions)
+            member = { i, d in isMember(Int(assets[i]), d) }
         }
         let entry = s.entry.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)
         let exit = s.exit.evaluate(universe: bars, assets: ids, group: group, member: member, cache: cache)

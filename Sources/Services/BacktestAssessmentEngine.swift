@@ -16,7 +16,7 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
 
     public init(
         settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService,
-        regimeLabels: [Int: String]
+        regimeLabels: [Int: String], member: ((Int, Int32) -> Bool)? = nil
     ) {
         self.settings = settings
         self.technicals = technicals
@@ -31,11 +31,13 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
             guard case .expression(let text, let params) = model,
                 let program = try? SignalProgram.compile(text, params: params)
             else { return nil }
-            // Each asset's own bars; cross-sectional parts run across the panel's tickers, within sectors.
+            // Each asset's own bars; cross-sectional parts run across the run's universe on each session (`member`;
+            // every ticker before `start`), within sectors.
             let assets = Array(0..<panel.assetCount)
             let bars = assets.map { AssetBars(panel: panel, asset: $0) }
             let values = program.evaluate(
-                universe: bars, assets: assets, group: { i, d in profiles.sectorIndex(asset: i, day: Int(d)) })
+                universe: bars, assets: assets, group: { i, d in profiles.sectorIndex(asset: i, day: Int(d)) },
+                member: member)
             var grid = [Double](repeating: .nan, count: panel.assetCount * panel.dayCount)
             for a in assets {
                 for (b, d) in bars[a].sessions.enumerated() { grid[a * panel.dayCount + Int(d)] = values[a][b] }

@@ -119,6 +119,21 @@ public final class BacktestUniverseService: UniverseService {
 
     /// Members with a bar on session `day`, written into `out` (cleared first; keeps its capacity).
     @inline(__always)
+    /// Whether asset `a` is a member on session `d` of `sessions` (every asset before them, so indicators warm
+    /// up): the membership cross-sectional expressions rank within.
+    public func membership(sessions: Range<Int>) -> @Sendable (Int, Int32) -> Bool {
+        let nD = panel.dayCount
+        var bits = [Bool](repeating: false, count: panel.assetCount * nD)
+        var list: [Int32] = []
+        for d in sessions {
+            members(onDay: d, into: &list)
+            for a in list { bits[Int(a) * nD + d] = true }
+        }
+        let first = sessions.lowerBound
+        let frozen = bits
+        return { a, d in Int(d) < first || frozen[a * nD + Int(d)] }
+    }
+
     public func members(onDay day: Int, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
         guard let s = snapshotIndex(day: day) else { return }

@@ -259,6 +259,33 @@ import Testing
         #expect(throws: HindsightError.self) { _ = try run("{model: expression, score: \"adj_close > 1\"}") }
     }
 
+    @Test func anExpressionAssessmentRanksWithinTheUniverseNotEveryTickerOfTheData() throws {
+        // C is in the data (as the benchmark) but not in the universe: cs_rank(close) over {A, B} is 0.5 and 1.
+        let inputs = try TestMarket.inputs(
+            closes: [
+                "A": [Double](repeating: 10, count: 40), "B": [Double](repeating: 20, count: 40),
+                "C": [Double](repeating: 30, count: 40),
+            ])
+        let r = try Kit.run(
+            """
+            data: {db: unused.sqlite}
+            calendar: weekdays
+            start: 2020-01-20
+            end: 2020-03-01
+            universe: {tickers: [A, B]}
+            benchmark: C
+            strategy:
+              kind: assessment_risk_daily_rebal
+              rebalance: 5
+              assessment: {model: expression, score: "cs_rank(close)"}
+              risk: {long_only: true, top_n: 2}
+            """, inputs: inputs
+        ).0.result
+        let byAsset = Dictionary(grouping: r.decisions, by: \.asset).mapValues { Set($0.map(\.score)) }
+        let a = try #require(inputs.panel.asset(ticker: "A")), b = try #require(inputs.panel.asset(ticker: "B"))
+        #expect(byAsset[Int32(a)] == [0.5] && byAsset[Int32(b)] == [1], "\(byAsset)")
+    }
+
     @Test func aShortEntryFromFlatSellsTheSleeveAndTheShortExitCoversIt() throws {
         let inputs = try TestMarket.inputs(closes: ["A": [100, 99, 98, 97, 98, 98]])
         let yaml = TestConfig.yaml(
