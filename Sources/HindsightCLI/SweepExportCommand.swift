@@ -58,16 +58,19 @@ struct SweepExportCommand: AsyncParsableCommand {
         }
     }
 
+    /// A stored point, as `HindsightDatabase.sweepPoints` lists it.
+    typealias Point = (
+        pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
+        error: String?
+    )
+
     static func field(_ s: String) -> String {
         s.contains(",") || s.contains("\"") || s.contains("\n")
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     func metrics(
-        _ points: [(
-            pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
-            error: String?
-        )]
+        _ points: [Point]
     ) throws -> String {
         var paramNames: [String] = [], metricNames: [String] = []
         var seenP = Set<String>(), seenM = Set<String>()
@@ -109,10 +112,7 @@ struct SweepExportCommand: AsyncParsableCommand {
 
     func returns(
         store: HindsightDatabase, id: String,
-        points: [(
-            pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
-            error: String?
-        )]
+        points: [Point]
     ) throws -> String {
         let stored = try store.sweepReturns(id: id)
         guard !stored.isEmpty else {
@@ -133,10 +133,7 @@ struct SweepExportCommand: AsyncParsableCommand {
 
     func equity(
         store: HindsightDatabase, id: String,
-        points: [(
-            pointID: String, paramsJSON: String, runID: String?, status: RunRecord.Status?, metricsJSON: String?,
-            error: String?
-        )]
+        points: [Point]
     ) throws -> String {
         // Rows (`backtest_daily_equity`, the top points) where stored, else the compact blobs of `equity: all`.
         let compact = try store.sweepEquity(id: id)

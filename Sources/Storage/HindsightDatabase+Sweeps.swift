@@ -284,28 +284,22 @@ extension HindsightDatabase {
 
     /// Stored daily returns of sweep points, by point id.
     public func sweepReturns(id: String) throws -> [String: (first: TradingDay, returns: [Double])] {
-        try readWrapped { db in
-            var out: [String: (TradingDay, [Double])] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT point_id, first_date, returns FROM sweep_returns WHERE sweep_id = ?", arguments: [id])
-            {
-                let data: Data = row[2]
-                let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
-                guard let d = TradingDay(iso: row[1] as String) else { continue }
-                out[row[0]] = (d, values)
-            }
-            return out
-        }
+        try seriesBlobs(table: "sweep_returns", column: "returns", sweepID: id).mapValues { ($0.0, $0.1) }
     }
 
     /// The compact daily equity of a sweep's points (`store: {equity: all}`), by point id: the first session's date
     /// and one value per session from it.
     public func sweepEquity(id: String) throws -> [String: (first: TradingDay, equity: [Double])] {
+        try seriesBlobs(table: "sweep_equity", column: "equity", sweepID: id).mapValues { ($0.0, $0.1) }
+    }
+
+    /// A per-point float64 blob table (`sweep_returns`, `sweep_equity`): point id → first date and values.
+    func seriesBlobs(table: String, column: String, sweepID: String) throws -> [String: (TradingDay, [Double])] {
         try readWrapped { db in
             var out: [String: (TradingDay, [Double])] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT point_id, first_date, equity FROM sweep_equity WHERE sweep_id = ?", arguments: [id])
-            {
+                db, sql: "SELECT point_id, first_date, \(column) FROM \(table) WHERE sweep_id = ?", arguments: [sweepID]
+            ) {
                 let data: Data = row[2]
                 let values = data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
                 guard let d = TradingDay(iso: row[1] as String) else { continue }
