@@ -62,13 +62,9 @@ SIGNAL_GRIDS = {
 }
 
 
-def signals(name, data, family, start="2005-02-25", end="2017-11-10"):
-    """A `kind: signals` grid on the 20 stocks (equal sleeves of 100,000, 0.1% fees, fill at the close)."""
-    keys, entry, exit_, grid = SIGNAL_GRIDS[family]
-    params = ", ".join(f"{k}: {grid[k][0]}" for k in keys)
-    lines = "".join(f"  strategy.params.{k}: {grid[k]}\n" for k in keys)
-    return f"""sweep: {name}
-base:
+def _signals_base(data, strategy, start, end, extra=""):
+    """The base of the 20-stock signal sweeps: equal sleeves of 100,000, 0.1% fees, fill at the close."""
+    return f"""base:
   data: {data}
   calendar: data
   start: {start}
@@ -76,9 +72,19 @@ base:
   initial_cash: 100000
   fractional_shares: true
   universe: {{tickers: [{', '.join(SIGNAL_TICKERS)}]}}
-  strategy: {{kind: signals, params: {{{params}}}, entry: "{entry}", exit: "{exit_}"}}
+  strategy: {strategy}
   execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-grid:
+{extra}"""
+
+
+def signals(name, data, family, start="2005-02-25", end="2017-11-10"):
+    """A `kind: signals` grid on the 20 stocks (equal sleeves of 100,000, 0.1% fees, fill at the close)."""
+    keys, entry, exit_, grid = SIGNAL_GRIDS[family]
+    params = ", ".join(f"{k}: {grid[k][0]}" for k in keys)
+    lines = "".join(f"  strategy.params.{k}: {grid[k]}\n" for k in keys)
+    strategy = f'{{kind: signals, params: {{{params}}}, entry: "{entry}", exit: "{exit_}"}}'
+    return f"""sweep: {name}
+{_signals_base(data, strategy, start, end)}grid:
 {lines}rank_by: sharpe_ratio
 store: {{equity: none, trades: none}}
 report: {{top: 10, heatmaps: true}}
@@ -93,19 +99,11 @@ STOP_GRID = {"fast": [5, 10, 20, 30], "slow": [50, 100, 150], "stop_loss": [0.02
 def stops(name, data, start="2005-02-25", end="2017-11-10"):
     """SMA crossovers on the 20 stocks with `stops:` swept (equal sleeves of 100,000, 0.1% fees, fill at the close)."""
     g = STOP_GRID
+    strategy = ('{kind: signals, params: {fast: 10, slow: 50}, entry: "crossover(sma(close, fast), sma(close, slow))", '
+                'exit: "crossunder(sma(close, fast), sma(close, slow))"}')
+    base = _signals_base(data, strategy, start, end, extra="  stops: {stop_loss: 0.05, take_profit: 0.1}\n")
     return f"""sweep: {name}
-base:
-  data: {data}
-  calendar: data
-  start: {start}
-  end: {end}
-  initial_cash: 100000
-  fractional_shares: true
-  universe: {{tickers: [{', '.join(SIGNAL_TICKERS)}]}}
-  strategy: {{kind: signals, params: {{fast: 10, slow: 50}}, entry: "crossover(sma(close, fast), sma(close, slow))", exit: "crossunder(sma(close, fast), sma(close, slow))"}}
-  execution: {{fill: close, commission: {{model: bps, bps: 10}}}}
-  stops: {{stop_loss: 0.05, take_profit: 0.1}}
-grid:
+{base}grid:
   strategy.params.fast: {g["fast"]}
   strategy.params.slow: {g["slow"]}
   stops.stop_loss: {g["stop_loss"]}

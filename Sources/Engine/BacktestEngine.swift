@@ -1,6 +1,7 @@
 import HindsightCore
 import MarketData
 import Services
+import Signals
 
 /// The simulation loop. Pure: reads the panel and the services, returns a `BacktestResult`; no I/O, no clock, no
 /// global random numbers. Each session, in order:
@@ -39,7 +40,7 @@ public enum BacktestEngine {
         let setup = try plugin.make(env)
         var loop = Loop(
             config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
-            technicals: technicals, cashRate: cashRate)
+            technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache)
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
         switch setup.strategy {
@@ -95,7 +96,7 @@ struct Loop {
     init(
         config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
         setup: StrategySetup,
-        sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?
+        sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?, signalCache: SignalCache?
     ) {
         self.config = config
         self.panel = panel
@@ -109,7 +110,7 @@ struct Loop {
             sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
         let nA = panel.assetCount
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
-        stops = StopBook(rules: config.stops, panel: panel)
+        stops = StopBook(rules: config.stops, panel: panel, cache: signalCache)
         if case .tickers(let names) = config.universe {
             var flags = [Bool](repeating: false, count: nA)
             for t in names { if let a = panel.asset(ticker: t) { flags[a] = true } }
@@ -317,10 +318,12 @@ struct Loop {
             }
             for x in stopExits {
                 let before = trades.count
+                // Orders waiting for the asset go first; the exit's own carried remainder (a participation limit)
+                // must stay queued.
+                simulator.cancel(asset: x.asset)
                 traded += simulator.exit(
                     asset: x.asset, price: x.price, reason: x.reason.rawValue, day: d, equity: previousEquity,
                     portfolio: &portfolio, trades: &trades, gaps: &gaps)
-                if trades.count > before { simulator.cancel(asset: x.asset) }
                 stops.stoppedDay[x.asset] = Int32(d)
                 stops.record(trades, from: before, day: d, atOpen: false, portfolio: portfolio)
             }

@@ -8,6 +8,8 @@ import Signals
 struct StopBook {
     let rules: StopRules
     let panel: MarketPanel
+    /// The sweep's shared columns: ATR(n) of an asset is computed once per sweep, not once per point.
+    let cache: SignalCache?
     /// Per asset: +1 long, −1 short, 0 no position.
     var side: [Int8]
     var entryDay: [Int32]
@@ -26,9 +28,10 @@ struct StopBook {
     /// Bars on which both a stop and the target lay inside the range with the open beyond neither.
     var ambiguousBars = 0
 
-    init(rules: StopRules, panel: MarketPanel) {
+    init(rules: StopRules, panel: MarketPanel, cache: SignalCache? = nil) {
         self.rules = rules
         self.panel = panel
+        self.cache = cache
         let n = rules.isActive ? panel.assetCount : 0
         side = [Int8](repeating: 0, count: n)
         entryDay = [Int32](repeating: -1, count: n)
@@ -78,8 +81,12 @@ struct StopBook {
 
     mutating func atrSeries(_ a: Int, _ n: Int) -> (sessions: [Int32], values: [Double]) {
         if let s = atr[a] { return s }
-        let bars = AssetBars(panel: panel, asset: a)
-        let s = (bars.sessions, Indicators.atr(high: bars.high, low: bars.low, close: bars.close, n))
+        let bars = cache?.bars(asset: a) { AssetBars(panel: panel, asset: a) } ?? AssetBars(panel: panel, asset: a)
+        // The expression `atr(n)`: the same column (and cache key) a signal expression naming it uses.
+        let values =
+            (try? SignalProgram.compile("atr(\(n))", params: [:]))?.evaluate(bars, cache: cache, asset: a)
+            ?? Indicators.atr(high: bars.high, low: bars.low, close: bars.close, n)
+        let s = (bars.sessions, values)
         atr[a] = s
         return s
     }

@@ -32,6 +32,25 @@ enum Kit {
         return (dates, cols)
     }
 
+    /// A per-point reference CSV (header, then one row per grid point), each row's fields and the `k=v;k=v`
+    /// parameters of its column `paramsColumn`.
+    static func pointFixture(_ name: String, paramsColumn: Int) throws -> (
+        header: [String], rows: [(fields: [String], params: [String: String])]
+    ) {
+        let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: "csv")!
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let rows = lines.dropFirst().map { line -> (fields: [String], params: [String: String]) in
+            let f = line.split(separator: ",").map(String.init)
+            var p: [String: String] = [:]
+            for kv in f[paramsColumn].split(separator: ";") {
+                let parts = kv.split(separator: "=").map(String.init)
+                p[parts[0]] = parts[1]
+            }
+            return (f, p)
+        }
+        return (lines[0].split(separator: ",").map(String.init), rows)
+    }
+
     /// Imports shared-data files into a fresh database once per process and path.
     static func sharedDatabase(_ name: String, imports: [[String]]) throws -> String {
         let dir = NSTemporaryDirectory() + "hindsight-engine-shared-\(ProcessInfo.processInfo.processIdentifier)"

@@ -78,17 +78,10 @@ import Testing
     func rsiBollingerAndMACDGridsEqualVectorbtFromSignalsPerPointAt1e9() throws {
         let db = try Kit.sharedDatabase(
             "us-equities.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")]])
-        let url = Bundle.module.url(forResource: "Fixtures/vectorbt-signals-us", withExtension: "csv")!
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
-        let tickers = Array(lines[0].split(separator: ",").dropFirst(4).map(String.init))
-        #expect(lines.count == 31)
-        for line in lines.dropFirst() {
-            let f = line.split(separator: ",").map(String.init)
-            var p: [String: String] = [:]
-            for kv in f[1].split(separator: ";") {
-                let parts = kv.split(separator: "=").map(String.init)
-                p[parts[0]] = parts[1]
-            }
+        let ref = try Kit.pointFixture("vectorbt-signals-us", paramsColumn: 1)
+        let tickers = Array(ref.header.dropFirst(4))
+        #expect(ref.rows.count == 30)
+        for (f, p) in ref.rows {
             let rule: (entry: String, exit: String)
             switch f[0] {
             case "rsi": rule = ("rsi(close, n) < lo", "rsi(close, n) > hi")

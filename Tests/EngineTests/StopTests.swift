@@ -102,6 +102,29 @@ import Testing
         #expect(x.first?.2 == StopRules.ExitReason.atrStop.rawValue)
     }
 
+    @Test func aStopExitLimitedByParticipationCarriesItsRemainderToTheNextSession() throws {
+        // 30 shares a fill (30% of 100): the 49.5-share position exits 30 at the stop on bar 3, and the carried
+        // rest at that bar's close (with `fill: close` a carried remainder fills at the next execution), although
+        // no later bar reaches the stop again.
+        let closes = [100.0, 101, 100.5, 96, 100, 100]
+        let inputs = try TestMarket.inputs(
+            closes: ["A": closes], volume: 100, lows: ["A": [99, 100, 99.5, 95, 99, 99]])
+        let yaml = TestConfig.yaml(
+            db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+            strategy: "{kind: signals, entry: \"close > 100.5\", exit: \"close < 0\", size: {kind: cash, value: 5000}}",
+            extra: [
+                "fractional_shares: true", "execution: {fill: close, max_participation: 0.3}",
+                "stops: {stop_loss: 0.05}",
+            ])
+        let o = try Kit.run(yaml, inputs: inputs).0
+        let bought = o.result.trades.filter { $0.quantity > 0 }.reduce(0) { $0 + $1.quantity }
+        let sells = o.result.trades.filter { $0.quantity < 0 }
+        #expect(Tolerance.close(bought, 5000 / 101, rel: 1e-12))
+        #expect(sells.map { Int($0.day) - o.result.firstSession } == [3, 3], "\(sells)")
+        #expect(sells.count == 2 && sells[1].flags & TradeRecord.fromCarry != 0 && sells[1].price == 96)
+        #expect(Tolerance.close(-sells.reduce(0) { $0 + $1.quantity }, bought, rel: 1e-12))
+    }
+
     @Test func aSplitScalesTheStopLevelsWithThePrice() throws {
         // Entry at 101 (stop 95.95). A 2:1 split on bar 3 halves prices: the stop becomes 47.975, so bar 3's low
         // 49 does not exit and bar 4's low 47.5 does, at 47.975.
@@ -167,17 +190,10 @@ import Testing
     func stopGridsOnTenStocksEqualVectorbtPerPointAt1e9() throws {
         let db = try Kit.sharedDatabase(
             "us-equities.sqlite", imports: [["prices", TestPaths.shared("us-equities/prices.csv.gz")]])
-        let url = Bundle.module.url(forResource: "Fixtures/vectorbt-stops-us", withExtension: "csv")!
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
-        let tickers = Array(lines[0].split(separator: ",").dropFirst(4).map(String.init))
-        #expect(lines.count == 25)
-        for line in lines.dropFirst() {
-            let f = line.split(separator: ",").map(String.init)
-            var p: [String: String] = [:]
-            for kv in f[0].split(separator: ";") {
-                let parts = kv.split(separator: "=").map(String.init)
-                p[parts[0]] = parts[1]
-            }
+        let ref = try Kit.pointFixture("vectorbt-stops-us", paramsColumn: 0)
+        let tickers = Array(ref.header.dropFirst(4))
+        #expect(ref.rows.count == 24)
+        for (f, p) in ref.rows {
             let stops = p.filter { $0.key != "fast" && $0.key != "slow" }.sorted { $0.key < $1.key }
                 .map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             let yaml = TestConfig.yaml(
