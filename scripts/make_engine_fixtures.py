@@ -8,7 +8,8 @@ Tests/EngineTests/Fixtures/:
  - backtestingpy-sma-goog.csv: the same crossovers in backtesting.py (trade_on_close=False: fill at the next
    open; whole shares; commission=0.001 on entry and exit; `buy()` when flat, `position.close()` on the
    opposite cross).
- - momentum-us-equities.csv: monthly top-10 momentum (252/21) on ../shared/data/us-equities with zero costs,
+ - momentum-us-equities.csv: monthly top-10 momentum (252/21) on the stocks of ../shared/data/us-equities (the
+   profiles' ETFs left out, as `universe: {all: true}` does) with zero costs,
    written in plain NumPy from the README's rebalance arithmetic (independent of the Swift code).
  - vectorbt-momentum-rotation-us.csv: the `momentum_rotation` grid (lookback × top_n × rebalance_every) on the
    118 stocks of ../shared/data/us-equities with vectorbt from_orders (targetpercent, cash sharing,
@@ -88,6 +89,10 @@ def backtesting_curves(df):
 
 def momentum_curve():
     p = pd.read_csv(os.path.join(SHARED, "us-equities", "prices.csv.gz"))
+    # `universe: {all: true}` leaves out what the profiles call an ETF or index (the engine never trades them
+    # through a universe rule).
+    prof = pd.read_csv(os.path.join(SHARED, "us-equities", "profiles.csv"))
+    p = p[p.ticker.isin(prof[~prof.kind.isin(["etf", "index"])].ticker)]
     close = p.pivot(index="date", columns="ticker", values="close").sort_index()
     close = close[sorted(close.columns)]
     dates = list(close.index)

@@ -99,7 +99,7 @@ public struct RunPipeline: Sendable {
         if case .rule = config.universe {
             universe = BacktestUniverseService(
                 config.universe, panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
-                sessions: sessions)
+                sessions: sessions, benchmark: config.benchmark)
         }
         return try SignalsStrategy.columns(
             config, panel: inputs.panel, profiles: inputs.profiles, universe: universe, sessions: sessions,

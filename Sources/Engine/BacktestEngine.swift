@@ -29,7 +29,8 @@ public enum BacktestEngine {
             )
         }
         let universe = BacktestUniverseService(
-            config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range)
+            config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range,
+            benchmark: config.benchmark)
         let env = StrategyEnvironment(
             config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
             universe: universe, sessions: range, signalCache: inputs.signalCache,

@@ -1,5 +1,6 @@
 import HindsightCore
 import MarketData
+import Services
 
 /// Cross-sectional momentum rotation on a dense close matrix, shared by every (lookback, top_n, rebalance) point.
 ///
@@ -25,13 +26,10 @@ public struct MomentumRotationKernel: Sendable {
 
     /// The closes of a universe's names (tickers in panel order, or all), or nil when it is rule-based or any of its
     /// names has a split or dividend (the kernel trades raw closes without corporate actions).
-    public init?(universe: RunConfig.Universe, panel p: MarketPanel) {
-        let assets: [Int]
-        switch universe {
-        case .tickers(let t): assets = Array(Set(t.compactMap { p.asset(ticker: $0) })).sorted()
-        case .all: assets = Array(0..<p.assetCount)
-        case .rule: return nil
-        }
+    public init?(universe: RunConfig.Universe, panel p: MarketPanel, excluded: [Bool]) {
+        if case .rule = universe { return nil }
+        let assets = Array(Set(BacktestUniverseService.candidates(universe, panel: p, excluded: excluded).assets))
+            .map(Int.init).sorted()
         let nD = p.dayCount, n = assets.count
         var close = [Double](repeating: .nan, count: nD * n)
         for (j, a) in assets.enumerated() {

@@ -46,15 +46,9 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
         let p = try params(env.config.strategy)
         let panel = env.panel
-        var assets: [Int32]
-        var ruleBased = false
-        switch env.config.universe {
-        case .tickers(let t): assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }.sorted()
-        case .all: assets = (0..<panel.assetCount).map(Int32.init)
-        case .rule:
-            assets = (0..<panel.assetCount).map(Int32.init)
-            ruleBased = true
-        }
+        var (assets, ruleBased, _) = BacktestUniverseService.candidates(
+            env.config.universe, panel: panel, excluded: env.universe.excluded)
+        assets.sort()
         var s = MomentumRotationStrategy(
             params: p, env: env, assets: assets, ruleBased: ruleBased,
             isMember: [Int32](repeating: -1, count: panel.assetCount),

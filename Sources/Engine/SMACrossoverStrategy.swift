@@ -55,21 +55,8 @@ public struct SMACrossoverStrategy: Strategy, StrategyPlugin {
         let (fast, slow) = try params(env.config.strategy)
         let panel = env.panel
         let nD = panel.dayCount
-        var assets: [Int32]
-        var ruleBased = false
-        var sleeves: Int
-        switch env.config.universe {
-        case .tickers(let t):
-            assets = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
-            sleeves = assets.count
-        case .all:
-            assets = (0..<panel.assetCount).map(Int32.init)
-            sleeves = assets.count
-        case .rule(let r):
-            assets = (0..<panel.assetCount).map(Int32.init)
-            ruleBased = true
-            sleeves = r.size
-        }
+        let (assets, ruleBased, sleeves) = BacktestUniverseService.candidates(
+            env.config.universe, panel: panel, excluded: env.universe.excluded)
         var kernels = [SMACrossoverKernel?](repeating: nil, count: panel.assetCount)
         var barOfDay = [Int32](repeating: -1, count: panel.assetCount * nD)
         for a in assets.map(Int.init) {

@@ -240,17 +240,6 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     /// Per universe asset, the next of its bars not yet reached (sessions only move forward).
     var cursor: [Int]
 
-    /// The assets a run can trade, whether membership changes by rule, and the number of sleeves.
-    static func assets(_ config: RunConfig, panel: MarketPanel) -> (assets: [Int32], ruleBased: Bool, sleeves: Int) {
-        switch config.universe {
-        case .tickers(let t):
-            let a = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
-            return (a, false, a.count)
-        case .all: return ((0..<panel.assetCount).map(Int32.init), false, panel.assetCount)
-        case .rule(let r): return ((0..<panel.assetCount).map(Int32.init), true, r.size)
-        }
-    }
-
     /// The run's entry and exit columns for each asset it can trade. `RunPipeline` calls this before the engine
     /// (and times it; the engine reads no clock); the columns' indicator nodes come from and go to `cache`.
     public static func columns(
@@ -258,7 +247,11 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
         sessions: Range<Int>, cache: SignalCache?
     ) throws -> SignalColumns {
         let s = try spec(config.strategy)
-        let (assets, ruleBased, _) = assets(config, panel: panel)
+        let excluded =
+            universe?.excluded
+            ?? BacktestUniverseService.excluded(panel: panel, profiles: profiles, benchmark: config.benchmark)
+        let (assets, ruleBased, _) = BacktestUniverseService.candidates(
+            config.universe, panel: panel, excluded: excluded)
         var out = SignalColumns(assets: assets)
         let bars = assets.map { a in
             cache?.bars(asset: Int(a)) { AssetBars(panel: panel, asset: Int(a)) }
@@ -306,7 +299,8 @@ public struct SignalsStrategy: Strategy, StrategyPlugin {
     public static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
         let s = try spec(env.config.strategy)
         let panel = env.panel
-        let (assets, ruleBased, sleeves) = assets(env.config, panel: panel)
+        let (assets, ruleBased, sleeves) = BacktestUniverseService.candidates(
+            env.config.universe, panel: panel, excluded: env.universe.excluded)
         let columns: SignalColumns
         if let given = env.signals, given.assets == assets {
             columns = given

@@ -1,3 +1,4 @@
+import Analytics
 import HindsightCore
 import MarketData
 
@@ -11,6 +12,9 @@ public final class BacktestProfileService: ProfileService {
     let assetVersionStart: [[Int]]
     public let assetVersionSector: [[Int32]]
     public let assetVersions: [[CompanyProfile]]
+    /// Per asset, whether a profile version marks it as not a tradable stock (`kind: index|etf` or
+    /// `tradable: false`); universe rules skip such names.
+    public let untradable: [Bool]
 
     public init(companies: [CompanyProfile], sectors sectorProfiles: [SectorProfile], panel: MarketPanel) {
         var byTicker = [String: [CompanyProfile]]()
@@ -35,6 +39,21 @@ public final class BacktestProfileService: ProfileService {
         self.assetVersionStart = starts
         self.assetVersionSector = secs
         self.assetVersions = versions
+        self.untradable = versions.map { $0.contains(where: BacktestProfileService.isUntradable) }
+    }
+
+    /// Kinds of instrument a universe rule never picks.
+    public static let untradableKinds: Set<String> = ["index", "etf"]
+
+    static func isUntradable(_ p: CompanyProfile) -> Bool {
+        guard p.fieldsJSON != "{}", let fields = try? JSONValue.parse(p.fieldsJSON) else { return false }
+        if case .string(let k) = fields["kind"], untradableKinds.contains(k.lowercased()) { return true }
+        switch fields["tradable"] {
+        case .bool(false), .integer(0): return true
+        case .number(let v): return v == 0
+        case .string(let v): return ["false", "no", "0"].contains(v.lowercased())
+        default: return false
+        }
     }
 
     public func companyProfile(ticker: String, asOf: TradingDay) -> CompanyProfile? {

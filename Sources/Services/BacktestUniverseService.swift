@@ -10,17 +10,22 @@ public final class BacktestUniverseService: UniverseService {
     let panel: MarketPanel
     let technicals: Technicals
     let profiles: BacktestProfileService
+    /// Per asset, whether a universe rule (or `all`) leaves it out: the benchmark, and names whose profile is not a
+    /// tradable stock. A static list trades what it names.
+    public let excluded: [Bool]
     /// Snapshots: first session index and member asset indices in rank order.
     public let snapshotDays: [Int]
     public let snapshotMembers: [[Int32]]
 
     public init(
         _ spec: RunConfig.Universe, panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService,
-        sessions: Range<Int>
+        sessions: Range<Int>, benchmark: String?
     ) {
         self.panel = panel
         self.technicals = technicals
         self.profiles = profiles
+        let excluded = BacktestUniverseService.excluded(panel: panel, profiles: profiles, benchmark: benchmark)
+        self.excluded = excluded
         var h = StableHasher()
         var days: [Int] = [], mem: [[Int32]] = []
         switch spec {
@@ -41,7 +46,7 @@ public final class BacktestUniverseService: UniverseService {
             universeID = "all-" + h.hex
             if !sessions.isEmpty {
                 days = [sessions.lowerBound]
-                mem = [(0..<panel.assetCount).map(Int32.init)]
+                mem = [(0..<panel.assetCount).filter { !excluded[$0] }.map(Int32.init)]
             }
         case .rule(let rule):
             ruleJSON = rule.json
@@ -51,8 +56,8 @@ public final class BacktestUniverseService: UniverseService {
             where rule.rebalance.isScheduled(day: d, start: sessions.lowerBound, calendar: panel.calendar) {
                 days.append(d)
                 mem.append(
-                    BacktestUniverseService.rank(rule, day: d, panel: panel, technicals: technicals, profiles: profiles)
-                )
+                    BacktestUniverseService.rank(
+                        rule, day: d, panel: panel, technicals: technicals, profiles: profiles, excluded: excluded))
             }
         }
         snapshotDays = days
@@ -61,18 +66,41 @@ public final class BacktestUniverseService: UniverseService {
 
     /// The rule's ranked members on session `day`, from data up to and including it.
     public func members(_ rule: RunConfig.UniverseRule, day d: Int) -> [Int32] {
-        BacktestUniverseService.rank(rule, day: d, panel: panel, technicals: technicals, profiles: profiles)
+        BacktestUniverseService.rank(
+            rule, day: d, panel: panel, technicals: technicals, profiles: profiles, excluded: excluded)
+    }
+
+    /// The assets universe rules leave out (see `excluded`).
+    public static func excluded(panel: MarketPanel, profiles: BacktestProfileService?, benchmark: String?) -> [Bool] {
+        var out = profiles?.untradable ?? [Bool](repeating: false, count: panel.assetCount)
+        if let b = benchmark, let a = panel.asset(ticker: b) { out[a] = true }
+        return out
+    }
+
+    /// The assets a run's strategy can trade, whether membership changes by rule, and the number of sleeves: the one
+    /// place the strategies read a universe's candidates from.
+    public static func candidates(_ universe: RunConfig.Universe, panel: MarketPanel, excluded: [Bool]) -> (
+        assets: [Int32], ruleBased: Bool, sleeves: Int
+    ) {
+        let open = excluded.indices.filter { !excluded[$0] }.map(Int32.init)
+        switch universe {
+        case .tickers(let t):
+            let a = t.compactMap { panel.asset(ticker: $0).map(Int32.init) }
+            return (a, false, a.count)
+        case .all: return (open, false, open.count)
+        case .rule(let r): return (open, true, r.size)
+        }
     }
 
     static func rank(
         _ rule: RunConfig.UniverseRule, day d: Int, panel: MarketPanel, technicals: Technicals,
-        profiles: BacktestProfileService
+        profiles: BacktestProfileService, excluded: [Bool]
     ) -> [Int32] {
         let allowed: Set<Int>? = rule.sectors.map { names in
             Set(names.compactMap { profiles.sectors.firstIndex(of: $0) })
         }
         var scored: [(Int32, Double)] = []
-        for a in 0..<panel.assetCount {
+        for a in 0..<panel.assetCount where !excluded[a] {
             let k = a * panel.dayCount + d
             guard panel.valid[k], panel.close[k] >= rule.minPrice else { continue }
             guard technicals.history(asset: a, day: d) >= rule.minHistory else { continue }
@@ -118,7 +146,6 @@ public final class BacktestUniverseService: UniverseService {
     }
 
     /// Members with a bar on session `day`, written into `out` (cleared first; keeps its capacity).
-    @inline(__always)
     /// Whether asset `a` is a member on session `d` of `sessions` (every asset before them, so indicators warm
     /// up): the membership cross-sectional expressions rank within.
     public func membership(sessions: Range<Int>) -> @Sendable (Int, Int32) -> Bool {
@@ -134,6 +161,7 @@ public final class BacktestUniverseService: UniverseService {
         return { a, d in Int(d) < first || frozen[a * nD + Int(d)] }
     }
 
+    @inline(__always)
     public func members(onDay day: Int, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
         guard let s = snapshotIndex(day: day) else { return }

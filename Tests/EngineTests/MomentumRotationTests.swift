@@ -2,6 +2,7 @@ import Backtest
 import Foundation
 import HindsightCore
 import HindsightTestSupport
+import Services
 import Testing
 
 @testable import Engine
@@ -41,7 +42,11 @@ import Testing
             execution: {fill: close, commission: {model: bps, bps: 10}}
             """)
         let r = try RunPipeline(inputs: inputs).simulate(c)
-        let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
+        let k = try #require(
+            MomentumRotationKernel(
+                universe: c.universe, panel: inputs.panel,
+                excluded: BacktestUniverseService.excluded(
+                    panel: inputs.panel, profiles: inputs.profiles, benchmark: c.benchmark)))
         var scratch = MomentumRotationKernel.Scratch(assets: k.assets)
         var eq = [Double](repeating: 0, count: k.days)
         _ = k.run(lookback: 1, topN: 1, every: 1, fee: 0.001, initialCash: 1000, scratch: &scratch, equity: &eq)
@@ -103,7 +108,11 @@ import Testing
             ])
         let c = try TestConfig.parse(try Self.usConfig(db: db, lookback: 63, topN: 10, every: 21))
         let inputs = try MarketInputs.load(for: c)
-        let k = try #require(MomentumRotationKernel(universe: c.universe, panel: inputs.panel))
+        let k = try #require(
+            MomentumRotationKernel(
+                universe: c.universe, panel: inputs.panel,
+                excluded: BacktestUniverseService.excluded(
+                    panel: inputs.panel, profiles: inputs.profiles, benchmark: c.benchmark)))
         #expect(k.assets == 118 && k.days == 3202)
         var scratch = MomentumRotationKernel.Scratch(assets: k.assets)
         let url = Bundle.module.url(forResource: "Fixtures/vectorbt-momentum-rotation-us.csv", withExtension: nil)!

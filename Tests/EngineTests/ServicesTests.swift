@@ -69,7 +69,8 @@ struct ServicesTests {
         let rule = RunConfig.UniverseRule(size: 30, lookback: 21, minPrice: 5, minHistory: 60, rebalance: .monthly)
         let range = BacktestEngine.sessions(config, panel: p)
         let u = BacktestUniverseService(
-            .rule(rule), panel: p, technicals: inputs.technicals, profiles: inputs.profiles, sessions: range)
+            .rule(rule), panel: p, technicals: inputs.technicals, profiles: inputs.profiles, sessions: range,
+            benchmark: config.benchmark)
         #expect(u.snapshotDays.count >= 30)
         var everyListed = true
         for (s, day) in u.snapshotDays.enumerated() {
@@ -84,7 +85,8 @@ struct ServicesTests {
         for day in [u.snapshotDays[3], u.snapshotDays[17]] {
             let cut = try Self.truncated(inputs, at: day)
             let past = BacktestUniverseService.rank(
-                rule, day: day, panel: cut, technicals: Technicals(panel: cut), profiles: inputs.profiles)
+                rule, day: day, panel: cut, technicals: Technicals(panel: cut), profiles: inputs.profiles,
+                excluded: u.excluded)
             #expect(past == u.members(rule, day: day))
         }
         // A delisting name drops out on its first session without a bar.
