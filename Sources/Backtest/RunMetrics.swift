@@ -14,8 +14,12 @@ public enum RunMetrics {
         "average_daily_turnover", "ambiguous_bars", "round_trips", "trade_win_rate", "expectancy",
         "profit_factor_trades", "sqn",
     ]
-    /// Every valid `rank_by` key.
-    public static let rankable = SummaryMetric.perRun.map(\.key) + rankableRunKeys
+    /// The benchmark-relative numbers `stored` writes when the config has a `benchmark`.
+    public static let benchmarkKeys = [
+        "alpha", "beta", "excess_return", "information_ratio", "tracking_error", "up_capture", "down_capture",
+    ]
+    /// Every valid `rank_by` (and `filters`) key.
+    public static let rankable = SummaryMetric.perRun.map(\.key) + rankableRunKeys + benchmarkKeys
 
     /// The benchmark's daily total returns (splits and dividends) over `days`; 0 where a bar is missing.
     public static func benchmarkReturns(_ config: RunConfig, inputs: MarketInputs, days: Range<Int>) -> [Double]? {
@@ -36,7 +40,8 @@ public enum RunMetrics {
     }
 
     /// The benchmark-relative metrics: alpha and beta of returns in excess of `rf` (when the data has it),
-    /// information ratio, capture and tracking error of the raw returns.
+    /// information ratio, capture and tracking error of the raw returns, and the excess return (the run's CAGR less
+    /// the benchmark's over the same sessions).
     public static func benchmarkMetrics(_ returns: [Double], benchmark b: [Double], riskFree: [Double]?) -> [(
         String, Double
     )] {
@@ -48,6 +53,7 @@ public enum RunMetrics {
             ("up_capture", Metrics.upCapture(returns, benchmark: b)),
             ("down_capture", Metrics.downCapture(returns, benchmark: b)),
             ("tracking_error", Metrics.trackingError(returns, benchmark: b)),
+            ("excess_return", Metrics.cagr(returns) - Metrics.cagr(b)),
         ]
     }
 

@@ -11,9 +11,25 @@ struct ReportBuilder: Sendable {
     /// Leave a marker where the overfitting section goes (the writer computes it alongside).
     var overfittingPlaceholder = false
     static let overfittingMarker = "<!-- hindsight:overfitting -->"
+    static let verdictMarker = "<!-- hindsight:verdict -->"
+    /// The base config's benchmark, compared with in every table that shows points.
+    let benchmark: BenchmarkSeries?
+
+    init(data: SweepReportData, store: HindsightDatabase, wallSeconds: Double?, overfittingPlaceholder: Bool = false) {
+        self.data = data
+        self.store = store
+        self.wallSeconds = wallSeconds
+        self.overfittingPlaceholder = overfittingPlaceholder
+        benchmark = BenchmarkSeries(ticker: data.baseString("benchmark"), store: store)
+    }
+
+    /// The benchmark's summary metrics over the sessions of `dates`.
+    func benchmarkSummary(_ dates: [TradingDay]) -> Metrics.SeriesSummary? {
+        benchmark?.returns(on: dates).map { Metrics.summary($0) }
+    }
 
     /// Stored details of one top point: dated daily returns, equity rows and trades.
-    struct Detail {
+    struct Detail: Sendable {
         var point: SweepReportData.Point
         var dates: [TradingDay]
         var returns: [Double]
@@ -41,13 +57,12 @@ struct ReportBuilder: Sendable {
         return s
     }
 
-    func build(files: inout [String: String]) throws -> String {
+    func build(files: inout [String: String], details: [Detail]) throws -> String {
         let d = data
         let ok = d.points.filter { $0.status == .ok }.count
         let invalid = d.points.filter { $0.status == .invalid }.count
         let failed = d.points.filter { $0.status == .failed }.count
         let missing = d.points.filter { $0.status == nil }.count
-        let details = try topDetails()
         var md = "# Sweep `\(d.sweep.name)`\n\n"
         // Overview.
         let first = details.first?.dates.first?.iso ?? "–", last = details.first?.dates.last?.iso ?? "–"
@@ -64,7 +79,19 @@ struct ReportBuilder: Sendable {
                 ["parameters", d.paramPaths.map { "`\($0)`" }.joined(separator: ", ")],
                 [
                     "rank by",
-                    "`\(d.lowerIsBetter ? "-" : "")\(d.rankBy)` (\(d.lowerIsBetter ? "lower" : "higher") is better)",
+                    d.objectives.map { "`\($0.lowerIsBetter ? "-" : "")\($0.key)`" }.joined(separator: ", ")
+                        + " (\(d.lowerIsBetter ? "lower" : "higher") is better\(d.objectives.count > 1 ? "; ranked by the first, Pareto front over all" : ""))",
+                ],
+                [
+                    "filters",
+                    d.filters.isEmpty
+                        ? "–"
+                        : d.filters.map { "`\($0.text)`" }.joined(separator: ", ")
+                            + " (\(d.filteredOut) ok points filtered out, still counted as trials)",
+                ],
+                [
+                    "benchmark",
+                    benchmark.map { "`\($0.ticker)` (total return)" } ?? "– (set `benchmark:` in the base config)",
                 ],
                 [
                     "wall time",
@@ -76,8 +103,12 @@ struct ReportBuilder: Sendable {
             ])
         md +=
             "\nFiles: [`points.csv`](points.csv) (every point, every parameter and metric), `top/` (one page per top point), `charts/`.\n\n"
-        md += leaderboard(&files)
-        md += overfittingPlaceholder ? ReportBuilder.overfittingMarker : try overfitting()
+        let over = overfittingPlaceholder ? nil : try overfitting()
+        md += overfittingPlaceholder ? ReportBuilder.verdictMarker : try verdict(over!, details: details)
+        md += leaderboard(&files, details: details)
+        md += pareto(&files)
+        md += robustPick()
+        md += over?.markdown ?? ReportBuilder.overfittingMarker
         md += sensitivity(&files)
         md += curves(details, &files)
         md += regimeTable(details)
@@ -142,12 +173,14 @@ struct ReportBuilder: Sendable {
             + "\n"
     }
 
-    func leaderboard(_ files: inout [String: String]) -> String {
+    func leaderboard(_ files: inout [String: String], details: [Detail]) -> String {
         let d = data
         var md =
-            "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ok points by `\(d.rankBy)`. "
+            "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ranked points by `\(d.rankBy)`. "
         md +=
-            "DSR is the deflated Sharpe ratio with \(d.ranked.count) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0.\n\n"
+            "DSR is the deflated Sharpe ratio with \(d.trials) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0."
+        md += benchmark.map { " The last row is the benchmark `\($0.ticker)` over the best point's sessions." } ?? ""
+        md += "\n\n"
         // The key metrics, with the rank metric first and not repeated.
         let keyMetrics: [(name: String, title: String, percent: Bool)] = [
             (SummaryMetric.sharpeRatio.key, "sharpe", false), (SummaryMetric.cagr.key, "cagr", true),
@@ -167,10 +200,30 @@ struct ReportBuilder: Sendable {
                     }
                     + [num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3)])
         }
+        if let b = benchmark, let dates = details.first?.dates, let s = benchmarkSummary(dates) {
+            func value(_ key: String) -> Double? {
+                if let m = SummaryMetric(key: key) { return s.values[m] }
+                // The benchmark against itself.
+                return [
+                    "alpha": 0, "beta": 1, "excess_return": 0, "tracking_error": 0, "up_capture": 1,
+                    "down_capture": 1,
+                ][key]
+            }
+            rows.append(
+                ["", "**\(b.label)**"] + d.paramPaths.map { _ in "" } + [num(value(d.rankBy))]
+                    + keyMetrics.map { $0.percent ? pct(value($0.name)) : num(value($0.name), 3) }
+                    + ["", num(s.values[.probabilisticSharpeRatio], 3)])
+        }
         return md + ReportBuilder.table(header, rows) + "\n"
     }
 
-    func overfitting() throws -> String {
+    /// The overfitting section and its probability of backtest overfitting (nil when not computed).
+    struct Overfitting: Sendable {
+        var markdown: String
+        var pbo: Double?
+    }
+
+    func overfitting() throws -> Overfitting {
         var md = "## Overfitting\n\n"
         let stored = try store.sweepReturns(id: data.sweep.sweepID)
         // The plan's even sample only: top points re-run for their details also keep returns, and in a merged
@@ -188,12 +241,16 @@ struct ReportBuilder: Sendable {
         let flat = cols.filter { $0.value.returns.allSatisfy { $0 == 0 } }.count
         cols = cols.filter { !$0.value.returns.allSatisfy { $0 == 0 } }
         if flat > 0 && cols.count < 2 {
-            return md
-                + "Not computed: \(flat) of the sampled points have all-zero daily returns (they never held a position), which leaves fewer than 2 series to compare.\n\n"
+            return Overfitting(
+                markdown: md
+                    + "Not computed: \(flat) of the sampled points have all-zero daily returns (they never held a position), which leaves fewer than 2 series to compare.\n\n",
+                pbo: nil)
         }
         guard cols.count >= 2, let rows = cols.first?.value.returns.count, rows >= 32 else {
-            return md
-                + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n"
+            return Overfitting(
+                markdown: md
+                    + "Not enough stored return series for a CSCV estimate (needs at least 2 points with 32+ sessions).\n\n",
+                pbo: nil)
         }
         let m = try ReturnsMatrix(rows: rows, columns: cols.count, values: cols.flatMap { $0.value.returns })
         let r = try Metrics.backtestOverfitting(m, blocks: 16)
@@ -225,9 +282,9 @@ struct ReportBuilder: Sendable {
                 "The best point's deflated Sharpe ratio is \(num(dsr, 3)): "
                 + (dsr > 0.95
                     ? "its Sharpe ratio survives the number of trials.\n\n"
-                    : "after \(data.ranked.count) trials its Sharpe ratio is not significant at 95%.\n\n")
+                    : "after \(data.trials) trials its Sharpe ratio is not significant at 95%.\n\n")
         }
-        return md
+        return Overfitting(markdown: md, pbo: r.pbo)
     }
 
     func sensitivity(_ files: inout [String: String]) -> String {
@@ -354,22 +411,16 @@ struct ReportBuilder: Sendable {
         var series = shown.map { det in
             SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity))
         }
-        if let b = data.baseString("benchmark"), let first = shown[0].equity.first,
-            let prices = try? store.loadPrices(tickers: [b], from: dates.first, to: dates.last), prices.count > 1
-        {
+        let benchReturns = benchmark?.returns(on: dates)
+        var benchEquity: [Double] = []
+        if let b = benchmark, let r = benchReturns, let first = shown[0].equity.first {
             // A total-return line (splits and dividends on their ex-dates), never the raw close, which halves on a split.
-            let actions = ((try? store.loadCorporateActions()) ?? []).filter { $0.ticker == b }
-            let growth = ReportBuilder.totalReturnIndex(
-                dates: Array(prices.dates[0..<prices.count]), closes: Array(prices.close[0..<prices.count]),
-                actions: actions)
-            var byDate: [TradingDay: Double] = [:]
-            for i in 0..<prices.count { byDate[prices.dates[i]] = growth[i] }
-            if let p0 = byDate[dates[0]] {
-                series.append(
-                    .init(
-                        name: "benchmark \(b) (total return)", x: dates.indices.map(Double.init),
-                        y: dates.map { byDate[$0].map { $0 / p0 * first.equity } ?? .nan }))
+            var e = first.equity
+            benchEquity = r.map {
+                e *= 1 + $0
+                return e
             }
+            series.append(.init(name: b.label + " (total return)", x: dates.indices.map(Double.init), y: benchEquity))
         }
         files["charts/equity-top.svg"] = SVGChart.lines(
             title: "Equity of the top \(shown.count) points", xTitle: "date", yTitle: "equity", series: series,
@@ -378,10 +429,25 @@ struct ReportBuilder: Sendable {
             title: "Drawdowns of the top \(shown.count) points", xTitle: "date", yTitle: "drawdown",
             series: shown.map {
                 .init(name: $0.point.id, x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown))
-            },
+            }
+                + (benchmark.map { b in
+                    var peak = -Double.infinity
+                    let dd = benchEquity.map { e in
+                        peak = max(peak, e)
+                        return e / peak - 1
+                    }
+                    return dd.isEmpty ? [] : [.init(name: b.label, x: dd.indices.map(Double.init), y: dd)]
+                } ?? []),
             xLabel: label, fillToZero: true)
         var md = "## Equity curves\n\n![equity of the top points](charts/equity-top.svg)\n\n"
         md += "## Drawdowns\n\n![drawdowns of the top points](charts/drawdown-top.svg)\n\n"
+        let benchRow = benchReturns.map { r -> [String] in
+            let s = Metrics.summary(r)
+            return [
+                "**\(benchmark!.label)**", pct(s.values[.maxDrawdown]), num(s.values[.maxDrawdownDurationDays], 6),
+                num(s.values[.ulcerIndex], 3),
+            ]
+        }
         md += ReportBuilder.table(
             ["point", "max drawdown", "longest drawdown (sessions)", "ulcer index"],
             shown.map {
@@ -389,33 +455,48 @@ struct ReportBuilder: Sendable {
                     $0.point.id, pct($0.point.metrics["max_drawdown"]),
                     num($0.point.metrics["max_drawdown_duration_days"], 6), num($0.point.metrics["ulcer_index"], 3),
                 ]
-            })
+            } + (benchRow.map { [$0] } ?? []))
         return md + "\n"
     }
 
     func regimeTable(_ details: [Detail]) -> String {
         guard let best = details.first, !best.equity.isEmpty else { return "" }
-        var byRegime: [String: [Double]] = [:]
+        var byRegime: [String: [Double]] = [:], benchByRegime: [String: [Double]] = [:]
         var order: [String] = []
+        let bench = benchmark?.returns(on: best.dates)
         for (i, e) in best.equity.enumerated() where i < best.returns.count {
             let label = FlatJSON.fields(e.exposureJSON)["regime"] ?? "unknown"
             if byRegime[label] == nil { order.append(label) }
             byRegime[label, default: []].append(best.returns[i])
+            if let bench, i < bench.count { benchByRegime[label, default: []].append(bench[i]) }
         }
-        var md = "## Regimes\n\nThe best point's daily returns split by the regime of each session.\n\n"
+        func stats(_ r: [Double]) -> (mean: Double, sd: Double) {
+            let mean = r.reduce(0, +) / Double(r.count)
+            let sd =
+                r.count > 1
+                ? (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot() : .nan
+            return (mean, sd)
+        }
+        func sharpe(_ x: (mean: Double, sd: Double)) -> Double { x.sd > 0 ? x.mean / x.sd * 252.0.squareRoot() : .nan }
+        var md = "## Regimes\n\nThe best point's daily returns split by the regime of each session"
+        md += benchmark.map { ", beside the benchmark `\($0.ticker)` on the same sessions" } ?? ""
+        md += ".\n\n"
+        let benchHeader = bench == nil ? [] : ["benchmark annual return", "benchmark Sharpe"]
         md += ReportBuilder.table(
-            ["regime", "sessions", "annual return (mean × 252)", "annual volatility", "Sharpe", "hit rate"],
+            ["regime", "sessions", "annual return (mean × 252)", "annual volatility", "Sharpe", "hit rate"]
+                + benchHeader,
             order.sorted().map { label in
                 let r = byRegime[label]!
-                let mean = r.reduce(0, +) / Double(r.count)
-                let sd =
-                    r.count > 1
-                    ? (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot() : .nan
-                return [
-                    label, "\(r.count)", pct(mean * 252), pct(sd * 252.0.squareRoot()),
-                    num(sd > 0 ? mean / sd * 252.0.squareRoot() : .nan, 3),
+                let x = stats(r)
+                var row = [
+                    label, "\(r.count)", pct(x.mean * 252), pct(x.sd * 252.0.squareRoot()), num(sharpe(x), 3),
                     pct(Double(r.filter { $0 > 0 }.count) / Double(r.count)),
                 ]
+                if bench != nil, let b = benchByRegime[label] {
+                    let y = stats(b)
+                    row += [pct(y.mean * 252), num(sharpe(y), 3)]
+                }
+                return row
             })
         return md + "\n"
     }
@@ -500,42 +581,60 @@ struct ReportBuilder: Sendable {
                         return "\(data.short(k))=\(text)"
                     }.joined(separator: ", ")
                 }
-                rows.append([
+                var row = [
                     "\(string(field(w, "train_start"))) .. \(string(field(w, "train_end")))",
                     "\(string(field(w, "test_start"))) .. \(string(field(w, "test_end")))",
                     "`\(string(field(w, "point")))` \(params)", num(double(field(w, "in_sample")), 3),
                     num(double(field(w, "out_of_sample")), 3),
                     pct(double(field(w, "oos_return"))),
-                ])
+                ]
+                if let b = benchmark {
+                    let from = TradingDay(iso: string(field(w, "test_start"))),
+                        to = TradingDay(iso: string(field(w, "test_end")))
+                    row.append(pct(from.flatMap { f in to.flatMap { b.totalReturn(from: f, to: $0) } }))
+                }
+                rows.append(row)
             }
         }
         md +=
             ReportBuilder.table(
-                ["train", "test", "chosen point", "in-sample \(metric)", "out-of-sample \(metric)", "OOS return"], rows)
+                ["train", "test", "chosen point", "in-sample \(metric)", "out-of-sample \(metric)", "OOS return"]
+                    + (benchmark.map { ["\($0.ticker) return"] } ?? []), rows)
             + "\n"
         let isMean = double(field(o, "mean_in_sample")), oosMean = double(field(o, "mean_out_of_sample"))
         var stitched: [(String, JSONValue)] = []
         if case .object(let st)? = field(o, "stitched") { stitched = st }
+        let oos = walkForwardOutOfSample()
+        let b = oos?.benchmark
+        let bh = benchmark.map { ["\($0.ticker), same sessions"] } ?? []
+        func bcell(_ v: Double?, percent: Bool) -> [String] {
+            benchmark == nil ? [] : [percent ? pct(v) : num(v, 3)]
+        }
         md +=
             ReportBuilder.table(
-                ["", ""],
+                ["", "walk-forward"] + bh,
                 [
-                    ["mean in-sample \(metric)", num(isMean, 3)], ["mean out-of-sample \(metric)", num(oosMean, 3)],
+                    ["mean in-sample \(metric)", num(isMean, 3)] + bh.map { _ in "" },
+                    ["mean out-of-sample \(metric)", num(oosMean, 3)] + bh.map { _ in "" },
                     [
                         "walk-forward efficiency (OOS / IS)",
                         num(isMean.flatMap { i in oosMean.map { i != 0 ? $0 / i : .nan } }, 3),
-                    ],
-                    ["stitched OOS total return", pct(double(field(stitched, "total_return")))],
-                    ["stitched OOS CAGR", pct(double(field(stitched, "cagr")))],
-                    ["stitched OOS Sharpe", num(double(field(stitched, "sharpe_ratio")), 3)],
-                    ["stitched OOS max drawdown", pct(double(field(stitched, "max_drawdown")))],
+                    ] + bh.map { _ in "" },
+                    ["stitched OOS total return", pct(double(field(stitched, "total_return")))]
+                        + bcell(b?.values[.totalReturn], percent: true),
+                    ["stitched OOS CAGR", pct(double(field(stitched, "cagr")))]
+                        + bcell(b?.values[.cagr], percent: true),
+                    ["stitched OOS Sharpe", num(double(field(stitched, "sharpe_ratio")), 3)]
+                        + bcell(b?.values[.sharpeRatio], percent: false),
+                    ["stitched OOS max drawdown", pct(double(field(stitched, "max_drawdown")))]
+                        + bcell(b?.values[.maxDrawdown], percent: true),
                 ]) + "\n"
         if let i = isMean, let oo = oosMean, i.isFinite, oo.isFinite {
             let eff = i != 0 ? oo / i : .nan
             md +=
                 "**Degradation.** "
                 + (eff >= 0.5
-                    ? "Out of sample keeps \(num(eff * 100, 3))% of the in-sample \(metric): the selection rule holds up."
+                    ? "Out of sample keeps \(num(eff * 100, 3))% of the in-sample \(metric): the in-sample edge persists (whether it beats the benchmark is the verdict's question)."
                     : eff > 0
                         ? "Out of sample keeps only \(num(eff * 100, 3))% of the in-sample \(metric): most of the in-sample edge is selection, not skill."
                         : "Out of sample the chosen points lose the in-sample edge entirely: the in-sample ranking does not carry over.")
@@ -550,9 +649,22 @@ struct ReportBuilder: Sendable {
                 eq *= 1 + (double(v) ?? 0)
                 return eq
             }
+            var series: [SVGChart.Series] = [
+                .init(name: "walk-forward OOS", x: curve.indices.map(Double.init), y: curve)
+            ]
+            if let bm = benchmark, let r = oos?.benchmarkReturns {
+                var g = 1.0
+                series.append(
+                    .init(
+                        name: bm.label + " (total return)", x: r.indices.map(Double.init),
+                        y: r.map {
+                            g *= 1 + $0
+                            return g
+                        }))
+            }
             files["charts/walk-forward.svg"] = SVGChart.lines(
                 title: "Stitched out-of-sample equity (growth of 1)", xTitle: "date", yTitle: "growth of 1",
-                series: [.init(name: "walk-forward OOS", x: curve.indices.map(Double.init), y: curve)],
+                series: series,
                 xLabel: { x in
                     let i = Int(x.rounded())
                     return i >= 0 && i < dates.count ? dates[i] : ""

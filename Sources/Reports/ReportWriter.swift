@@ -28,17 +28,22 @@ public struct ReportWriter: Sendable {
             // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
             let builder = ReportBuilder(
                 data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
-            let (overfitting, (readme, built, csv)) = try await Parallel.both(
+            let (overfitting, (readme, built, csv, details)) = try await Parallel.both(
                 {
                     try builder.overfitting()
                 },
                 {
                     var f: [String: String] = [:]
-                    let md = try builder.build(files: &f)
-                    return (md, f, pointsCSV(data))
+                    let details = try builder.topDetails()
+                    let md = try builder.build(files: &f, details: details)
+                    return (md, f, pointsCSV(data), details)
                 })
             var files = built
-            files["README.md"] = readme.replacingOccurrences(of: ReportBuilder.overfittingMarker, with: overfitting)
+            // The verdict reconciles the sections, so it is written last, at the top.
+            files["README.md"] = readme.replacingOccurrences(
+                of: ReportBuilder.overfittingMarker, with: overfitting.markdown
+            ).replacingOccurrences(
+                of: ReportBuilder.verdictMarker, with: try builder.verdict(overfitting, details: details))
             files["points.csv"] = csv
             for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
             // Only a folder this tool wrote (its marker) or an empty one is replaced.

@@ -6,10 +6,15 @@ public enum SVGChart {
         public var name: String
         public var x: [Double]
         public var y: [Double]
-        public init(name: String, x: [Double], y: [Double]) {
+        /// Draw a dot at each point (a scatter) and, when `line` is true too, join them.
+        public var dots: Bool
+        public var line: Bool
+        public init(name: String, x: [Double], y: [Double], dots: Bool = false, line: Bool = true) {
             self.name = name
             self.x = x
             self.y = y
+            self.dots = dots
+            self.line = line
         }
     }
 
@@ -105,7 +110,12 @@ public enum SVGChart {
                 s +=
                     "<path d=\"\(d)L\(f(sx(lx))),\(f(sy(0)))L\(f(sx(fx))),\(f(sy(0)))Z\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
             }
-            s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+            if ser.line { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>" }
+            if ser.dots {
+                for (x, y) in zip(ser.x, ser.y) where x.isFinite && y.isFinite {
+                    s += "<circle cx=\"\(f(sx(x)))\" cy=\"\(f(sy(y)))\" r=\"2.5\" fill=\"\(color)\"/>"
+                }
+            }
         }
         s += legend(series.map(\.name), x: left + 10, y: top + 8)
         return s + "</svg>\n"

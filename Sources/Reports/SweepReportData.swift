@@ -39,14 +39,25 @@ struct SweepReportData: Sendable {
     let paramPaths: [String]
     /// Every numeric metric any point has, in first-seen order.
     let metricNames: FieldNames
-    let rankBy: String
-    let lowerIsBetter: Bool
+    /// The rank metrics (key, lower is better); points rank by the first.
+    let objectives: [(key: String, lowerIsBetter: Bool)]
+    var rankBy: String { objectives[0].key }
+    var lowerIsBetter: Bool { objectives[0].lowerIsBetter }
+    /// The spec's metric filters, and how many ok points failed one.
+    let filters: [ConstraintExpression]
+    let filteredOut: Int
     let reportTop: Int
     let heatmaps: Bool
     /// ok points, best first.
     let ranked: [Point]
     let deflated: [String: Double]
     let sharpeVariance: Double
+    /// Trials the deflated Sharpe ratio counts: every ok point with a Sharpe ratio (filtered ones included).
+    let trials: Int
+    /// With several objectives, the ranked points no other ranked point beats in all of them (best first).
+    let paretoFront: [Point]
+    /// Each ranked point's plateau score (the median primary metric over its grid neighbourhood), by point id.
+    let plateau: [String: Double]
 
     init(store: HindsightDatabase, sweepID: String) throws {
         sweep = try store.loadSweep(id: sweepID)
@@ -63,10 +74,22 @@ struct SweepReportData: Sendable {
         var paths = obj("grid").map(\.0) + obj("zip").map(\.0)
         if case .object(let r)? = obj("random").first(where: { $0.0 == "params" })?.1 { paths += r.map(\.0) }
         paramPaths = paths
-        var rank = "sharpe_ratio"
-        if case .string(let s)? = o.first(where: { $0.0 == "rank_by" })?.1 { rank = s }
-        lowerIsBetter = rank.hasPrefix("-")
-        rankBy = lowerIsBetter ? String(rank.dropFirst()) : rank
+        var ranks = ["sharpe_ratio"]
+        switch o.first(where: { $0.0 == "rank_by" })?.1 {
+        case .string(let s)?: ranks = [s]
+        case .array(let a)?:
+            ranks = a.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            if ranks.isEmpty { ranks = ["sharpe_ratio"] }
+        default: break
+        }
+        objectives = ranks.map { ($0.hasPrefix("-") ? String($0.dropFirst()) : $0, $0.hasPrefix("-")) }
+        var filterTexts: [String] = []
+        switch o.first(where: { $0.0 == "filters" })?.1 {
+        case .string(let s)?: filterTexts = [s]
+        case .array(let a)?: filterTexts = a.compactMap { if case .string(let s) = $0 { s } else { nil } }
+        default: break
+        }
+        filters = try filterTexts.map { try ConstraintExpression(stored: $0) }
         var top = 20, heat = true
         for (k, v) in obj("report") {
             if k == "top", case .integer(let n) = v { top = n }
@@ -102,17 +125,24 @@ struct SweepReportData: Sendable {
         }
         self.metricNames = metricNames
         points = pts
-        let lower = lowerIsBetter, key = rankBy
+        let lower = objectives[0].lowerIsBetter, key = objectives[0].key
         // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.
         var keys: [(value: Double, index: Int)] = []
         keys.reserveCapacity(pts.count)
+        var filtered = 0
         for p in pts where p.status == .ok {
+            if !filters.allSatisfy({ $0.holds { p.metrics[$0] } }) {
+                filtered += 1
+                continue
+            }
             if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) }
         }
+        filteredOut = filtered
         keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
         ranked = keys.map { pts[$0.index] }
         let srs = pts.compactMap { $0.status == .ok ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
         let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
+        trials = srs.count
         sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
         var dsr: [String: Double] = [:]
         for p in ranked.prefix(max(top, 50)) {
@@ -122,6 +152,45 @@ struct SweepReportData: Sendable {
                 trials: srs.count, trialSharpeVariance: sharpeVariance)
         }
         deflated = dsr
+        let ranked = self.ranked
+        let objectives = self.objectives
+        paretoFront =
+            objectives.count < 2
+            ? []
+            : Metrics.paretoFront(
+                ranked.map { p in objectives.map { o in (p.metrics[o.key] ?? .nan) * (o.lowerIsBetter ? -1 : 1) } }
+            ).map { ranked[$0] }
+        // Grid coordinates: each numeric parameter's value as its index among the parameter's sorted values; the
+        // other parameters group the points (only points equal in them are neighbours).
+        let numeric = paths.filter { p in ranked.allSatisfy { Double($0.params[p] ?? "x") != nil } }
+        let levels = numeric.map { p in Array(Set(ranked.map { Double($0.params[p]!)! })).sorted() }
+        var groups: [String: Int] = [:]
+        let coordinates = ranked.map { pt in
+            zip(numeric, levels).map { p, l in l.firstIndex(of: Double(pt.params[p]!)!)! }
+        }
+        let group = ranked.map { pt in
+            let k = paths.filter { !numeric.contains($0) }.map { pt.params[$0] ?? "" }.joined(separator: "\u{1}")
+            if let g = groups[k] { return g }
+            groups[k] = groups.count
+            return groups.count - 1
+        }
+        let scores = Metrics.plateauScores(
+            values: ranked.map { ($0.metrics[key] ?? .nan) * (lower ? -1 : 1) }, coordinates: coordinates,
+            group: group)
+        var plat: [String: Double] = [:]
+        for (p, v) in zip(ranked, scores) { plat[p.id] = lower ? -v : v }
+        plateau = plat
+    }
+
+    /// The ranked point with the best plateau score (ties to the better rank), or nil without a ranked point.
+    var mostRobust: Point? {
+        var best: (Point, Double)?
+        for p in ranked {
+            guard let v = plateau[p.id], v.isFinite else { continue }
+            let score = lowerIsBetter ? -v : v
+            if best == nil || score > best!.1 { best = (p, score) }
+        }
+        return best?.0
     }
 
     /// The base run config inside the spec.

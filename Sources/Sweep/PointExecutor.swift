@@ -52,8 +52,13 @@ struct PointExecutor {
                     ("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
             // As stored: JSON has no infinities (written null, read back NaN).
-            let rankText: String? = stored.pairs.first(where: { $0.0 == plan.spec.rankBy })?.1
-            let rank: Double = rankText.flatMap { Double($0) } ?? .nan
+            func value(_ key: String) -> Double? { stored.pairs.first(where: { $0.0 == key }).flatMap { Double($0.1) } }
+            var rank: Double = value(plan.spec.rankBy) ?? .nan
+            // A point that fails a filter is stored and counted as a trial, but never ranked (nor kept as a top point).
+            if let failed = plan.spec.filters.first(where: { !$0.holds(value) }) {
+                notes.append(("filtered_by", JSONText.quote(failed.text)))
+                rank = .nan
+            }
             let json = context.canonicalJSON(point, c)
             var hasher = StableHasher()
             hasher.combine(json)

@@ -7,7 +7,8 @@ import YAMLConfig
 
 extension SweepSpec {
     static let keys = [
-        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "walk_forward", "store", "report",
+        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "walk_forward", "store",
+        "report",
     ]
 
     /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
@@ -104,19 +105,51 @@ extension SweepSpec {
                 constraints.append(e)
             }
         }
-        var rankBy = try m.string("rank_by") ?? "sharpe_ratio"
-        var lower = false
-        if rankBy.hasPrefix("-") {
-            lower = true
-            rankBy.removeFirst()
-        }
         let known = RunMetrics.rankable
-        if !known.contains(rankBy) {
-            let hint = closestMatch(to: rankBy, in: known).map { "did you mean `\($0)`? " } ?? ""
-            throw m.node("rank_by")!.error(
-                "unknown metric `\(rankBy)` for rank_by",
-                hint: "\(hint)write `-metric` to rank lowest first; metrics: \(known.joined(separator: ", "))")
+        // A benchmark-relative metric needs a benchmark in the base config or among the swept parameters.
+        let hasBenchmark = base.child("benchmark").map { !$0.isNull } ?? false || all.contains("benchmark")
+        func metricKey(_ key: String, _ node: ConfigNode, _ what: String) throws {
+            if !known.contains(key) {
+                let hint = closestMatch(to: key, in: known).map { "did you mean `\($0)`? " } ?? ""
+                throw node.error(
+                    "unknown metric `\(key)` \(what)",
+                    hint: "\(hint)write `-metric` to rank lowest first; metrics: \(known.joined(separator: ", "))")
+            }
+            if RunMetrics.benchmarkKeys.contains(key), !hasBenchmark {
+                throw node.error(
+                    "`\(key)` \(what) is measured against the benchmark, and the base config has none",
+                    hint: "add `benchmark: SPY` (a ticker in the data) to the base config")
+            }
         }
+        var objectives: [Objective] = []
+        if let r = m.node("rank_by") {
+            let items: [ConfigNode]
+            if case .sequence(let s) = r.value { items = s } else { items = [r] }
+            if items.isEmpty { throw r.error("rank_by is an empty list", hint: "name a metric, e.g. sharpe_ratio") }
+            for item in items {
+                var key = try ConfigMap.string(item)
+                let lower = key.hasPrefix("-")
+                if lower { key.removeFirst() }
+                try metricKey(key, item, "for rank_by")
+                if objectives.contains(where: { $0.key == key }) {
+                    throw item.error("`\(key)` appears twice in rank_by", hint: "list each metric once")
+                }
+                objectives.append(Objective(key: key, lowerIsBetter: lower))
+            }
+        } else {
+            objectives = [Objective(key: "sharpe_ratio", lowerIsBetter: false)]
+        }
+        var filters: [ConstraintExpression] = []
+        if let f = m.node("filters") {
+            let items: [ConfigNode]
+            if case .sequence(let s) = f.value { items = s } else { items = [f] }
+            for item in items {
+                let e = try ConstraintExpression(try ConfigMap.string(item), node: item)
+                for n in e.names { try metricKey(n, item, "in filter `\(e.text)`") }
+                filters.append(e)
+            }
+        }
+        let rankBy = objectives[0].key
         var wf: WalkForward?
         if let w = m.node("walk_forward") {
             if SummaryMetric(key: rankBy)?.isPerRun != true {
@@ -167,7 +200,7 @@ extension SweepSpec {
         canon = canon.setting("base", to: base)
         return SweepSpec(
             name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
-            rankBy: rankBy, lowerIsBetter: lower, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
+            objectives: objectives, filters: filters, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
             storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
     }
 

@@ -35,6 +35,18 @@ public struct SweepSpec: Sendable {
         }
     }
 
+    /// One metric to rank by; higher is better unless `lowerIsBetter` (written `-metric`).
+    public struct Objective: Sendable, Equatable {
+        public var key: String
+        public var lowerIsBetter: Bool
+        public init(key: String, lowerIsBetter: Bool) {
+            self.key = key
+            self.lowerIsBetter = lowerIsBetter
+        }
+        /// As written in `rank_by`.
+        public var text: String { (lowerIsBetter ? "-" : "") + key }
+    }
+
     public enum EquityStore: Sendable, Equatable {
         case all, none
         case top(Int)
@@ -47,9 +59,15 @@ public struct SweepSpec: Sendable {
     public var zip: [Axis]
     public var random: RandomSearch?
     public var constraints: [ConstraintExpression]
-    /// The metric to rank by; higher is better unless `lowerIsBetter` (written `-metric`).
-    public var rankBy: String
-    public var lowerIsBetter: Bool
+    /// The metrics to rank by: the points are ranked by the first; with more than one, the report shows the
+    /// Pareto front.
+    public var objectives: [Objective]
+    /// Conditions over a point's metrics (`max_drawdown > -0.25`); a point that fails one is stored and counted as
+    /// a trial but not ranked.
+    public var filters: [ConstraintExpression]
+    /// The primary rank metric.
+    public var rankBy: String { objectives[0].key }
+    public var lowerIsBetter: Bool { objectives[0].lowerIsBetter }
     public var walkForward: WalkForward?
     public var storeEquity: EquityStore
     public var storeTradesTop: Int?

@@ -1,5 +1,3 @@
-import HindsightCore
-
 /// A sweep constraint such as `strategy.params.fast < strategy.params.slow and strategy.params.slow <= 3 * strategy.params.fast`.
 /// The language: numbers, parameter names (dotted), `+ - * /`, parentheses, comparisons (`< <= > >= == !=`),
 /// `and`, `or`, `not`. Parsed here by recursive descent; nothing is ever evaluated as code.
@@ -41,7 +39,7 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
                     chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "_"
                         || ((chars[j] == "-" || chars[j] == "+") && j > i && chars[j - 1] == "e")
                 { j += 1 }
-                let s = String(chars[i..<j]).replacingOccurrences(of: "_", with: "")
+                let s = String(chars[i..<j].filter { $0 != "_" })
                 guard let v = Double(s) else { throw node.error("'\(s)' is not a number in constraint `\(text)`") }
                 tokens.append(.number(v))
                 i = j
@@ -235,6 +233,13 @@ public struct ConstraintExpression: Sendable, CustomStringConvertible {
             default: throw error("unexpected '\(t)'")
             }
         }
+    }
+
+    /// Re-reads an expression a stored sweep spec kept (it parsed when the sweep was planned).
+    public init(stored text: String) throws {
+        try self.init(
+            text,
+            node: .scalar(text, mark: ConfigMark(file: "<stored sweep spec>", line: 0, column: 0), path: "filters"))
     }
 
     /// Evaluates with parameter values; true means the point is kept.

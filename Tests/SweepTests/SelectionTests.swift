@@ -1,0 +1,174 @@
+import Analytics
+import Foundation
+import GRDB
+import HindsightCore
+import HindsightTestSupport
+import Storage
+import Sweep
+import Testing
+import YAMLConfig
+
+@testable import Reports
+
+/// Choosing among points: benchmark-relative ranking, several objectives, filters, the robust pick and the verdict.
+struct SelectionTests {
+    let dir = TestPaths.makeTempDir("hindsight-selection")
+
+    static let sweep = """
+        sweep: choose
+        base:
+          name: choose
+          data: {synthetic: {assets: 30, start: 2013-01-02, end: 2016-12-30, seed: 21}}
+          start: 2014-01-02
+          end: 2016-12-30
+          universe: {rule: {kind: top_dollar_volume, size: 12, lookback: 21, min_price: 1, min_history: 63, rebalance: monthly}}
+          strategy:
+            kind: assessment_risk_daily_rebal
+            rebalance: monthly
+            assessment: {model: momentum, lookback: 63, skip: 5}
+            risk: {top_n: 5, long_only: true}
+          execution: {fill: close, commission: {model: bps, bps: 5}}
+          benchmark: MKT
+        grid:
+          strategy.assessment.lookback: [21, 63, 126]
+          strategy.assessment.skip: [0, 5, 10]
+          strategy.risk.top_n: [3, 6]
+        rank_by: [alpha, -max_drawdown]
+        filters: ["trades >= 10", "annual_volatility < 0.5"]
+        store: {equity: {top: 3}, trades: all}
+        report: {top: 5}
+        """
+
+    func run(_ yaml: String = sweep, name: String = "s") async throws -> (String, SweepRunner.Summary) {
+        let path = dir + "/\(name).yaml"
+        TestPaths.write(yaml, to: path)
+        let context = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        let db = dir + "/\(name).sqlite"
+        let s = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        return (db, s)
+    }
+
+    @Test func rankingByAlphaOnAUniverseRuleNeverTradesTheBenchmark() async throws {
+        let (db, s) = try await run()
+        let store = try HindsightDatabase.openExisting(path: db)
+        let points = try store.sweepPoints(id: s.sweepID)
+        #expect(points.count == 18 && points.allSatisfy { $0.status == .ok })
+        var traded = Set<String>()
+        for p in points {
+            let run = try store.loadRun(id: p.runID!)
+            for t in run.trades { traded.insert(t.ticker) }
+            let m = try JSONValue.parse(p.metricsJSON!)
+            for key in ["alpha", "beta", "excess_return", "information_ratio", "tracking_error", "up_capture"] {
+                guard case .number(let v)? = m[key] else {
+                    Issue.record("\(p.pointID) lacks \(key)")
+                    continue
+                }
+                #expect(v.isFinite, "\(key)")
+            }
+        }
+        #expect(!traded.isEmpty && !traded.contains("MKT"), "\(traded.sorted())")
+        // The report ranks by alpha, highest first, among the points that pass the filters.
+        let data = try SweepReportData(store: store, sweepID: s.sweepID)
+        let alphas = data.ranked.map { $0.metrics["alpha"]! }
+        #expect(alphas == alphas.sorted(by: >) && !alphas.isEmpty)
+    }
+
+    @Test func filteredPointsAreStoredAndCountedButNotRanked() async throws {
+        let (db, s) = try await run()
+        let store = try HindsightDatabase.openExisting(path: db)
+        let data = try SweepReportData(store: store, sweepID: s.sweepID)
+        let ok = data.points.filter { $0.status == .ok }
+        let failing = ok.filter { p in
+            !((p.metrics["trades"] ?? .nan) >= 10 && (p.metrics["annual_volatility"] ?? .nan) < 0.5)
+        }
+        #expect(data.filteredOut == failing.count)
+        #expect(data.ranked.count == ok.count - failing.count)
+        #expect(Set(data.ranked.map(\.id)).isDisjoint(with: failing.map(\.id)))
+        #expect(data.trials == ok.count)
+        let notes = try store.sweepPointNotes(id: s.sweepID)
+        for p in failing { #expect(notes[p.id]?.contains("filtered_by") == true, "\(p.id)") }
+    }
+
+    @Test func theParetoFrontIsExactlyTheNonDominatedPoints() async throws {
+        let (db, s) = try await run()
+        let data = try SweepReportData(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID)
+        func score(_ p: SweepReportData.Point) -> (Double, Double) {
+            (p.metrics["alpha"]!, -p.metrics["max_drawdown"]!)
+        }
+        let expected = data.ranked.filter { p in
+            let a = score(p)
+            return !data.ranked.contains { q in
+                let b = score(q)
+                return b.0 >= a.0 && b.1 >= a.1 && (b.0 > a.0 || b.1 > a.1)
+            }
+        }
+        #expect(Set(data.paretoFront.map(\.id)) == Set(expected.map(\.id)) && !expected.isEmpty)
+        #expect(data.paretoFront.first === data.ranked.first)
+    }
+
+    @Test func theReportLeadsWithAVerdictAndShowsTheBenchmarkBesideThePoints() async throws {
+        let (db, s) = try await run()
+        let out = dir + "/report"
+        try await ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(
+            to: out, wallSeconds: s.seconds)
+        let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
+        let verdict = try #require(readme.range(of: "## Verdict"))
+        let board = try #require(readme.range(of: "## Leaderboard"))
+        #expect(verdict.lowerBound < board.lowerBound)
+        #expect(readme.contains("the benchmark") && readme.contains("**Does the choice of parameters matter?**"))
+        #expect(readme.contains("| **benchmark MKT** |"))
+        #expect(readme.contains("## Pareto front") && readme.contains("charts/pareto.svg"))
+        #expect(readme.contains("## Robust pick") && readme.contains("| most robust |"))
+        #expect(FileManager.default.fileExists(atPath: out + "/charts/pareto.svg"))
+        // The drawdown table has a benchmark row too, and the regime table benchmark columns.
+        let drawdowns = readme.components(separatedBy: "## Drawdowns")[1].components(separatedBy: "## ")[0]
+        #expect(drawdowns.contains("**benchmark MKT**"))
+        #expect(readme.contains("benchmark Sharpe"))
+    }
+
+    @Test func theMostRobustPointHasTheBestMedianOverItsGridNeighbours() async throws {
+        let (db, s) = try await run()
+        let data = try SweepReportData(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID)
+        let robust = try #require(data.mostRobust)
+        // Recompute the plateau of every ranked point by brute force over parameter indices.
+        let paths = ["strategy.assessment.lookback", "strategy.assessment.skip", "strategy.risk.top_n"]
+        let levels = paths.map { p in Array(Set(data.ranked.map { Double($0.params[p]!)! })).sorted() }
+        func coord(_ q: SweepReportData.Point) -> [Int] {
+            zip(paths, levels).map { p, l in l.firstIndex(of: Double(q.params[p]!)!)! }
+        }
+        var best = -Double.infinity
+        for p in data.ranked {
+            let c = coord(p)
+            var v = data.ranked.filter { q in zip(coord(q), c).allSatisfy { abs($0 - $1) <= 1 } }.map {
+                $0.metrics["alpha"]!
+            }
+            v.sort()
+            let median = v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+            #expect(abs(median - data.plateau[p.id]!) < 1e-15, "\(p.id)")
+            best = max(best, median)
+        }
+        #expect(data.plateau[robust.id] == best)
+    }
+
+    static func specError(_ extra: String, base: String = sweep) -> String {
+        let yaml = base.components(separatedBy: "rank_by:")[0] + extra
+        do {
+            _ = try SweepSpec.parse(try YAMLDocument.parse(yaml, file: "s.yaml"), file: "s.yaml")
+            return ""
+        } catch { return "\(error)" }
+    }
+
+    @Test func badRankByAndFiltersAreErrorsThatNameTheLine() {
+        let unknown = Self.specError("rank_by: [sharpe_ratio, -max_drawdwn]\n")
+        #expect(unknown.contains("s.yaml:") && unknown.contains("max_drawdwn") && unknown.contains("max_drawdown"))
+        let twice = Self.specError("rank_by: [alpha, -alpha]\n")
+        #expect(twice.contains("twice"))
+        let filter = Self.specError("filters: [\"tradez > 3\"]\n")
+        #expect(filter.contains("tradez") && filter.contains("trades"))
+        let noBenchmark = Self.specError(
+            "rank_by: information_ratio\n", base: Self.sweep.replacingOccurrences(of: "  benchmark: MKT\n", with: ""))
+        #expect(noBenchmark.contains("benchmark") && noBenchmark.contains("information_ratio"), "\(noBenchmark)")
+    }
+}
