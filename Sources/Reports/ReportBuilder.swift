@@ -178,7 +178,7 @@ struct ReportBuilder: Sendable {
         var md =
             "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ranked points by `\(d.rankBy)`. "
         md +=
-            "DSR is the deflated Sharpe ratio with \(d.trials) trials (the variance of the trials' Sharpe ratios included); PSR the probabilistic Sharpe ratio against 0."
+            "DSR is the deflated Sharpe ratio with \(d.trials) trials\(d.usesLedger && d.trialSweeps > 1 ? " (every sweep on this data so far)" : "") and the variance of their Sharpe ratios; PSR the probabilistic Sharpe ratio against 0."
         md += benchmark.map { " The last row is the benchmark `\($0.ticker)` over the best point's sessions." } ?? ""
         md += "\n\n"
         // The key metrics, with the rank metric first and not repeated.

@@ -52,8 +52,12 @@ struct SweepReportData: Sendable {
     let ranked: [Point]
     let deflated: [String: Double]
     let sharpeVariance: Double
-    /// Trials the deflated Sharpe ratio counts: every ok point with a Sharpe ratio (filtered ones included).
+    /// Trials the deflated Sharpe ratio counts: every ok point with a Sharpe ratio (filtered ones included) of
+    /// every sweep on this data so far (the ledger), or of this sweep alone with `trials: sweep`.
     let trials: Int
+    /// The sweeps the trials came from (1 with `trials: sweep`), and whether the ledger was used.
+    let trialSweeps: Int
+    let usesLedger: Bool
     /// With several objectives, the ranked points no other ranked point beats in all of them (best first).
     let paretoFront: [Point]
     /// Each ranked point's plateau score (the median primary metric over its grid neighbourhood), by point id.
@@ -142,14 +146,27 @@ struct SweepReportData: Sendable {
         ranked = keys.map { pts[$0.index] }
         let srs = pts.compactMap { $0.status == .ok ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
         let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
-        trials = srs.count
-        sharpeVariance = srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
+        var perSweep = false
+        if case .string(let t)? = o.first(where: { $0.0 == "trials" })?.1 { perSweep = t == "sweep" }
+        let ledger = perSweep ? nil : try store.trialLedger(upTo: sweep)
+        if let ledger, ledger.trials >= srs.count, ledger.trials > 0 {
+            trials = ledger.trials
+            trialSweeps = ledger.sweeps
+            sharpeVariance = ledger.sharpeVariance
+            usesLedger = true
+        } else {
+            trials = srs.count
+            trialSweeps = 1
+            sharpeVariance =
+                srs.count > 1 ? srs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(srs.count - 1) : 0
+            usesLedger = false
+        }
         var dsr: [String: Double] = [:]
         for p in ranked.prefix(max(top, 50)) {
             dsr[p.id] = Metrics.deflatedSharpe(
                 sharpePerPeriod: p.metrics["sharpe_per_period"] ?? .nan, skewness: p.metrics["skewness_g3"] ?? .nan,
                 kurtosis: p.metrics["kurtosis_g4"] ?? .nan, observations: Int(p.metrics["n_obs"] ?? 0),
-                trials: srs.count, trialSharpeVariance: sharpeVariance)
+                trials: trials, trialSharpeVariance: sharpeVariance)
         }
         deflated = dsr
         let ranked = self.ranked

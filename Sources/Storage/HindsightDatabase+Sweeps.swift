@@ -28,6 +28,18 @@ public struct SweepPointRecord: Sendable {
 }
 
 /// A stored sweep's row.
+/// How many trials a dataset has seen, and the moments of their per-period Sharpe ratios.
+public struct TrialLedger: Sendable, Equatable {
+    public var trials: Int
+    public var sweeps: Int
+    public var sum: Double
+    public var sumSquares: Double
+    /// The sample variance of the trials' Sharpe ratios (0 with fewer than two).
+    public var sharpeVariance: Double {
+        trials > 1 ? max(0, (sumSquares - sum * sum / Double(trials)) / Double(trials - 1)) : 0
+    }
+}
+
 public struct SweepRecord: Sendable, Equatable {
     public var sweepID: String
     public var name: String
@@ -194,6 +206,28 @@ extension HindsightDatabase {
             }
             return SweepRecord(
                 sweepID: r[0], name: r[1], planHash: r[2], specJSON: r[3], dataFingerprint: r[4], createdAt: r[5])
+        }
+    }
+
+    /// The trial ledger on one dataset: every ok point of every sweep on `sweep`'s data fingerprint registered in this
+    /// database no later than it, with a finite per-period Sharpe ratio. It is derived from the
+    /// stored runs, so merged shards and resumed sweeps count each point once. The deflated Sharpe ratio of a new
+    /// sweep counts these trials, not only its own.
+    public func trialLedger(upTo sweep: SweepRecord) throws -> TrialLedger {
+        guard let fingerprint = sweep.dataFingerprint else { return TrialLedger(trials: 0, sweeps: 0, sum: 0, sumSquares: 0) }
+        return try readWrapped { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(x), COUNT(DISTINCT sid), TOTAL(x), TOTAL(x * x) FROM (
+                        SELECT json_extract(r.metrics_json, '$.sharpe_per_period') AS x, s.sweep_id AS sid
+                        FROM sweeps s JOIN sweep_points p ON p.sweep_id = s.sweep_id
+                        JOIN backtest_runs r ON r.run_id = p.run_id
+                        WHERE s.data_fingerprint = ? AND r.status = 'ok'
+                            AND s.rowid <= (SELECT rowid FROM sweeps WHERE sweep_id = ?))
+                    WHERE typeof(x) IN ('real', 'integer')
+                    """, arguments: [fingerprint, sweep.sweepID])!
+            return TrialLedger(trials: row[0], sweeps: row[1], sum: row[2], sumSquares: row[3])
         }
     }
 

@@ -7,7 +7,7 @@ import YAMLConfig
 
 extension SweepSpec {
     static let keys = [
-        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "walk_forward", "store",
+        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "trials", "walk_forward", "store",
         "report",
     ]
 
@@ -150,6 +150,15 @@ extension SweepSpec {
             }
         }
         let rankBy = objectives[0].key
+        if let t = m.node("trials") {
+            let v = try ConfigMap.string(t)
+            guard v == "ledger" || v == "sweep" else {
+                throw t.error(
+                    "trials must be `ledger` or `sweep`, not `\(v)`",
+                    hint:
+                        "`ledger` (the default) counts every sweep's points on this data in the deflated Sharpe ratio; `sweep` counts this sweep's alone")
+            }
+        }
         var wf: WalkForward?
         if let w = m.node("walk_forward") {
             if SummaryMetric(key: rankBy)?.isPerRun != true {

@@ -172,3 +172,44 @@ struct SelectionTests {
         #expect(noBenchmark.contains("benchmark") && noBenchmark.contains("information_ratio"), "\(noBenchmark)")
     }
 }
+
+extension SelectionTests {
+    @Test func aSecondSweepOnTheSameDataCountsTheTrialsOfBoth() async throws {
+        let (db, first) = try await run()
+        // The same data, another grid: a second sweep into the same database.
+        let second = Self.sweep.replacingOccurrences(of: "sweep: choose", with: "sweep: choose-again")
+            .replacingOccurrences(of: "strategy.risk.top_n: [3, 6]", with: "strategy.risk.top_n: [4]")
+        let path = dir + "/again.yaml"
+        TestPaths.write(second, to: path)
+        let context = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        let s2 = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        let store = try HindsightDatabase.openExisting(path: db)
+        let a = try SweepReportData(store: store, sweepID: first.sweepID)
+        let b = try SweepReportData(store: store, sweepID: s2.sweepID)
+        func sharpes(_ d: SweepReportData) -> [Double] {
+            d.points.compactMap { $0.metrics["sharpe_per_period"] }.filter(\.isFinite)
+        }
+        let pooled = sharpes(a) + sharpes(b)
+        #expect(a.trials == sharpes(a).count && a.trialSweeps == 1)
+        #expect(b.trials == pooled.count && b.trialSweeps == 2 && b.usesLedger)
+        let mean = pooled.reduce(0, +) / Double(pooled.count)
+        let variance = pooled.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(pooled.count - 1)
+        #expect(abs(b.sharpeVariance / variance - 1) < 1e-9)
+        let best = try #require(b.ranked.first)
+        let dsr = Metrics.deflatedSharpe(
+            sharpePerPeriod: best.metrics["sharpe_per_period"]!, skewness: best.metrics["skewness_g3"]!,
+            kurtosis: best.metrics["kurtosis_g4"]!, observations: Int(best.metrics["n_obs"]!), trials: pooled.count,
+            trialSharpeVariance: variance)
+        #expect(abs(b.deflated[best.id]! - dsr) < 1e-9)
+        // `trials: sweep` counts the sweep's own points only.
+        TestPaths.write(second + "\ntrials: sweep\n", to: path)
+        let own = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        let s3 = try await SweepRunner.run(
+            context: own, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        let c = try SweepReportData(store: try HindsightDatabase.openExisting(path: db), sweepID: s3.sweepID)
+        #expect(c.trials == sharpes(c).count && !c.usesLedger)
+    }
+}
