@@ -10,7 +10,7 @@ struct Hindsight: AsyncParsableCommand {
         version: HindsightVersion.current,
         subcommands: [
             DataCommand.self, CalendarCommand.self, AnalyticsCommand.self, BacktestCommand.self, SweepCommand.self,
-            ExprCommand.self,
+            ExprCommand.self, VerifyCommand.self,
         ]
     )
 

@@ -214,7 +214,9 @@ extension HindsightDatabase {
     /// stored runs, so merged shards and resumed sweeps count each point once. The deflated Sharpe ratio of a new
     /// sweep counts these trials, not only its own.
     public func trialLedger(upTo sweep: SweepRecord) throws -> TrialLedger {
-        guard let fingerprint = sweep.dataFingerprint else { return TrialLedger(trials: 0, sweeps: 0, sum: 0, sumSquares: 0) }
+        guard let fingerprint = sweep.dataFingerprint else {
+            return TrialLedger(trials: 0, sweeps: 0, sum: 0, sumSquares: 0)
+        }
         return try readWrapped { db in
             let row = try Row.fetchOne(
                 db,

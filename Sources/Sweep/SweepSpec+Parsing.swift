@@ -7,7 +7,8 @@ import YAMLConfig
 
 extension SweepSpec {
     static let keys = [
-        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "trials", "walk_forward", "store",
+        "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "trials", "walk_forward",
+        "store",
         "report",
     ]
 
@@ -156,7 +157,8 @@ extension SweepSpec {
                 throw t.error(
                     "trials must be `ledger` or `sweep`, not `\(v)`",
                     hint:
-                        "`ledger` (the default) counts every sweep's points on this data in the deflated Sharpe ratio; `sweep` counts this sweep's alone")
+                        "`ledger` (the default) counts every sweep's points on this data in the deflated Sharpe ratio; `sweep` counts this sweep's alone"
+                )
             }
         }
         var wf: WalkForward?
