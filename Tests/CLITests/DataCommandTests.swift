@@ -129,3 +129,30 @@ private let bin = HindsightBinary.self
         #expect(aaa["rows_outside_calendar"] as? Int == 1)
     }
 }
+
+extension DataCommandTests {
+    @Test func listShowsKindDatesAndRowsAndDeleteRemovesOneTickerOnly() throws {
+        let db = dir + "/list.sqlite"
+        let synth = try HindsightBinary.run([
+            "data", "synth", "--db", db, "--assets", "4", "--start", "2015-01-02", "--end", "2015-06-30",
+        ])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let list = try HindsightBinary.run(["data", "list", "--db", db, "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
+        #expect(rows.count == 4)
+        let mkt = try #require(rows.first { $0["ticker"] as? String == "MKT" })
+        #expect(mkt["kind"] as? String == "etf" && mkt["first"] as? String == "2015-01-02")
+        #expect(mkt["last"] as? String == "2015-06-30" && mkt["rows"] as? Int == 124)
+        let text = try HindsightBinary.run(["data", "list", "--db", db])
+        #expect(text.stdout.contains("1 of kind etf or index, which universe rules leave out"), "\(text.stdout)")
+
+        let del = try HindsightBinary.run(["data", "delete", "mkt", "--db", db])
+        #expect(del.status == 0 && del.stdout.contains("124 equity_prices_daily rows"), "\(del.stdout) \(del.stderr)")
+        let after = try HindsightBinary.run(["data", "list", "--db", db, "--json"])
+        let left = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as! [[String: Any]]
+        #expect(left.count == 3 && !left.contains { $0["ticker"] as? String == "MKT" })
+        #expect(left.allSatisfy { $0["rows"] as? Int == 124 })
+        let again = try HindsightBinary.run(["data", "delete", "MKT", "--db", db])
+        #expect(again.status == 1 && again.stderr.contains("has no ticker MKT"), "\(again.stderr)")
+    }
+}
