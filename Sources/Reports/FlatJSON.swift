@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 
 /// Fast reading of the top-level scalar fields of a JSON object (nested objects and arrays are skipped).
@@ -23,8 +24,9 @@ enum FlatJSON {
     }
 
     /// `scan` over UTF-8 bytes.
+    /// With `nested`, an object or array value is passed too, as its raw JSON text (unquoted).
     static func scan(
-        bytes b: UnsafeBufferPointer<UInt8>,
+        bytes b: UnsafeBufferPointer<UInt8>, nested: Bool = false,
         _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, Bool) -> Void
     ) {
         do {
@@ -77,7 +79,9 @@ enum FlatJSON {
                 if b[i] == 34 {
                     body(field, key, readString(), true)
                 } else if b[i] == 123 || b[i] == 91 {
+                    let s = i
                     skipValue()
+                    if nested { body(field, key, UnsafeBufferPointer(rebasing: b[s..<min(i, n)]), false) }
                 } else {
                     let s = i
                     while i < n, b[i] != 44, b[i] != 125 { i += 1 }
@@ -90,6 +94,20 @@ enum FlatJSON {
                 if i < n, b[i] == 44 { i += 1 }
             }
         }
+    }
+
+    /// A nested JSON value (a swept list or mapping) as compact flow text: `[AAPL, MSFT]`, `{model: momentum}`.
+    static func readable(_ raw: String) -> String {
+        guard let v = try? JSONValue.parse(raw) else { return raw }
+        func text(_ v: JSONValue) -> String {
+            switch v {
+            case .string(let s): return s
+            case .array(let a): return "[" + a.map(text).joined(separator: ", ") + "]"
+            case .object(let o): return "{" + o.map { "\($0.0): \(text($0.1))" }.joined(separator: ", ") + "}"
+            default: return v.render()
+            }
+        }
+        return text(v)
     }
 
     /// A number field's value (nil for true, false, null or anything Double cannot read).

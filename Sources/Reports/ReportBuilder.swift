@@ -290,12 +290,27 @@ struct ReportBuilder: Sendable {
     func sensitivity(_ files: inout [String: String]) -> String {
         let d = data
         let numeric = d.numericParams
-        guard !numeric.isEmpty else { return "" }
+        let categorical = d.paramPaths.filter { !numeric.contains($0) }
+        guard !d.paramPaths.isEmpty else { return "" }
         var md =
-            "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines) and each pair of values (heatmaps).\n\n"
+            "## Parameter sensitivity\n\nThe median `\(d.rankBy)` over the other parameters, for each value (lines; bars for a categorical or list parameter) and each pair of values (heatmaps).\n\n"
         // Each ok point's rank value and numeric parameter values, as plain arrays.
         let ok = d.points.filter { $0.status == .ok && ($0.metrics[d.rankBy]?.isFinite ?? false) }
         let y = ok.map { $0.metrics[d.rankBy]! }
+        for p in categorical {
+            var order: [String] = [], groups: [String: [Double]] = [:]
+            for (i, pt) in ok.enumerated() {
+                let v = pt.params[p] ?? ""
+                if groups[v] == nil { order.append(v) }
+                groups[v, default: []].append(y[i])
+            }
+            guard order.count > 1 else { continue }
+            let name = "param-" + slug(p) + ".svg"
+            files["charts/" + name] = SVGChart.bars(
+                title: "median \(d.rankBy) by \(d.short(p))", xTitle: p, yTitle: d.rankBy, categories: order,
+                values: order.map { median(groups[$0]!) })
+            md += "![\(d.rankBy) by \(p)](charts/\(name))\n\n"
+        }
         var x: [String: [Double]] = [:]
         for p in numeric { x[p] = ok.map { Double($0.params[p]!)! } }
         func median(_ v: [Double]) -> Double {
@@ -409,7 +424,8 @@ struct ReportBuilder: Sendable {
             return i >= 0 && i < dates.count ? dates[i].iso : ""
         }
         var series = shown.map { det in
-            SVGChart.Series(name: det.point.id, x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity))
+            SVGChart.Series(
+                name: data.label(det.point), x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity))
         }
         let benchReturns = benchmark?.returns(on: dates)
         var benchEquity: [Double] = []
@@ -428,7 +444,7 @@ struct ReportBuilder: Sendable {
         files["charts/drawdown-top.svg"] = SVGChart.lines(
             title: "Drawdowns of the top \(shown.count) points", xTitle: "date", yTitle: "drawdown",
             series: shown.map {
-                .init(name: $0.point.id, x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown))
+                .init(name: data.label($0.point), x: $0.equity.indices.map(Double.init), y: $0.equity.map(\.drawdown))
             }
                 + (benchmark.map { b in
                     var peak = -Double.infinity

@@ -115,10 +115,16 @@ struct SweepReportData: Sendable {
             }
             var params = FieldRow<String>(names: paramNames, values: [])
             if let j = row.paramsJSON {
-                FlatJSON.scan(bytes: j) { field, key, value, quoted in
-                    params.set(
-                        paramNames.column(key: key, field: field),
-                        quoted ? FlatJSON.unescape(value) : String(decoding: value, as: UTF8.self))
+                FlatJSON.scan(bytes: j, nested: true) { field, key, value, quoted in
+                    let text: String
+                    if quoted {
+                        text = FlatJSON.unescape(value)
+                    } else if value.first == 123 || value.first == 91 {
+                        text = FlatJSON.readable(String(decoding: value, as: UTF8.self))
+                    } else {
+                        text = String(decoding: value, as: UTF8.self)
+                    }
+                    params.set(paramNames.column(key: key, field: field), text)
                 }
             }
             pts.append(
@@ -224,6 +230,11 @@ struct SweepReportData: Sendable {
     /// Swept parameters whose every value is a number.
     var numericParams: [String] {
         paramPaths.filter { p in points.allSatisfy { Double($0.params[p] ?? "x") != nil } }
+    }
+
+    /// A point's parameters for people (chart legends): `fast=10, slow=50`.
+    func label(_ p: Point) -> String {
+        paramPaths.map { "\(short($0))=\(p.params[$0] ?? "")" }.joined(separator: ", ")
     }
 
     /// A short label for a dotted path (its last component, or two if that is ambiguous).

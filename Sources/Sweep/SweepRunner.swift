@@ -86,8 +86,10 @@ public enum SweepRunner {
         let executor = PointExecutor(context: context, createdAt: createdAt)
         let progress = SweepProgress(
             startDone: alreadyDone, quiet: options.quiet, metric: spec.rankBy, lowerIsBetter: spec.lowerIsBetter)
+        let paths = spec.parameterPaths, points = plan.points
         let writer = SweepWriter(
-            store: store, total: mine.count, alreadyDone: alreadyDone, batchSize: options.batchSize, progress: progress)
+            store: store, total: mine.count, alreadyDone: alreadyDone, batchSize: options.batchSize, progress: progress,
+            label: { points[$0].label(paths: paths) })
         let jobs = max(1, options.jobs)
         let chunk = max(1, min(64, todo.count / (jobs * 8)))
         let chunks = Swift.stride(from: 0, to: todo.count, by: chunk).map { todo[$0..<min($0 + chunk, todo.count)] }

@@ -281,6 +281,22 @@ extension SweepSpec {
         if base.child(path) != nil { return }
         let parent = path.split(separator: ".").dropLast().joined(separator: ".")
         let parentNode = parent.isEmpty ? base : base.child(parent)
+        // Through a list, an index must name an element the base has.
+        var prefix = base
+        for part in path.split(separator: ".") {
+            if case .sequence(let items) = prefix.value {
+                guard let i = Int(part), items.indices.contains(i) else {
+                    throw node.error(
+                        "`\(path)`: `\(part)` is not an element of the list at `\(prefix.path)` (it has \(items.count))",
+                        hint: "index a list from 0: \(prefix.path).0 ... \(prefix.path).\(max(items.count - 1, 0))")
+                }
+                prefix = items[i]
+            } else if let next = prefix.child(String(part)) {
+                prefix = next
+            } else {
+                break
+            }
+        }
         if let parentNode {
             // A new key is allowed (the base may leave it at its default), unless it looks like a typo of a key the base has.
             let last = String(path.split(separator: ".").last ?? "")

@@ -14,10 +14,16 @@ actor SweepWriter {
     private(set) var failed = 0
     private(set) var invalid = 0
     private(set) var best: (value: Double, point: String)?
+    /// A point's parameters for the progress line, by plan index.
+    let label: @Sendable (Int) -> String
     /// Rank value of every ok point written by this process, by plan index.
     private(set) var ranks: [(index: Int, value: Double)] = []
 
-    init(store: HindsightDatabase, total: Int, alreadyDone: Int, batchSize: Int, progress: SweepProgress?) {
+    init(
+        store: HindsightDatabase, total: Int, alreadyDone: Int, batchSize: Int, progress: SweepProgress?,
+        label: @escaping @Sendable (Int) -> String
+    ) {
+        self.label = label
         self.store = store
         self.total = total
         self.done = alreadyDone
@@ -33,7 +39,7 @@ actor SweepWriter {
             case .ok:
                 ranks.append((i, o.rankValue))
                 if o.rankValue.isFinite, best == nil || o.rankValue > best!.value {
-                    best = (o.rankValue, o.record.run.pointID ?? "")
+                    best = (o.rankValue, label(i))
                 }
             case .invalid: invalid += 1
             case .failed: failed += 1

@@ -128,16 +128,33 @@ public struct ConfigNode: Sendable {
         }
     }
 
-    /// The entry at a dotted path, if present.
+    /// The entry at a dotted path, if present. A number selects a list element, counting from 0
+    /// (`strategy.assessment.components.1.weight`).
     public func child(_ dotted: String) -> ConfigNode? {
         var node = self
         for part in dotted.split(separator: ".") {
-            guard case .mapping(let entries) = node.value, let e = entries.first(where: { $0.key == part }) else {
-                return nil
+            switch node.value {
+            case .mapping(let entries):
+                guard let e = entries.first(where: { $0.key == part }) else { return nil }
+                node = e.value
+            case .sequence(let items):
+                guard let i = Int(part), items.indices.contains(i) else { return nil }
+                node = items[i]
+            default: return nil
             }
-            node = e.value
         }
         return node
+    }
+
+    /// Compact flow text for people: scalars as written, `[a, b]` and `{key: value}` (labels, tables, CSV cells).
+    public var readable: String {
+        switch value {
+        case .scalar(let s, _): return s
+        case .null: return "null"
+        case .sequence(let items): return "[" + items.map(\.readable).joined(separator: ", ") + "]"
+        case .mapping(let entries):
+            return "{" + entries.map { "\($0.key): \($0.value.readable)" }.joined(separator: ", ") + "}"
+        }
     }
 
     /// A copy with the value at a dotted path replaced (intermediate mappings are created as needed).
@@ -148,6 +165,14 @@ public struct ConfigNode: Sendable {
 
     private func setting(_ parts: ArraySlice<String>, _ newValue: ConfigNode) -> ConfigNode {
         guard let head = parts.first else { return newValue }
+        // A list element by its index (checked by the sweep file's parser; out of range leaves the list as it is).
+        if case .sequence(var items) = value, let i = Int(head) {
+            guard items.indices.contains(i) else { return self }
+            items[i] = items[i].setting(parts.dropFirst(), newValue)
+            var out = self
+            out.value = .sequence(items)
+            return out
+        }
         var entries: [Entry] = []
         if case .mapping(let e) = value { entries = e }
         let childPath = path.isEmpty ? head : path + "." + head
