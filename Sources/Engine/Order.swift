@@ -150,4 +150,18 @@ public struct DecisionRecord: Sendable, Equatable {
     public var targetWeight: Double
     public var regime: Int32
     public var profileVersion: Int32
+
+    public init(
+        day: Int32, asset: Int32, direction: Int8, score: Double, confidence: Double, targetWeight: Double,
+        regime: Int32, profileVersion: Int32
+    ) {
+        self.day = day
+        self.asset = asset
+        self.direction = direction
+        self.score = score
+        self.confidence = confidence
+        self.targetWeight = targetWeight
+        self.regime = regime
+        self.profileVersion = profileVersion
+    }
 }

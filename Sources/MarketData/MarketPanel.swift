@@ -20,8 +20,10 @@ public struct MarketPanel: Sendable {
     public let splitRatio: [Double]
     /// Cash dividend per (post-split) share on the ex-date; 0 elsewhere.
     public let dividend: [Double]
-    /// Total-return adjusted close: splits and dividends (reinvested at the ex-date close) folded in,
-    /// scaled so the last valid value equals the last raw close. NaN where there is no bar.
+    /// Total-return adjusted close: splits and dividends (reinvested at the ex-date close) folded in, scaled so the
+    /// first valid value equals the first raw close (forward adjustment). Each value depends only on bars up to its
+    /// own, so the data cut at any date gives the same numbers bit for bit (a back-adjusted series, scaled to the
+    /// last close, would move every past value when a later dividend arrives). NaN where there is no bar.
     public let adjustedClose: [Double]
     /// Stable hash of every field, the tickers and the sessions.
     public let fingerprint: String
@@ -79,8 +81,8 @@ public struct MarketPanel: Sendable {
         }
         var adjusted = [Double](repeating: .nan, count: size)
         for a in 0..<nA {
-            // Total-return index per old share, then rescaled to end at the last raw close.
-            var index = 1.0, prevClose = Double.nan, lastIndex = Double.nan, lastClose = Double.nan
+            // Total-return index per first share, in units of the first raw close.
+            var index = Double.nan, prevClose = Double.nan
             var pendingSplit = 1.0, pendingDividend = 0.0
             for d in 0..<nD {
                 let k = a * nD + d
@@ -89,17 +91,13 @@ public struct MarketPanel: Sendable {
                 guard valid[k] else { continue }
                 if prevClose.isFinite {
                     index *= pendingSplit * (close[k] + pendingDividend) / prevClose
+                } else {
+                    index = close[k]
                 }
                 pendingSplit = 1
                 pendingDividend = 0
                 adjusted[k] = index
                 prevClose = close[k]
-                lastIndex = index
-                lastClose = close[k]
-            }
-            if lastIndex.isFinite {
-                let scale = lastClose / lastIndex
-                for d in 0..<nD where valid[a * nD + d] { adjusted[a * nD + d] *= scale }
             }
         }
         var h = StableHasher()

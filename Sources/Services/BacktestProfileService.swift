@@ -42,6 +42,10 @@ public final class BacktestProfileService: ProfileService {
         self.untradable = versions.map { $0.contains(where: BacktestProfileService.isUntradable) }
     }
 
+    /// Every company and sector profile version held (for a copy of the inputs cut at a date).
+    public var companyProfiles: [CompanyProfile] { company.keys.sorted().flatMap { company[$0]! } }
+    public var sectorProfiles: [SectorProfile] { sector.keys.sorted().flatMap { sector[$0]! } }
+
     /// Kinds of instrument a universe rule never picks.
     public static let untradableKinds: Set<String> = ["index", "etf"]
 

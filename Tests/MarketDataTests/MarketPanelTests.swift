@@ -34,9 +34,17 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
             CorporateAction(ticker: "AAA", date: day("2024-01-04"), kind: .dividend, value: 1),
         ]
         let panel = try MarketPanel(rows: r, actions: actions, calendar: cal)
-        // By hand, backwards from the last close 53: 52 (no event), 52·51/53, unchanged across the split, ·100/102.
-        let expected: [Double] = [52.0 * 51 / 53 * 100 / 102, 52.0 * 51 / 53, 52.0 * 51 / 53, 52, 53]
+        // By hand, forwards from the first close 100: ·102/100, unchanged across the 2:1 split (2·51/102), ·(52+1)/51
+        // on the ex-date, ·53/52. The day-to-day ratios are those of back-adjusting from the last close.
+        let expected: [Double] = [100, 102, 102, 102.0 * 53 / 51, 102.0 * 53 / 51 * 53 / 52]
         for (a, e) in zip(panel.adjustedClose, expected) { #expect(abs(a - e) < 1e-12 * e, "\(a) vs \(e)") }
+        // Forward adjustment depends only on the past: the data cut after 2024-01-04 gives the same bits.
+        let cut = try MarketPanel(
+            rows: rows("AAA", [("2024-01-01", 100), ("2024-01-02", 102), ("2024-01-03", 51), ("2024-01-04", 52)]),
+            actions: actions,
+            calendar: TradingCalendar.weekdays(from: TradingDay(iso: "2024-01-01")!, to: TradingDay(iso: "2024-01-04")!)
+        )
+        #expect(Array(panel.adjustedClose.prefix(4)) == cut.adjustedClose)
         #expect(panel.splitRatio == [1, 1, 2, 1, 1])
         #expect(panel.dividend == [0, 0, 0, 1, 0])
         #expect(panel.close == [100, 102, 51, 52, 53])  // raw prices are kept

@@ -1,0 +1,67 @@
+import Engine
+import HindsightCore
+import MarketData
+import TimeMachine
+
+/// Looks for look-ahead: the run is repeated on the data cut after several sessions, and every decision and fill
+/// up to and including a cut's session must be identical to the full run's (a decision at a close may use that
+/// close, never the next). A strategy, indicator, universe rule or regime model that
+/// reads a later bar (a full-sample normalisation, a centred window, a shifted series) changes a decision here.
+public enum LookAheadCheck {
+    public struct Outcome: Sendable, Equatable {
+        /// The sessions the data was cut at (each run sees nothing after its cut).
+        public var cuts: [TradingDay]
+        /// Decisions and fills compared up to the cuts, summed over the cuts.
+        public var compared: Int
+        /// The first decision or fill that differs, in words, or nil when all matched.
+        public var firstDifference: String?
+        public var passed: Bool { firstDifference == nil }
+    }
+
+    /// Cuts at 1/4, 1/2 and 3/4 of the run's sessions (fewer for a short run).
+    public static func run(_ config: RunConfig, inputs: MarketInputs, cuts count: Int = 3) throws -> Outcome {
+        let full = try RunPipeline(inputs: inputs, base: config).simulate(config)
+        let cal = inputs.panel.calendar
+        let n = full.dates.count
+        let cutDays = Array(Set((1...count).map { full.firstSession + n * $0 / (count + 1) }))
+            .filter { $0 > full.firstSession && $0 < full.firstSession + n - 1 }.sorted()
+        var compared = 0
+        for cut in cutDays {
+            let partial = try inputs.truncated(throughSession: cut)
+            var c = config
+            c.end = cal.day(at: cut)
+            let r = try RunPipeline(inputs: partial, base: c).simulate(c)
+            let through = Int32(cut)
+            let wantDecisions = full.decisions.filter { $0.day <= through }
+            let gotDecisions = r.decisions.filter { $0.day <= through }
+            let wantFills = full.trades.filter { $0.day <= through }, gotFills = r.trades.filter { $0.day <= through }
+            compared += wantDecisions.count + wantFills.count
+            let cutText = "with the data cut after \(cal.day(at: cut))"
+            if let d = firstDifference(
+                wantDecisions, gotDecisions, describe: { describe($0, full: full, calendar: cal) })
+            {
+                return Outcome(
+                    cuts: cutDays.map(cal.day), compared: compared, firstDifference: "decision \(d) \(cutText)")
+            }
+            if let d = firstDifference(wantFills, gotFills, describe: { describe($0, full: full, calendar: cal) }) {
+                return Outcome(cuts: cutDays.map(cal.day), compared: compared, firstDifference: "fill \(d) \(cutText)")
+            }
+        }
+        return Outcome(cuts: cutDays.map(cal.day), compared: compared, firstDifference: nil)
+    }
+
+    static func firstDifference<T: Equatable>(_ want: [T], _ got: [T], describe: (T) -> String) -> String? {
+        for (a, b) in zip(want, got) where a != b { return "\(describe(a)) became \(describe(b))" }
+        if want.count > got.count { return "\(describe(want[got.count])) is missing" }
+        if got.count > want.count { return "\(describe(got[want.count])) appears" }
+        return nil
+    }
+
+    static func describe(_ d: DecisionRecord, full: BacktestResult, calendar: TradingCalendar) -> String {
+        "\(calendar.day(at: Int(d.day))) \(full.tickers[Int(d.asset)]) (score \(d.score), target weight \(d.targetWeight))"
+    }
+
+    static func describe(_ t: TradeRecord, full: BacktestResult, calendar: TradingCalendar) -> String {
+        "\(calendar.day(at: Int(t.day))) \(full.tickers[Int(t.asset)]) (\(t.quantity) at \(t.price))"
+    }
+}

@@ -1,0 +1,91 @@
+import Backtest
+import Engine
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import MarketData
+import Services
+import Testing
+
+/// A strategy that peeks at the next close: buys what rises tomorrow. The check must catch it.
+struct PeekTomorrow: Strategy, StrategyPlugin {
+    static let kind = "test_peek_tomorrow"
+    static let keys: [String] = []
+    static func validate(_ strategy: ConfigNode) throws {}
+    let panel: MarketPanel
+    let assets: [Int32]
+    static func make(_ env: StrategyEnvironment) throws -> StrategySetup {
+        let a = BacktestUniverseService.candidates(
+            env.config.universe, panel: env.panel, excluded: env.universe.excluded)
+        return StrategySetup(strategy: PeekTomorrow(panel: env.panel, assets: a.assets), modelNames: ["peek"])
+    }
+    mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {
+        let d = view.day, nD = panel.dayCount
+        for a in assets {
+            let k = Int(a) * nD + d
+            // The bug under test: the panel holds later bars, and this reads one.
+            let up = d + 1 < nD && panel.valid[k + 1] && panel.close[k + 1] > panel.close[k]
+            out.decisions.append(
+                DecisionRecord(
+                    day: Int32(d), asset: a, direction: up ? 1 : 0, score: up ? 1 : 0, confidence: 1,
+                    targetWeight: up ? 1 / Double(assets.count) : 0, regime: Int32(view.regime), profileVersion: -1))
+            out.orders.append(
+                Order(
+                    asset: a, kind: .targetWeight(up ? 1 / Double(assets.count) : 0),
+                    decision: Int32(out.decisions.count - 1), decisionDay: Int32(d), decisionEquity: view.equity))
+        }
+    }
+}
+
+@Suite struct LookAheadCheckTests {
+    static let base = """
+        data: {synthetic: {assets: 20, start: 2014-01-02, end: 2016-12-30, seed: 12}}
+        start: 2015-01-02
+        end: 2016-12-30
+        benchmark: MKT
+        """
+
+    @Test(arguments: [
+        "universe: {rule: {kind: top_dollar_volume, size: 8, lookback: 21, min_price: 1, min_history: 63, rebalance: monthly}}\nstrategy: {kind: assessment_risk_daily_rebal, rebalance: weekly, assessment: {model: momentum, lookback: 63, skip: 5}, risk: {top_n: 4, long_only: true, regime_exposure: {bear_volatile: 0.5}}}\nregime: {source: builtin, ticker: MKT}\nexecution: {fill: next_open}",
+        "universe: {tickers: [MKT]}\nstrategy: {kind: sma_crossover, params: {fast: 10, slow: 40}}\nexecution: {fill: close}\nstops: {stop_loss: 0.03, trailing_stop: 0.05}",
+        "universe: {all: true}\nstrategy: {kind: signals, entry: \"rsi(close, 14) < 35 and cs_rank(roc(close, 20)) > 0.5\", exit: \"rsi(close, 14) > 60\"}\nexecution: {fill: next_open}",
+    ])
+    func honestStrategiesPassTheLookAheadCheck(_ body: String) throws {
+        let c = try TestConfig.parse(Self.base + "\n" + body)
+        let inputs = try MarketInputs.load(for: c)
+        let o = try LookAheadCheck.run(c, inputs: inputs)
+        #expect(o.passed, "\(o.firstDifference ?? "")")
+        #expect(o.cuts.count == 3 && o.compared > 20, "\(o.compared) compared")
+    }
+
+    @Test func aStrategyThatReadsTomorrowsCloseFailsAtTheFirstCut() throws {
+        StrategyRegistry.register(PeekTomorrow.self)
+        let c = try TestConfig.parse(
+            Self.base + "\nuniverse: {tickers: [MKT]}\nstrategy: {kind: test_peek_tomorrow}\nexecution: {fill: close}")
+        let o = try LookAheadCheck.run(c, inputs: try MarketInputs.load(for: c))
+        let d = try #require(o.firstDifference)
+        let cut = o.cuts[0].iso
+        #expect(d.hasPrefix("decision \(cut) MKT") && d.contains("cut after \(cut)"), "\(d)")
+    }
+
+    @Test func truncatedInputsHoldNothingAfterTheCut() throws {
+        let c = try TestConfig.parse(
+            Self.base + "\nuniverse: {tickers: [MKT]}\nstrategy: {kind: sma_crossover, params: {fast: 5, slow: 20}}")
+        let inputs = try MarketInputs.load(for: c)
+        let t = try inputs.truncated(throughSession: 300)
+        #expect(t.panel.dayCount == 301 && t.panel.calendar.last == inputs.panel.calendar.day(at: 300))
+        #expect(t.panel.assetCount == inputs.panel.assetCount)
+        let a = inputs.panel.asset(ticker: "MKT")!
+        for d in 0...300 {
+            #expect(
+                t.panel.close[a * 301 + d] == inputs.panel.close[a * inputs.panel.dayCount + d]
+                    || !t.panel.valid[a * 301 + d])
+            #expect(
+                t.panel.adjustedClose[a * 301 + d].isFinite
+                    == inputs.panel.adjustedClose[a * inputs.panel.dayCount + d].isFinite)
+        }
+        let last = inputs.panel.calendar.day(at: 300)
+        #expect(t.profiles.companyProfiles.allSatisfy { $0.validFrom <= last })
+        #expect(t.factors.values.allSatisfy { $0.count == 301 })
+    }
+}
