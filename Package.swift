@@ -64,7 +64,9 @@ let package = Package(
         ),
         .target(
             name: "HindsightTestSupport",
-            dependencies: ["HindsightCore", "TimeMachine", "MarketData", "Storage", "Backtest", "Engine", "YAMLConfig"]
+            dependencies: [
+                "HindsightCore", "TimeMachine", "MarketData", "Storage", "Backtest", "Engine", "Services", "YAMLConfig",
+            ]
         ),
         .target(
             name: "HindsightCLI",

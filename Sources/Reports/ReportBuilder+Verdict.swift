@@ -128,6 +128,18 @@ extension ReportBuilder {
                 " The walk-forward's out-of-sample edge belongs to the family, not to the choice: the best point is no better a pick than its neighbours, so choose from a robust region."
         }
         lines.append("**Does the choice of parameters matter?** \(choice)")
+        let look = lookAheadResults()
+        if !look.isEmpty {
+            if let bad = look.first(where: { $0.passed != true }) {
+                lines.append(
+                    "**Look-ahead.** The check **failed** for `\(bad.point)`: \(bad.difference ?? "not run"). Numbers that read the future are not evidence; fix this before reading the rest."
+                )
+            } else {
+                lines.append(
+                    "**Look-ahead.** Passed: the top \(look.count) points decide identically on data cut after \(look[0].cuts.joined(separator: ", "))."
+                )
+            }
+        }
         let summary: String
         switch beats {
         case .beats: summary = "beats the benchmark"
@@ -143,6 +155,45 @@ extension ReportBuilder {
             "**The family \(summary)\(inSampleOnly ? " (in sample only)" : ""); the choice of parameters \(matters).**\n\n"
         md += lines.joined(separator: "\n\n") + "\n\n"
         return md
+    }
+
+    /// The stored look-ahead check of the top points: (point, passed, cuts, compared, first difference).
+    func lookAheadResults() -> [(point: String, passed: Bool?, cuts: [String], compared: Int, difference: String?)] {
+        guard let text = try? store.metadataValue("look_ahead:" + data.sweep.sweepID),
+            case .array(let rows)? = try? JSONValue.parse(text)
+        else { return [] }
+        return rows.compactMap { r in
+            guard case .string(let p)? = r["point"] else { return nil }
+            var passed: Bool?
+            if case .bool(let b)? = r["passed"] { passed = b }
+            var cuts: [String] = []
+            if case .array(let c)? = r["cuts"] {
+                cuts = c.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            }
+            var compared = 0
+            if case .integer(let n)? = r["compared"] { compared = n }
+            var diff: String?
+            if case .string(let d)? = r["first_difference"] { diff = d }
+            if case .string(let e)? = r["error"] { diff = "the check could not run: " + e }
+            return (p, passed, cuts, compared, diff)
+        }
+    }
+
+    func lookAheadSection() -> String {
+        let rows = lookAheadResults()
+        guard !rows.isEmpty else { return "" }
+        var md = "## Look-ahead check\n\n"
+        md +=
+            "Each of the top \(rows.count) points ran again on the data cut after \(rows[0].cuts.joined(separator: ", ")) (nothing later in the inputs); every decision and fill up to each cut must match the full run's.\n\n"
+        md += ReportBuilder.table(
+            ["point", "result", "decisions and fills compared", "first difference"],
+            rows.map { r in
+                [
+                    "`\(r.point)`", r.passed == true ? "passed" : r.passed == false ? "**FAILED**" : "not run",
+                    "\(r.compared)", r.difference ?? "–",
+                ]
+            })
+        return md + "\n"
     }
 
     /// How a family compares with its benchmark: a higher Sharpe ratio whose difference is significant at 5%, a

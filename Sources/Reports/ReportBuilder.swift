@@ -109,6 +109,7 @@ struct ReportBuilder: Sendable {
         md += pareto(&files)
         md += robustPick()
         md += over?.markdown ?? ReportBuilder.overfittingMarker
+        md += lookAheadSection()
         md += sensitivity(&files)
         md += curves(details, &files)
         md += regimeTable(details)

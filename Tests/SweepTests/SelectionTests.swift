@@ -1,4 +1,5 @@
 import Analytics
+import Engine
 import Foundation
 import GRDB
 import HindsightCore
@@ -126,6 +127,9 @@ struct SelectionTests {
         let drawdowns = readme.components(separatedBy: "## Drawdowns")[1].components(separatedBy: "## ")[0]
         #expect(drawdowns.contains("**benchmark MKT**"))
         #expect(readme.contains("benchmark Sharpe"))
+        // The top points passed the look-ahead check, and the verdict says so.
+        #expect(readme.contains("## Look-ahead check") && readme.contains("| passed |"))
+        #expect(readme.contains("**Look-ahead.** Passed") && !readme.contains("FAILED"))
     }
 
     @Test func theMostRobustPointHasTheBestMedianOverItsGridNeighbours() async throws {
@@ -211,5 +215,31 @@ extension SelectionTests {
             options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
         let c = try SweepReportData(store: try HindsightDatabase.openExisting(path: db), sweepID: s3.sweepID)
         #expect(c.trials == sharpes(c).count && !c.usesLedger)
+    }
+}
+
+extension SelectionTests {
+    @Test func aSweepOfAStrategyThatReadsTheFutureIsFlaggedAtTheTopOfTheReport() async throws {
+        StrategyRegistry.register(PeekTomorrow.self)
+        let yaml = """
+            sweep: peek
+            base:
+              data: {synthetic: {assets: 4, start: 2014-01-02, end: 2015-12-31, seed: 4}}
+              start: 2014-06-02
+              end: 2015-12-31
+              universe: {tickers: [MKT]}
+              strategy: {kind: test_peek_tomorrow}
+              execution: {fill: close, commission: {model: bps, bps: 0}}
+              benchmark: MKT
+            grid:
+              execution.commission.bps: [0, 5]
+            """
+        let (db, s) = try await run(yaml, name: "peek")
+        let out = dir + "/peek-report"
+        try await ReportWriter(store: try HindsightDatabase.openExisting(path: db), sweepID: s.sweepID).write(
+            to: out, wallSeconds: nil)
+        let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
+        #expect(readme.contains("**Look-ahead.** The check **failed**") && readme.contains("| **FAILED** |"))
+        #expect(readme.contains("decision ") && readme.contains("with the data cut after"))
     }
 }
