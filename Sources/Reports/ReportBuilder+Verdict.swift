@@ -107,6 +107,11 @@ extension ReportBuilder {
                     ? "the best Sharpe ratio survives \(d.trials) trials (DSR \(num(v, 2)))"
                     : "the best Sharpe ratio is not significant after \(d.trials) trials (DSR \(num(v, 2)))")
         }
+        if let cv = crossValidation(), cv.median.isFinite {
+            clauses.append(
+                "across \(cv.splits.count) cpcv splits the in-sample choice makes a median out-of-sample Sharpe of \(num(cv.median, 2)) (negative in \(pct(cv.negative)) of them, below the median point in \(pct(cv.belowMedian)))"
+            )
+        }
         if let e = efficiency {
             clauses.append(
                 e >= 0.5

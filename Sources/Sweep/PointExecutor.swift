@@ -51,6 +51,12 @@ struct PointExecutor {
                 notes.append(
                     ("walk_forward_in_sample", "[" + values.map { JSONText.number($0) }.joined(separator: ",") + "]"))
             }
+            if let metric = context.rankMetric, let cv = context.crossValidation {
+                let (isv, oos) = cv.values(returns, metric: metric)
+                func list(_ v: [Double]) -> String { "[" + v.map { JSONText.number($0) }.joined(separator: ",") + "]" }
+                notes.append(("cpcv_in_sample", list(isv)))
+                notes.append(("cpcv_out_of_sample", list(oos)))
+            }
             // As stored: JSON has no infinities (written null, read back NaN).
             func value(_ key: String) -> Double? { stored.pairs.first(where: { $0.0 == key }).flatMap { Double($0.1) } }
             var rank: Double = value(plan.spec.rankBy) ?? .nan

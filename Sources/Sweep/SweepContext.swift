@@ -20,6 +20,8 @@ public final class SweepContext: Sendable {
     let strategyOnly: Bool
     /// Walk-forward windows over the base run's sessions (empty without `walk_forward`).
     let walkForwardWindows: [WalkForwardAnalysis.Window]
+    /// The cpcv splits of the base's sessions (nil without `validation:`).
+    let crossValidation: CombinatorialPurgedCV?
     /// The rank metric's position among the summary metrics, when it is one.
     let rankMetric: SummaryMetric?
     /// The base config's canonical JSON cut at the swept values (strategy-only sweeps): a point's canonical JSON is
@@ -68,6 +70,11 @@ public final class SweepContext: Sendable {
             walkForwardWindows = WalkForwardAnalysis.windows(wf, dates: range.map { loaded.panel.calendar.day(at: $0) })
         } else {
             walkForwardWindows = []
+        }
+        crossValidation = plan.spec.crossValidation.map { cv in
+            CombinatorialPurgedCV(
+                sessions: BacktestEngine.sessions(base, panel: loaded.panel).count, groups: cv.groups,
+                testGroups: cv.testGroups, embargo: cv.embargo)
         }
     }
 

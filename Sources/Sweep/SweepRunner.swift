@@ -144,6 +144,10 @@ public enum SweepRunner {
                 try WalkForwardAnalysis.run(context: context, store: store)
                 lap("walk-forward")
             }
+            if spec.crossValidation != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
+                try CrossValidationAnalysis.run(context: context, store: store)
+                lap("cpcv")
+            }
         } else {
             lap("store")
         }

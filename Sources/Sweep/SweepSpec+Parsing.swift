@@ -8,8 +8,7 @@ import YAMLConfig
 extension SweepSpec {
     static let keys = [
         "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "trials", "walk_forward",
-        "store",
-        "report",
+        "validation", "store", "report",
     ]
 
     /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
@@ -186,6 +185,43 @@ extension SweepSpec {
                 trainMonths: try months("train"), testMonths: try months("test"),
                 stepMonths: try wm.has("step") ? months("step") : months("test"))
         }
+        var cv: CrossValidation?
+        if let v = m.node("validation") {
+            let vm = try ConfigMap(v, allowed: ["kind", "groups", "test_groups", "embargo"])
+            let kind = try vm.string("kind") ?? "cpcv"
+            guard kind == "cpcv" else {
+                throw (vm.node("kind") ?? v).error(
+                    "unknown validation kind `\(kind)`",
+                    hint: "`kind: cpcv` (combinatorial purged cross-validation); rolling windows are `walk_forward:`")
+            }
+            if SummaryMetric(key: rankBy)?.isPerRun != true {
+                throw (m.node("rank_by") ?? v).error(
+                    "cpcv ranks each training set by a returns metric, and `\(rankBy)` is not one",
+                    hint: "rank by one of \(SummaryMetric.perRun.map(\.key).joined(separator: ", "))")
+            }
+            if let p = all.first(where: { $0 == "start" || $0 == "end" }) {
+                throw v.error(
+                    "cpcv splits one date range for every point, and `\(p)` is swept",
+                    hint: "remove `\(p)` from the swept parameters or drop validation")
+            }
+            let groups = try vm.int("groups") ?? 6, test = try vm.int("test_groups") ?? 2
+            let embargo = try vm.int("embargo") ?? 0
+            if groups < 3 || groups > 50 {
+                throw (vm.node("groups") ?? v).error("groups must be 3 to 50, got \(groups)")
+            }
+            if test < 1 || test >= groups {
+                throw (vm.node("test_groups") ?? v).error(
+                    "test_groups must be 1 to \(groups - 1) (fewer than groups), got \(test)")
+            }
+            if embargo < 0 { throw vm.node("embargo")!.error("embargo must be ≥ 0 sessions, got \(embargo)") }
+            let splits = CombinatorialPurgedCV.splitCount(groups: groups, testGroups: test)
+            if splits > 5_000 {
+                throw v.error(
+                    "\(groups) groups with \(test) test groups make \(splits) splits",
+                    hint: "use fewer groups (6 groups, 2 test groups make 15 splits)")
+            }
+            cv = CrossValidation(groups: groups, testGroups: test, embargo: embargo)
+        }
         var equity = EquityStore.top(20), tradesTop: Int? = 50, tradesAll = false
         if let s = m.node("store") {
             let sm = try ConfigMap(s, allowed: ["equity", "trades"])
@@ -211,7 +247,8 @@ extension SweepSpec {
         canon = canon.setting("base", to: base)
         return SweepSpec(
             name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
-            objectives: objectives, filters: filters, walkForward: wf, storeEquity: equity, storeTradesTop: tradesTop,
+            objectives: objectives, filters: filters, walkForward: wf, crossValidation: cv, storeEquity: equity,
+            storeTradesTop: tradesTop,
             storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
     }
 

@@ -47,6 +47,13 @@ public struct SweepSpec: Sendable {
         public var text: String { (lowerIsBetter ? "-" : "") + key }
     }
 
+    /// `validation: {kind: cpcv, groups: 6, test_groups: 2, embargo: 5}`.
+    public struct CrossValidation: Sendable, Equatable {
+        public var groups: Int
+        public var testGroups: Int
+        public var embargo: Int
+    }
+
     public enum EquityStore: Sendable, Equatable {
         case all, none
         case top(Int)
@@ -69,6 +76,7 @@ public struct SweepSpec: Sendable {
     public var rankBy: String { objectives[0].key }
     public var lowerIsBetter: Bool { objectives[0].lowerIsBetter }
     public var walkForward: WalkForward?
+    public var crossValidation: CrossValidation?
     public var storeEquity: EquityStore
     public var storeTradesTop: Int?
     public var storeTradesAll: Bool

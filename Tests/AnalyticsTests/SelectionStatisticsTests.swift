@@ -116,3 +116,32 @@ import Testing
         #expect(abs(t.standardError / jk - 1) < 0.1, "SE \(t.standardError) vs \(jk)")
     }
 }
+
+extension SelectionStatisticsTests {
+    @Test func cpcvSplitsCoverEveryPairOfGroupsWithTheEmbargoHeldOut() {
+        let cv = CombinatorialPurgedCV(sessions: 12, groups: 6, testGroups: 2, embargo: 1)
+        #expect(cv.splits.count == 15 && CombinatorialPurgedCV.splitCount(groups: 6, testGroups: 2) == 15)
+        #expect(Set(cv.splits.map(\.testGroups)).count == 15)
+        for s in cv.splits {
+            // Group g is sessions 2g, 2g + 1; the session after each test group is embargoed (none after the end).
+            let test = s.testGroups.flatMap { [2 * $0, 2 * $0 + 1] }
+            #expect(s.test == test)
+            let embargoed = s.testGroups.map { 2 * $0 + 2 }.filter { $0 < 12 && !test.contains($0) }
+            #expect(s.train == (0..<12).filter { !test.contains($0) && !embargoed.contains($0) }, "\(s.testGroups)")
+        }
+        // Each group is tested in C(5, 1) = 5 splits.
+        for g in 0..<6 { #expect(cv.splits.filter { $0.testGroups.contains(g) }.count == 5) }
+        #expect(CombinatorialPurgedCV.splitCount(groups: 10, testGroups: 3) == 120)
+    }
+
+    @Test func cpcvValuesAreTheMetricOnTrainAndTheSharpeOnTest() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        let r = (0..<300).map { _ in 0.0004 + 0.01 * rng.normal() }
+        let cv = CombinatorialPurgedCV(sessions: 300, groups: 5, testGroups: 2, embargo: 3)
+        let (isv, oos) = cv.values(r, metric: .sortinoRatio)
+        for (k, s) in cv.splits.enumerated() {
+            #expect(isv[k] == Metrics.sortinoRatio(s.train.map { r[$0] }))
+            #expect(oos[k] == Metrics.sharpeRatio(s.test.map { r[$0] }))
+        }
+    }
+}

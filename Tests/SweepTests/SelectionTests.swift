@@ -243,3 +243,60 @@ extension SelectionTests {
         #expect(readme.contains("decision ") && readme.contains("with the data cut after"))
     }
 }
+
+extension SelectionTests {
+    @Test func cpcvPicksTheInSampleBestOfEachSplitAndReportsItsOutOfSampleSharpe() async throws {
+        let yaml =
+            Self.sweep.components(separatedBy: "rank_by:")[0] + """
+                rank_by: sharpe_ratio
+                validation: {kind: cpcv, groups: 5, test_groups: 2, embargo: 5}
+                store: {equity: all}
+                """
+        let (db, s) = try await run(yaml, name: "cpcv")
+        let store = try HindsightDatabase.openExisting(path: db)
+        let text = try #require(try store.metadataValue("cpcv:" + s.sweepID))
+        let o = try JSONValue.parse(text)
+        guard case .array(let splits)? = o["splits"] else {
+            Issue.record("no splits in \(text)")
+            return
+        }
+        #expect(splits.count == 10)
+        // Independently, from each point's stored equity: returns, then the argmax of the training Sharpe.
+        let data = try SweepReportData(store: store, sweepID: s.sweepID)
+        let equity = try store.sweepEquity(id: s.sweepID)
+        var returns: [String: [Double]] = [:]
+        for p in data.points {
+            let e = equity[p.id]!.equity, cash = p.metrics["initial_cash"]!
+            returns[p.id] = e.indices.map { $0 == 0 ? e[0] / cash - 1 : e[$0] / e[$0 - 1] - 1 }
+        }
+        let n = returns.values.first!.count
+        let cv = CombinatorialPurgedCV(sessions: n, groups: 5, testGroups: 2, embargo: 5)
+        for (k, split) in cv.splits.enumerated() {
+            let scored = returns.map { key, r in (key, Metrics.sharpeRatio(split.train.map { r[$0] })) }
+                .filter { $0.1.isFinite }
+            let bestValue = scored.map(\.1).max()!
+            guard case .string(let chosen)? = splits[k]["point"],
+                case .number(let oos)? = splits[k]["out_of_sample_sharpe"]
+            else {
+                Issue.record("split \(k)")
+                continue
+            }
+            #expect(abs(scored.first { $0.0 == chosen }!.1 - bestValue) < 1e-12, "split \(k)")
+            #expect(abs(oos - Metrics.sharpeRatio(split.test.map { returns[chosen]![$0] })) < 1e-12)
+        }
+        let out = dir + "/cpcv-report"
+        try await ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: nil)
+        let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
+        #expect(readme.contains("## Combinatorial purged cross-validation") && readme.contains("charts/cpcv.svg"))
+        #expect(readme.contains("cpcv splits the in-sample choice makes a median out-of-sample Sharpe"))
+    }
+
+    @Test func badValidationIsAnErrorThatNamesTheKey() {
+        let e1 = Self.specError("validation: {kind: cpcv, groups: 6, test_groups: 6}\n")
+        #expect(e1.contains("test_groups must be 1 to 5"), "\(e1)")
+        let e2 = Self.specError("validation: {kind: kfold}\n")
+        #expect(e2.contains("unknown validation kind") && e2.contains("cpcv"), "\(e2)")
+        let e3 = Self.specError("rank_by: trades\nvalidation: {kind: cpcv}\n")
+        #expect(e3.contains("returns metric"), "\(e3)")
+    }
+}
