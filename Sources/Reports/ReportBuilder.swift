@@ -181,8 +181,20 @@ struct ReportBuilder: Sendable {
             "## Leaderboard\n\nThe top \(min(d.reportTop, d.ranked.count)) of \(d.ranked.count) ranked points by `\(d.rankBy)`. "
         md +=
             "DSR is the deflated Sharpe ratio with \(d.trials) trials\(d.usesLedger && d.trialSweeps > 1 ? " (every sweep on this data so far)" : "") and the variance of their Sharpe ratios; PSR the probabilistic Sharpe ratio against 0."
-        md += benchmark.map { " The last row is the benchmark `\($0.ticker)` over the best point's sessions." } ?? ""
+        md +=
+            " SR SE is the standard error of the annualised Sharpe ratio (Lo 2002, with a Newey–West long-run variance, so serial correlation widens it)"
+        md +=
+            benchmark.map {
+                "; p vs \($0.ticker) the two-sided p-value of the Sharpe-ratio difference to the benchmark (Ledoit–Wolf 2008, HAC). The last row is the benchmark over the best point's sessions."
+            } ?? "."
         md += "\n\n"
+        // Per top point: its Sharpe standard error and the test against the benchmark, from its stored returns.
+        var inference: [String: (se: Double, p: Double)] = [:]
+        for det in details {
+            let se = Metrics.sharpeStandardError(det.returns) * 252.0.squareRoot()
+            let p = benchmark?.returns(on: det.dates).map { Metrics.sharpeDifferenceTest(det.returns, $0).pValue }
+            inference[det.point.id] = (se, p ?? .nan)
+        }
         // The key metrics, with the rank metric first and not repeated.
         let keyMetrics: [(name: String, title: String, percent: Bool)] = [
             (SummaryMetric.sharpeRatio.key, "sharpe", false), (SummaryMetric.cagr.key, "cagr", true),
@@ -190,7 +202,9 @@ struct ReportBuilder: Sendable {
             ("trades", "trades", false),
         ].filter { $0.name != d.rankBy }
         let header =
-            ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + ["DSR", "PSR"]
+            ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + [
+                "SR SE", "DSR", "PSR",
+            ] + (benchmark.map { ["p vs \($0.ticker)"] } ?? [])
         var rows: [[String]] = []
         for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
             rows.append(
@@ -200,7 +214,10 @@ struct ReportBuilder: Sendable {
                     + keyMetrics.map {
                         $0.percent ? pct(p.metrics[$0.name]) : num(p.metrics[$0.name], $0.name == "trades" ? 6 : 3)
                     }
-                    + [num(d.deflated[p.id], 3), num(p.metrics["probabilistic_sharpe_ratio"], 3)])
+                    + [
+                        num(inference[p.id]?.se, 3), num(d.deflated[p.id], 3),
+                        num(p.metrics["probabilistic_sharpe_ratio"], 3),
+                    ] + (benchmark == nil ? [] : [num(inference[p.id]?.p, 2)]))
         }
         if let b = benchmark, let dates = details.first?.dates, let s = benchmarkSummary(dates) {
             func value(_ key: String) -> Double? {
@@ -214,7 +231,12 @@ struct ReportBuilder: Sendable {
             rows.append(
                 ["", "**\(b.label)**"] + d.paramPaths.map { _ in "" } + [num(value(d.rankBy))]
                     + keyMetrics.map { $0.percent ? pct(value($0.name)) : num(value($0.name), 3) }
-                    + ["", num(s.values[.probabilisticSharpeRatio], 3)])
+                    + [
+                        num(
+                            benchmark?.returns(on: dates).map { Metrics.sharpeStandardError($0) * 252.0.squareRoot() },
+                            3),
+                        "", num(s.values[.probabilisticSharpeRatio], 3), "",
+                    ])
         }
         return md + ReportBuilder.table(header, rows) + "\n"
     }
