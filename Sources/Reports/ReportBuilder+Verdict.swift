@@ -157,7 +157,7 @@ extension ReportBuilder {
             ? "matters"
             : answer == "Partly" ? "matters somewhat" : answer == "Little" ? "matters little" : "is not judged"
         md +=
-            "**The family \(summary)\(inSampleOnly ? " (in sample only)" : ""); the choice of parameters \(matters).**\n\n"
+            "**The family \(summary)\(inSampleOnly && beats != .loses ? " (in sample only)" : ""); the choice of parameters \(matters).**\n\n"
         md += lines.joined(separator: "\n\n") + "\n\n"
         return md
     }
