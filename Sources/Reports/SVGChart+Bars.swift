@@ -17,11 +17,7 @@ extension SVGChart {
         let sy = { (y: Double) in top + (y1 - y) / (y1 - y0) * h }
         var s = header(width, height, title)
         s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
-        for t in ticks(y0, y1) {
-            s += "<line x1=\"\(left)\" y1=\"\(f(sy(t)))\" x2=\"\(left + w)\" y2=\"\(f(sy(t)))\" stroke=\"#e0e0e0\"/>"
-            s +=
-                "<text x=\"\(left - 6)\" y=\"\(f(sy(t) + 4))\" text-anchor=\"end\" font-size=\"11\">\(esc(fmt(t)))</text>"
-        }
+        s += yGrid(y0, y1, sy, left: left, w: w)
         let n = max(categories.count, 1)
         let slot = w / Double(n), bar = slot * 0.7
         for (i, c) in categories.enumerated() {

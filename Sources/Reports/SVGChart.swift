@@ -91,11 +91,7 @@ public enum SVGChart {
             sy = { (y: Double) in top + (y1 - y) / (y1 - y0) * h }
         var s = header(width, height, title)
         s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
-        for t in ticks(y0, y1) {
-            s += "<line x1=\"\(left)\" y1=\"\(f(sy(t)))\" x2=\"\(left + w)\" y2=\"\(f(sy(t)))\" stroke=\"#e0e0e0\"/>"
-            s +=
-                "<text x=\"\(left - 6)\" y=\"\(f(sy(t) + 4))\" text-anchor=\"end\" font-size=\"11\">\(esc(fmt(t)))</text>"
-        }
+        s += yGrid(y0, y1, sy, left: left, w: w)
         for t in ticks(x0, x1, count: 6) {
             s += "<line x1=\"\(f(sx(t)))\" y1=\"\(top + h)\" x2=\"\(f(sx(t)))\" y2=\"\(top + h + 5)\" stroke=\"#333\"/>"
             // Labels near the right edge end there, so long dates are not clipped.
@@ -119,6 +115,17 @@ public enum SVGChart {
         }
         s += legend(series.map(\.name), x: left + 10, y: top + 8)
         return s + "</svg>\n"
+    }
+
+    /// Horizontal grid lines and labels at the y ticks.
+    static func yGrid(_ y0: Double, _ y1: Double, _ sy: (Double) -> Double, left: Double, w: Double) -> String {
+        var s = ""
+        for t in ticks(y0, y1) {
+            s += "<line x1=\"\(left)\" y1=\"\(f(sy(t)))\" x2=\"\(left + w)\" y2=\"\(f(sy(t)))\" stroke=\"#e0e0e0\"/>"
+            s +=
+                "<text x=\"\(left - 6)\" y=\"\(f(sy(t) + 4))\" text-anchor=\"end\" font-size=\"11\">\(esc(fmt(t)))</text>"
+        }
+        return s
     }
 
     /// An SVG path through a series' finite points (a gap lifts the pen), in the chart's coordinates.

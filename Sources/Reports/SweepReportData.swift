@@ -238,9 +238,5 @@ struct SweepReportData: Sendable {
     }
 
     /// A short label for a dotted path (its last component, or two if that is ambiguous).
-    func short(_ path: String) -> String {
-        let last = path.split(separator: ".").last.map(String.init) ?? path
-        return paramPaths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1
-            ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
-    }
+    func short(_ path: String) -> String { ConfigNode.shortPath(path, among: paramPaths) }
 }

@@ -21,14 +21,7 @@ public struct SweepPoint: Sendable {
     /// `fast=10, slow=50`: the point's parameters for people (progress line, chart legends), each named by its
     /// shortest unambiguous suffix of `paths`.
     public func label(paths: [String]) -> String {
-        params.map { "\(SweepPoint.short($0.path, among: paths))=\($0.value.readable)" }.joined(separator: ", ")
-    }
-
-    /// A dotted path's last component, or its last two when another path ends the same way.
-    public static func short(_ path: String, among paths: [String]) -> String {
-        let last = path.split(separator: ".").last.map(String.init) ?? path
-        return paths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1
-            ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
+        params.map { "\(ConfigNode.shortPath($0.path, among: paths))=\($0.value.readable)" }.joined(separator: ", ")
     }
 
     public func text(_ path: String) -> String {

@@ -146,6 +146,14 @@ public struct ConfigNode: Sendable {
         return node
     }
 
+    /// A dotted path's last component, or its last two when another of `paths` ends the same way (table columns,
+    /// labels).
+    public static func shortPath(_ path: String, among paths: [String]) -> String {
+        let last = path.split(separator: ".").last.map(String.init) ?? path
+        return paths.filter { $0.hasSuffix("." + last) || $0 == last }.count > 1
+            ? path.split(separator: ".").suffix(2).joined(separator: ".") : last
+    }
+
     /// Compact flow text for people: scalars as written, `[a, b]` and `{key: value}` (labels, tables, CSV cells).
     public var readable: String {
         switch value {
