@@ -7,7 +7,7 @@ import MarketData
 struct AnalyticsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytics", abstract: "Performance, risk, tail, factor and overfitting statistics.",
-        subcommands: [Metrics_.self, AnalyticsMatrix.self])
+        subcommands: [Metrics_.self, AnalyticsMatrix.self, AnalyticsBootstrap.self])
 
     struct Metrics_: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -104,3 +104,49 @@ import Testing
         #expect(abs((obj["total_return"] as! Double) - 0.21) < 1e-12)
     }
 }
+
+extension AnalyticsCommandTests {
+    @Test func bootstrapPrintsBlockLengthsAndIntervalsReproducibly() throws {
+        let path = dir + "/boot.csv"
+        var text = "date,ret\n"
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        var x: UInt64 = 12345
+        for i in 0..<600 {
+            let day = f.string(from: Date(timeIntervalSince1970: 1_420_070_400 + Double(i) * 86_400))
+            // A small LCG: any fixed series will do; the command must read it and resample it reproducibly.
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let u = Double(x >> 11) / Double(1 << 53)
+            text += "\(day),\((u - 0.49) * 0.04)\n"
+        }
+        TestPaths.write(text, to: path)
+        let a = try HindsightBinary.run([
+            "analytics", "bootstrap", "--returns", path, "--paths", "300", "--seed", "4", "--json",
+        ])
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try HindsightBinary.run([
+            "analytics", "bootstrap", "--returns", path, "--paths", "300", "--seed", "4", "--json",
+        ])
+        let c = try HindsightBinary.run([
+            "analytics", "bootstrap", "--returns", path, "--paths", "300", "--seed", "5", "--json",
+        ])
+        #expect(a.stdout == b.stdout && a.stdout != c.stdout)
+        let o = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [String: Any]
+        let blocks = try #require(o["optimal_block_length"] as? [String: Double])
+        #expect(blocks["stationary"]! > 0 && blocks["circular"]! > blocks["stationary"]!)
+        let ci = try #require(o["confidence_intervals"] as? [String: [Double]])
+        let est = try #require(o["estimates"] as? [String: Double])
+        for k in ["sharpe_ratio", "cagr", "annual_volatility", "max_drawdown", "sortino_ratio", "total_return"] {
+            #expect(ci[k]?.count == 2 && ci[k]![0] < ci[k]![1], "\(k)")
+        }
+        #expect(ci["sharpe_ratio"]![0] < est["sharpe_ratio"]! && est["sharpe_ratio"]! < ci["sharpe_ratio"]![1])
+        for (flags, message) in [
+            (["--block", "0"], "--block 0 is not a block length"), (["--kind", "moving"], "not a bootstrap"),
+            (["--paths", "5"], "--paths must be"),
+        ] {
+            let bad = try HindsightBinary.run(["analytics", "bootstrap", "--returns", path] + flags)
+            #expect(bad.status == 1 && bad.stderr.contains(message), "\(flags): \(bad.stderr)")
+        }
+    }
+}
