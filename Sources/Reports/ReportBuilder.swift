@@ -182,18 +182,22 @@ struct ReportBuilder: Sendable {
         md +=
             "DSR is the deflated Sharpe ratio with \(d.trials) trials\(d.usesLedger && d.trialSweeps > 1 ? " (every sweep on this data so far)" : "") and the variance of their Sharpe ratios; PSR the probabilistic Sharpe ratio against 0."
         md +=
-            " SR SE is the standard error of the annualised Sharpe ratio (Lo 2002, with a Newey–West long-run variance, so serial correlation widens it)"
+            " SR SE is the standard error of the annualised Sharpe ratio (Lo 2002, with a Newey–West long-run variance, so serial correlation widens it), SR 95% CI its BCa interval from 1,000 stationary-bootstrap paths (Politis–White block length, seed 0)"
         md +=
             benchmark.map {
                 "; p vs \($0.ticker) the two-sided p-value of the Sharpe-ratio difference to the benchmark (Ledoit–Wolf 2008, HAC). The last row is the benchmark over the best point's sessions."
             } ?? "."
         md += "\n\n"
         // Per top point: its Sharpe standard error and the test against the benchmark, from its stored returns.
-        var inference: [String: (se: Double, p: Double)] = [:]
+        var inference: [String: (se: Double, p: Double, ci: (lo: Double, hi: Double))] = [:]
         for det in details {
             let se = Metrics.sharpeStandardError(det.returns) * 252.0.squareRoot()
             let p = benchmark?.returns(on: det.dates).map { Metrics.sharpeDifferenceTest(det.returns, $0).pValue }
-            inference[det.point.id] = (se, p ?? .nan)
+            let ci = BootstrapIntervals(
+                det.returns, statistics: [BootstrapIntervals.sharpe],
+                bootstrap: .automatic(.stationary, for: det.returns),
+                paths: 1000, seed: 0)
+            inference[det.point.id] = (se, p ?? .nan, ci.intervals[0].bca)
         }
         // The key metrics, with the rank metric first and not repeated.
         let keyMetrics: [(name: String, title: String, percent: Bool)] = [
@@ -203,7 +207,7 @@ struct ReportBuilder: Sendable {
         ].filter { $0.name != d.rankBy }
         let header =
             ["#", "point"] + d.paramPaths.map { d.short($0) } + [d.rankBy] + keyMetrics.map(\.title) + [
-                "SR SE", "DSR", "PSR",
+                "SR SE", "SR 95% CI", "DSR", "PSR",
             ] + (benchmark.map { ["p vs \($0.ticker)"] } ?? [])
         var rows: [[String]] = []
         for (i, p) in d.ranked.prefix(d.reportTop).enumerated() {
@@ -215,7 +219,9 @@ struct ReportBuilder: Sendable {
                         $0.percent ? pct(p.metrics[$0.name]) : num(p.metrics[$0.name], $0.name == "trades" ? 6 : 3)
                     }
                     + [
-                        num(inference[p.id]?.se, 3), num(d.deflated[p.id], 3),
+                        num(inference[p.id]?.se, 3),
+                        inference[p.id].map { "[\(num($0.ci.lo, 3)), \(num($0.ci.hi, 3))]" } ?? "–",
+                        num(d.deflated[p.id], 3),
                         num(p.metrics["probabilistic_sharpe_ratio"], 3),
                     ] + (benchmark == nil ? [] : [num(inference[p.id]?.p, 2)]))
         }
@@ -724,6 +730,20 @@ struct ReportBuilder: Sendable {
                 ([.totalReturn, .cagr, .annualVolatility, .sharpeRatio, .sortinoRatio, .calmarRatio, .maxDrawdown]
                     .map { (m: SummaryMetric) in m.key } + ["trades", "final_equity"])
                     .map { [$0, num(p.metrics[$0], 5)] }) + "\n"
+        let ci = BootstrapIntervals(
+            det.returns, bootstrap: .automatic(.stationary, for: det.returns), paths: 1000, seed: 0)
+        md +=
+            "## Intervals\n\n95% intervals from 1,000 stationary-bootstrap paths of the daily returns (block \(num(ci.bootstrap.block, 3)) sessions, Politis–White; seed 0).\n\n"
+        md +=
+            ReportBuilder.table(
+                ["metric", "estimate", "std error", "BCa", "percentile"],
+                ci.intervals.map {
+                    [
+                        $0.name, num($0.estimate, 4), num($0.standardError, 3),
+                        "[\(num($0.bca.lo, 4)), \(num($0.bca.hi, 4))]",
+                        "[\(num($0.percentile.lo, 4)), \(num($0.percentile.hi, 4))]",
+                    ]
+                }) + "\n"
         md += "## Monthly returns\n\n"
         let monthly = Metrics.periodReturns(det.returns, dates: det.dates, by: .month)
         var years: [String: [String: Double]] = [:]

@@ -120,7 +120,7 @@ struct SelectionTests {
         #expect(verdict.lowerBound < board.lowerBound)
         #expect(readme.contains("the benchmark") && readme.contains("**Does the choice of parameters matter?**"))
         #expect(readme.contains("| **benchmark MKT** |"))
-        #expect(readme.contains("| SR SE | DSR | PSR | p vs MKT |"), "the leaderboard's inference columns")
+        #expect(readme.contains("| SR SE | SR 95% CI | DSR | PSR | p vs MKT |"), "the leaderboard's inference columns")
         #expect(readme.contains("## Pareto front") && readme.contains("charts/pareto.svg"))
         #expect(readme.contains("## Robust pick") && readme.contains("| most robust |"))
         #expect(FileManager.default.fileExists(atPath: out + "/charts/pareto.svg"))

@@ -139,6 +139,7 @@ struct SweepRunTests {
         #expect(top.count == 3)
         let page = try String(contentsOfFile: out + "/top/" + top[0], encoding: .utf8)
         #expect(page.contains("## Monthly returns") && page.contains("## Drawdowns") && page.contains("## Trades"))
+        #expect(page.contains("## Intervals") && page.contains("| sharpe_ratio |"))
         // Every chart named in the README exists and renders to a PNG.
         let charts = try FileManager.default.contentsOfDirectory(atPath: out + "/charts").filter {
             $0.hasSuffix(".svg")
