@@ -5,6 +5,9 @@
 /// too few observations, zero dispersion where it is a divisor, or any NaN in the input.
 public enum Metrics {
     public static let defaultPeriodsPerYear = 252.0
+
+    /// numpy's `percentile` (linear interpolation, q in 0...100); NaN when empty.
+    public static func percentile(_ x: [Double], _ q: Double) -> Double { Stat.percentile(x, q) }
 }
 
 /// Small numeric kernels shared by the metrics (internal).

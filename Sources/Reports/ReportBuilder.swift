@@ -118,6 +118,7 @@ struct ReportBuilder: Sendable {
         md += try intrabar()
         md += walkForward(&files)
         md += crossValidationSection(&files)
+        md += scenariosSection(&files)
         for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
         if invalid + failed > 0 {
             md += "## Points that did not run\n\n"

@@ -7,7 +7,7 @@ extension HindsightDatabase {
     ]
     public static let outputTables = [
         "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
-        "sweep_returns", "sweep_equity",
+        "sweep_returns", "sweep_equity", "backtest_scenarios", "backtest_scenario_summary",
     ]
     public static var allTables: [String] { inputTables + outputTables }
     static let latestMigration = "v7-sweep-equity"
@@ -128,6 +128,20 @@ extension HindsightDatabase {
                     CREATE TABLE sweep_equity(
                         sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, first_date TEXT NOT NULL, equity BLOB NOT NULL,
                         PRIMARY KEY(sweep_id, point_id)) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration("v8-scenarios") { db in
+            // A sweep's top points re-run on resampled markets: one row per (point, generator, path), and one
+            // summary per (point, generator) for the report.
+            try db.execute(
+                sql: """
+                    CREATE TABLE backtest_scenarios(
+                        sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, generator TEXT NOT NULL, path INTEGER NOT NULL,
+                        metrics_json TEXT NOT NULL,
+                        PRIMARY KEY(sweep_id, point_id, generator, path)) WITHOUT ROWID;
+                    CREATE TABLE backtest_scenario_summary(
+                        sweep_id TEXT NOT NULL, point_id TEXT NOT NULL, generator TEXT NOT NULL, summary_json TEXT NOT NULL,
+                        PRIMARY KEY(sweep_id, point_id, generator)) WITHOUT ROWID;
                     """)
         }
         return m

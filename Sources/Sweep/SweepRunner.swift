@@ -148,6 +148,10 @@ public enum SweepRunner {
                 try CrossValidationAnalysis.run(context: context, store: store)
                 lap("cpcv")
             }
+            if spec.scenarios != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
+                try await ScenarioRunner.run(context: context, store: store, jobs: jobs)
+                lap("scenarios")
+            }
         } else {
             lap("store")
         }

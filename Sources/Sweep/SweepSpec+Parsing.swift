@@ -8,7 +8,7 @@ import YAMLConfig
 extension SweepSpec {
     static let keys = [
         "sweep", "base", "grid", "zip", "random", "constraints", "rank_by", "filters", "trials", "walk_forward",
-        "validation", "store", "report",
+        "validation", "scenarios", "store", "report",
     ]
 
     /// Reads a sweep file; `base:` may name a run config file (relative to the sweep file) or be inline.
@@ -222,6 +222,7 @@ extension SweepSpec {
             }
             cv = CrossValidation(groups: groups, testGroups: test, embargo: embargo)
         }
+        let scenarios = try m.node("scenarios").map { try parseScenarios($0, sweptDates: all) }
         var equity = EquityStore.top(20), tradesTop: Int? = 50, tradesAll = false
         if let s = m.node("store") {
             let sm = try ConfigMap(s, allowed: ["equity", "trades"])
@@ -247,7 +248,8 @@ extension SweepSpec {
         canon = canon.setting("base", to: base)
         return SweepSpec(
             name: name, file: file, base: base, grid: grid, zip: zip, random: random, constraints: constraints,
-            objectives: objectives, filters: filters, walkForward: wf, crossValidation: cv, storeEquity: equity,
+            objectives: objectives, filters: filters, walkForward: wf, crossValidation: cv, scenarios: scenarios,
+            storeEquity: equity,
             storeTradesTop: tradesTop,
             storeTradesAll: tradesAll, reportTop: top, heatmaps: heatmaps, canonicalJSON: canon.canonicalJSON)
     }
@@ -357,6 +359,61 @@ extension SweepSpec {
         throw node.error(
             "`\(path)` is not in the base config",
             hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
+    }
+
+    /// Scenario generators this version builds, and those the design names that it does not (refused by name).
+    static let scenarioKinds: [String: BlockBootstrap.Kind] = [
+        "stationary_bootstrap": .stationary, "circular_block_bootstrap": .circular,
+    ]
+    static let plannedScenarioKinds = ["regime_bootstrap", "episodes", "synthetic"]
+
+    static func parseScenarios(_ n: ConfigNode, sweptDates: [String]) throws -> Scenarios {
+        let m = try ConfigMap(n, allowed: ["top", "paths", "seed", "generators"])
+        let top = try m.int("top") ?? 10
+        guard top >= 1, top <= 1_000 else { throw (m.node("top") ?? n).error("top must be 1 to 1000, got \(top)") }
+        let paths = try m.int("paths") ?? 200
+        guard paths >= 10, paths <= 100_000 else {
+            throw (m.node("paths") ?? n).error("paths must be 10 to 100000, got \(paths)")
+        }
+        let seed = try m.int("seed") ?? 0
+        guard seed >= 0 else { throw m.node("seed")!.error("seed must be ≥ 0") }
+        if let p = sweptDates.first(where: { $0 == "start" || $0 == "end" }) {
+            throw n.error(
+                "scenarios resample one date range for every point, and `\(p)` is swept",
+                hint: "remove `\(p)` from the swept parameters or drop scenarios")
+        }
+        var generators: [Scenarios.Generator] = []
+        let list = try m.require("generators", "a list such as [{kind: stationary_bootstrap, block: auto}]")
+        guard case .sequence(let items) = list.value, !items.isEmpty else {
+            throw list.error("expected a list of generators", hint: "[{kind: stationary_bootstrap, block: auto}]")
+        }
+        for item in items {
+            let g = try ConfigMap(item, allowed: ["kind", "block"])
+            let kindNode = try g.require("kind", "stationary_bootstrap or circular_block_bootstrap")
+            let kindText = try ConfigMap.string(kindNode)
+            guard let kind = scenarioKinds[kindText] else {
+                let known = scenarioKinds.keys.sorted().joined(separator: ", ")
+                if plannedScenarioKinds.contains(kindText) {
+                    throw kindNode.error(
+                        "the `\(kindText)` generator is not built in this version", hint: "available: \(known)")
+                }
+                throw kindNode.error("unknown scenario generator `\(kindText)`", hint: "available: \(known)")
+            }
+            var block: Double?
+            if let b = g.node("block") {
+                let text = try ConfigMap.string(b)
+                if text != "auto" {
+                    guard let v = Double(text), v >= 1, v <= 1_000 else {
+                        throw b.error("block must be auto or a length of 1 to 1000 sessions, got `\(text)`")
+                    }
+                    block = v
+                }
+            }
+            var name = kindText + (block.map { "-b" + JSONText.number($0) } ?? "")
+            if generators.contains(where: { $0.name == name }) { name += "-\(generators.count + 1)" }
+            generators.append(Scenarios.Generator(kind: kind, block: block, name: name))
+        }
+        return Scenarios(top: top, paths: paths, seed: UInt64(seed), generators: generators)
     }
 
     static func parseRandom(_ n: ConfigNode, base: ConfigNode) throws -> RandomSearch {

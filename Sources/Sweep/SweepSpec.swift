@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import HindsightCore
 import YAMLConfig
@@ -54,6 +55,21 @@ public struct SweepSpec: Sendable {
         public var embargo: Int
     }
 
+    /// `scenarios:`: the top points re-run on resampled markets.
+    public struct Scenarios: Sendable, Equatable {
+        public struct Generator: Sendable, Equatable {
+            public var kind: BlockBootstrap.Kind
+            /// nil: Politis–White's optimal length on the market's returns.
+            public var block: Double?
+            /// The name its paths are stored under, e.g. `stationary_bootstrap` or `circular_block_bootstrap-b20`.
+            public var name: String
+        }
+        public var top: Int
+        public var paths: Int
+        public var seed: UInt64
+        public var generators: [Generator]
+    }
+
     public enum EquityStore: Sendable, Equatable {
         case all, none
         case top(Int)
@@ -77,6 +93,7 @@ public struct SweepSpec: Sendable {
     public var lowerIsBetter: Bool { objectives[0].lowerIsBetter }
     public var walkForward: WalkForward?
     public var crossValidation: CrossValidation?
+    public var scenarios: Scenarios?
     public var storeEquity: EquityStore
     public var storeTradesTop: Int?
     public var storeTradesAll: Bool

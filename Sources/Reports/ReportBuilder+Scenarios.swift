@@ -1,0 +1,79 @@
+import Analytics
+import Foundation
+import HindsightCore
+
+/// The Scenarios section: the top points re-run on resampled markets (stored by the sweep).
+extension ReportBuilder {
+    func scenariosSection(_ files: inout [String: String]) -> String {
+        guard case .object(let spec)? = data.spec.first(where: { $0.0 == "scenarios" })?.1 else { return "" }
+        var md = "## Scenarios\n\n"
+        guard let rows = try? store.scenarioSummaries(sweepID: data.sweep.sweepID), !rows.isEmpty else {
+            return md
+                + "Configured, but no scenario is stored: the paths run once every point of the plan is in one database.\n\n"
+        }
+        var seed = "0"
+        if let s = spec.first(where: { $0.0 == "seed" })?.1 { seed = s.render() }
+        md +=
+            "Each of the top points (by `\(data.rankBy)`) ran again, whole strategy and all, on markets rebuilt from resampled days: every path takes whole days of every asset's moves in blocks (so each day's cross-section and the volatility clustering of blocks survive), with the calendar, listings and corporate actions in place (seed \(seed)). "
+        md +=
+            "Quantiles are 5% / 50% / 95% over the paths; P(DD) is the share of paths whose maximum drawdown is worse than 20%, 30% and 50%; CVaR and the Hill α are of the paths' calendar-year returns; the robustness rank orders the points by their median scenario Sharpe ratio.\n\n"
+        let byID = Dictionary(uniqueKeysWithValues: data.points.map { ($0.id, $0) })
+        var generators: [String] = []
+        for r in rows where !generators.contains(r.generator) { generators.append(r.generator) }
+        func n(_ v: JSONValue?) -> Double {
+            switch v {
+            case .number(let x)?: x
+            case .integer(let i)?: Double(i)
+            default: .nan
+            }
+        }
+        func triple(_ v: JSONValue?, percent: Bool) -> String {
+            guard case .array(let a)? = v, a.count == 3 else { return "–" }
+            return a.map { percent ? pct(n($0)) : num(n($0), 3) }.joined(separator: " / ")
+        }
+        for g in generators {
+            let mine = rows.filter { $0.generator == g }.compactMap { r -> (String, JSONValue)? in
+                (try? JSONValue.parse(r.json)).map { (r.pointID, $0) }
+            }.sorted { n($0.1["historical_rank"]) < n($1.1["historical_rank"]) }
+            md += "### `\(g)` (\(Int(n(mine.first?.1["paths"]))) paths)\n\n"
+            md +=
+                ReportBuilder.table(
+                    [
+                        "rank", "robust rank", "point", "CAGR", "Sharpe", "max drawdown", "longest drawdown (sessions)",
+                        "P(DD > 20/30/50%)", "annual CVaR 95%", "Hill α",
+                    ],
+                    mine.map { id, o in
+                        let p = o["p_drawdown_worse_than"]
+                        return [
+                            "\(Int(n(o["historical_rank"])))", "\(Int(n(o["robustness_rank"])))",
+                            byID[id].map { "`\(id)` " + data.label($0) } ?? "`\(id)`",
+                            triple(o["cagr"], percent: true), triple(o["sharpe_ratio"], percent: false),
+                            triple(o["max_drawdown"], percent: true),
+                            triple(o["max_drawdown_duration_days"], percent: false),
+                            [p?["20%"], p?["30%"], p?["50%"]].map { pct(n($0)) }.joined(separator: " / "),
+                            pct(n(o["annual_return_cvar_95"])), num(n(o["annual_return_hill_alpha"]), 3),
+                        ]
+                    }) + "\n"
+            if let best = mine.first?.1, case .array(let fan)? = best["fan"],
+                case .array(let levels)? = best["fan_levels"],
+                case .array(let ds)? = best["fan_dates"]
+            {
+                let dates = ds.map { v -> String in if case .string(let s) = v { s } else { "" } }
+                let series = zip(fan, levels).compactMap { curve, level -> SVGChart.Series? in
+                    guard case .array(let c) = curve else { return nil }
+                    return .init(name: "\(Int(n(level)))%", x: c.indices.map(Double.init), y: c.map { n($0) })
+                }
+                let name = "scenarios-" + slug(g) + ".svg"
+                files["charts/" + name] = SVGChart.lines(
+                    title: "Growth of 1 across \(g) paths (best point)", xTitle: "date", yTitle: "growth of 1",
+                    series: series,
+                    xLabel: { x in
+                        let i = Int(x.rounded())
+                        return i >= 0 && i < dates.count ? dates[i] : ""
+                    })
+                md += "![scenario fan \(g)](charts/\(name))\n\n"
+            }
+        }
+        return md
+    }
+}

@@ -1,0 +1,148 @@
+import Analytics
+import Backtest
+import Foundation
+import GRDB
+import HindsightCore
+import HindsightTestSupport
+import Storage
+import Sweep
+import Testing
+import YAMLConfig
+
+@testable import Reports
+
+/// Scenarios: top points re-run on markets rebuilt from resampled whole days.
+struct ScenarioTests {
+    let dir = TestPaths.makeTempDir("hindsight-scenarios")
+
+    static let sweep = """
+        sweep: scen
+        base:
+          data: {synthetic: {assets: 12, start: 2013-01-02, end: 2016-12-30, seed: 31}}
+          start: 2014-01-02
+          end: 2016-12-30
+          universe: {rule: {kind: top_dollar_volume, size: 8, lookback: 21, min_price: 1, min_history: 63, rebalance: monthly}}
+          strategy:
+            kind: assessment_risk_daily_rebal
+            rebalance: monthly
+            assessment: {model: momentum, lookback: 63, skip: 5}
+            risk: {top_n: 4, long_only: true}
+          execution: {fill: next_open, commission: {model: bps, bps: 5}}
+          benchmark: MKT
+        grid:
+          strategy.assessment.lookback: [21, 63, 126]
+          strategy.risk.top_n: [2, 4]
+        scenarios:
+          top: 3
+          paths: 12
+          seed: 7
+          generators: [{kind: stationary_bootstrap, block: auto}, {kind: circular_block_bootstrap, block: 10}]
+        """
+
+    func run(_ yaml: String = sweep, db name: String = "s") async throws -> (String, SweepRunner.Summary) {
+        let path = dir + "/\(name).yaml", db = dir + "/\(name).sqlite"
+        TestPaths.write(yaml, to: path)
+        let context = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        let s = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        return (db, s)
+    }
+
+    @Test func aResampledDayCarriesEveryAssetsMovesOfItsSourceDay() throws {
+        let c = try TestConfig.parse(
+            """
+            data: {synthetic: {assets: 80, start: 2010-01-04, end: 2016-12-30, seed: 2}}
+            start: 2013-01-02
+            end: 2016-12-30
+            universe: {all: true}
+            strategy: {kind: equal_weight_buy_and_hold}
+            """)
+        let inputs = try MarketInputs.load(for: c)
+        let p = inputs.panel
+        #expect(p.splitRatio.contains { $0 != 1 } && p.dividend.contains { $0 != 0 }, "the data has actions")
+        let r = MarketResampler(inputs: inputs, firstDay: 250)
+        var rng = Xoshiro256StarStar(seed: 5)
+        let sources = BlockBootstrap(kind: .stationary, block: 8).indices(count: r.window.count, rng: &rng).map {
+            r.window.lowerBound + $0
+        }
+        let q = try r.path(sources: sources).panel
+        #expect(q.dayCount == p.dayCount && q.tickers == p.tickers)
+        var checked = 0, worst = 0.0
+        for a in 0..<p.assetCount {
+            for d in 0..<p.dayCount {
+                let k = a * p.dayCount + d
+                if d < 250 {
+                    #expect(q.close[k] == p.close[k] || !p.valid[k])
+                    continue
+                }
+                let s = sources[d - 250], ks = a * p.dayCount + s
+                guard q.valid[k], q.valid[k - 1], p.valid[ks - 1] else { continue }
+                // The path's split-adjusted move on d is the source day's.
+                let moved = q.close[k] * q.splitRatio[k] / q.close[k - 1]
+                let source = p.close[ks] * p.splitRatio[ks] / p.close[ks - 1]
+                worst = max(worst, abs(moved / source - 1))
+                checked += 1
+                #expect(q.volume[k] == p.volume[ks])
+                #expect(q.splitRatio[k] == p.splitRatio[k], "splits stay on their own sessions")
+            }
+        }
+        #expect(checked > 10_000 && worst < 1e-12, "\(checked) checked, worst \(worst)")
+    }
+
+    @Test func theTopPointsRunOnEveryPathAndTheReportSummarisesThem() async throws {
+        let (db, s) = try await run()
+        let store = try HindsightDatabase.openExisting(path: db)
+        let rows = try store.scenarios(sweepID: s.sweepID)
+        #expect(rows.count == 3 * 12 * 2)
+        #expect(
+            rows.allSatisfy { !$0.metricsJSON.contains("\"error\"") },
+            "\(rows.first { $0.metricsJSON.contains("error") }?.metricsJSON ?? "")")
+        let summaries = try store.scenarioSummaries(sweepID: s.sweepID)
+        #expect(summaries.count == 6)
+        // Paths differ from each other and from history.
+        let sharpes = Set(rows.filter { $0.generator == "stationary_bootstrap" }.map { $0.metricsJSON })
+        #expect(sharpes.count == 36)
+        let out = dir + "/report"
+        try await ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: nil)
+        let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
+        #expect(readme.contains("## Scenarios") && readme.contains("### `stationary_bootstrap` (12 paths)"))
+        #expect(readme.contains("### `circular_block_bootstrap-b10` (12 paths)") && readme.contains("robust rank"))
+        #expect(FileManager.default.fileExists(atPath: out + "/charts/scenarios-stationary-bootstrap.svg"))
+    }
+
+    @Test func scenarioPathsAreReproducibleAndAResumeAddsOnlyTheMissingOnes() async throws {
+        let (db, s) = try await run(db: "a")
+        let store = try HindsightDatabase.openExisting(path: db)
+        let all = try store.scenarios(sweepID: s.sweepID)
+        // Lose half of the paths, as a kill would, and resume.
+        try await DatabaseQueue(path: db).write {
+            try $0.execute(sql: "DELETE FROM backtest_scenarios WHERE path >= 6")
+        }
+        let path = dir + "/a.yaml"
+        let context = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        _ = try await SweepRunner.run(
+            context: context, store: try HindsightDatabase(path: db),
+            options: SweepRunner.Options(jobs: 2, resume: true, shard: nil, quiet: true))
+        #expect(try HindsightDatabase.openExisting(path: db).scenarios(sweepID: s.sweepID) == all)
+        // Another database, the same seed: the same paths.
+        let (db2, s2) = try await run(db: "b")
+        #expect(try HindsightDatabase.openExisting(path: db2).scenarios(sweepID: s2.sweepID) == all)
+    }
+
+    @Test func aGeneratorThatIsNotBuiltIsRefusedByName() throws {
+        let yaml = Self.sweep.replacingOccurrences(
+            of: "{kind: circular_block_bootstrap, block: 10}", with: "{kind: episodes}")
+        let path = dir + "/bad.yaml"
+        TestPaths.write(yaml, to: path)
+        do {
+            _ = try SweepSpec.load(path: path)
+            Issue.record("expected an error")
+        } catch {
+            let text = "\(error)"
+            #expect(
+                text.contains("bad.yaml:") && text.contains("`episodes` generator is not built")
+                    && text.contains("stationary_bootstrap"), "\(text)")
+        }
+    }
+}
