@@ -137,7 +137,7 @@ public enum SweepRunner {
         if !interrupted {
             try store.attachDetails(details.filter { $0.status == .ok }.map(\.record))
             lap("store and top details")
-            try lookAhead(context: context, store: store, top: details)
+            try await lookAhead(context: context, store: store, top: details)
             lap("look-ahead check")
             // Walk-forward needs every point's in-sample values: only once the whole plan is in this database.
             if spec.walkForward != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
@@ -274,26 +274,37 @@ public enum SweepRunner {
 
     /// Repeats the best points (up to 3) on the data cut at three sessions and stores, for the report, whether
     /// every decision up to each cut matched (`look_ahead:<sweep>` in the metadata).
-    static func lookAhead(context: SweepContext, store: HindsightDatabase, top: [PointExecutor.Output]) throws {
+    static func lookAhead(context: SweepContext, store: HindsightDatabase, top: [PointExecutor.Output]) async throws {
         let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0) })
-        var rows: [JSONValue] = []
-        for out in top.prefix(3) where out.status == .ok {
-            guard let id = out.record.run.pointID, let point = byID[id], let c = try? context.plan.config(for: point)
-            else { continue }
-            var fields: [(String, JSONValue)] = [("point", .string(id))]
-            do {
-                let o = try LookAheadCheck.run(c, inputs: context.inputs)
-                fields += [
-                    ("passed", .bool(o.passed)), ("cuts", .array(o.cuts.map { .string($0.iso) })),
-                    ("compared", .integer(o.compared)),
-                    ("first_difference", o.firstDifference.map { .string($0) } ?? .null),
-                ]
-            } catch {
-                fields += [("passed", .null), ("error", .string("\(error)"))]
-            }
-            rows.append(.object(fields))
+        let picks = top.prefix(3).compactMap { out -> (String, RunConfig)? in
+            guard out.status == .ok, let id = out.record.run.pointID, let point = byID[id],
+                let c = try? context.plan.config(for: point)
+            else { return nil }
+            return (id, c)
         }
-        try store.setMetadataValue("look_ahead:" + context.plan.sweepID, JSONValue.array(rows).render())
+        // The points' checks run side by side (each is four runs of one config).
+        var rows = [JSONValue?](repeating: nil, count: picks.count)
+        await withTaskGroup(of: (Int, JSONValue).self) { group in
+            for (i, (id, c)) in picks.enumerated() {
+                group.addTask {
+                    var fields: [(String, JSONValue)] = [("point", .string(id))]
+                    do {
+                        let o = try LookAheadCheck.run(c, inputs: context.inputs)
+                        fields += [
+                            ("passed", .bool(o.passed)), ("cuts", .array(o.cuts.map { .string($0.iso) })),
+                            ("compared", .integer(o.compared)),
+                            ("first_difference", o.firstDifference.map { .string($0) } ?? .null),
+                        ]
+                    } catch {
+                        fields += [("passed", .null), ("error", .string("\(error)"))]
+                    }
+                    return (i, .object(fields))
+                }
+            }
+            for await (i, row) in group { rows[i] = row }
+        }
+        try store.setMetadataValue(
+            "look_ahead:" + context.plan.sweepID, JSONValue.array(rows.compactMap { $0 }).render())
     }
 
     /// The point run with the other `stops.intrabar` policy: its policy, rank metric, final equity and ambiguous
