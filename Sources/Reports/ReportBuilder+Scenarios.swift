@@ -67,10 +67,7 @@ extension ReportBuilder {
                 files["charts/" + name] = SVGChart.lines(
                     title: "Growth of 1 across \(g) paths (best point)", xTitle: "date", yTitle: "growth of 1",
                     series: series,
-                    xLabel: { x in
-                        let i = Int(x.rounded())
-                        return i >= 0 && i < dates.count ? dates[i] : ""
-                    })
+                    xLabel: SVGChart.indexLabels(dates))
                 md += "![scenario fan \(g)](charts/\(name))\n\n"
             }
         }

@@ -450,10 +450,7 @@ struct ReportBuilder: Sendable {
         guard !details.isEmpty else { return "" }
         let shown = details.prefix(5)
         let dates = shown[0].dates
-        let label: (Double) -> String = { x in
-            let i = Int(x.rounded())
-            return i >= 0 && i < dates.count ? dates[i].iso : ""
-        }
+        let label = SVGChart.indexLabels(dates.map(\.iso))
         var series = shown.map { det in
             SVGChart.Series(
                 name: data.label(det.point), x: det.equity.indices.map(Double.init), y: det.equity.map(\.equity))
@@ -712,10 +709,7 @@ struct ReportBuilder: Sendable {
             files["charts/walk-forward.svg"] = SVGChart.lines(
                 title: "Stitched out-of-sample equity (growth of 1)", xTitle: "date", yTitle: "growth of 1",
                 series: series,
-                xLabel: { x in
-                    let i = Int(x.rounded())
-                    return i >= 0 && i < dates.count ? dates[i] : ""
-                })
+                xLabel: SVGChart.indexLabels(dates))
             md += "![stitched out-of-sample equity](charts/walk-forward.svg)\n\n"
         }
         return md

@@ -117,6 +117,14 @@ public enum SVGChart {
         return s + "</svg>\n"
     }
 
+    /// x-axis labels for a series indexed by session: the date at each index (empty outside).
+    public static func indexLabels(_ dates: [String]) -> (Double) -> String {
+        { x in
+            let i = Int(x.rounded())
+            return i >= 0 && i < dates.count ? dates[i] : ""
+        }
+    }
+
     /// Horizontal grid lines and labels at the y ticks.
     static func yGrid(_ y0: Double, _ y1: Double, _ sy: (Double) -> Double, left: Double, w: Double) -> String {
         var s = ""

@@ -83,15 +83,7 @@ struct ReadableParameterTests {
     @Test func anIndexPastTheEndOfAListIsAnErrorNamingTheList() throws {
         let yaml = try sweep().replacingOccurrences(
             of: "strategy.assessment.components.1.weight", with: "strategy.assessment.components.2.weight")
-        let path = dir + "/bad.yaml"
-        TestPaths.write(yaml, to: path)
-        do {
-            _ = try SweepSpec.load(path: path)
-            Issue.record("expected an error")
-        } catch {
-            let text = "\(error)"
-            #expect(
-                text.contains("bad.yaml:") && text.contains("it has 2") && text.contains(".components.1"), "\(text)")
-        }
+        let text = sweepFileError(yaml, at: dir + "/bad.yaml")
+        #expect(text.contains("bad.yaml:") && text.contains("it has 2") && text.contains(".components.1"), "\(text)")
     }
 }

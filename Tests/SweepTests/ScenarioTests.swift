@@ -133,16 +133,9 @@ struct ScenarioTests {
     @Test func aGeneratorThatIsNotBuiltIsRefusedByName() throws {
         let yaml = Self.sweep.replacingOccurrences(
             of: "{kind: circular_block_bootstrap, block: 10}", with: "{kind: episodes}")
-        let path = dir + "/bad.yaml"
-        TestPaths.write(yaml, to: path)
-        do {
-            _ = try SweepSpec.load(path: path)
-            Issue.record("expected an error")
-        } catch {
-            let text = "\(error)"
-            #expect(
-                text.contains("bad.yaml:") && text.contains("`episodes` generator is not built")
-                    && text.contains("stationary_bootstrap"), "\(text)")
-        }
+        let text = sweepFileError(yaml, at: dir + "/bad.yaml")
+        #expect(
+            text.contains("bad.yaml:") && text.contains("`episodes` generator is not built")
+                && text.contains("stationary_bootstrap"), "\(text)")
     }
 }
