@@ -1,13 +1,16 @@
 import Analytics
 import Foundation
 import HindsightCore
+import Storage
 
 /// The Scenarios section: the top points re-run on resampled markets (stored by the sweep).
 extension ReportBuilder {
     func scenariosSection(_ files: inout [String: String]) -> String {
         guard case .object(let spec)? = data.spec.first(where: { $0.0 == "scenarios" })?.1 else { return "" }
         var md = "## Scenarios\n\n"
-        guard let rows = try? store.scenarioSummaries(sweepID: data.sweep.sweepID), !rows.isEmpty else {
+        let rows = (try? store.scenarioSummaries(sweepID: data.sweep.sweepID)) ?? []
+        let episodes = ((try? store.scenarios(sweepID: data.sweep.sweepID)) ?? []).filter { $0.generator == "episodes" }
+        guard !rows.isEmpty || !episodes.isEmpty else {
             return md
                 + "Configured, but no scenario is stored: the paths run once every point of the plan is in one database.\n\n"
         }
@@ -71,6 +74,40 @@ extension ReportBuilder {
                 md += "![scenario fan \(g)](charts/\(name))\n\n"
             }
         }
+        if !episodes.isEmpty { md += episodesTable(episodes) }
         return md
+    }
+
+    /// Each top point in each stress window alone against the benchmark there, and with the window replayed.
+    func episodesTable(_ rows: [ScenarioRow]) -> String {
+        func n(_ v: JSONValue?) -> Double {
+            switch v {
+            case .number(let x)?: x
+            case .integer(let i)?: Double(i)
+            default: .nan
+            }
+        }
+        func s(_ v: JSONValue?) -> String { if case .string(let x)? = v { x } else { "" } }
+        let rank = Dictionary(uniqueKeysWithValues: data.ranked.enumerated().map { ($1.id, $0 + 1) })
+        var md = "### Stress episodes\n\n"
+        md +=
+            "Built-in crises inside the run and the benchmark's own three worst drawdowns. *Alone* runs the point on the window's sessions only (indicators warmed on the history before it); *replayed* runs it on the whole history with the window's days copied to a random place.\n\n"
+        let parsed = rows.compactMap { r in (try? JSONValue.parse(r.metricsJSON)).map { (r, $0) } }.sorted {
+            $0.0.path != $1.0.path ? $0.0.path < $1.0.path : (rank[$0.0.pointID] ?? 0) < (rank[$1.0.pointID] ?? 0)
+        }
+        md += ReportBuilder.table(
+            [
+                "episode", "window", "point", "return alone", "max DD alone", "benchmark return", "benchmark max DD",
+                "replayed: CAGR", "replayed: max DD",
+            ],
+            parsed.map { r, o in
+                [
+                    s(o["episode"]), "\(s(o["first"])) .. \(s(o["last"]))", "`\(r.pointID)`",
+                    pct(n(o["alone"]?["total_return"])), pct(n(o["alone"]?["max_drawdown"])),
+                    pct(n(o["benchmark"]?["total_return"])), pct(n(o["benchmark"]?["max_drawdown"])),
+                    pct(n(o["replay"]?["cagr"])), pct(n(o["replay"]?["max_drawdown"])),
+                ]
+            })
+        return md + "\n"
     }
 }

@@ -35,7 +35,7 @@ extension ScenarioRunner {
             guard let o = try? JSONValue.parse(row.metricsJSON), o["error"] == nil else { continue }
             byKey[row.pointID + " " + row.generator, default: []].append(o)
         }
-        for g in context.plan.spec.scenarios?.generators ?? [] {
+        for g in context.plan.spec.scenarios?.generators ?? [] where g.kind != nil {
             // Robustness: rank the points by their median scenario Sharpe ratio.
             var medians: [Double] = []
             for p in points {

@@ -71,7 +71,8 @@ public enum ScenarioRunner {
         let done = Set(try store.scenarios(sweepID: sweepID).map { "\($0.pointID) \($0.generator) \($0.path)" })
         var work: [(generator: SweepSpec.Scenarios.Generator, bootstrap: BlockBootstrap, path: Int)] = []
         for g in sc.generators {
-            let bs = g.block.map { BlockBootstrap(kind: g.kind, block: $0) } ?? .automatic(g.kind, for: market)
+            guard let kind = g.kind else { continue }
+            let bs = g.block.map { BlockBootstrap(kind: kind, block: $0) } ?? .automatic(kind, for: market)
             for path in 0..<sc.paths where points.contains(where: { !done.contains("\($0.id) \(g.name) \(path)") }) {
                 work.append((g, bs, path))
             }
@@ -136,6 +137,91 @@ public enum ScenarioRunner {
             }
             try store.saveScenarios(sweepID: sweepID, pending)
         }
+        if let g = sc.generators.first(where: { $0.kind == nil }) {
+            try await runEpisodes(
+                context: context, store: store, points: points, configs: configs, generator: g.name, done: done,
+                resampler: resampler, seed: sc.seed, jobs: jobs)
+        }
         try summarize(context: context, store: store, points: points, dates: dates, stride: stride)
+    }
+
+    /// `episodes`: each top point on each stress window alone (and the benchmark over it), and on the history with
+    /// the window's days replayed at a random place (seeded).
+    static func runEpisodes(
+        context: SweepContext, store: HindsightDatabase, points: [SweepPoint], configs: [RunConfig], generator: String,
+        done: Set<String>, resampler: MarketResampler, seed: UInt64, jobs: Int
+    ) async throws {
+        let panel = context.inputs.panel, cal = panel.calendar
+        let run = BacktestEngine.sessions(context.base, panel: panel)
+        let episodes = StressEpisodes.find(panel: panel, run: run, benchmark: context.base.benchmark)
+        let window = resampler.window
+        let todo = episodes.indices.filter { e in points.contains { !done.contains("\($0.id) \(generator) \(e)") } }
+        let bench = context.base.benchmark.flatMap { panel.asset(ticker: $0) }
+        try await withThrowingTaskGroup(of: [ScenarioRow].self) { group in
+            var next = 0
+            func start() {
+                let e = todo[next], ep = episodes[e]
+                next += 1
+                group.addTask {
+                    // The replay: the window's days copied to a random place of the run.
+                    var rng = Xoshiro256StarStar(seed: pathSeed(seed, generator: generator, path: e))
+                    let len = ep.sessions.count
+                    let at = window.lowerBound + rng.int(below: max(window.count - len, 1))
+                    var sources = Array(window)
+                    for j in 0..<min(len, window.upperBound - at) {
+                        sources[at - window.lowerBound + j] = ep.sessions.lowerBound + j
+                    }
+                    let replayPipeline = RunPipeline(inputs: try resampler.path(sources: sources), base: context.base)
+                    let alonePipeline = RunPipeline(inputs: context.inputs, base: context.base)
+                    func stats(_ r: [Double]) -> String {
+                        let s = Metrics.summary(r)
+                        return JSONText.object([
+                            ("total_return", JSONText.number(s.values[.totalReturn])),
+                            ("max_drawdown", JSONText.number(s.values[.maxDrawdown])),
+                            ("sharpe_ratio", JSONText.number(s.values[.sharpeRatio])),
+                            ("cagr", JSONText.number(s.values[.cagr])),
+                        ])
+                    }
+                    var benchText = "null"
+                    if let b = bench {
+                        let r = ep.sessions.map { d -> Double in
+                            let k = b * panel.dayCount + d
+                            guard d > ep.sessions.lowerBound, panel.valid[k], panel.valid[k - 1] else { return 0 }
+                            return panel.adjustedClose[k] / panel.adjustedClose[k - 1] - 1
+                        }
+                        benchText = stats(r)
+                    }
+                    var rows: [ScenarioRow] = []
+                    for (point, config) in zip(points, configs) {
+                        var fields: [(String, String)] = [
+                            ("episode", JSONText.quote(ep.name)), ("source", JSONText.quote(ep.source)),
+                            ("first", JSONText.quote(cal.day(at: ep.sessions.lowerBound).iso)),
+                            ("last", JSONText.quote(cal.day(at: ep.sessions.upperBound - 1).iso)),
+                            ("benchmark", benchText), ("replayed_at", JSONText.quote(cal.day(at: at).iso)),
+                        ]
+                        do {
+                            var alone = config
+                            alone.start = cal.day(at: ep.sessions.lowerBound)
+                            alone.end = cal.day(at: ep.sessions.upperBound - 1)
+                            let a = try alonePipeline.simulate(alone)
+                            fields.append(("alone", stats(a.returns(initialCash: alone.initialCash))))
+                            let r = try replayPipeline.simulate(config)
+                            fields.append(("replay", stats(r.returns(initialCash: config.initialCash))))
+                        } catch {
+                            fields.append(("error", JSONText.quote("\(error)")))
+                        }
+                        rows.append(
+                            ScenarioRow(
+                                pointID: point.id, generator: generator, path: e, metricsJSON: JSONText.object(fields)))
+                    }
+                    return rows
+                }
+            }
+            while next < todo.count && next < max(1, jobs) { start() }
+            while let rows = try await group.next() {
+                try store.saveScenarios(sweepID: context.plan.sweepID, rows)
+                if next < todo.count { start() }
+            }
+        }
     }
 }

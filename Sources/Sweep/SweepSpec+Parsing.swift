@@ -365,7 +365,7 @@ extension SweepSpec {
     static let scenarioKinds: [String: BlockBootstrap.Kind] = [
         "stationary_bootstrap": .stationary, "circular_block_bootstrap": .circular,
     ]
-    static let plannedScenarioKinds = ["regime_bootstrap", "episodes", "synthetic"]
+    static let plannedScenarioKinds = ["regime_bootstrap", "synthetic"]
 
     static func parseScenarios(_ n: ConfigNode, sweptDates: [String]) throws -> Scenarios {
         let m = try ConfigMap(n, allowed: ["top", "paths", "seed", "generators"])
@@ -391,8 +391,14 @@ extension SweepSpec {
             let g = try ConfigMap(item, allowed: ["kind", "block"])
             let kindNode = try g.require("kind", "stationary_bootstrap or circular_block_bootstrap")
             let kindText = try ConfigMap.string(kindNode)
+            if kindText == "episodes" {
+                if let b = g.node("block") { throw b.error("episodes replay whole windows; `block` does not apply") }
+                if generators.contains(where: { $0.kind == nil }) { throw item.error("`episodes` is listed twice") }
+                generators.append(Scenarios.Generator(kind: nil, block: nil, name: "episodes"))
+                continue
+            }
             guard let kind = scenarioKinds[kindText] else {
-                let known = scenarioKinds.keys.sorted().joined(separator: ", ")
+                let known = (scenarioKinds.keys.sorted() + ["episodes"]).joined(separator: ", ")
                 if plannedScenarioKinds.contains(kindText) {
                     throw kindNode.error(
                         "the `\(kindText)` generator is not built in this version", hint: "available: \(known)")

@@ -58,7 +58,8 @@ public struct SweepSpec: Sendable {
     /// `scenarios:`: the top points re-run on resampled markets.
     public struct Scenarios: Sendable, Equatable {
         public struct Generator: Sendable, Equatable {
-            public var kind: BlockBootstrap.Kind
+            /// A block bootstrap of the market, or nil for `episodes` (named stress windows).
+            public var kind: BlockBootstrap.Kind?
             /// nil: Politis–White's optimal length on the market's returns.
             public var block: Double?
             /// The name its paths are stored under, e.g. `stationary_bootstrap` or `circular_block_bootstrap-b20`.

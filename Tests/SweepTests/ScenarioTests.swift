@@ -132,10 +132,72 @@ struct ScenarioTests {
 
     @Test func aGeneratorThatIsNotBuiltIsRefusedByName() throws {
         let yaml = Self.sweep.replacingOccurrences(
-            of: "{kind: circular_block_bootstrap, block: 10}", with: "{kind: episodes}")
+            of: "{kind: circular_block_bootstrap, block: 10}", with: "{kind: regime_bootstrap}")
         let text = sweepFileError(yaml, at: dir + "/bad.yaml")
         #expect(
-            text.contains("bad.yaml:") && text.contains("`episodes` generator is not built")
+            text.contains("bad.yaml:") && text.contains("`regime_bootstrap` generator is not built")
                 && text.contains("stationary_bootstrap"), "\(text)")
+    }
+}
+
+extension ScenarioTests {
+    @Test func episodesFindTheFinancialCrisisAndABuyAndHoldsEpisodeDrawdownIsTheWindowsOwn() async throws {
+        let prices = TestPaths.shared("us-equities/prices.csv.gz")
+        guard FileManager.default.fileExists(atPath: prices) else { return }
+        let db = dir + "/us.sqlite"
+        for args in [["prices", prices], ["profiles", TestPaths.shared("us-equities/profiles.csv")]] {
+            let r = try HindsightBinary.run(["data", "import"] + args + ["--db", db])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let yaml = """
+            sweep: episodes
+            base:
+              data: {db: \(db)}
+              calendar: data
+              start: 2006-01-03
+              end: 2017-11-10
+              initial_cash: 100000
+              fractional_shares: true
+              universe: {tickers: [SPY]}
+              strategy: {kind: equal_weight_buy_and_hold}
+              execution: {fill: close, commission: {model: bps, bps: 0}}
+              portfolio: {dividends: reinvest}
+              benchmark: SPY
+            grid:
+              execution.commission.bps: [0]
+            scenarios: {top: 1, paths: 10, generators: [{kind: episodes}]}
+            """
+        let (results, s) = try await run(yaml, db: "episodes")
+        let rows = try HindsightDatabase.openExisting(path: results).scenarios(sweepID: s.sweepID)
+        let parsed = try rows.map { try JSONValue.parse($0.metricsJSON) }
+        let gfc = try #require(parsed.first { $0["episode"] == .string("gfc-2008") }, "\(rows.map(\.metricsJSON))")
+        #expect(parsed.contains { if case .string(let n)? = $0["source"] { n == "benchmark drawdown" } else { false } })
+        // Directly: SPY's adjusted closes over the window.
+        let c = try TestConfig.parse(
+            "data: {db: \(db)}\ncalendar: data\nstart: 2006-01-03\nend: 2017-11-10\nuniverse: {tickers: [SPY]}\nstrategy: {kind: equal_weight_buy_and_hold}"
+        )
+        let panel = try MarketInputs.load(for: c).panel
+        let a = panel.asset(ticker: "SPY")!
+        guard case .string(let first)? = gfc["first"], case .string(let last)? = gfc["last"] else {
+            Issue.record("no window")
+            return
+        }
+        let lo = panel.calendar.index(of: TradingDay(iso: first)!)!,
+            hi = panel.calendar.index(of: TradingDay(iso: last)!)!
+        var peak = 0.0, worst = 0.0
+        for d in lo...hi {
+            let v = panel.adjustedClose[a * panel.dayCount + d]
+            peak = max(peak, v)
+            worst = min(worst, v / peak - 1)
+        }
+        guard case .number(let dd)? = gfc["alone"]?["max_drawdown"],
+            case .number(let bench)? = gfc["benchmark"]?["max_drawdown"]
+        else {
+            Issue.record("no drawdowns in \(gfc.render())")
+            return
+        }
+        #expect(
+            abs(dd - worst) < 1e-9 && abs(bench - worst) < 1e-9, "episode \(dd), benchmark \(bench), direct \(worst)")
+        #expect(worst < -0.4, "the 2008 crisis is deep: \(worst)")
     }
 }
