@@ -58,7 +58,8 @@ public enum ScenarioRunner {
         return h.value
     }
 
-    public static func run(context: SweepContext, store: HindsightDatabase, jobs: Int) async throws {
+    public static func run(context: SweepContext, store: HindsightDatabase, jobs: Int, quiet: Bool = true) async throws
+    {
         guard let sc = context.plan.spec.scenarios else { return }
         let sweepID = context.plan.sweepID
         let points = try topPoints(context: context, store: store, count: sc.top)
@@ -127,8 +128,23 @@ public enum ScenarioRunner {
             }
             while next < work.count && next < max(1, jobs) { start() }
             var pending: [ScenarioRow] = []
+            var finished = 0, lastLine = Date.distantPast
+            let began = Date()
             while let rows = try await group.next() {
                 pending += rows
+                finished += 1
+                // A long scenario job says where it is (every 5 s, and at the end), like the sweep's progress line.
+                if !quiet, finished == work.count || Date().timeIntervalSince(lastLine) >= 5 {
+                    lastLine = Date()
+                    let rate = Double(finished) / max(Date().timeIntervalSince(began), 1e-9)
+                    FileHandle.standardError.write(
+                        Data(
+                            String(
+                                format: "scenarios: %d/%d paths, %.1f paths/s, ETA %.0f s\n", finished, work.count,
+                                rate,
+                                Double(work.count - finished) / max(rate, 1e-9)
+                            ).utf8))
+                }
                 if pending.count >= 64 {
                     try store.saveScenarios(sweepID: sweepID, pending)
                     pending.removeAll()
@@ -172,7 +188,6 @@ public enum ScenarioRunner {
                         sources[at - window.lowerBound + j] = ep.sessions.lowerBound + j
                     }
                     let replayPipeline = RunPipeline(inputs: try resampler.path(sources: sources), base: context.base)
-                    let alonePipeline = RunPipeline(inputs: context.inputs, base: context.base)
                     func stats(_ r: [Double]) -> String {
                         let s = Metrics.summary(r)
                         return JSONText.object([
@@ -203,7 +218,8 @@ public enum ScenarioRunner {
                             var alone = config
                             alone.start = cal.day(at: ep.sessions.lowerBound)
                             alone.end = cal.day(at: ep.sessions.upperBound - 1)
-                            let a = try alonePipeline.simulate(alone)
+                            // On the real data: the sweep's own pipeline (and its signal cache).
+                            let a = try context.pipeline.simulate(alone)
                             fields.append(("alone", stats(a.returns(initialCash: alone.initialCash))))
                             let r = try replayPipeline.simulate(config)
                             fields.append(("replay", stats(r.returns(initialCash: config.initialCash))))

@@ -149,7 +149,7 @@ public enum SweepRunner {
                 lap("cpcv")
             }
             if spec.scenarios != nil, try store.finishedPoints(sweepID: plan.sweepID).count == plan.points.count {
-                try await ScenarioRunner.run(context: context, store: store, jobs: jobs)
+                try await ScenarioRunner.run(context: context, store: store, jobs: jobs, quiet: options.quiet)
                 lap("scenarios")
             }
         } else {
