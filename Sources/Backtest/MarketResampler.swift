@@ -20,10 +20,13 @@ public struct MarketResampler: Sendable {
     /// Sessions a path resamples, and the source days it may draw from (the same range).
     public var window: Range<Int> { firstDay..<inputs.panel.dayCount }
 
-    /// The inputs of one path: `sources[i]` is the source session of session `firstDay + i`.
-    public func path(sources: [Int]) throws -> MarketInputs {
-        let p = inputs.panel, nD = p.dayCount
-        precondition(sources.count == window.count && sources.allSatisfy { window.contains($0) })
+    /// The inputs of one path: `sources[i]` is the source session of session `firstDay + i`. With `closeReturns`
+    /// (asset-major, `closeReturns[a * window.count + i]`) the closes follow those returns instead, and the source
+    /// day lends only its open/high/low shape relative to its close, its volume and its factor values.
+    public func path(sources: [Int], closeReturns: [Double]? = nil) throws -> MarketInputs {
+        let p = inputs.panel, nD = p.dayCount, n = window.count
+        precondition(sources.count == n && sources.allSatisfy { window.contains($0) })
+        precondition(closeReturns == nil || closeReturns!.count == n * p.assetCount)
         var rows = PriceRows()
         rows.tickers = p.tickers
         rows.files = ["scenario"]
@@ -35,7 +38,19 @@ public struct MarketResampler: Sendable {
                 guard p.valid[k] else { continue }
                 var o = p.open[k], h = p.high[k], l = p.low[k], c = p.close[k], v = p.volume[k]
                 var div = p.dividend[k]
-                if d >= firstDay, prev.isFinite {
+                if d >= firstDay, prev.isFinite, let moves = closeReturns {
+                    let ks = a * nD + sources[d - firstDay]
+                    c = prev / p.splitRatio[k] * (1 + moves[a * n + d - firstDay])
+                    if p.valid[ks] {
+                        o = c * p.open[ks] / p.close[ks]
+                        h = max(c * p.high[ks] / p.close[ks], o, c)
+                        l = min(c * p.low[ks] / p.close[ks], o, c)
+                        v = p.volume[ks]
+                    } else {
+                        (o, h, l) = (c, c, c)
+                    }
+                    if div != 0, let before = lastClose(asset: a, before: d) { div *= prev / before }
+                } else if d >= firstDay, prev.isFinite {
                     let s = sources[d - firstDay], ks = a * nD + s
                     // A source day without a bar (or without the bar before it) leaves a gap in the path.
                     guard p.valid[ks], s > 0, p.valid[ks - 1] else { continue }
@@ -81,7 +96,8 @@ public struct MarketResampler: Sendable {
         return MarketInputs(
             panel: panel, companies: inputs.profiles.companyProfiles, sectors: inputs.profiles.sectorProfiles,
             regimes: inputs.dataRegimes, factorReturns: factorReturns,
-            sourceDescription: inputs.sourceDescription + " (resampled)", sourceTickers: inputs.sourceTickers)
+            sourceDescription: inputs.sourceDescription
+                + (closeReturns == nil ? " (resampled)" : " (synthetic, fitted)"), sourceTickers: inputs.sourceTickers)
     }
 
     func lastClose(asset a: Int, before d: Int) -> Double? {

@@ -17,9 +17,9 @@ extension ReportBuilder {
         var seed = "0"
         if let s = spec.first(where: { $0.0 == "seed" })?.1 { seed = s.render() }
         md +=
-            "Each of the top points (by `\(data.rankBy)`) ran again, whole strategy and all, on markets rebuilt from resampled days: every path takes whole days of every asset's moves in blocks (so each day's cross-section and the volatility clustering of blocks survive), with the calendar, listings and corporate actions in place (seed \(seed)). "
+            "Each of the top points (by `\(data.rankBy)`) ran again, whole strategy and all, on every path (seed \(seed)), with the calendar, listings and corporate actions in place. A block bootstrap takes whole days of every asset's moves in blocks (so each day's cross-section and the volatility clustering of blocks survive); `regime_bootstrap` draws its blocks within the regime of a regime path simulated from the estimated transition matrix; `synthetic` paths are new prices from a one-factor market fitted to the data (no asset keeps an alpha of its own). "
         md +=
-            "Quantiles are 5% / 50% / 95% over the paths; P(DD) is the share of paths whose maximum drawdown is worse than 20%, 30% and 50%; CVaR and the Hill α are of the paths' calendar-year returns; the robustness rank orders the points by their median scenario Sharpe ratio.\n\n"
+            "Quantiles are 5% / 50% / 95% over the paths; P(DD) is the share of paths whose maximum drawdown is worse than 20%, 30% and 50%; CVaR, the Hill α and the Cramér rate I(0) are of the paths' calendar-year returns (P(loss, 5y) = exp(−5·I(0)), the large-deviation chance that the mean year over five loses); the robustness rank orders the points by their median scenario Sharpe ratio.\n\n"
         let byID = Dictionary(uniqueKeysWithValues: data.points.map { ($0.id, $0) })
         var generators: [String] = []
         for r in rows where !generators.contains(r.generator) { generators.append(r.generator) }
@@ -43,7 +43,7 @@ extension ReportBuilder {
                 ReportBuilder.table(
                     [
                         "rank", "robust rank", "point", "CAGR", "Sharpe", "max drawdown", "longest drawdown (sessions)",
-                        "P(DD > 20/30/50%)", "annual CVaR 95%", "Hill α",
+                        "P(DD > 20/30/50%)", "annual CVaR 95%", "Hill α", "Cramér I(0)", "P(loss, 5y)",
                     ],
                     mine.map { id, o in
                         let p = o["p_drawdown_worse_than"]
@@ -55,8 +55,11 @@ extension ReportBuilder {
                             triple(o["max_drawdown_duration_days"], percent: false),
                             [p?["20%"], p?["30%"], p?["50%"]].map { pct(n($0)) }.joined(separator: " / "),
                             pct(n(o["annual_return_cvar_95"])), num(n(o["annual_return_hill_alpha"]), 3),
+                            num(n(o["annual_loss_cramer"]?["rate"]), 3),
+                            pct(n(o["annual_loss_cramer"]?["p_mean_loss_5y"])),
                         ]
                     }) + "\n"
+            if let model = mine.first?.1["model"] { md += modelText(model) }
             if let best = mine.first?.1, case .array(let fan)? = best["fan"],
                 case .array(let levels)? = best["fan_levels"],
                 case .array(let ds)? = best["fan_dates"]
@@ -76,6 +79,41 @@ extension ReportBuilder {
         }
         if !episodes.isEmpty { md += episodesTable(episodes) }
         return md
+    }
+
+    /// What a generator fitted: the block length, and for the regime and synthetic generators the regimes' shares
+    /// (history, and in the long run of the simulated chain with any stress) and the synthetic market's fit.
+    func modelText(_ m: JSONValue) -> String {
+        func n(_ v: JSONValue?) -> Double {
+            switch v {
+            case .number(let x)?: x
+            case .integer(let i)?: Double(i)
+            default: .nan
+            }
+        }
+        func list(_ v: JSONValue?) -> [JSONValue] { if case .array(let a)? = v { a } else { [] } }
+        var md = m["block"] == nil ? "Fitted market" : "Block length \(num(n(m["block"]), 1)) sessions"
+        let labels = list(m["regimes"]).map { v -> String in if case .string(let s) = v { s } else { "?" } }
+        if !labels.isEmpty {
+            let hist = list(m["historical_share"]), sim = list(m["stationary_share"])
+            md +=
+                "; regimes (share of history → long-run share of the simulated chain): "
+                + labels.indices.map {
+                    "\(labels[$0]) \(pct(n($0 < hist.count ? hist[$0] : nil))) → \(pct(n($0 < sim.count ? sim[$0] : nil)))"
+                }
+                .joined(separator: ", ")
+        }
+        if m["market_tail_dof"] != nil {
+            func dof(_ v: JSONValue?) -> String { n(v).isFinite ? "Student-t ν = \(Int(n(v)))" : "normal" }
+            md +=
+                "; market shocks \(dof(m["market_tail_dof"])), idiosyncratic \(dof(m["idiosyncratic_tail_dof"])); \(Int(n(m["assets_fitted"]))) assets fitted, median beta \(num(n(m["median_beta"]), 2)); per regime (annual drift / volatility / idiosyncratic ×): "
+                + list(m["regime_fits"]).map { r -> String in
+                    let label = if case .string(let s)? = r["label"] { s } else { "?" }
+                    return
+                        "\(label) \(pct(n(r["annual_drift"]))) / \(pct(n(r["annual_volatility"]))) / \(num(n(r["idiosyncratic_multiplier"]), 2))"
+                }.joined(separator: ", ")
+        }
+        return md + ".\n\n"
     }
 
     /// Each top point in each stress window alone against the benchmark there, and with the window replayed.

@@ -27,7 +27,8 @@ extension ScenarioRunner {
     /// of the paths' annual returns, the robustness rank (by median scenario Sharpe) and, for the best point, the
     /// equity fan (quantiles of growth of 1 at sampled sessions).
     static func summarize(
-        context: SweepContext, store: HindsightDatabase, points: [SweepPoint], dates: [TradingDay], stride: Int
+        context: SweepContext, store: HindsightDatabase, points: [SweepPoint], dates: [TradingDay], stride: Int,
+        models: [String: String]
     ) throws {
         let sweepID = context.plan.sweepID
         var byKey: [String: [JSONValue]] = [:]
@@ -35,7 +36,7 @@ extension ScenarioRunner {
             guard let o = try? JSONValue.parse(row.metricsJSON), o["error"] == nil else { continue }
             byKey[row.pointID + " " + row.generator, default: []].append(o)
         }
-        for g in context.plan.spec.scenarios?.generators ?? [] where g.kind != nil {
+        for g in context.plan.spec.scenarios?.generators ?? [] where g.method != .episodes {
             // Robustness: rank the points by their median scenario Sharpe ratio.
             var medians: [Double] = []
             for p in points {
@@ -70,7 +71,9 @@ extension ScenarioRunner {
                     ),
                     ("annual_return_cvar_95", .number(Metrics.conditionalValueAtRisk(annual, confidence: 0.95))),
                     ("annual_return_hill_alpha", .number(hill.alpha)),
+                    ("annual_loss_cramer", lossRate(annual)),
                 ]
+                if let m = models[g.name], let model = try? JSONValue.parse(m) { fields.append(("model", model)) }
                 if i == 0 {
                     let curves = rows.map { numbers($0["equity_sampled"]) }.filter { !$0.isEmpty }
                     if let n = curves.map(\.count).min(), n > 1 {
@@ -89,5 +92,19 @@ extension ScenarioRunner {
                     sweepID: sweepID, pointID: p.id, generator: g.name, json: JSONValue.object(fields).render())
             }
         }
+    }
+
+    /// The Cramér rate of losing on average: I(0) of the paths' calendar-year returns, with the implied chance that
+    /// the mean annual return over 3, 5 and 10 years is below zero (exp(−h·I)); 1 when the typical year loses.
+    static func lossRate(_ annual: [Double]) -> JSONValue {
+        guard annual.count >= 2 else { return .null }
+        let mean = annual.reduce(0, +) / Double(annual.count)
+        let horizons = [3, 5, 10]
+        // The typical year loses: losing on average is no rare event.
+        if mean <= 0 { return .object([("rate", .number(0))] + horizons.map { ("p_mean_loss_\($0)y", .number(1)) }) }
+        let c = Metrics.cramerRate(annual, at: 0, horizons: horizons)
+        return .object(
+            [("rate", .number(c.rate))]
+                + horizons.map { ("p_mean_loss_\($0)y", .number(c.probabilities[$0] ?? .nan)) })
     }
 }

@@ -58,6 +58,20 @@ public enum ScenarioRunner {
         return h.value
     }
 
+    /// The window paths resample and the market series the generators fit (benchmark, else the mean of assets).
+    static func window(context: SweepContext) -> (resampler: MarketResampler, market: [Double]) {
+        let sessions = BacktestEngine.sessions(context.base, panel: context.inputs.panel)
+        let resampler = MarketResampler(inputs: context.inputs, firstDay: sessions.lowerBound)
+        return (resampler, marketReturns(context: context, window: resampler.window))
+    }
+
+    /// Checks what only the data can tell (a `stress` label the run's regimes lack) before the sweep spends hours.
+    public static func validate(context: SweepContext) throws {
+        guard context.plan.spec.scenarios != nil else { return }
+        let (resampler, market) = window(context: context)
+        _ = try makers(context: context, window: resampler.window, market: market)
+    }
+
     public static func run(context: SweepContext, store: HindsightDatabase, jobs: Int, quiet: Bool = true) async throws
     {
         guard let sc = context.plan.spec.scenarios else { return }
@@ -66,16 +80,14 @@ public enum ScenarioRunner {
         guard !points.isEmpty else { return }
         let configs = try points.map { try context.plan.config(for: $0) }
         let sessions = BacktestEngine.sessions(context.base, panel: context.inputs.panel)
-        let resampler = MarketResampler(inputs: context.inputs, firstDay: sessions.lowerBound)
-        let window = resampler.window
-        let market = marketReturns(context: context, window: window)
+        let (resampler, market) = window(context: context)
+        let makers = try makers(context: context, window: resampler.window, market: market)
         let done = Set(try store.scenarios(sweepID: sweepID).map { "\($0.pointID) \($0.generator) \($0.path)" })
-        var work: [(generator: SweepSpec.Scenarios.Generator, bootstrap: BlockBootstrap, path: Int)] = []
+        var work: [(generator: SweepSpec.Scenarios.Generator, maker: PathMaker, path: Int)] = []
         for g in sc.generators {
-            guard let kind = g.kind else { continue }
-            let bs = g.block.map { BlockBootstrap(kind: kind, block: $0) } ?? .automatic(kind, for: market)
+            guard let maker = makers[g.name]?.maker else { continue }
             for path in 0..<sc.paths where points.contains(where: { !done.contains("\($0.id) \(g.name) \(path)") }) {
-                work.append((g, bs, path))
+                work.append((g, maker, path))
             }
         }
         let dates = sessions.map { context.inputs.panel.calendar.day(at: $0) }
@@ -87,8 +99,7 @@ public enum ScenarioRunner {
                 next += 1
                 group.addTask {
                     var rng = Xoshiro256StarStar(seed: pathSeed(sc.seed, generator: w.generator.name, path: w.path))
-                    let sources = w.bootstrap.indices(count: window.count, rng: &rng).map { window.lowerBound + $0 }
-                    let inputs = try resampler.path(sources: sources)
+                    let inputs = try w.maker.inputs(resampler, rng: &rng)
                     let pipeline = RunPipeline(inputs: inputs, base: context.base)
                     var rows: [ScenarioRow] = []
                     for (rank, (point, config)) in zip(points, configs).enumerated() {
@@ -153,12 +164,14 @@ public enum ScenarioRunner {
             }
             try store.saveScenarios(sweepID: sweepID, pending)
         }
-        if let g = sc.generators.first(where: { $0.kind == nil }) {
+        if let g = sc.generators.first(where: { $0.method == .episodes }) {
             try await runEpisodes(
                 context: context, store: store, points: points, configs: configs, generator: g.name, done: done,
                 resampler: resampler, seed: sc.seed, jobs: jobs)
         }
-        try summarize(context: context, store: store, points: points, dates: dates, stride: stride)
+        try summarize(
+            context: context, store: store, points: points, dates: dates, stride: stride,
+            models: makers.mapValues(\.model))
     }
 
     /// `episodes`: each top point on each stress window alone (and the benchmark over it), and on the history with

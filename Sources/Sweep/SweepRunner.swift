@@ -63,6 +63,8 @@ public enum SweepRunner {
             phases.append((name, now.timeIntervalSince(mark)))
             mark = now
         }
+        // Before anything is written: what only the data can refuse.
+        try ScenarioRunner.validate(context: context)
         try store.registerSweep(
             SweepRecord(
                 sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,

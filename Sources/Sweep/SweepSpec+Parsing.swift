@@ -361,11 +361,10 @@ extension SweepSpec {
             hint: "sweep a key the base config has (for example strategy.params.fast), or add it to the base")
     }
 
-    /// Scenario generators this version builds, and those the design names that it does not (refused by name).
-    static let scenarioKinds: [String: BlockBootstrap.Kind] = [
-        "stationary_bootstrap": .stationary, "circular_block_bootstrap": .circular,
+    /// Scenario generators by name.
+    static let scenarioKinds = [
+        "stationary_bootstrap", "circular_block_bootstrap", "regime_bootstrap", "synthetic", "episodes",
     ]
-    static let plannedScenarioKinds = ["regime_bootstrap", "synthetic"]
 
     static func parseScenarios(_ n: ConfigNode, sweptDates: [String]) throws -> Scenarios {
         let m = try ConfigMap(n, allowed: ["top", "paths", "seed", "generators"])
@@ -388,22 +387,24 @@ extension SweepSpec {
             throw list.error("expected a list of generators", hint: "[{kind: stationary_bootstrap, block: auto}]")
         }
         for item in items {
-            let g = try ConfigMap(item, allowed: ["kind", "block"])
-            let kindNode = try g.require("kind", "stationary_bootstrap or circular_block_bootstrap")
+            let g = try ConfigMap(item, allowed: ["kind", "block", "stress"])
+            let kindNode = try g.require("kind", scenarioKinds.joined(separator: ", "))
             let kindText = try ConfigMap.string(kindNode)
-            if kindText == "episodes" {
-                if let b = g.node("block") { throw b.error("episodes replay whole windows; `block` does not apply") }
-                if generators.contains(where: { $0.kind == nil }) { throw item.error("`episodes` is listed twice") }
-                generators.append(Scenarios.Generator(kind: nil, block: nil, name: "episodes"))
-                continue
+            guard scenarioKinds.contains(kindText) else {
+                throw kindNode.error(
+                    "unknown scenario generator `\(kindText)`",
+                    hint: "available: \(scenarioKinds.joined(separator: ", "))")
             }
-            guard let kind = scenarioKinds[kindText] else {
-                let known = (scenarioKinds.keys.sorted() + ["episodes"]).joined(separator: ", ")
-                if plannedScenarioKinds.contains(kindText) {
-                    throw kindNode.error(
-                        "the `\(kindText)` generator is not built in this version", hint: "available: \(known)")
-                }
-                throw kindNode.error("unknown scenario generator `\(kindText)`", hint: "available: \(known)")
+            if ["episodes", "synthetic"].contains(kindText), let b = g.node("block") {
+                throw b.error(
+                    kindText == "episodes"
+                        ? "episodes replay whole windows; `block` does not apply"
+                        : "synthetic paths are simulated day by day; `block` does not apply")
+            }
+            if !["regime_bootstrap", "synthetic"].contains(kindText), let s = g.node("stress") {
+                throw s.error(
+                    "`stress` applies to regime_bootstrap and synthetic, not \(kindText)",
+                    hint: "use {kind: regime_bootstrap, stress: {crisis: 3}}")
             }
             var block: Double?
             if let b = g.node("block") {
@@ -415,9 +416,38 @@ extension SweepSpec {
                     block = v
                 }
             }
+            var stress: [String: Double] = [:]
+            if let s = g.node("stress") {
+                guard case .mapping(let entries) = s.value, !entries.isEmpty else {
+                    throw s.error("stress must map regime labels to multipliers", hint: "stress: {crisis: 3}")
+                }
+                for e in entries {
+                    let key = e.key, node = e.value
+                    guard let v = Double(try ConfigMap.string(node)), v > 0, v <= 100 else {
+                        throw node.error(
+                            "stress.\(key) must be a multiplier above 0 and at most 100",
+                            hint: "3 makes entering `\(key)` three times as likely")
+                    }
+                    if stress[key] != nil { throw node.error("stress.\(key) appears twice", hint: "keep one") }
+                    stress[key] = v
+                }
+            }
+            let method: Scenarios.Generator.Method =
+                switch kindText {
+                case "stationary_bootstrap": .block(.stationary)
+                case "circular_block_bootstrap": .block(.circular)
+                case "regime_bootstrap": .regime(stress: stress)
+                case "synthetic": .synthetic(stress: stress)
+                default: .episodes
+                }
+            if method == .episodes, generators.contains(where: { $0.method == .episodes }) {
+                throw item.error("`episodes` is listed twice")
+            }
             var name = kindText + (block.map { "-b" + JSONText.number($0) } ?? "")
+            for (k, v) in stress.sorted(by: { $0.key < $1.key }) { name += "-\(k)x" + JSONText.number(v) }
             if generators.contains(where: { $0.name == name }) { name += "-\(generators.count + 1)" }
-            generators.append(Scenarios.Generator(kind: kind, block: block, name: name))
+            generators.append(
+                Scenarios.Generator(method: method, block: block, stressMark: g.node("stress")?.mark, name: name))
         }
         return Scenarios(top: top, paths: paths, seed: UInt64(seed), generators: generators)
     }

@@ -58,10 +58,22 @@ public struct SweepSpec: Sendable {
     /// `scenarios:`: the top points re-run on resampled markets.
     public struct Scenarios: Sendable, Equatable {
         public struct Generator: Sendable, Equatable {
-            /// A block bootstrap of the market, or nil for `episodes` (named stress windows).
-            public var kind: BlockBootstrap.Kind?
+            public enum Method: Sendable, Equatable {
+                /// `stationary_bootstrap` or `circular_block_bootstrap` of whole days.
+                case block(BlockBootstrap.Kind)
+                /// `regime_bootstrap`: blocks within regimes along a simulated regime path; `stress` multiplies the
+                /// chance of entering the named regimes.
+                case regime(stress: [String: Double])
+                /// `synthetic`: the one-factor market fitted to the data (`FittedMarket`).
+                case synthetic(stress: [String: Double])
+                /// Named stress windows.
+                case episodes
+            }
+            public var method: Method
             /// nil: Politis–White's optimal length on the market's returns.
             public var block: Double?
+            /// Where `stress` was written, for errors about labels the data does not have.
+            public var stressMark: ConfigMark?
             /// The name its paths are stored under, e.g. `stationary_bootstrap` or `circular_block_bootstrap-b20`.
             public var name: String
         }

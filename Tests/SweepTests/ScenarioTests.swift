@@ -90,6 +90,38 @@ struct ScenarioTests {
         #expect(checked > 10_000 && worst < 1e-12, "\(checked) checked, worst \(worst)")
     }
 
+    @Test func aSyntheticPathsClosesFollowItsReturnsAndEachBarIsABar() throws {
+        let c = try TestConfig.parse(
+            """
+            data: {synthetic: {assets: 30, start: 2010-01-04, end: 2014-12-31, seed: 2}}
+            start: 2012-01-03
+            end: 2014-12-31
+            universe: {all: true}
+            strategy: {kind: equal_weight_buy_and_hold}
+            """)
+        let inputs = try MarketInputs.load(for: c)
+        let p = inputs.panel, nD = p.dayCount
+        let r = MarketResampler(inputs: inputs, firstDay: 300)
+        let n = r.window.count
+        var rng = Xoshiro256StarStar(seed: 8)
+        let moves = (0..<(p.assetCount * n)).map { _ in 0.02 * rng.normal() }
+        let shapes = (0..<n).map { _ in r.window.lowerBound + rng.int(below: n) }
+        let q = try r.path(sources: shapes, closeReturns: moves).panel
+        var checked = 0, worst = 0.0
+        for a in 0..<p.assetCount {
+            for d in 301..<nD {
+                let k = a * nD + d
+                #expect(q.valid[k] == p.valid[k], "listings stay as they were")
+                guard q.valid[k], q.valid[k - 1] else { continue }
+                let moved = q.close[k] * q.splitRatio[k] / q.close[k - 1] - 1
+                worst = max(worst, abs(moved - moves[a * n + d - 300]))
+                #expect(q.high[k] >= max(q.open[k], q.close[k]) && q.low[k] <= min(q.open[k], q.close[k]))
+                checked += 1
+            }
+        }
+        #expect(checked > 10_000 && worst < 1e-12, "\(checked) checked, worst \(worst)")
+    }
+
     @Test func theTopPointsRunOnEveryPathAndTheReportSummarisesThem() async throws {
         let (db, s) = try await run()
         let store = try HindsightDatabase.openExisting(path: db)
@@ -130,13 +162,71 @@ struct ScenarioTests {
         #expect(try HindsightDatabase.openExisting(path: db2).scenarios(sweepID: s2.sweepID) == all)
     }
 
-    @Test func aGeneratorThatIsNotBuiltIsRefusedByName() throws {
-        let yaml = Self.sweep.replacingOccurrences(
-            of: "{kind: circular_block_bootstrap, block: 10}", with: "{kind: regime_bootstrap}")
-        let text = sweepFileError(yaml, at: dir + "/bad.yaml")
+    @Test func anUnknownGeneratorOrAMisplacedOptionIsRefusedAtItsLine() throws {
+        for (generator, message) in [
+            ("{kind: regime_boostrap}", "unknown scenario generator `regime_boostrap`"),
+            ("{kind: synthetic, block: 5}", "`block` does not apply"),
+            ("{kind: stationary_bootstrap, stress: {crisis: 3}}", "`stress` applies to regime_bootstrap and synthetic"),
+            ("{kind: regime_bootstrap, stress: {crisis: 0}}", "stress.crisis must be a multiplier above 0"),
+        ] {
+            let yaml = Self.sweep.replacingOccurrences(
+                of: "{kind: circular_block_bootstrap, block: 10}", with: generator)
+            let text = sweepFileError(yaml, at: dir + "/bad.yaml")
+            #expect(text.contains("bad.yaml:") && text.contains(message), "\(text)")
+        }
+    }
+
+    static let regimeSweep = sweep.replacingOccurrences(
+        of: "generators: [{kind: stationary_bootstrap, block: auto}, {kind: circular_block_bootstrap, block: 10}]",
+        with: "generators: [{kind: regime_bootstrap, block: 5, stress: {crisis: 3}}, {kind: synthetic}]"
+    ).replacingOccurrences(of: "paths: 12", with: "paths: 10")
+
+    @Test func regimeAndSyntheticPathsRunTheTopPointsAndTheReportShowsWhatWasFitted() async throws {
+        let (db, s) = try await run(Self.regimeSweep, db: "regime")
+        let store = try HindsightDatabase.openExisting(path: db)
+        let rows = try store.scenarios(sweepID: s.sweepID)
+        #expect(rows.count == 3 * 10 * 2 && rows.allSatisfy { !$0.metricsJSON.contains("\"error\"") })
+        #expect(Set(rows.map(\.generator)) == ["regime_bootstrap-b5-crisisx3", "synthetic"])
+        #expect(Set(rows.filter { $0.generator == "synthetic" }.map(\.metricsJSON)).count == 30)
+        let summaries = try store.scenarioSummaries(sweepID: s.sweepID)
+        let regime = try #require(summaries.first { $0.generator.hasPrefix("regime") }).json
+        let o = try JSONValue.parse(regime)
+        // The stressed chain spends longer in crisis than the history did.
+        guard case .array(let labels)? = o["model"]?["regimes"],
+            case .array(let hist)? = o["model"]?["historical_share"],
+            case .array(let long)? = o["model"]?["stationary_share"],
+            let c = labels.firstIndex(of: .string("crisis")),
+            case .number(let h) = hist[c], case .number(let l) = long[c]
+        else {
+            Issue.record("no regime model in \(regime)")
+            return
+        }
+        #expect(l > 1.5 * h, "crisis share \(h) → \(l)")
+        #expect(o["annual_loss_cramer"]?["rate"] != nil)
+        let out = dir + "/regime-report"
+        try await ReportWriter(store: store, sweepID: s.sweepID).write(to: out, wallSeconds: nil)
+        let readme = try String(contentsOfFile: out + "/README.md", encoding: .utf8)
         #expect(
-            text.contains("bad.yaml:") && text.contains("`regime_bootstrap` generator is not built")
-                && text.contains("stationary_bootstrap"), "\(text)")
+            readme.contains("### `regime_bootstrap-b5-crisisx3` (10 paths)")
+                && readme.contains("### `synthetic` (10 paths)"))
+        #expect(readme.contains("Cramér I(0)") && readme.contains("median beta") && readme.contains("crisis"))
+    }
+
+    @Test func aStressLabelTheDataLacksIsRefusedBeforeAnythingIsWritten() async throws {
+        let yaml = Self.regimeSweep.replacingOccurrences(of: "{crisis: 3}", with: "{meltdown: 3}")
+        let path = dir + "/meltdown.yaml", db = dir + "/meltdown.sqlite"
+        TestPaths.write(yaml, to: path)
+        let context = try SweepContext(plan: try SweepPlan(try SweepSpec.load(path: path)))
+        let store = try HindsightDatabase(path: db)
+        await #expect {
+            try await SweepRunner.run(
+                context: context, store: store,
+                options: SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("meltdown.yaml:") && text.contains("no `meltdown`") && text.contains("crisis")
+        }
+        #expect(try store.sweepPoints(id: context.plan.sweepID).isEmpty)
     }
 }
 
