@@ -42,6 +42,7 @@ public enum BacktestEngine {
         var loop = Loop(
             config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
             technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache)
+        if inputs.recordPositions { loop.ledger = PositionLedger() }
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
         switch setup.strategy {
@@ -93,6 +94,8 @@ struct Loop {
         sectorExposure: [Double] = []
     var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime = RegimePnL()
     var cashPnL = 0.0
+    var ledger: PositionLedger?
+    var borrowToday: [Double] = []
 
     init(
         config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
@@ -162,6 +165,12 @@ struct Loop {
         let sectorExposure = RunColumn(count: n * nSectors, repeating: 0.0)
         let assetValue = RunColumn(count: nA, repeating: 0.0), pnlSector = RunColumn(count: nSectors, repeating: 0.0)
         let pnlModel = RunColumn(count: models, repeating: 0.0)
+        let recording = ledger != nil
+        if recording {
+            ledger!.cashInterest = [Double](repeating: 0, count: n)
+            ledger!.models = models
+            borrowToday = [Double](repeating: 0, count: nA)
+        }
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
             // 1. Corporate actions on their ex-date.
@@ -181,7 +190,16 @@ struct Loop {
                 let rate = annualCash ?? cashRate.map { $0[d].isFinite ? $0[d] : 0 } ?? 0
                 portfolio.accrue(cashRate: rate, borrowRate: 0)
                 cashPnL += portfolio.cash - before
-                if borrow != 0 { portfolio.accrue(cashRate: 0, borrowRate: borrow) }
+                ledger?.cashInterest[i] = portfolio.cash - before
+                if borrow != 0 {
+                    if ledger != nil {
+                        for a32 in active where portfolio.shares[Int(a32)] < 0 {
+                            let a = Int(a32)
+                            borrowToday[a] = -portfolio.shares[a] * portfolio.lastPrice[a] * borrow
+                        }
+                    }
+                    portfolio.accrue(cashRate: 0, borrowRate: borrow)
+                }
             }
             // 3. Orders from the previous close fill at this open.
             var traded = 0.0
@@ -258,6 +276,7 @@ struct Loop {
                 let sector = profiles.sectorIndex(asset: a, day: d)
                 pnlSector[sector] += pnl
                 for j in 0..<models { pnlModel[j] += pnl * out.modelShare[a * models + j] }
+                if recording { record(session: i, asset: a, pnl: pnl, value: value, models: models) }
                 guard s != 0 else { continue }
                 if value > 0 { lg += value } else { sh += value }
                 count += 1
@@ -289,6 +308,17 @@ struct Loop {
         self.sectorExposure = sectorExposure.array
         self.pnlSector = pnlSector.array
         self.pnlModel = pnlModel.array
+    }
+
+    /// One ledger row (attribution runs only).
+    mutating func record(session i: Int, asset a: Int, pnl: Double, value: Double, models: Int) {
+        ledger!.session.append(Int32(i))
+        ledger!.asset.append(Int32(a))
+        ledger!.pnl.append(pnl)
+        ledger!.value.append(value)
+        ledger!.borrowFee.append(borrowToday[a])
+        borrowToday[a] = 0
+        if models > 1 { for j in 0..<models { ledger!.modelShares.append(out.modelShare[a * models + j]) } }
     }
 
     /// Makes every asset active (an order named one outside the ticker universe): later sessions' corporate actions
@@ -353,6 +383,7 @@ struct Loop {
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: universe.snapshots, universeID: universe.universeID)
         result.ambiguousBars = stops.ambiguousBars
+        result.ledger = ledger
         return result
     }
 }

@@ -39,6 +39,8 @@ public struct BacktestResult: Sendable {
     public var universeID: String
     /// Bars on which a stop and the target both lay inside the range (the intrabar policy decided the exit).
     public var ambiguousBars: Int = 0
+    /// Per-session, per-asset bookings, when the run was asked to record them.
+    public var ledger: PositionLedger?
 
     public var finalEquity: Double { equity.last ?? .nan }
 

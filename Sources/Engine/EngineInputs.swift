@@ -15,6 +15,8 @@ public struct EngineInputs: Sendable {
     public let signalCache: SignalCache?
     /// A signals run's columns, computed before the engine runs.
     public var signals: SignalColumns?
+    /// Record the run's `PositionLedger` (for attribution); off for sweep points, whose hot loop stays as it was.
+    public var recordPositions = false
 
     public init(
         panel: MarketPanel, technicals: Technicals, profiles: BacktestProfileService, regimes: BacktestRegimeService,
