@@ -67,7 +67,7 @@ public struct BacktestRunner: Sendable {
         let inputs = pipeline.inputs, regimes = pipeline.regimes(for: config)
         let result: BacktestResult
         do {
-            result = try pipeline.simulate(config)
+            result = try pipeline.simulate(config, positions: true)
         } catch let e as HindsightError {
             // An overflowing run failed; set-up checks that need data (unknown regime labels...) make it invalid.
             if e.code == .invalidData { throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint) }
@@ -92,7 +92,7 @@ public struct BacktestRunner: Sendable {
             try store.saveRun(
                 record, trades: rows.trades(), roundTrips: rows.roundTrips(), equity: rows.equity(),
                 universes: result.universe,
-                classifiedRegimes: classified)
+                classifiedRegimes: classified, attribution: pipeline.attribution(result, config: config).rows)
             return Outcome(
                 runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config)
             )

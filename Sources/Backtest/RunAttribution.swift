@@ -19,14 +19,7 @@ import Services
 /// Periods: `total`, each year `YYYY`, each month `YYYY-MM`. `exposure` is the key's mean share of equity at the
 /// closes of the period (factor: the mean exposure; costs and interest: 0).
 public struct RunAttribution: Sendable {
-    public struct Row: Sendable, Equatable {
-        public var dimension: String
-        public var key: String
-        public var period: String
-        public var pnl: Double
-        public var exposure: Double
-        public var contribution: Double
-    }
+    public typealias Row = AttributionRow
 
     public static let factorWindow = 126
     public static let factorMinimum = 42

@@ -107,8 +107,9 @@ public struct RunPipeline: Sendable {
     }
 
     /// Runs the engine (call `validate` first).
-    public func simulate(_ config: RunConfig) throws -> BacktestResult {
+    public func simulate(_ config: RunConfig, positions: Bool = false) throws -> BacktestResult {
         var engine = engineInputs(for: config)
+        engine.recordPositions = positions
         if config.strategyKind == SignalsStrategy.kind { engine.signals = try signalColumns(config) }
         let r = try BacktestEngine.run(config, inputs: engine)
         try checkFinite(r.equity, firstSession: r.firstSession)
@@ -139,6 +140,11 @@ public struct RunPipeline: Sendable {
         return try RunMetrics.analysis(
             result, config: config, inputs: inputs, benchmark: series.benchmark, riskFree: series.riskFree,
             storedKeys: storedKeys)
+    }
+
+    /// Where the P&L came from (empty unless the run recorded its positions).
+    public func attribution(_ result: BacktestResult, config: RunConfig) -> RunAttribution {
+        RunAttribution(result: result, config: config, inputs: inputs, regimes: regimes(for: config))
     }
 
     /// The trade and daily-equity rows of a result.

@@ -173,12 +173,34 @@ struct BacktestShow: AsyncParsableCommand {
     @Flag(help: "Include the daily equity.") var equity = false
     @Flag(name: .customLong("round-trips"), help: "Include the round trips (entry to exit, with MAE, MFE and reason).")
     var roundTrips = false
+    @Flag(help: "Include the P&L attribution (by ticker, sector, decision model, regime, long/short and factor).")
+    var attribution = false
+    @Option(help: "With --attribution: total, year or month.") var by: String = "total"
+    @Option(
+        help: "With --attribution: one dimension only (ticker, sector, decision_model, regime, long_short, factor).")
+    var dimension: String?
+
+    static let dimensions = ["ticker", "sector", "decision_model", "regime", "long_short", "factor"]
+
+    func validate() throws {
+        guard ["total", "year", "month"].contains(by) else {
+            throw ValidationError("--by must be total, year or month, got `\(by)`")
+        }
+        if let dimension, !Self.dimensions.contains(dimension) {
+            throw ValidationError(
+                "--dimension `\(dimension)` is not one of \(Self.dimensions.joined(separator: ", "))")
+        }
+        if !attribution && (by != "total" || dimension != nil) {
+            throw ValidationError("--by and --dimension apply to --attribution; add --attribution")
+        }
+    }
 
     func run() async throws {
         try await CLI.run {
             let store = try HindsightDatabase.openExisting(path: db)
             let r = try store.loadRun(id: runID)
             let trips = roundTrips ? try store.roundTrips(runID: runID) : []
+            let parts = attribution ? try store.attribution(runID: runID, dimension: dimension, periods: by) : []
             if json {
                 var fields: [(String, JSONValue)] = [
                     ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)),
@@ -237,6 +259,19 @@ struct BacktestShow: AsyncParsableCommand {
                             "{\"date\":\"\(e.date.iso)\",\"equity\":\(JSONText.number(e.equity)),\"drawdown\":\(JSONText.number(e.drawdown)),\"exposure\":\(e.exposureJSON)}"
                         }.joined(separator: ",") + "]"
                 }
+                if attribution {
+                    text +=
+                        ",\"attribution\":"
+                        + JSONValue.array(
+                            parts.map { a in
+                                .object([
+                                    ("dimension", .string(a.dimension)), ("key", .string(a.key)),
+                                    ("period", .string(a.period)), ("pnl", .number(a.pnl)),
+                                    ("exposure", .number(a.exposure)), ("contribution", .number(a.contribution)),
+                                ])
+                            }
+                        ).render()
+                }
                 fields.removeAll()
                 print(text + "}")
                 return
@@ -283,6 +318,27 @@ struct BacktestShow: AsyncParsableCommand {
                                 ]
                             }))
                 if trips.isEmpty { print("no round trips stored for this run") }
+            }
+            if attribution {
+                if parts.isEmpty {
+                    print(
+                        "\nno attribution stored for this run (it is stored for `backtest run` runs and a sweep's stored top points)"
+                    )
+                }
+                for d in Self.dimensions {
+                    let mine = parts.filter { $0.dimension == d }
+                    guard !mine.isEmpty else { continue }
+                    print(
+                        "\nattribution by \(d)\n"
+                            + TextTable.render(
+                                header: ["period", "key", "pnl", "contribution", "mean exposure"],
+                                rows: mine.map {
+                                    [
+                                        $0.period, $0.key, MetricsText.format($0.pnl),
+                                        MetricsText.format($0.contribution), MetricsText.format($0.exposure),
+                                    ]
+                                }))
+                }
             }
             if equity {
                 print("\ndate,equity,drawdown")

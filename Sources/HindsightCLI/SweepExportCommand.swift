@@ -20,17 +20,18 @@ struct SweepExportCommand: AsyncParsableCommand {
             returns: point_id,date,return for every point whose returns are stored (`sweep_returns`: a little-endian
             float64 array per point, one value per session from first_date on the sweep's calendar).
             equity: point_id,date,equity,drawdown for the points whose daily equity is stored (store: {equity: ...}).
+            attribution: point_id,dimension,period,key,pnl,exposure,contribution for the stored (top) points.
             """)
     @Argument(help: "The sweep id, or its name when the database holds one sweep of that name.") var sweepID: String
     @Option(help: "Results database.") var db: String
-    @Option(help: "What to export: metrics, returns or equity.") var what: String = "metrics"
+    @Option(help: "What to export: metrics, returns, equity or attribution.") var what: String = "metrics"
     @Option(help: "Output format (csv).") var format: String = "csv"
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @Flag(help: "Replace --out if it exists.") var force = false
 
     func validate() throws {
-        guard ["metrics", "returns", "equity"].contains(what) else {
-            throw ValidationError("--what must be metrics, returns or equity, got '\(what)'")
+        guard ["metrics", "returns", "equity", "attribution"].contains(what) else {
+            throw ValidationError("--what must be metrics, returns, equity or attribution, got '\(what)'")
         }
         guard format == "csv" else { throw ValidationError("--format must be csv, got '\(format)'") }
     }
@@ -48,6 +49,7 @@ struct SweepExportCommand: AsyncParsableCommand {
             switch what {
             case "metrics": text = try metrics(points)
             case "returns": text = try returns(store: store, id: id, points: points)
+            case "attribution": text = try attribution(store: store, id: id, points: points)
             default: text = try equity(store: store, id: id, points: points)
             }
             if let out {
@@ -56,6 +58,31 @@ struct SweepExportCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
         }
+    }
+
+    /// The `backtest_attribution` rows of every point that has them (the points whose trades are stored).
+    func attribution(store: HindsightDatabase, id: String, points: [Point]) throws -> String {
+        var text = "point_id,dimension,period,key,pnl,exposure,contribution\n"
+        var any = false
+        for p in points {
+            guard let run = p.runID else { continue }
+            for a in try store.attribution(runID: run) {
+                any = true
+                text +=
+                    [
+                        p.pointID, a.dimension, a.period, a.key, JSONText.number(a.pnl), JSONText.number(a.exposure),
+                        JSONText.number(a.contribution),
+                    ].map(Self.field).joined(separator: ",") + "\n"
+            }
+        }
+        guard any else {
+            throw HindsightError(
+                .invalidArgument, "sweep \(id) has no stored attribution; nothing was written",
+                cause:
+                    "attribution is stored with the top points' trades (report: {top: N}); re-run the sweep with this version"
+            )
+        }
+        return text
     }
 
     /// A stored point, as `HindsightDatabase.sweepPoints` lists it.

@@ -15,7 +15,7 @@ public enum TestMarket {
     public static func inputs(
         closes: [String: [Double]], volume: Double = 1_000_000, actions: [CorporateAction] = [],
         sectors: [String: String] = [:], opens: [String: [Double]] = [:], highs: [String: [Double]] = [:],
-        lows: [String: [Double]] = [:]
+        lows: [String: [Double]] = [:], fields: [String: String] = [:], factors: [String: [Double]] = [:]
     ) throws -> MarketInputs {
         let start = firstDay
         let n = closes.values.first!.count
@@ -38,10 +38,14 @@ public enum TestMarket {
         let panel = try MarketPanel(rows: rows, actions: actions, calendar: cal)
         let profiles = sectors.map {
             CompanyProfile(
-                ticker: $0.key, validFrom: start, profileVersionID: "\($0.key)-v1", sector: $0.value, industry: "x")
+                ticker: $0.key, validFrom: start, profileVersionID: "\($0.key)-v1", sector: $0.value, industry: "x",
+                fieldsJSON: fields[$0.key] ?? "{}")
+        }
+        let factorReturns = factors.sorted { $0.key < $1.key }.flatMap { name, values in
+            values.enumerated().map { FactorReturn(date: cal.day(at: $0.offset), factor: name, value: $0.element) }
         }
         return MarketInputs(
-            panel: panel, companies: profiles, sectors: [], regimes: [], factorReturns: [],
+            panel: panel, companies: profiles, sectors: [], regimes: [], factorReturns: factorReturns,
             sourceDescription: "test bars")
     }
 

@@ -5,13 +5,14 @@ extension HindsightDatabase {
     /// Writes one run with its trades, daily equity, universe snapshots and (built-in) regimes in one transaction.
     public func saveRun(
         _ run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
-        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = []
+        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = [], attribution: [AttributionRow] = []
     ) throws {
         do {
             try writer.write { db in
                 try HindsightDatabase.insertRun(
                     db, run, trades: trades, roundTrips: roundTrips, equity: equity, universes: universes,
                     regimes: classifiedRegimes)
+                try HindsightDatabase.insertAttribution(db, runID: run.runID, attribution)
             }
         } catch let e as HindsightError {
             throw e

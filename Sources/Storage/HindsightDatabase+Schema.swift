@@ -144,6 +144,19 @@ extension HindsightDatabase {
                         PRIMARY KEY(sweep_id, point_id, generator)) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v9-attribution") { db in
+            // Where a stored run's P&L came from: per dimension (ticker, sector, decision_model, regime, long_short,
+            // factor), key and period (total, YYYY, YYYY-MM); the keys of one dimension and period add up to the
+            // run's P&L over the period.
+            try db.execute(
+                sql: """
+                    CREATE TABLE backtest_attribution(
+                        run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
+                        dimension TEXT NOT NULL, key TEXT NOT NULL, period TEXT NOT NULL,
+                        pnl REAL NOT NULL, exposure REAL, contribution REAL,
+                        PRIMARY KEY(run_id, dimension, period, key)) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

@@ -13,6 +13,14 @@ public struct SweepPointRecord: Sendable {
     public var firstDate: TradingDay?
     /// Daily equity from `firstDate`, stored as one float64 blob in `sweep_equity`, or nil.
     public var equityValues: [Double]?
+    /// `backtest_attribution` rows (stored points only).
+    public var attribution: [AttributionRow] = []
+
+    public func with(attribution rows: [AttributionRow]) -> SweepPointRecord {
+        var copy = self
+        copy.attribution = rows
+        return copy
+    }
     public init(
         run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
         returns: [Double]? = nil, firstDate: TradingDay? = nil, equityValues: [Double]? = nil
@@ -118,6 +126,7 @@ extension HindsightDatabase {
                 try HindsightDatabase.insertRun(&run, p.run)
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
+                try HindsightDatabase.insertAttribution(db, runID: p.run.runID, p.attribution)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     ret.bind(1, sweep)
                     ret.bind(2, point)
@@ -171,8 +180,10 @@ extension HindsightDatabase {
                         arguments: [notes, p.run.runID])
                 }
                 try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
+                try db.execute(sql: "DELETE FROM backtest_attribution WHERE run_id = ?", arguments: [p.run.runID])
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
+                try HindsightDatabase.insertAttribution(db, runID: p.run.runID, p.attribution)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     var ret = try RawStatement(
                         db,

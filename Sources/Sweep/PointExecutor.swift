@@ -80,7 +80,8 @@ struct PointExecutor {
                     roundTrips: keep.trades ? details?.roundTrips ?? [] : [],
                     equity: keep.equity ? details?.equity ?? [] : [],
                     returns: keep.returns ? returns : nil,
-                    firstDate: result.dates.first, equityValues: keep.equityValues ? result.equity : nil),
+                    firstDate: result.dates.first, equityValues: keep.equityValues ? result.equity : nil
+                ).with(attribution: details?.attribution ?? []),
                 rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
             return failure(
@@ -110,6 +111,7 @@ struct PointExecutor {
         var roundTrips: [RoundTripRow]
         var equity: [EquityRow]
         var universeID: String
+        var attribution: [AttributionRow]
     }
 
     /// Which path ran a point, and why (a faster path is never silent).
@@ -146,14 +148,16 @@ struct PointExecutor {
             try context.pipeline.checkFinite(r.equity, firstSession: r.firstSession)
             return (r, path, nil)
         }
-        let r = try context.pipeline.simulate(c)
+        // A stored point's trades come with its attribution, from the engine's ledger (recorded only then).
+        let r = try context.pipeline.simulate(c, positions: keep.trades)
         var details: Details?
         if keep.trades || keep.equity {
             let rows = context.pipeline.rows(r, config: c)
             details = Details(
                 trades: keep.trades ? rows.trades() : [], roundTrips: keep.trades ? rows.roundTrips() : [],
                 equity: keep.equity ? rows.equity() : [],
-                universeID: r.universeID)
+                universeID: r.universeID,
+                attribution: keep.trades ? context.pipeline.attribution(r, config: c).rows : [])
         }
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
         return (r, EnginePath(name: "full", reason: reason), details)

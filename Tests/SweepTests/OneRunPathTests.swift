@@ -41,11 +41,18 @@ struct OneRunPathTests {
         #expect(s.failed == 0 && s.invalid == 0 && s.ran == plan.points.count)
         let store = try HindsightDatabase.openExisting(path: db)
         let notes = try store.sweepPointNotes(id: plan.sweepID)
-        let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/\(name)-runs.sqlite"))
+        let runStore = try HindsightDatabase(path: dir + "/\(name)-runs.sqlite")
+        let runner = BacktestRunner(store: runStore)
         var out: [(String, String, String, String)] = []
+        var attributed = 0
         for row in try store.sweepPoints(id: plan.sweepID) {
             let point = try #require(plan.points.first { $0.id == row.pointID })
             let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
+            // A stored point's attribution is backtest run's, row for row.
+            if let id = row.runID, case let a = try store.attribution(runID: id), !a.isEmpty {
+                #expect(a == (try runStore.attribution(runID: outcome.runID.rawValue)), "\(point.paramsJSON)")
+                attributed += 1
+            }
             let stored = try #require(try runner.backtestResults(runID: outcome.runID).run.metricsJSON)
             let engine =
                 notes[row.pointID].flatMap { n in
@@ -54,6 +61,7 @@ struct OneRunPathTests {
                 ?? "?"
             out.append((point.paramsJSON, try #require(row.metricsJSON), stored, engine))
         }
+        #expect(attributed > 0, "the stored top points carry their attribution")
         return out
     }
 
