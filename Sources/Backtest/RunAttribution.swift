@@ -177,7 +177,9 @@ public struct RunAttribution: Sendable {
                             contribution: base != 0 ? p / base : .nan))
                 }
                 for key in keys { row(key, d.pnl[key]!, d.value[key]) }
-                for key in RunAttribution.costKeys { row(key, costs.pnl[key]!, nil) }
+                for key in RunAttribution.costKeys {
+                    row(key, costs.pnl[key] ?? [Double](repeating: 0, count: n), nil)
+                }
             }
         }
         rows = out

@@ -7,10 +7,10 @@ extension HindsightDatabase {
     ]
     public static let outputTables = [
         "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
-        "sweep_returns", "sweep_equity", "backtest_scenarios", "backtest_scenario_summary",
+        "sweep_returns", "sweep_equity", "backtest_scenarios", "backtest_scenario_summary", "backtest_attribution",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v7-sweep-equity"
+    static let latestMigration = "v9-attribution"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
