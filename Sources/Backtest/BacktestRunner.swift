@@ -92,7 +92,8 @@ public struct BacktestRunner: Sendable {
             try store.saveRun(
                 record, trades: rows.trades(), roundTrips: rows.roundTrips(), equity: rows.equity(),
                 universes: result.universe,
-                classifiedRegimes: classified, attribution: pipeline.attribution(result, config: config).rows)
+                classifiedRegimes: classified, attribution: pipeline.attribution(result, config: config).rows,
+                turnover: RunTurnover(result: result).rows)
             return Outcome(
                 runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config)
             )

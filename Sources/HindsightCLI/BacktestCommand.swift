@@ -201,6 +201,7 @@ struct BacktestShow: AsyncParsableCommand {
             let r = try store.loadRun(id: runID)
             let trips = roundTrips ? try store.roundTrips(runID: runID) : []
             let parts = attribution ? try store.attribution(runID: runID, dimension: dimension, periods: by) : []
+            let turnover = attribution && dimension == nil ? try store.turnover(runID: runID, periods: by) : []
             if json {
                 var fields: [(String, JSONValue)] = [
                     ("run_id", .string(r.run.runID)), ("status", .string(r.run.status.rawValue)),
@@ -271,6 +272,16 @@ struct BacktestShow: AsyncParsableCommand {
                                 ])
                             }
                         ).render()
+                    text +=
+                        ",\"turnover\":"
+                        + JSONValue.array(
+                            turnover.map { t in
+                                .object([
+                                    ("period", .string(t.period)), ("component", .string(t.component)),
+                                    ("traded_value", .number(t.tradedValue)), ("turnover", .number(t.turnover)),
+                                ])
+                            }
+                        ).render()
                 }
                 fields.removeAll()
                 print(text + "}")
@@ -336,6 +347,18 @@ struct BacktestShow: AsyncParsableCommand {
                                     [
                                         $0.period, $0.key, MetricsText.format($0.pnl),
                                         MetricsText.format($0.contribution), MetricsText.format($0.exposure),
+                                    ]
+                                }))
+                }
+                if !turnover.isEmpty {
+                    print(
+                        "\nturnover by component\n"
+                            + TextTable.render(
+                                header: ["period", "component", "traded value", "turnover"],
+                                rows: turnover.map {
+                                    [
+                                        $0.period, $0.component, MetricsText.format($0.tradedValue),
+                                        MetricsText.format($0.turnover),
                                     ]
                                 }))
                 }

@@ -86,6 +86,7 @@ extension HindsightDatabase {
                             "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips",
                             "backtest_daily_equity", "sweep_returns", "sweep_equity",
                             "universe_snapshots", "universe_members", "regime_history", "backtest_attribution",
+                            "backtest_turnover",
                             "backtest_scenarios", "backtest_scenario_summary",
                         ] {
                             // A shard written before a table existed has nothing to copy into it.

@@ -5,7 +5,8 @@ extension HindsightDatabase {
     /// Writes one run with its trades, daily equity, universe snapshots and (built-in) regimes in one transaction.
     public func saveRun(
         _ run: RunRecord, trades: [TradeRow] = [], roundTrips: [RoundTripRow] = [], equity: [EquityRow] = [],
-        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = [], attribution: [AttributionRow] = []
+        universes: [UniverseSnapshot] = [], classifiedRegimes: [RegimeRecord] = [], attribution: [AttributionRow] = [],
+        turnover: [TurnoverRow] = []
     ) throws {
         do {
             try writer.write { db in
@@ -13,6 +14,7 @@ extension HindsightDatabase {
                     db, run, trades: trades, roundTrips: roundTrips, equity: equity, universes: universes,
                     regimes: classifiedRegimes)
                 try HindsightDatabase.insertAttribution(db, runID: run.runID, attribution)
+                try HindsightDatabase.insertTurnover(db, runID: run.runID, turnover)
             }
         } catch let e as HindsightError {
             throw e

@@ -8,9 +8,10 @@ extension HindsightDatabase {
     public static let outputTables = [
         "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
         "sweep_returns", "sweep_equity", "backtest_scenarios", "backtest_scenario_summary", "backtest_attribution",
+        "backtest_turnover",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v9-attribution"
+    static let latestMigration = "v10-turnover"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -155,6 +156,17 @@ extension HindsightDatabase {
                         dimension TEXT NOT NULL, key TEXT NOT NULL, period TEXT NOT NULL,
                         pnl REAL NOT NULL, exposure REAL, contribution REAL,
                         PRIMARY KEY(run_id, dimension, period, key)) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration("v10-turnover") { db in
+            // Traded value per period and component (signal, rebalance drift, universe change, corporate action,
+            // stop); the components add up to the traded value of the run's trades.
+            try db.execute(
+                sql: """
+                    CREATE TABLE backtest_turnover(
+                        run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
+                        period TEXT NOT NULL, component TEXT NOT NULL, traded_value REAL NOT NULL, turnover REAL,
+                        PRIMARY KEY(run_id, period, component)) WITHOUT ROWID;
                     """)
         }
         return m

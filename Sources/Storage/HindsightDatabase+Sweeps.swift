@@ -15,10 +15,13 @@ public struct SweepPointRecord: Sendable {
     public var equityValues: [Double]?
     /// `backtest_attribution` rows (stored points only).
     public var attribution: [AttributionRow] = []
+    /// `backtest_turnover` rows (stored points only).
+    public var turnover: [TurnoverRow] = []
 
-    public func with(attribution rows: [AttributionRow]) -> SweepPointRecord {
+    public func with(attribution rows: [AttributionRow], turnover: [TurnoverRow]) -> SweepPointRecord {
         var copy = self
         copy.attribution = rows
+        copy.turnover = turnover
         return copy
     }
     public init(
@@ -127,6 +130,7 @@ extension HindsightDatabase {
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
                 try HindsightDatabase.insertAttribution(db, runID: p.run.runID, p.attribution)
+                try HindsightDatabase.insertTurnover(db, runID: p.run.runID, p.turnover)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     ret.bind(1, sweep)
                     ret.bind(2, point)
@@ -181,9 +185,11 @@ extension HindsightDatabase {
                 }
                 try db.execute(sql: "DELETE FROM backtest_daily_equity WHERE run_id = ?", arguments: [p.run.runID])
                 try db.execute(sql: "DELETE FROM backtest_attribution WHERE run_id = ?", arguments: [p.run.runID])
+                try db.execute(sql: "DELETE FROM backtest_turnover WHERE run_id = ?", arguments: [p.run.runID])
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
                 try HindsightDatabase.insertAttribution(db, runID: p.run.runID, p.attribution)
+                try HindsightDatabase.insertTurnover(db, runID: p.run.runID, p.turnover)
                 if let r = p.returns, let sweep = p.run.sweepID, let point = p.run.pointID, let first = p.firstDate {
                     var ret = try RawStatement(
                         db,

@@ -81,7 +81,7 @@ struct PointExecutor {
                     equity: keep.equity ? details?.equity ?? [] : [],
                     returns: keep.returns ? returns : nil,
                     firstDate: result.dates.first, equityValues: keep.equityValues ? result.equity : nil
-                ).with(attribution: details?.attribution ?? []),
+                ).with(attribution: details?.attribution ?? [], turnover: details?.turnover ?? []),
                 rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
         } catch let e as HindsightError {
             return failure(
@@ -112,6 +112,7 @@ struct PointExecutor {
         var equity: [EquityRow]
         var universeID: String
         var attribution: [AttributionRow]
+        var turnover: [TurnoverRow]
     }
 
     /// Which path ran a point, and why (a faster path is never silent).
@@ -157,7 +158,8 @@ struct PointExecutor {
                 trades: keep.trades ? rows.trades() : [], roundTrips: keep.trades ? rows.roundTrips() : [],
                 equity: keep.equity ? rows.equity() : [],
                 universeID: r.universeID,
-                attribution: keep.trades ? context.pipeline.attribution(r, config: c).rows : [])
+                attribution: keep.trades ? context.pipeline.attribution(r, config: c).rows : [],
+                turnover: keep.trades ? RunTurnover(result: r).rows : [])
         }
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
         return (r, EnginePath(name: "full", reason: reason), details)
