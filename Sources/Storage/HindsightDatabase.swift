@@ -144,7 +144,7 @@ public final class HindsightDatabase: Sendable {
                 let known = try writer.read { db in try migrator.appliedIdentifiers(db) }
                 throw HindsightError(
                     .schemaTooNew,
-                    "\(path): the database was made by a newer Hindsight (its schema has migrations this build does not know; this build knows up to '\(HindsightDatabase.latestMigration)', applied: \(known.sorted().last ?? "none"))",
+                    "\(path): the database was made by a newer Hindsight (its schema has migrations this build does not know; this build knows up to '\(HindsightDatabase.latestMigration)', applied: \(HindsightDatabase.inVersionOrder(known).last ?? "none"))",
                     cause: "upgrade hindsight, or use a database made by this version")
             }
             if migrate {
@@ -172,7 +172,14 @@ public final class HindsightDatabase: Sendable {
 
     /// Migration identifiers applied to this database.
     public func appliedMigrations() throws -> [String] {
-        try writer.read { db in try HindsightDatabase.migrator.appliedIdentifiers(db).sorted() }
+        try writer.read { db in HindsightDatabase.inVersionOrder(try HindsightDatabase.migrator.appliedIdentifiers(db))
+        }
+    }
+
+    /// Migration names in version order (`v9-…` before `v10-…`).
+    static func inVersionOrder(_ names: some Sequence<String>) -> [String] {
+        func version(_ s: String) -> Int { Int(s.dropFirst().prefix { $0.isNumber }) ?? Int.max }
+        return names.sorted { (version($0), $0) < (version($1), $1) }
     }
 
     /// Names of all user tables.
