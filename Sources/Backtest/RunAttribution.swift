@@ -150,15 +150,7 @@ public struct RunAttribution: Sendable {
             daily["factor"] = factorDaily
         }
         factorMethod = method
-        // Periods.
-        var periods: [(String, Range<Int>)] = [("total", 0..<n)]
-        for length in [4, 7] {  // YYYY, then YYYY-MM
-            var start = 0
-            for i in 1...n where i == n || r.dates[i].iso.prefix(length) != r.dates[start].iso.prefix(length) {
-                periods.append((String(r.dates[start].iso.prefix(length)), start..<i))
-                start = i
-            }
-        }
+        let periods = RunAttribution.periods(r.dates)
         var out: [Row] = []
         for dim in dims + (method == nil ? [] : ["factor"]) {
             let d = daily[dim]!
@@ -183,6 +175,21 @@ public struct RunAttribution: Sendable {
             }
         }
         rows = out
+    }
+
+    /// `total`, then each year (`YYYY`), then each month (`YYYY-MM`), as ranges of the run's sessions.
+    public static func periods(_ dates: [TradingDay]) -> [(name: String, sessions: Range<Int>)] {
+        let n = dates.count
+        var out: [(name: String, sessions: Range<Int>)] = [("total", 0..<n)]
+        guard n > 0 else { return out }
+        for length in [4, 7] {
+            var start = 0
+            for i in 1...n where i == n || dates[i].iso.prefix(length) != dates[start].iso.prefix(length) {
+                out.append((String(dates[start].iso.prefix(length)), start..<i))
+                start = i
+            }
+        }
+        return out
     }
 
     /// Each held (session, asset)'s betas from its profile, or nil when some held asset's profile has none.

@@ -56,16 +56,8 @@ public struct RunTurnover: Sendable {
                 byComponent["rebalance_drift"]![i] += value - signal
             }
         }
-        var periods: [(String, Range<Int>)] = [("total", 0..<n)]
-        for length in [4, 7] {  // YYYY, then YYYY-MM
-            var start = 0
-            for i in 1...max(n, 1) where i == n || r.dates[i].iso.prefix(length) != r.dates[start].iso.prefix(length) {
-                periods.append((String(r.dates[start].iso.prefix(length)), start..<i))
-                start = i
-            }
-        }
         var out: [TurnoverRow] = []
-        for (period, range) in periods where !range.isEmpty {
+        for (period, range) in RunAttribution.periods(r.dates) where !range.isEmpty {
             let meanEquity = range.reduce(0.0) { $0 + r.equity[$1] } / Double(range.count)
             for c in RunTurnover.components {
                 let v = range.reduce(0.0) { $0 + byComponent[c]![$1] }
