@@ -56,6 +56,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A number's value (integers widened), NaN for anything else.
+    public var numberValue: Double {
+        switch self {
+        case .number(let x): x
+        case .integer(let n): Double(n)
+        default: .nan
+        }
+    }
+
     /// Looks up a key of an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }

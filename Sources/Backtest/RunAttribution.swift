@@ -41,7 +41,7 @@ public struct RunAttribution: Sendable {
         }
     }
 
-    public init(result r: BacktestResult, config: RunConfig, inputs: MarketInputs, regimes: BacktestRegimeService) {
+    public init(result r: BacktestResult, config: RunConfig, inputs: MarketInputs) {
         guard let ledger = r.ledger else {
             rows = []
             return
@@ -77,8 +77,9 @@ public struct RunAttribution: Sendable {
             let d = first + i
             daily["ticker"]!.add(r.tickers[a], i, pnl: g, value: value)
             daily["sector"]!.add(profiles.sectorName(profiles.sectorIndex(asset: a, day: d)), i, pnl: g, value: value)
-            let regime = Int(regimes.regimeOfDay[d])
-            daily["regime"]!.add(regimes.label(regime), i, pnl: g, value: value)
+            // The run's own regime of the session (the result carries what the engine saw).
+            let regime = Int(r.regimeOfDay[i])
+            daily["regime"]!.add(r.regimeLabels[regime] ?? "regime-\(regime)", i, pnl: g, value: value)
             if let row, ledger.models > 1 {
                 for j in 0..<ledger.models {
                     let w = ledger.modelShares[row * ledger.models + j]

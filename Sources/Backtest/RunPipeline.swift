@@ -144,7 +144,7 @@ public struct RunPipeline: Sendable {
 
     /// Where the P&L came from (empty unless the run recorded its positions).
     public func attribution(_ result: BacktestResult, config: RunConfig) -> RunAttribution {
-        RunAttribution(result: result, config: config, inputs: inputs, regimes: regimes(for: config))
+        RunAttribution(result: result, config: config, inputs: inputs)
     }
 
     /// The trade and daily-equity rows of a result.

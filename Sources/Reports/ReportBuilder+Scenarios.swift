@@ -23,13 +23,6 @@ extension ReportBuilder {
         let byID = Dictionary(uniqueKeysWithValues: data.points.map { ($0.id, $0) })
         var generators: [String] = []
         for r in rows where !generators.contains(r.generator) { generators.append(r.generator) }
-        func n(_ v: JSONValue?) -> Double {
-            switch v {
-            case .number(let x)?: x
-            case .integer(let i)?: Double(i)
-            default: .nan
-            }
-        }
         func triple(_ v: JSONValue?, percent: Bool) -> String {
             guard case .array(let a)? = v, a.count == 3 else { return "–" }
             return a.map { percent ? pct(n($0)) : num(n($0), 3) }.joined(separator: " / ")
@@ -84,13 +77,6 @@ extension ReportBuilder {
     /// What a generator fitted: the block length, and for the regime and synthetic generators the regimes' shares
     /// (history, and in the long run of the simulated chain with any stress) and the synthetic market's fit.
     func modelText(_ m: JSONValue) -> String {
-        func n(_ v: JSONValue?) -> Double {
-            switch v {
-            case .number(let x)?: x
-            case .integer(let i)?: Double(i)
-            default: .nan
-            }
-        }
         func list(_ v: JSONValue?) -> [JSONValue] { if case .array(let a)? = v { a } else { [] } }
         var md = m["block"] == nil ? "Fitted market" : "Block length \(num(n(m["block"]), 1)) sessions"
         let labels = list(m["regimes"]).map { v -> String in if case .string(let s) = v { s } else { "?" } }
@@ -118,13 +104,6 @@ extension ReportBuilder {
 
     /// Each top point in each stress window alone against the benchmark there, and with the window replayed.
     func episodesTable(_ rows: [ScenarioRow]) -> String {
-        func n(_ v: JSONValue?) -> Double {
-            switch v {
-            case .number(let x)?: x
-            case .integer(let i)?: Double(i)
-            default: .nan
-            }
-        }
         func s(_ v: JSONValue?) -> String { if case .string(let x)? = v { x } else { "" } }
         let rank = Dictionary(uniqueKeysWithValues: data.ranked.enumerated().map { ($1.id, $0 + 1) })
         var md = "### Stress episodes\n\n"
@@ -149,3 +128,6 @@ extension ReportBuilder {
         return md + "\n"
     }
 }
+
+/// A stored number, NaN when absent or not a number.
+private func n(_ v: JSONValue?) -> Double { v?.numberValue ?? .nan }

@@ -28,7 +28,7 @@ extension ScenarioRunner {
     /// The regime of each window session as the base config's regime service sees it (data regimes or the built-in
     /// classifier), and the label of each regime id.
     static func regimeLabels(context: SweepContext, window: Range<Int>) -> (labels: [Int], names: [Int: String]) {
-        let service = context.inputs.regimeService(for: context.base)
+        let service = context.pipeline.regimes(for: context.base)
         return (window.map { Int(service.regimeOfDay[$0]) }, service.labels)
     }
 

@@ -6,22 +6,10 @@ import Storage
 extension ScenarioRunner {
     static func numbers(_ v: JSONValue?) -> [Double] {
         guard case .array(let a)? = v else { return [] }
-        return a.map {
-            switch $0 {
-            case .number(let x): x
-            case .integer(let n): Double(n)
-            default: .nan
-            }
-        }
+        return a.map(\.numberValue)
     }
 
-    static func number(_ v: JSONValue?) -> Double {
-        switch v {
-        case .number(let x)?: x
-        case .integer(let n)?: Double(n)
-        default: .nan
-        }
-    }
+    static func number(_ v: JSONValue?) -> Double { v?.numberValue ?? .nan }
 
     /// Per point and generator: quantiles of the path metrics, drawdown probabilities, the CVaR and Hill tail index
     /// of the paths' annual returns, the robustness rank (by median scenario Sharpe) and, for the best point, the

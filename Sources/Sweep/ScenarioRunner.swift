@@ -67,9 +67,18 @@ public enum ScenarioRunner {
 
     /// Checks what only the data can tell (a `stress` label the run's regimes lack) before the sweep spends hours.
     public static func validate(context: SweepContext) throws {
-        guard context.plan.spec.scenarios != nil else { return }
-        let (resampler, market) = window(context: context)
-        _ = try makers(context: context, window: resampler.window, market: market)
+        let generators = context.plan.spec.scenarios?.generators ?? []
+        let stressed = generators.compactMap { g -> (SweepSpec.Scenarios.Generator, [String: Double])? in
+            switch g.method {
+            case .regime(let s), .synthetic(let s): s.isEmpty ? nil : (g, s)
+            default: nil
+            }
+        }
+        guard !stressed.isEmpty else { return }
+        let run = BacktestEngine.sessions(context.base, panel: context.inputs.panel)
+        let window = MarketResampler(inputs: context.inputs, firstDay: run.lowerBound).window
+        let (labels, names) = regimeLabels(context: context, window: window)
+        for (g, s) in stressed { _ = try stressByID(s, names: names, present: Set(labels), generator: g) }
     }
 
     public static func run(context: SweepContext, store: HindsightDatabase, jobs: Int, quiet: Bool = true) async throws
