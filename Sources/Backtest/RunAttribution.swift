@@ -15,7 +15,9 @@ import Services
 /// (`fields_json` keys `beta_<factor>`, `<factor>` a factor's name or its part before `_`: `beta_mkt` is `mkt_rf`'s),
 /// else returns-based (each session's exposures by OLS, with an intercept, of the run's gross daily return on the
 /// factors over the previous `factorWindow` sessions; none before `factorMinimum` of them); the `residual` is
-/// the selection return. The risk-free series (`rf`) is not a factor; what it earns is in the residual.
+/// the selection return. The risk-free series (`rf`) is not a factor; what it earns is in the residual. And
+/// `brinson`: Brinson–Fachler allocation, selection and interaction by sector against the universe's equal-weight
+/// sector weights (see `RunAttribution+Brinson.swift`).
 /// Periods: `total`, each year `YYYY`, each month `YYYY-MM`. `exposure` is the key's mean share of equity at the
 /// closes of the period (factor: the mean exposure; costs and interest: 0).
 public struct RunAttribution: Sendable {
@@ -65,6 +67,7 @@ public struct RunAttribution: Sendable {
         let models = r.modelNames.isEmpty ? [config.strategyKind] : r.modelNames
         // Held value per (session, asset), for holdings-based factor exposures.
         var holdings: [(i: Int, a: Int, value: Double)] = []
+        var sectorBook = SectorBook(n: n, sectors: profiles.sectors.count + 1)
         func book(i: Int, a: Int, pnl: Double, value: Double, borrow: Double, row: Int?) {
             let key = i * nA + a
             let c = commission[key] ?? 0, s = slippage[key] ?? 0
@@ -76,7 +79,8 @@ public struct RunAttribution: Sendable {
             costs.add("borrow_fee", i, pnl: -borrow)
             let d = first + i
             daily["ticker"]!.add(r.tickers[a], i, pnl: g, value: value)
-            daily["sector"]!.add(profiles.sectorName(profiles.sectorIndex(asset: a, day: d)), i, pnl: g, value: value)
+            let sector = profiles.sectorIndex(asset: a, day: d)
+            daily["sector"]!.add(profiles.sectorName(sector), i, pnl: g, value: value)
             // The run's own regime of the session (the result carries what the engine saw).
             let regime = Int(r.regimeOfDay[i])
             daily["regime"]!.add(r.regimeLabels[regime] ?? "regime-\(regime)", i, pnl: g, value: value)
@@ -88,7 +92,16 @@ public struct RunAttribution: Sendable {
             } else {
                 daily["decision_model"]!.add(models.joined(separator: "+"), i, pnl: g, value: value)
             }
-            let held = previousSession[a] == i - 1 && previousValue[a] != 0 ? previousValue[a] : value
+            let heldBefore = previousSession[a] == i - 1 && previousValue[a] != 0
+            if row == nil {
+                // A cost-only booking has no gross P&L (and no place in the session order).
+            } else if heldBefore {
+                sectorBook.held[i * sectorBook.sectors + sector] += previousValue[a]
+                sectorBook.gross[i * sectorBook.sectors + sector] += g
+            } else {
+                sectorBook.trading[i] += g
+            }
+            let held = heldBefore ? previousValue[a] : value
             let side = held < 0 ? "short" : "long"
             daily["long_short"]!.add(side, i, pnl: g)
             if value != 0 { daily["long_short"]!.value[side, default: [Double](repeating: 0, count: n)][i] += value }
@@ -151,9 +164,11 @@ public struct RunAttribution: Sendable {
             daily["factor"] = factorDaily
         }
         factorMethod = method
+        daily["brinson"] = RunAttribution.brinsonDaily(
+            book: sectorBook, result: r, inputs: inputs, equityBefore: equityBefore)
         let periods = RunAttribution.periods(r.dates)
         var out: [Row] = []
-        for dim in dims + (method == nil ? [] : ["factor"]) {
+        for dim in dims + ["brinson"] + (method == nil ? [] : ["factor"]) {
             let d = daily[dim]!
             let keys = d.pnl.keys.sorted()
             for (period, range) in periods {

@@ -173,14 +173,15 @@ struct BacktestShow: AsyncParsableCommand {
     @Flag(help: "Include the daily equity.") var equity = false
     @Flag(name: .customLong("round-trips"), help: "Include the round trips (entry to exit, with MAE, MFE and reason).")
     var roundTrips = false
-    @Flag(help: "Include the P&L attribution (by ticker, sector, decision model, regime, long/short and factor).")
+    @Flag(help: "Include the P&L attribution (ticker, sector, decision model, regime, long/short, Brinson, factor).")
     var attribution = false
     @Option(help: "With --attribution: total, year or month.") var by: String = "total"
     @Option(
-        help: "With --attribution: one dimension only (ticker, sector, decision_model, regime, long_short, factor).")
+        help: "With --attribution: one dimension (ticker, sector, decision_model, regime, long_short, brinson, factor)."
+    )
     var dimension: String?
 
-    static let dimensions = ["ticker", "sector", "decision_model", "regime", "long_short", "factor"]
+    static let dimensions = ["ticker", "sector", "decision_model", "regime", "long_short", "brinson", "factor"]
 
     func validate() throws {
         guard ["total", "year", "month"].contains(by) else {

@@ -147,7 +147,7 @@ extension HindsightDatabase {
         }
         m.registerMigration("v9-attribution") { db in
             // Where a stored run's P&L came from: per dimension (ticker, sector, decision_model, regime, long_short,
-            // factor), key and period (total, YYYY, YYYY-MM); the keys of one dimension and period add up to the
+            // brinson, factor), key and period (total, YYYY, YYYY-MM); the keys of one dimension and period add up to the
             // run's P&L over the period.
             try db.execute(
                 sql: """

@@ -66,7 +66,8 @@ struct AttributionTests {
             #expect(plain.equity == r.equity && plain.trades == r.trades && plain.ledger == nil, "\(name)")
             #expect(a.factorMethod == "holdings", "\(name): synthetic profiles carry betas")
             let dims = Set(a.rows.map(\.dimension))
-            #expect(dims == ["ticker", "sector", "decision_model", "regime", "long_short", "factor"], "\(name)")
+            #expect(
+                dims == ["ticker", "sector", "decision_model", "regime", "long_short", "brinson", "factor"], "\(name)")
             var groups: [String: (pnl: Double, contribution: Double)] = [:]
             for row in a.rows {
                 groups[row.dimension + " " + row.period, default: (0, 0)].pnl += row.pnl
@@ -91,7 +92,7 @@ struct AttributionTests {
                 worst = max(worst, abs(g.pnl - (e - s)) / c.initialCash, abs(g.contribution - (e / s - 1)))
             }
             #expect(worst < 1e-9, "\(name): worst \(worst)")
-            #expect(groups.count == 6 * whole.count, "\(name)")
+            #expect(groups.count == 7 * whole.count, "\(name)")
             // Costs are their own keys, equal to what the trades paid.
             let commission = a.rows.first { $0.dimension == "ticker" && $0.period == "total" && $0.key == "commission" }
             #expect(abs(-(commission?.pnl ?? 0) - r.totalCommission) < 1e-9 * c.initialCash, "\(name)")
@@ -155,6 +156,83 @@ struct AttributionTests {
         #expect(abs(factor.pnl - expected) < 1e-9 * c.initialCash, "\(factor.pnl) vs \(expected)")
         #expect(abs(residual.pnl) < 1e-9 * c.initialCash, "residual \(residual.pnl)")
         #expect(abs(factor.pnl - (r.equity.last! - c.initialCash)) < 1e-9 * c.initialCash)
+    }
+
+    @Test func brinsonFachlerMatchesTheHandWorkedTwoSectorExample() {
+        // Portfolio 70% Tech at +5%, 30% Energy at −2% (2.9%); benchmark 50/50 at +3% / +1% (2.0%).
+        // By hand: allocation 0.2·(3−2) = 0.2% and −0.2·(1−2) = 0.2%; selection 0.5·(5−3) = 1% and 0.5·(−2−1) =
+        // −1.5%; interaction 0.2·2 = 0.4% and −0.2·(−3) = 0.6%; together 0.9% = 2.9% − 2.0%.
+        let tech = RunAttribution.brinsonFachler(
+            contribution: 0.7 * 0.05, weight: 0.7, benchmarkWeight: 0.5, benchmarkSectorReturn: 0.03,
+            benchmarkReturn: 0.02)
+        let energy = RunAttribution.brinsonFachler(
+            contribution: 0.3 * -0.02, weight: 0.3, benchmarkWeight: 0.5, benchmarkSectorReturn: 0.01,
+            benchmarkReturn: 0.02)
+        let expected: [(RunAttribution.BrinsonEffect, [Double])] = [
+            (tech, [0.002, 0.01, 0.004]), (energy, [0.002, -0.015, 0.006]),
+        ]
+        for (x, e) in expected {
+            #expect(abs(x.allocation - e[0]) < 1e-15 && abs(x.selection - e[1]) < 1e-15, "\(x)")
+            #expect(abs(x.interaction - e[2]) < 1e-15, "\(x)")
+        }
+        let total = [tech, energy].reduce(0.0) { $0 + $1.allocation + $1.selection + $1.interaction }
+        #expect(abs(total - 0.009) < 1e-15)
+    }
+
+    @Test func brinsonRowsOfATwoSectorRunAreTheTextbookEffectsOfEachSession() throws {
+        // A and B are Tech, C is Energy; the book holds A alone (momentum, top 1) against the universe's 2/3 Tech.
+        var rng = Xoshiro256StarStar(seed: 3)
+        let n = 60
+        func path(_ drift: Double) -> [Double] {
+            var p = [100.0]
+            for t in 1..<n { p.append(p[t - 1] * (1 + drift + 0.01 * rng.normal())) }
+            return p
+        }
+        let closes = ["A": path(0.01), "B": path(0), "C": path(-0.01)]
+        let inputs = try TestMarket.inputs(closes: closes, sectors: ["A": "Tech", "B": "Tech", "C": "Energy"])
+        let c = try TestConfig.parse(
+            """
+            data: {db: unused.sqlite}
+            calendar: data
+            start: 2020-01-20
+            end: 2020-12-31
+            initial_cash: 10000
+            fractional_shares: true
+            universe: {tickers: [A, B, C]}
+            strategy: {kind: momentum_rotation, params: {lookback: 5, top_n: 1, rebalance_every: 1000}}
+            execution: {fill: close, commission: {model: bps, bps: 0}}
+            """)
+        let pipeline = RunPipeline(inputs: inputs, base: c)
+        let r = try pipeline.simulate(c, positions: true)
+        let a = pipeline.attribution(r, config: c)
+        try #require(Set(r.trades.map(\.asset)) == [0], "the book holds A only: \(r.trades)")
+        let shares = r.trades.reduce(0.0) { $0 + $1.quantity }
+        let entry = Int(r.trades[0].day) - r.firstSession
+        var want: [String: Double] = [:]
+        let pa = closes["A"]!, pb = closes["B"]!, pc = closes["C"]!
+        for i in (entry + 1)..<r.dates.count {
+            let d = r.firstSession + i
+            let e = r.equity[i - 1], w = shares * pa[d - 1] / e
+            let ra = pa[d] / pa[d - 1] - 1, rb = pb[d] / pb[d - 1] - 1, rc = pc[d] / pc[d - 1] - 1
+            let techB = (ra + rb) / 2, bench = (2 * techB + rc) / 3
+            want["benchmark", default: 0] += e * bench
+            want["allocation:Tech", default: 0] += e * (w - 2.0 / 3) * (techB - bench)
+            want["allocation:Energy", default: 0] += e * (0 - 1.0 / 3) * (rc - bench)
+            want["selection:Tech", default: 0] += e * (2.0 / 3) * (ra - techB)
+            want["interaction:Tech", default: 0] += e * (w - 2.0 / 3) * (ra - techB)
+            want["allocation:cash", default: 0] += e * (1 - w) * (0 - bench)
+        }
+        for (key, value) in want {
+            let row = try #require(a.rows.first { $0.dimension == "brinson" && $0.period == "total" && $0.key == key })
+            #expect(abs(row.pnl - value) < 1e-9 * c.initialCash, "\(key): \(row.pnl) vs \(value)")
+        }
+        let energySelection = a.rows.first {
+            $0.dimension == "brinson" && $0.period == "total" && $0.key == "selection:Energy"
+        }
+        #expect(energySelection.map { abs($0.pnl) < 1e-12 } ?? true, "no Energy holding, no Energy selection")
+        // A's whole P&L: the benchmark plus the active effects (no cost, no trading after the entry session).
+        let brinson = a.rows.filter { $0.dimension == "brinson" && $0.period == "total" }.reduce(0.0) { $0 + $1.pnl }
+        #expect(abs(brinson - (r.equity.last! - c.initialCash)) < 1e-9 * c.initialCash)
     }
 
     @Test func returnsBasedExposuresAreTheTrailingOLSBeta() {
