@@ -25,9 +25,9 @@ extension RunAttribution {
     /// allowed), weights and the benchmark's sector and total returns.
     public static func brinsonFachler(
         contribution c: Double, weight w: Double, benchmarkWeight b: Double, benchmarkSectorReturn rb: Double,
-        benchmarkReturn R: Double
+        benchmarkReturn total: Double
     ) -> BrinsonEffect {
-        let allocation = (w - b) * (rb - R)
+        let allocation = (w - b) * (rb - total)
         let active = c - w * rb
         guard w != 0 else { return BrinsonEffect(allocation: allocation, selection: 0, interaction: active) }
         let selection = active * b / w
@@ -83,17 +83,17 @@ extension RunAttribution {
                 }
             }
             var rb = [Double](repeating: 0, count: nS)
-            var R = 0.0
+            var rB = 0.0
             for s in 0..<nS where count[s] > 0 {
                 rb[s] = sum[s] / count[s]
-                R += count[s] / members * rb[s]
+                rB += count[s] / members * rb[s]
             }
             let e = equityBefore[i]
             guard e != 0 else {
                 out.add("trading", i, pnl: (0..<nS).reduce(0.0) { $0 + book.gross[i * nS + $1] })
                 continue
             }
-            out.add("benchmark", i, pnl: e * R, value: members > 0 ? r.equity[i] : 0)
+            out.add("benchmark", i, pnl: e * rB, value: members > 0 ? r.equity[i] : 0)
             var invested = 0.0
             for s in 0..<nS {
                 let g = book.gross[i * nS + s], h = book.held[i * nS + s]
@@ -102,15 +102,16 @@ extension RunAttribution {
                 let w = h / e
                 invested += w
                 let x = brinsonFachler(
-                    contribution: g / e, weight: w, benchmarkWeight: b, benchmarkSectorReturn: count[s] > 0 ? rb[s] : R,
-                    benchmarkReturn: R)
+                    contribution: g / e, weight: w, benchmarkWeight: b,
+                    benchmarkSectorReturn: count[s] > 0 ? rb[s] : rB,
+                    benchmarkReturn: rB)
                 let name = profiles.sectorName(s)
                 // `value` carries the weight times the close's equity, so the row's exposure is the mean weight.
                 out.add("allocation:" + name, i, pnl: e * x.allocation, value: (w - b) * r.equity[i])
                 out.add("selection:" + name, i, pnl: e * x.selection, value: b * r.equity[i])
                 out.add("interaction:" + name, i, pnl: e * x.interaction, value: (w - b) * r.equity[i])
             }
-            out.add("allocation:cash", i, pnl: -e * (1 - invested) * R, value: (1 - invested) * r.equity[i])
+            out.add("allocation:cash", i, pnl: -e * (1 - invested) * rB, value: (1 - invested) * r.equity[i])
         }
         return out
     }
