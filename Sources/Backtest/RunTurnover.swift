@@ -6,12 +6,15 @@ import HindsightCore
 /// - `stop`: exits the stop book made; `corporate_action`: dividends reinvested;
 /// - `universe_change`: exits of names that left the universe, and first entries into names that were not in the
 ///   previous universe snapshot;
-/// - `signal`: the part of a decision's trade that its change of target weight asks for
-///   (|new target − previous target| × equity on the decision's close, at most the trade);
+/// - of a decision's trade, the part its change of target weight asks for (|new target − previous target| × equity
+///   on the decision's close, at most the trade) is `signal` and `risk_limit`, in proportion to the change of the
+///   unlimited target (before the risk layer's caps and scalings) and the change of what the limits took off it;
 /// - `rebalance_drift`: the rest of it (back to an unchanged target after prices moved).
 /// Periods: `total`, each year, each month; `turnover` is the traded value over the period's mean equity.
 public struct RunTurnover: Sendable {
-    public static let components = ["signal", "rebalance_drift", "universe_change", "corporate_action", "stop"]
+    public static let components = [
+        "signal", "rebalance_drift", "universe_change", "corporate_action", "stop", "risk_limit",
+    ]
     public var rows: [TurnoverRow]
 
     public init(result r: BacktestResult) {
@@ -19,11 +22,11 @@ public struct RunTurnover: Sendable {
         var byComponent = Dictionary(
             uniqueKeysWithValues: RunTurnover.components.map { ($0, [Double](repeating: 0, count: n)) })
         // The target each decision replaced (the asset's previous decision, else 0).
-        var previousTarget = [Double](repeating: 0, count: r.decisions.count)
-        var last: [Int32: Double] = [:]
+        var previousTarget = [Double](repeating: 0, count: r.decisions.count), previousUnlimited = previousTarget
+        var last: [Int32: (target: Double, unlimited: Double)] = [:]
         for (k, x) in r.decisions.enumerated() {
-            previousTarget[k] = last[x.asset] ?? 0
-            last[x.asset] = x.targetWeight
+            (previousTarget[k], previousUnlimited[k]) = last[x.asset] ?? (0, 0)
+            last[x.asset] = (x.targetWeight, x.unlimitedWeight)
         }
         // Universe membership: the snapshot in force before each session, to tell a new name from a signal.
         let snapshots = r.universe.sorted { $0.asOf < $1.asOf }
@@ -51,9 +54,13 @@ public struct RunTurnover: Sendable {
                 }
                 let d = Int(x.day) - first
                 let equity = d >= 0 && d < n ? r.equity[d] : (r.equity.first ?? 0)
-                let signal = min(value, abs(x.targetWeight - previousTarget[k]) * abs(equity))
-                byComponent["signal"]![i] += signal
-                byComponent["rebalance_drift"]![i] += value - signal
+                let asked = min(value, abs(x.targetWeight - previousTarget[k]) * abs(equity))
+                let signal = abs(x.unlimitedWeight - previousUnlimited[k])
+                let limit = abs((x.targetWeight - x.unlimitedWeight) - (previousTarget[k] - previousUnlimited[k]))
+                let limited = limit == 0 ? 0 : asked * limit / (signal + limit)
+                byComponent["signal"]![i] += asked - limited
+                byComponent["risk_limit"]![i] += limited
+                byComponent["rebalance_drift"]![i] += value - asked
             }
         }
         var out: [TurnoverRow] = []

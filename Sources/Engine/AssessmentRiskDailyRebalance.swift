@@ -87,7 +87,8 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
             out.decisions.append(
                 DecisionRecord(
                     day: Int32(d), asset: x.asset, direction: x.direction, score: x.score, confidence: x.confidence,
-                    targetWeight: weights[a], regime: Int32(view.regime), profileVersion: x.profileVersion))
+                    targetWeight: weights[a], regime: Int32(view.regime), profileVersion: x.profileVersion,
+                    unlimitedWeight: risk.unlimited[a]))
             decisionOf[a] = Int32(out.decisions.count - 1)
             for j in 0..<modelCount { out.modelShare[a * modelCount + j] = shares[i * modelCount + j] }
         }

@@ -150,10 +150,13 @@ public struct DecisionRecord: Sendable, Equatable {
     public var targetWeight: Double
     public var regime: Int32
     public var profileVersion: Int32
+    /// The target before the risk layer's limits and scalings (`max_weight`, `max_sector_weight`, `vol_target`,
+    /// regime exposure); the target itself when the strategy has none.
+    public var unlimitedWeight: Double
 
     public init(
         day: Int32, asset: Int32, direction: Int8, score: Double, confidence: Double, targetWeight: Double,
-        regime: Int32, profileVersion: Int32
+        regime: Int32, profileVersion: Int32, unlimitedWeight: Double? = nil
     ) {
         self.day = day
         self.asset = asset
@@ -163,5 +166,6 @@ public struct DecisionRecord: Sendable, Equatable {
         self.targetWeight = targetWeight
         self.regime = regime
         self.profileVersion = profileVersion
+        self.unlimitedWeight = unlimitedWeight ?? targetWeight
     }
 }

@@ -11,6 +11,8 @@ public struct BacktestRiskManager: RiskManager {
     let profiles: BacktestProfileService
     let exposureByRegime: [Int: Double]
     var order: [Int32]
+    /// Per asset, the last `targets` call's weight before the limits and scalings (0 when not chosen).
+    public private(set) var unlimited: [Double]
     var chosen: [Int32]
     var chosenWeight: [Double]
     var sectorGross: [Double]
@@ -29,6 +31,7 @@ public struct BacktestRiskManager: RiskManager {
         let n = technicals.panel.assetCount
         order = []
         order.reserveCapacity(n)
+        unlimited = [Double](repeating: 0, count: n)
         chosen = []
         chosen.reserveCapacity(n)
         chosenWeight = []
@@ -40,11 +43,13 @@ public struct BacktestRiskManager: RiskManager {
 
     public mutating func targets(day d: Int, decisions: [Decision], regime: Int, into weights: inout [Double]) {
         for i in weights.indices { weights[i] = 0 }
+        for a in chosen { unlimited[Int(a)] = 0 }
         chosen.removeAll(keepingCapacity: true)
         chosenWeight.removeAll(keepingCapacity: true)
         let (longBudget, shortBudget) = settings.sideBudgets
         select(decisions, side: 1, budget: longBudget, day: d)
         if !settings.longOnly { select(decisions, side: -1, budget: shortBudget, day: d) }
+        for (i, a) in chosen.enumerated() { unlimited[Int(a)] = chosenWeight[i] }
         if let cap = settings.maxWeight {
             for i in chosenWeight.indices { chosenWeight[i] = max(-cap, min(cap, chosenWeight[i])) }
         }

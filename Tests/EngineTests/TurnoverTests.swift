@@ -75,4 +75,124 @@ struct TurnoverTests {
         #expect(abs(component("rebalance_drift") - (traded - expectedSignal)) < 1e-9 * 10_000)
         #expect(component("universe_change") == 0 && component("stop") == 0 && component("corporate_action") == 0)
     }
+
+    @Test func aVolatilityTargetsRescalingIsRiskLimitNotSignal() throws {
+        // All three names are always chosen at 1/3 each: after the first buys, every change of target is the
+        // volatility target rescaling the book, so the signal part is the first buys alone.
+        var rng = Xoshiro256StarStar(seed: 4)
+        let n = 80
+        func path(_ vol: Double) -> [Double] {
+            var p = [100.0]
+            for t in 1..<n { p.append(p[t - 1] * (1 + vol * rng.normal() * (t > 40 ? 2 : 1))) }
+            return p
+        }
+        let inputs = try TestMarket.inputs(closes: ["A": path(0.01), "B": path(0.015), "C": path(0.02)])
+        func run(_ risk: String) throws -> (BacktestResult, [String: Double]) {
+            let c = try TestConfig.parse(
+                """
+                data: {db: unused.sqlite}
+                calendar: data
+                start: 2020-02-03
+                end: 2020-12-31
+                initial_cash: 10000
+                fractional_shares: true
+                universe: {all: true}
+                strategy:
+                  kind: assessment_risk_daily_rebal
+                  rebalance: daily
+                  assessment: {model: momentum, lookback: 5, skip: 0}
+                  risk: {top_n: 3, \(risk)}
+                execution: {fill: close, commission: {model: bps, bps: 0}}
+                """)
+            let r = try RunPipeline(inputs: inputs, base: c).simulate(c)
+            let rows = RunTurnover(result: r).rows.filter { $0.period == "total" }
+            return (r, Dictionary(uniqueKeysWithValues: rows.map { ($0.component, $0.tradedValue) }))
+        }
+        let (r, parts) = try run("vol_target: 0.1, vol_lookback: 10")
+        let firstDay = try #require(r.trades.first?.day)
+        let firstBuys = r.trades.filter { $0.day == firstDay }.reduce(0.0) { $0 + abs($1.quantity * $1.price) }
+        let traded = r.trades.reduce(0.0) { $0 + abs($1.quantity * $1.price) }
+        #expect(parts["risk_limit"]! > 0.2 * traded, "\(parts)")
+        // The first buys are part signal (0 → 1/3) and part limit (1/3 → the scaled target).
+        let firstDecisions = r.decisions.filter { $0.day == firstDay }
+        let share = firstDecisions.reduce(0.0) { $0 + $1.unlimitedWeight } / Double(firstDecisions.count)
+        #expect(abs(share - 1.0 / 3) < 1e-12)
+        #expect(parts["signal"]! <= firstBuys + 1e-9 && parts["signal"]! > 0, "\(parts) first \(firstBuys)")
+        let sum = parts.values.reduce(0, +)
+        #expect(abs(sum - traded) < 1e-9 * traded)
+        // Without a limit, nothing is risk_limit.
+        let (_, plain) = try run("gross_leverage: 1")
+        #expect(plain["risk_limit"] == 0 && plain["signal"]! > 0, "\(plain)")
+    }
+
+    @Test func aHandMadeBookPutsAUniverseExitASplitAndADividendWhereTheyBelong() throws {
+        // Top 2 by dollar volume (price, as volumes are equal): A and C, until B's price jumps past C's at session
+        // 40. A splits 2:1 at session 25 (still the dearest) and pays 1.00 at session 35, reinvested.
+        let n = 60
+        var rng = Xoshiro256StarStar(seed: 5)
+        func path(_ start: Double, _ jump: (Int) -> Double) -> [Double] {
+            var p = [start]
+            for t in 1..<n { p.append(p[t - 1] * (1 + 0.005 * rng.normal()) * jump(t)) }
+            return p
+        }
+        let closes = [
+            "A": path(400) { $0 == 25 ? 0.5 : 1 }, "B": path(50) { $0 == 40 ? 6 : 1 }, "C": path(80) { _ in 1 },
+        ]
+        let day = { (i: Int) in TestMarket.firstDay.adding(days: i / 5 * 7 + i % 5) }
+        let inputs = try TestMarket.inputs(
+            closes: closes,
+            actions: [
+                CorporateAction(ticker: "A", date: day(25), kind: .split, value: 2),
+                CorporateAction(ticker: "A", date: day(35), kind: .dividend, value: 1),
+            ])
+        #expect(inputs.panel.calendar.day(at: 25) == day(25))
+        let c = try TestConfig.parse(
+            """
+            data: {db: unused.sqlite}
+            calendar: data
+            start: \(day(10).iso)
+            end: 2020-12-31
+            initial_cash: 100000
+            fractional_shares: true
+            universe: {rule: {kind: top_dollar_volume, size: 2, lookback: 1, min_price: 1, min_history: 1, rebalance: daily}}
+            strategy:
+              kind: assessment_risk_daily_rebal
+              rebalance: daily
+              assessment: {model: momentum, lookback: 3, skip: 0}
+              risk: {top_n: 2}
+            portfolio: {dividends: reinvest}
+            execution: {fill: close, commission: {model: bps, bps: 0}}
+            """)
+        let r = try RunPipeline(inputs: inputs, base: c).simulate(c)
+        let rows = RunTurnover(result: r).rows.filter { $0.period == "total" }
+        let parts = Dictionary(uniqueKeysWithValues: rows.map { ($0.component, $0.tradedValue) })
+        let value = { (t: TradeRecord) in abs(t.quantity * t.price) }
+        let a = Int32(r.tickers.firstIndex(of: "A")!), b = Int32(r.tickers.firstIndex(of: "B")!)
+        let cc = Int32(r.tickers.firstIndex(of: "C")!)
+        let first = Int32(r.firstSession)
+        // Signal: the first buys of A and C. Universe change: C sold and B bought when B replaced it.
+        let firstBuys = r.trades.filter { $0.day == first }
+        #expect(Set(firstBuys.map(\.asset)) == [a, cc])
+        let exitC = try #require(r.trades.last { $0.asset == cc && $0.quantity < 0 })
+        let entryB = try #require(r.trades.first { $0.asset == b })
+        #expect(exitC.day == entryB.day && exitC.day == Int32(40), "the switch is at session 40")
+        let expectedUniverse = value(exitC) + value(entryB)
+        #expect(abs(parts["universe_change"]! - expectedUniverse) < 1e-9 * 100_000, "\(parts) vs \(expectedUniverse)")
+        #expect(abs(parts["signal"]! - firstBuys.reduce(0.0) { $0 + value($1) }) < 1e-9 * 100_000, "\(parts)")
+        // Corporate action: the reinvested dividend, 1.00 a share on the shares held at the ex-date; the split
+        // itself trades nothing.
+        let reinvest = try #require(r.trades.first { $0.flags & TradeRecord.dividendReinvestment != 0 })
+        // Shares bought before the split count twice.
+        let held = r.trades.filter { $0.asset == a && $0.day < Int32(35) }.reduce(0.0) {
+            $0 + $1.quantity * ($1.day < Int32(25) ? 2 : 1)
+        }
+        #expect(reinvest.day == Int32(35) && abs(value(reinvest) - held) < 1e-9 * held, "\(reinvest) held \(held)")
+        #expect(abs(parts["corporate_action"]! - value(reinvest)) < 1e-12 * held)
+        let splitDay = r.trades.filter { $0.asset == a && $0.day == Int32(25) }.reduce(0.0) { $0 + value($1) }
+        #expect(splitDay < 0.01 * 50_000, "the split is not a trade: \(splitDay) traded on its day")
+        #expect(parts["stop"] == 0 && parts["risk_limit"] == 0)
+        let traded = r.trades.reduce(0.0) { $0 + value($1) }
+        #expect(
+            abs(parts["rebalance_drift"]! - (traded - expectedUniverse - parts["signal"]! - value(reinvest))) < 1e-6)
+    }
 }
