@@ -15,6 +15,8 @@ public final class MarketInputs: Sendable {
     public let dataRegimes: [RegimeRecord]
     /// Factor series by name, aligned with the panel's sessions (NaN where missing).
     public let factors: [String: [Double]]
+    /// The profiles' betas on the factors (nil without a factor series besides `rf`).
+    public let factorBetas: FactorBetas?
     /// Where the data came from, for messages.
     public let sourceDescription: String
     /// Every ticker the source holds (the panel may hold only those a config can reach), for messages.
@@ -34,6 +36,16 @@ public final class MarketInputs: Sendable {
             f[r.factor, default: [Double](repeating: .nan, count: panel.dayCount)][d] = r.value
         }
         factors = f
+        let names = f.keys.sorted().filter { $0.lowercased() != "rf" }
+        let profiles = profiles
+        factorBetas =
+            names.isEmpty
+            ? nil
+            : FactorBetas(
+                names: names,
+                versions: profiles.assetVersions.map {
+                    $0.map { FactorAttribution.betas(fieldsJSON: $0.fieldsJSON, factors: names) }
+                })
         self.sourceDescription = sourceDescription
         self.sourceTickers = sourceTickers ?? panel.tickers
     }

@@ -12,7 +12,7 @@ public enum RunMetrics {
     public static let rankableRunKeys = [
         "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
         "average_daily_turnover", "ambiguous_bars", "round_trips", "trade_win_rate", "expectancy",
-        "profit_factor_trades", "sqn",
+        "profit_factor_trades", "sqn", "position_half_life",
     ]
     /// The benchmark-relative numbers `stored` writes when the config has a `benchmark`.
     public static let benchmarkKeys = [
@@ -62,7 +62,7 @@ public enum RunMetrics {
     /// default).
     public static func stored(
         _ r: BacktestResult, config: RunConfig, regimes: BacktestRegimeService,
-        benchmark: [Double]?, riskFree: [Double]?, panel: MarketPanel
+        benchmark: [Double]?, riskFree: [Double]?, panel: MarketPanel, factors: [String: [Double]]
     ) -> (pairs: [(String, String)], text: String) {
         let returns = r.returns(initialCash: config.initialCash)
         let s = Metrics.summary(returns)
@@ -103,7 +103,11 @@ public enum RunMetrics {
         num("average_net_exposure", mean(r.net))
         num("average_names", mean(r.names.map(Double.init)))
         num("average_daily_turnover", mean(r.turnover))
-        let trips = r.roundTrips(panel: panel).filter(\.isClosed)
+        let allTrips = r.roundTrips(panel: panel)
+        num(
+            "position_half_life",
+            TradeStatistics.halfLife(barsHeld: allTrips.map(\.barsHeld), closed: allTrips.map(\.isClosed)))
+        let trips = allTrips.filter(\.isClosed)
         let ts = TradeStatistics(pnl: trips.map(\.pnl), barsHeld: trips.map(\.barsHeld))
         int("round_trips", ts.count)
         num("trade_win_rate", ts.winRate)
@@ -139,6 +143,16 @@ public enum RunMetrics {
                     ("pnl_by_sector", pairs(r.pnlBySector)), ("pnl_by_model", pairs(r.pnlByModel)),
                     ("pnl_by_regime", pairs(r.pnlByRegime)),
                 ])
+            ))
+        if let f = FactorAttribution(result: r, initialCash: config.initialCash, factors: factors) {
+            o += f.storedPairs(equity: r.equity)
+        }
+        // The same arithmetic as the `total` rows of `backtest_turnover`.
+        let turnover = RunTurnover(result: r, periods: [("total", 0..<r.dates.count)]).rows
+        o.append(
+            (
+                "turnover_by_component",
+                JSONText.object(turnover.map { ($0.component, JSONText.number($0.turnover)) })
             ))
         o.sort { $0.0 < $1.0 }
         return (o, JSONText.object(o))

@@ -59,9 +59,11 @@ public struct RunPipeline: Sendable {
     public func engineInputs(for config: RunConfig) -> EngineInputs {
         var cashRate: [Double]?
         if case .factor(let name) = config.portfolio.cashRate { cashRate = inputs.factors[name] }
-        return EngineInputs(
+        var engine = EngineInputs(
             panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
             regimes: regimes(for: config), cashRate: cashRate, signalCache: signalCache)
+        engine.factorBetas = inputs.factorBetas
+        return engine
     }
 
     /// Dates of `config` that the data does not cover, as warnings: the run silently starts at the first session
@@ -131,7 +133,7 @@ public struct RunPipeline: Sendable {
         let series = referenceSeries(config, days: result.firstSession..<(result.firstSession + result.dates.count))
         return RunMetrics.stored(
             result, config: config, regimes: regimes(for: config), benchmark: series.benchmark,
-            riskFree: series.riskFree, panel: inputs.panel)
+            riskFree: series.riskFree, panel: inputs.panel, factors: inputs.factors)
     }
 
     /// `backtest run`'s analysis beside the stored metrics.

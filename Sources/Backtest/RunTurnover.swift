@@ -17,7 +17,8 @@ public struct RunTurnover: Sendable {
     ]
     public var rows: [TurnoverRow]
 
-    public init(result r: BacktestResult) {
+    /// `periods` defaults to `RunAttribution.periods` (total, years, months).
+    public init(result r: BacktestResult, periods: [(name: String, sessions: Range<Int>)]? = nil) {
         let n = r.dates.count, first = r.firstSession
         var byComponent = Dictionary(
             uniqueKeysWithValues: RunTurnover.components.map { ($0, [Double](repeating: 0, count: n)) })
@@ -64,7 +65,7 @@ public struct RunTurnover: Sendable {
             }
         }
         var out: [TurnoverRow] = []
-        for (period, range) in RunAttribution.periods(r.dates) where !range.isEmpty {
+        for (period, range) in periods ?? RunAttribution.periods(r.dates) where !range.isEmpty {
             let meanEquity = range.reduce(0.0) { $0 + r.equity[$1] } / Double(range.count)
             for c in RunTurnover.components {
                 let v = range.reduce(0.0) { $0 + byComponent[c]![$1] }

@@ -43,6 +43,7 @@ public enum BacktestEngine {
             config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
             technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache)
         if inputs.recordPositions { loop.ledger = PositionLedger() }
+        loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
         switch setup.strategy {
@@ -94,6 +95,9 @@ struct Loop {
         sectorExposure: [Double] = []
     var pnlSector: [Double] = [], pnlModel: [Double] = [], pnlRegime = RegimePnL()
     var cashPnL = 0.0
+    var cashInterest: [Double] = [], borrowFees: [Double] = []
+    var factorBetas: FactorBetas?
+    var factorExposure: [Double] = [], factorBetasComplete = true
     var ledger: PositionLedger?
     var borrowToday: [Double] = []
 
@@ -165,6 +169,11 @@ struct Loop {
         let sectorExposure = RunColumn(count: n * nSectors, repeating: 0.0)
         let assetValue = RunColumn(count: nA, repeating: 0.0), pnlSector = RunColumn(count: nSectors, repeating: 0.0)
         let pnlModel = RunColumn(count: models, repeating: 0.0)
+        let interest = RunColumn(count: accrues ? n : 0, repeating: 0.0)
+        let borrowed = RunColumn(count: accrues ? n : 0, repeating: 0.0)
+        let nF = factorBetas?.names.count ?? 0
+        let exposure = RunColumn(count: n * nF, repeating: 0.0)
+        var complete = true
         let recording = ledger != nil
         if recording {
             ledger!.cashInterest = [Double](repeating: 0, count: n)
@@ -190,6 +199,7 @@ struct Loop {
                 let rate = annualCash ?? cashRate.map { $0[d].isFinite ? $0[d] : 0 } ?? 0
                 portfolio.accrue(cashRate: rate, borrowRate: 0)
                 cashPnL += portfolio.cash - before
+                interest[i] = portfolio.cash - before
                 ledger?.cashInterest[i] = portfolio.cash - before
                 if borrow != 0 {
                     if ledger != nil {
@@ -198,7 +208,9 @@ struct Loop {
                             borrowToday[a] = -portfolio.shares[a] * portfolio.lastPrice[a] * borrow
                         }
                     }
+                    let unborrowed = portfolio.cash
                     portfolio.accrue(cashRate: 0, borrowRate: borrow)
+                    borrowed[i] = unborrowed - portfolio.cash
                 }
             }
             // 3. Orders from the previous close fill at this open.
@@ -281,6 +293,11 @@ struct Loop {
                 if value > 0 { lg += value } else { sh += value }
                 count += 1
                 sectorExposure[row + sector] += e != 0 ? value / e : 0
+                if let fb = factorBetas,
+                    !fb.add(value, asset: a, day: d, profiles: profiles, into: exposure, at: i * nF)
+                {
+                    complete = false
+                }
             }
             pnlRegime.add(e - previousEquity, regime: regime)
             previousEquity = e
@@ -306,6 +323,10 @@ struct Loop {
         self.turnover = turnover.array
         self.names = counts.array
         self.sectorExposure = sectorExposure.array
+        cashInterest = interest.array
+        borrowFees = borrowed.array
+        factorExposure = exposure.array
+        factorBetasComplete = complete
         self.pnlSector = pnlSector.array
         self.pnlModel = pnlModel.array
     }
@@ -383,6 +404,11 @@ struct Loop {
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: universe.snapshots, universeID: universe.universeID)
         result.ambiguousBars = stops.ambiguousBars
+        result.cashInterest = cashInterest
+        result.borrowFees = borrowFees
+        result.factorExposure = factorExposure
+        result.factorNames = factorBetas?.names ?? []
+        result.factorBetasComplete = factorBetasComplete
         result.ledger = ledger
         return result
     }

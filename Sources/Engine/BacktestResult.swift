@@ -39,6 +39,16 @@ public struct BacktestResult: Sendable {
     public var universeID: String
     /// Bars on which a stop and the target both lay inside the range (the intrabar policy decided the exit).
     public var ambiguousBars: Int = 0
+    /// Per session, from the previous close to this one: interest on cash (either sign) and borrow fees charged
+    /// (≥ 0). Empty when the run accrued neither (the kernels).
+    public var cashInterest: [Double] = []
+    public var borrowFees: [Double] = []
+    /// Per session and factor (session-major, `factorNames.count` per session): Σ held value × the profile's beta
+    /// at the close, when `EngineInputs.factorBetas` is given; empty otherwise.
+    public var factorExposure: [Double] = []
+    public var factorNames: [String] = []
+    /// False when some held asset's profile had no betas (factor attribution is then returns-based).
+    public var factorBetasComplete = true
     /// Per-session, per-asset bookings, when the run was asked to record them.
     public var ledger: PositionLedger?
 

@@ -15,6 +15,8 @@ public struct EngineInputs: Sendable {
     public let signalCache: SignalCache?
     /// A signals run's columns, computed before the engine runs.
     public var signals: SignalColumns?
+    /// Profile betas on the data's factors, for the factor exposure at each close; nil when the data has no factor.
+    public var factorBetas: FactorBetas?
     /// Record the run's `PositionLedger` (for attribution); off for sweep points, whose hot loop stays as it was.
     public var recordPositions = false
 

@@ -52,6 +52,12 @@ extension SMACrossoverKernel {
         var pnlRegime = RegimePnL()
         var trades: [TradeRecord] = []
         trades.reserveCapacity(fills.count)
+        // One decision per fill (all in, or all out), as the engine's strategy records at each crossing.
+        var decisions: [DecisionRecord] = []
+        decisions.reserveCapacity(fills.count)
+        let betas = inputs.factorBetas, nF = betas?.names.count ?? 0
+        let exposure = RunColumn(count: n * nF, repeating: 0.0)
+        var complete = true
         var shares = 0.0, cashNow = config.initialCash, cashFlow = 0.0, assetValue = 0.0
         var peak = config.initialCash, previousEquity = config.initialCash
         var next = 0
@@ -67,11 +73,16 @@ extension SMACrossoverKernel {
                     cashFlow -= cost + f.commission
                     shares = f.quantity > 0 ? f.quantity : 0
                     traded += abs(f.quantity) * f.price
+                    decisions.append(
+                        DecisionRecord(
+                            day: Int32(t), asset: Int32(a), direction: f.quantity > 0 ? 1 : 0,
+                            score: f.quantity > 0 ? 1 : 0, confidence: 1, targetWeight: f.quantity > 0 ? 1 : 0,
+                            regime: Int32(regime), profileVersion: -1))
                     trades.append(
                         TradeRecord(
                             day: Int32(t), asset: Int32(a), quantity: f.quantity, price: f.price,
                             commission: f.commission,
-                            slippage: 0, decision: -1, requested: f.quantity, flags: 0))
+                            slippage: 0, decision: Int32(decisions.count - 1), requested: f.quantity, flags: 0))
                 }
                 let e = equity[t]
                 // The engine's daily row for one asset (see `Loop.run`, step 8).
@@ -88,6 +99,11 @@ extension SMACrossoverKernel {
                         if value > 0 { lg += value } else { sh += value }
                         count += 1
                         sectorExposure[t * nSectors + sector] += e != 0 ? value / e : 0
+                        if let betas,
+                            !betas.add(value, asset: a, day: t, profiles: profiles, into: exposure, at: t * nF)
+                        {
+                            complete = false
+                        }
                     }
                 }
                 pnlRegime.add(e - previousEquity, regime: regime)
@@ -110,19 +126,23 @@ extension SMACrossoverKernel {
         bySector = bySector.filter { $0.1 != 0 || $0.0 != "unknown" }
         bySector.append(("cash", 0))
         let range = 0..<n
-        return BacktestResult(
+        var result = BacktestResult(
             dates: Array(panel.calendar.sessions[range]), equity: equity, cash: cash.array,
             drawdown: drawdown.array,
             gross: gross.array, net: net.array, long: long.array, short: short.array, names: counts.array,
             turnover: turnover.array,
             sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
-            trades: trades, decisions: [], gaps: [], tickers: panel.tickers, firstSession: 0,
+            trades: trades, decisions: decisions, gaps: [], tickers: panel.tickers, firstSession: 0,
             pnlBySector: bySector, pnlByModel: [(model, pnlModel)],
             modelNames: [model],
             pnlByRegime: regimeTotals.keys.sorted().map { (regimes.label($0), regimeTotals[$0]!) },
             totalCommission: trades.reduce(0) { $0 + $1.commission }, totalSlippage: 0,
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: [], universeID: "")
+        result.factorExposure = exposure.array
+        result.factorNames = betas?.names ?? []
+        result.factorBetasComplete = complete
+        return result
     }
 }

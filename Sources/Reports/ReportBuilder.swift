@@ -119,7 +119,9 @@ struct ReportBuilder: Sendable {
         md += walkForward(&files)
         md += crossValidationSection(&files)
         md += scenariosSection(&files)
-        for (rank, det) in details.enumerated() { files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1) }
+        for (rank, det) in details.enumerated() {
+            files["top/\(det.point.id).md"] = topPage(det, rank: rank + 1, files: &files)
+        }
         if invalid + failed > 0 {
             md += "## Points that did not run\n\n"
             md += ReportBuilder.table(
@@ -715,7 +717,7 @@ struct ReportBuilder: Sendable {
         return md
     }
 
-    func topPage(_ det: Detail, rank: Int) -> String {
+    func topPage(_ det: Detail, rank: Int, files: inout [String: String]) -> String {
         let p = det.point
         var md = "# Point `\(p.id)` (rank \(rank))\n\n[back to the report](../README.md)\n\n"
         md += ReportBuilder.table(["parameter", "value"], data.paramPaths.map { [$0, p.params[$0] ?? ""] }) + "\n"
@@ -768,6 +770,7 @@ struct ReportBuilder: Sendable {
                         s.recovery.map { det.dates[$0].iso } ?? "not recovered", pct(s.depth), "\(s.length)",
                     ]
                 }) + "\n"
+        md += attributionSection(det, files: &files)
         md += "## Round trips\n\n"
         md +=
             ReportBuilder.table(

@@ -35,3 +35,68 @@ extension SVGChart {
         return s + "</svg>\n"
     }
 }
+
+extension SVGChart {
+    /// Stacked bars, one per category (a period), one segment per series: positive parts stack up from zero,
+    /// negative parts down, so a bar's ends are its positive and negative sums; a dot marks each bar's net sum.
+    public static func stackedBars(
+        title: String, xTitle: String, yTitle: String, categories: [String], series: [(name: String, values: [Double])],
+        width: Int = 760, height: Int = 400
+    ) -> String {
+        let left = 70.0, right = 170.0, top = 40.0, bottom = 80.0
+        let w = Double(width) - left - right, h = Double(height) - top - bottom
+        var up = [Double](repeating: 0, count: categories.count), down = up, net = up
+        for s in series {
+            for (i, v) in s.values.prefix(categories.count).enumerated() where v.isFinite {
+                if v > 0 { up[i] += v } else { down[i] += v }
+                net[i] += v
+            }
+        }
+        var y0 = min(0, down.min() ?? 0), y1 = max(0, up.max() ?? 1)
+        if y1 == y0 { y1 = y0 + 1 }
+        let pad = (y1 - y0) * 0.05
+        y0 -= y0 < 0 ? pad : 0
+        y1 += pad
+        let sy = { (y: Double) in top + (y1 - y) / (y1 - y0) * h }
+        var s = header(width, height, title)
+        s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
+        s += yGrid(y0, y1, sy, left: left, w: w)
+        let slot = w / Double(max(categories.count, 1)), bar = slot * 0.7
+        var upAt = [Double](repeating: 0, count: categories.count), downAt = upAt
+        for (k, ser) in series.enumerated() {
+            let color = palette[k % palette.count]
+            for (i, v) in ser.values.prefix(categories.count).enumerated() where v.isFinite && v != 0 {
+                let x = left + slot * Double(i) + (slot - bar) / 2
+                let from = v > 0 ? upAt[i] : downAt[i], to = from + v
+                if v > 0 { upAt[i] = to } else { downAt[i] = to }
+                let a = sy(max(from, to)), b = sy(min(from, to))
+                s +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(a))\" width=\"\(f(bar))\" height=\"\(f(max(b - a, 0.5)))\" fill=\"\(color)\"><title>\(esc(categories[i])) \(esc(ser.name)): \(esc(fmt(v)))</title></rect>"
+            }
+        }
+        for (i, c) in categories.enumerated() {
+            let x = left + slot * Double(i) + slot / 2
+            s +=
+                "<circle cx=\"\(f(x))\" cy=\"\(f(sy(net[i])))\" r=\"3\" fill=\"#000\"><title>\(esc(c)) net: \(esc(fmt(net[i])))</title></circle>"
+            let label = c.count > 18 ? String(c.prefix(17)) + "…" : c
+            s +=
+                "<text x=\"\(f(x))\" y=\"\(top + h + 16)\" text-anchor=\"middle\" font-size=\"11\">\(esc(label))</text>"
+        }
+        s += "<line x1=\"\(left)\" y1=\"\(f(sy(0)))\" x2=\"\(left + w)\" y2=\"\(f(sy(0)))\" stroke=\"#333\"/>"
+        s += legendBoxes(series.map(\.name), x: left + w + 16, y: top)
+        return s + "</svg>\n"
+    }
+
+    /// A legend of filled boxes (for bars).
+    static func legendBoxes(_ names: [String], x: Double, y: Double) -> String {
+        var s = ""
+        for (i, n) in names.enumerated() {
+            let yy = y + Double(i) * 16
+            s +=
+                "<rect x=\"\(f(x))\" y=\"\(f(yy - 4))\" width=\"10\" height=\"10\" fill=\"\(palette[i % palette.count])\"/>"
+            let label = n.count > 22 ? String(n.prefix(21)) + "…" : n
+            s += "<text x=\"\(f(x + 16))\" y=\"\(f(yy + 5))\" font-size=\"11\">\(esc(label))</text>"
+        }
+        return s
+    }
+}

@@ -1,3 +1,4 @@
+import Analytics
 import Backtest
 import Engine
 import HindsightCore
@@ -98,6 +99,38 @@ struct AttributionTests {
             #expect(abs(-(commission?.pnl ?? 0) - r.totalCommission) < 1e-9 * c.initialCash, "\(name)")
             let slippage = a.rows.first { $0.dimension == "sector" && $0.period == "total" && $0.key == "slippage" }
             #expect(abs(-(slippage?.pnl ?? 0) - r.totalSlippage) < 1e-9 * c.initialCash, "\(name)")
+        }
+    }
+
+    @Test func metricsJSONCarriesTheTablesTotalsBitForBit() throws {
+        let inputs = try MarketInputs.load(for: try Self.config(Self.strategies[0].1))
+        for (name, body) in Self.strategies {
+            let c = try Self.config(body)
+            let pipeline = RunPipeline(inputs: inputs, base: c)
+            let r = try pipeline.simulate(c, positions: true)
+            let metrics = try JSONValue.parse(pipeline.storedMetrics(r, config: c).text)
+            let rows = pipeline.attribution(r, config: c).rows.filter {
+                $0.dimension == "factor" && $0.period == "total"
+            }
+            let factors = try #require(metrics["factor_attribution"], "\(name)")
+            #expect(factors["method"] == .string("holdings"), "\(name)")
+            for row in rows
+            where row.key != "commission" && row.key != "slippage" && row.key != "borrow_fee"
+                && row.key != "cash_interest"
+            {
+                #expect(factors[row.key]?.numberValue == row.pnl, "\(name) \(row.key)")
+                if row.key != "residual" {
+                    #expect(metrics["factor_exposures"]?[row.key]?.numberValue == row.exposure, "\(name) \(row.key)")
+                }
+            }
+            let turnover = RunTurnover(result: r).rows.filter { $0.period == "total" }
+            for t in turnover {
+                #expect(
+                    metrics["turnover_by_component"]?[t.component]?.numberValue == t.turnover, "\(name) \(t.component)")
+            }
+            // Recording the ledger changes no byte of the metrics.
+            let plain = pipeline.storedMetrics(try pipeline.simulate(c), config: c).text
+            #expect(plain == pipeline.storedMetrics(r, config: c).text, "\(name)")
         }
     }
 
@@ -244,10 +277,10 @@ struct AttributionTests {
         let gross = (0..<n).map { t in
             (t < 200 ? 1.2 * f1[t] - 0.4 * f2[t] : 0.3 * f1[t]) * 1_000 + 1e-3 * rng.normal()
         }
-        let b = RunAttribution.rollingExposures(gross: gross, equityBefore: equity, factors: [f1, f2])
-        #expect(b[RunAttribution.factorMinimum - 1] == [0, 0], "no exposure before the minimum")
+        let b = FactorAttribution.rollingExposures(gross: gross, equityBefore: equity, factors: [f1, f2])
+        #expect(b[FactorAttribution.minimum - 1] == [0, 0], "no exposure before the minimum")
         #expect(abs(b[150][0] - 1.2) < 0.01 && abs(b[150][1] + 0.4) < 0.01, "\(b[150])")
-        // Only the previous `factorWindow` sessions count: long after the switch, the new betas.
+        // Only the previous `window` sessions count: long after the switch, the new betas.
         #expect(abs(b[399][0] - 0.3) < 0.01 && abs(b[399][1]) < 0.01, "\(b[399])")
     }
 }

@@ -148,7 +148,16 @@ struct SweepRunTests {
             charts.contains("equity-top.svg") && charts.contains("drawdown-top.svg")
                 && charts.contains("walk-forward.svg"))
         #expect(charts.contains { $0.hasPrefix("heatmap-") } && charts.contains { $0.hasPrefix("param-") })
-        for c in charts { #expect(readme.contains("charts/" + c), "\(c) is not linked") }
+        // A top point's attribution charts are linked from its page.
+        #expect(page.contains("## Attribution") && page.contains("### Turnover by component"))
+        let pages = try top.map { try String(contentsOfFile: out + "/top/" + $0, encoding: .utf8) }
+        for c in charts {
+            #expect(
+                readme.contains("charts/" + c) || pages.contains { $0.contains("../charts/" + c) }, "\(c) is not linked"
+            )
+        }
+        #expect(
+            charts.contains { $0.hasSuffix("-sector-pnl.svg") } && charts.contains { $0.hasSuffix("-turnover.svg") })
         let rsvg = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
