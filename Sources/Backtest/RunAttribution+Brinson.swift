@@ -50,18 +50,21 @@ extension RunAttribution {
 
     /// The `brinson` dimension's daily P&L per key (see the extension's comment).
     static func brinsonDaily(
-        book: SectorBook, result r: BacktestResult, inputs: MarketInputs, equityBefore: [Double]
+        book: SectorBook, result r: BacktestResult, inputs: MarketInputs, equityBefore: [Double], index: PeriodIndex
     ) -> Daily {
         let n = r.dates.count, nS = book.sectors, first = r.firstSession
         let panel = inputs.panel, profiles = inputs.profiles, nD = panel.dayCount
-        var out = Daily(n: n)
+        var out = Daily(index: index)
         let snapshots = r.universe.sorted { $0.asOf < $1.asOf }
         let snapshotMembers = snapshots.map { $0.members.compactMap { panel.asset(ticker: $0.ticker) } }
         let snapshotDays = snapshots.map { panel.calendar.index(of: $0.asOf) ?? Int.max }
-        var count = [Double](repeating: 0, count: nS), sum = [Double](repeating: 0, count: nS)
+        var count = [Double](repeating: 0, count: nS), sum = count, rb = count
         var snapshot = -1
+        let trading = out.key("trading"), benchmark = out.key("benchmark"), cash = out.key("allocation:cash")
+        // Per sector: its allocation, selection and interaction keys, made on first use.
+        var effectIDs = [[Int]?](repeating: nil, count: nS)
         for i in 0..<n {
-            out.add("trading", i, pnl: book.trading[i])
+            out.add(trading, i, pnl: book.trading[i])
             let d = first + i
             // The first session has no previous close: all of it is trading.
             guard i > 0 else { continue }
@@ -82,7 +85,7 @@ extension RunAttribution {
                     members += 1
                 }
             }
-            var rb = [Double](repeating: 0, count: nS)
+            for s in 0..<nS { rb[s] = 0 }
             var rB = 0.0
             for s in 0..<nS where count[s] > 0 {
                 rb[s] = sum[s] / count[s]
@@ -90,10 +93,10 @@ extension RunAttribution {
             }
             let e = equityBefore[i]
             guard e != 0 else {
-                out.add("trading", i, pnl: (0..<nS).reduce(0.0) { $0 + book.gross[i * nS + $1] })
+                out.add(trading, i, pnl: (0..<nS).reduce(0.0) { $0 + book.gross[i * nS + $1] })
                 continue
             }
-            out.add("benchmark", i, pnl: e * rB, value: members > 0 ? r.equity[i] : 0)
+            out.add(benchmark, i, pnl: e * rB, share: members > 0 ? 1 : 0)
             var invested = 0.0
             for s in 0..<nS {
                 let g = book.gross[i * nS + s], h = book.held[i * nS + s]
@@ -105,13 +108,17 @@ extension RunAttribution {
                     contribution: g / e, weight: w, benchmarkWeight: b,
                     benchmarkSectorReturn: count[s] > 0 ? rb[s] : rB,
                     benchmarkReturn: rB)
-                let name = profiles.sectorName(s)
-                // `value` carries the weight times the close's equity, so the row's exposure is the mean weight.
-                out.add("allocation:" + name, i, pnl: e * x.allocation, value: (w - b) * r.equity[i])
-                out.add("selection:" + name, i, pnl: e * x.selection, value: b * r.equity[i])
-                out.add("interaction:" + name, i, pnl: e * x.interaction, value: (w - b) * r.equity[i])
+                if effectIDs[s] == nil {
+                    let name = profiles.sectorName(s)
+                    effectIDs[s] = ["allocation:", "selection:", "interaction:"].map { out.key($0 + name) }
+                }
+                let id = effectIDs[s]!
+                // The rows' exposure: the mean active weight (allocation, interaction) or benchmark weight.
+                out.add(id[0], i, pnl: e * x.allocation, share: w - b)
+                out.add(id[1], i, pnl: e * x.selection, share: b)
+                out.add(id[2], i, pnl: e * x.interaction, share: w - b)
             }
-            out.add("allocation:cash", i, pnl: -e * (1 - invested) * rB, value: (1 - invested) * r.equity[i])
+            out.add(cash, i, pnl: -e * (1 - invested) * rB, share: 1 - invested)
         }
         return out
     }

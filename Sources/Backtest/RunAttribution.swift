@@ -26,15 +26,84 @@ public struct RunAttribution: Sendable {
     /// `holdings` or `returns` (nil when the data has no factor series).
     public var factorMethod: String?
 
-    /// Per session: one key's P&L and end-of-session value, for one dimension.
+    /// Each session's periods (its year's and month's positions in `periods`) and the equity at its close.
+    struct PeriodIndex {
+        let periods: [(name: String, sessions: Range<Int>)]
+        let yearOf: [Int], monthOf: [Int]
+        let equity: [Double]
+        init(dates: [TradingDay], equity: [Double]) {
+            periods = RunAttribution.periods(dates)
+            var y = [Int](repeating: 0, count: dates.count), m = y
+            for (j, p) in periods.enumerated() where j > 0 {
+                for i in p.sessions {
+                    if p.name.count == 4 { y[i] = j } else { m[i] = j }
+                }
+            }
+            yearOf = y
+            monthOf = m
+            self.equity = equity
+        }
+    }
+
+    /// One dimension's keys, each with its P&L and summed share of equity per period (total, its year, its month)
+    /// booked as the sessions come: per-session arrays for every key cost more in page faults than the sums.
+    /// Keys are numbered as they first appear and the hot loop books by number (string-keyed dictionaries made
+    /// a stored point cost 14 sweep points).
     struct Daily {
-        var pnl: [String: [Double]] = [:]
-        var value: [String: [Double]] = [:]
-        let n: Int
-        init(n: Int) { self.n = n }
-        mutating func add(_ key: String, _ i: Int, pnl p: Double, value v: Double = 0) {
-            pnl[key, default: [Double](repeating: 0, count: n)][i] += p
-            if v != 0 { value[key, default: [Double](repeating: 0, count: n)][i] += v }
+        let index: PeriodIndex
+        let nP: Int
+        private(set) var names: [String] = []
+        private var numbers: [String: Int] = [:]
+        /// Key-major, `nP` per key.
+        var pnl: [Double] = []
+        var share: [Double] = []
+        init(index: PeriodIndex) {
+            self.index = index
+            nP = index.periods.count
+        }
+
+        mutating func key(_ name: String) -> Int {
+            if let k = numbers[name] { return k }
+            numbers[name] = names.count
+            names.append(name)
+            pnl += repeatElement(0, count: nP)
+            share += repeatElement(0, count: nP)
+            return names.count - 1
+        }
+
+        /// Session i's P&L and held value (a share of its close's equity) for key k.
+        @inline(__always) mutating func add(_ k: Int, _ i: Int, pnl p: Double, value v: Double = 0) {
+            let e = index.equity[i]
+            add(k, i, pnl: p, share: v != 0 && e != 0 ? v / e : 0)
+        }
+
+        @inline(__always) mutating func add(_ k: Int, _ i: Int, pnl p: Double, share w: Double) {
+            let o = k * nP, y = o + index.yearOf[i], m = o + index.monthOf[i]
+            pnl[o] += p
+            pnl[y] += p
+            pnl[m] += p
+            if w != 0 {
+                share[o] += w
+                share[y] += w
+                share[m] += w
+            }
+        }
+
+        mutating func add(_ name: String, _ i: Int, pnl p: Double, value v: Double = 0) {
+            add(key(name), i, pnl: p, value: v)
+        }
+
+        /// A key's number, when it has one.
+        func number(_ name: String) -> Int? { numbers[name] }
+    }
+
+    /// Key numbers made on first use: `ids[j]` for the j-th item (an asset, a sector, a regime...).
+    struct KeyCache {
+        var ids: [Int]
+        init(count: Int) { ids = [Int](repeating: -1, count: count) }
+        @inline(__always) mutating func id(_ j: Int, in d: inout Daily, name: () -> String) -> Int {
+            if ids[j] < 0 { ids[j] = d.key(name()) }
+            return ids[j]
         }
     }
 
@@ -43,115 +112,68 @@ public struct RunAttribution: Sendable {
             rows = []
             return
         }
-        let n = r.dates.count, first = r.firstSession
+        let n = r.dates.count
         let profiles = inputs.profiles
-        // Costs per (session, asset) from the trades.
-        var commission: [Int: Double] = [:], slippage: [Int: Double] = [:]
-        let nA = r.tickers.count
-        for t in r.trades {
-            let key = (Int(t.day) - first) * nA + Int(t.asset)
-            commission[key, default: 0] += t.commission
-            slippage[key, default: 0] += t.slippage
-        }
         let dims = ["ticker", "sector", "decision_model", "regime", "long_short"]
-        var daily = Dictionary(uniqueKeysWithValues: dims.map { ($0, Daily(n: n)) })
-        var gross = [Double](repeating: 0, count: n)
-        var costs = Daily(n: n)
-        var previousValue = [Double](repeating: 0, count: nA), previousSession = [Int](repeating: -2, count: nA)
-        var seen = Set<Int>()
-        let models = r.modelNames.isEmpty ? [config.strategyKind] : r.modelNames
-        var sectorBook = SectorBook(n: n, sectors: profiles.sectors.count + 1)
-        func book(i: Int, a: Int, pnl: Double, value: Double, borrow: Double, row: Int?) {
-            let key = i * nA + a
-            let c = commission[key] ?? 0, s = slippage[key] ?? 0
-            seen.insert(key)
-            let g = pnl + c + s + borrow
-            gross[i] += g
-            costs.add("commission", i, pnl: -c)
-            costs.add("slippage", i, pnl: -s)
-            costs.add("borrow_fee", i, pnl: -borrow)
-            let d = first + i
-            daily["ticker"]!.add(r.tickers[a], i, pnl: g, value: value)
-            let sector = profiles.sectorIndex(asset: a, day: d)
-            daily["sector"]!.add(profiles.sectorName(sector), i, pnl: g, value: value)
-            // The run's own regime of the session (the result carries what the engine saw).
-            let regime = Int(r.regimeOfDay[i])
-            daily["regime"]!.add(r.regimeLabels[regime] ?? "regime-\(regime)", i, pnl: g, value: value)
-            if let row, ledger.models > 1 {
-                for j in 0..<ledger.models {
-                    let w = ledger.modelShares[row * ledger.models + j]
-                    daily["decision_model"]!.add(models[min(j, models.count - 1)], i, pnl: g * w, value: value * w)
-                }
-            } else {
-                daily["decision_model"]!.add(models.joined(separator: "+"), i, pnl: g, value: value)
-            }
-            let heldBefore = previousSession[a] == i - 1 && previousValue[a] != 0
-            if row == nil {
-                // A cost-only booking has no gross P&L (and no place in the session order).
-            } else if heldBefore {
-                sectorBook.held[i * sectorBook.sectors + sector] += previousValue[a]
-                sectorBook.gross[i * sectorBook.sectors + sector] += g
-            } else {
-                sectorBook.trading[i] += g
-            }
-            let held = heldBefore ? previousValue[a] : value
-            let side = held < 0 ? "short" : "long"
-            daily["long_short"]!.add(side, i, pnl: g)
-            if value != 0 { daily["long_short"]!.value[side, default: [Double](repeating: 0, count: n)][i] += value }
-            previousValue[a] = value
-            previousSession[a] = i
-        }
+        let index = PeriodIndex(dates: r.dates, equity: r.equity)
+        var booking = Booking(result: r, config: config, profiles: profiles, ledger: ledger, index: index)
         for row in 0..<ledger.count {
-            let i = Int(ledger.session[row]), a = Int(ledger.asset[row])
-            book(i: i, a: a, pnl: ledger.pnl[row], value: ledger.value[row], borrow: ledger.borrowFee[row], row: row)
+            booking.book(
+                i: Int(ledger.session[row]), a: Int(ledger.asset[row]), pnl: ledger.pnl[row], value: ledger.value[row],
+                borrow: ledger.borrowFee[row], row: row)
         }
-        // Costs on a (session, asset) the ledger has no row for (a trade whose P&L netted to exactly zero).
-        for key in Set(commission.keys).union(slippage.keys) where !seen.contains(key) {
-            book(
-                i: key / nA, a: key % nA, pnl: -(commission[key] ?? 0) - (slippage[key] ?? 0), value: 0, borrow: 0,
-                row: nil)
-        }
-        for i in 0..<n { costs.add("cash_interest", i, pnl: ledger.cashInterest[i]) }
+        booking.bookUnseenCosts()
+        var costs = booking.costs
+        let sectorBook = booking.sectorBook
+        var daily = [
+            "ticker": booking.ticker, "sector": booking.sector, "decision_model": booking.model,
+            "regime": booking.regime, "long_short": booking.side,
+        ]
+        let interestKey = costs.key("cash_interest")
+        for i in 0..<n { costs.add(interestKey, i, pnl: ledger.cashInterest[i]) }
         var equityBefore = [Double](repeating: config.initialCash, count: n)
         for i in 1..<max(n, 1) { equityBefore[i] = r.equity[i - 1] }
         // Factor attribution of the gross P&L, by the owner `metrics_json`'s totals come from too.
         let factor = FactorAttribution(result: r, initialCash: config.initialCash, factors: inputs.factors)
         if let factor {
-            var factorDaily = Daily(n: n)
+            var factorDaily = Daily(index: index)
             let k = factor.names.count
+            let ids = factor.names.map { factorDaily.key($0) }, residual = factorDaily.key("residual")
             for i in 0..<n {
-                for (f, name) in factor.names.enumerated() {
-                    factorDaily.add(name, i, pnl: factor.pnl[i * k + f], value: factor.exposure[i * k + f])
+                for f in 0..<k {
+                    factorDaily.add(ids[f], i, pnl: factor.pnl[i * k + f], value: factor.exposure[i * k + f])
                 }
-                factorDaily.add("residual", i, pnl: factor.residual[i])
+                factorDaily.add(residual, i, pnl: factor.residual[i])
             }
             daily["factor"] = factorDaily
         }
         let method = factor?.method
         factorMethod = method
         daily["brinson"] = RunAttribution.brinsonDaily(
-            book: sectorBook, result: r, inputs: inputs, equityBefore: equityBefore)
-        let periods = RunAttribution.periods(r.dates)
+            book: sectorBook, result: r, inputs: inputs, equityBefore: equityBefore, index: index)
+        let periods = index.periods
         var out: [Row] = []
         for dim in dims + ["brinson"] + (method == nil ? [] : ["factor"]) {
             let d = daily[dim]!
-            let keys = d.pnl.keys.sorted()
-            for (period, range) in periods {
+            let keys = d.names.indices.sorted { d.names[$0] < d.names[$1] }
+            let costIDs = RunAttribution.costKeys.map { costs.number($0)! }
+            let nP = d.nP
+            for (j, (period, range)) in periods.enumerated() {
                 let base = range.lowerBound == 0 ? config.initialCash : r.equity[range.lowerBound - 1]
-                func row(_ key: String, _ pnl: [Double], _ value: [Double]?) {
-                    var p = 0.0, e = 0.0
-                    for i in range {
-                        p += pnl[i]
-                        if let value { e += r.equity[i] != 0 ? value[i] / r.equity[i] : 0 }
-                    }
+                let count = Double(range.count)
+                for k in keys {
+                    let p = d.pnl[k * nP + j]
                     out.append(
                         Row(
-                            dimension: dim, key: key, period: period, pnl: p, exposure: e / Double(range.count),
-                            contribution: base != 0 ? p / base : .nan))
+                            dimension: dim, key: d.names[k], period: period, pnl: p,
+                            exposure: d.share[k * nP + j] / count, contribution: base != 0 ? p / base : .nan))
                 }
-                for key in keys { row(key, d.pnl[key]!, d.value[key]) }
-                for key in RunAttribution.costKeys {
-                    row(key, costs.pnl[key] ?? [Double](repeating: 0, count: n), nil)
+                for (q, k) in costIDs.enumerated() {
+                    let p = costs.pnl[k * nP + j]
+                    out.append(
+                        Row(
+                            dimension: dim, key: RunAttribution.costKeys[q], period: period, pnl: p, exposure: 0,
+                            contribution: base != 0 ? p / base : .nan))
                 }
             }
         }
@@ -163,10 +185,17 @@ public struct RunAttribution: Sendable {
         let n = dates.count
         var out: [(name: String, sessions: Range<Int>)] = [("total", 0..<n)]
         guard n > 0 else { return out }
-        for length in [4, 7] {
+        // Calendar components, not ISO text: formatting every session's date cost more than the sums.
+        let ym = dates.map { d -> (Int, Int) in
+            let c = d.components
+            return (c.year, c.month)
+        }
+        for monthly in [false, true] {
             var start = 0
-            for i in 1...n where i == n || dates[i].iso.prefix(length) != dates[start].iso.prefix(length) {
-                out.append((String(dates[start].iso.prefix(length)), start..<i))
+            for i in 1...n
+            where i == n || ym[i].0 != ym[start].0 || (monthly && ym[i].1 != ym[start].1) {
+                let iso = dates[start].iso
+                out.append((String(iso.prefix(monthly ? 7 : 4)), start..<i))
                 start = i
             }
         }

@@ -24,10 +24,13 @@ public struct RunTurnover: Sendable {
             uniqueKeysWithValues: RunTurnover.components.map { ($0, [Double](repeating: 0, count: n)) })
         // The target each decision replaced (the asset's previous decision, else 0).
         var previousTarget = [Double](repeating: 0, count: r.decisions.count), previousUnlimited = previousTarget
-        var last: [Int32: (target: Double, unlimited: Double)] = [:]
+        var lastTarget = [Double](repeating: 0, count: r.tickers.count), lastUnlimited = lastTarget
         for (k, x) in r.decisions.enumerated() {
-            (previousTarget[k], previousUnlimited[k]) = last[x.asset] ?? (0, 0)
-            last[x.asset] = (x.targetWeight, x.unlimitedWeight)
+            let a = Int(x.asset)
+            previousTarget[k] = lastTarget[a]
+            previousUnlimited[k] = lastUnlimited[a]
+            lastTarget[a] = x.targetWeight
+            lastUnlimited[a] = x.unlimitedWeight
         }
         // Universe membership: the snapshot in force before each session, to tell a new name from a signal.
         let snapshots = r.universe.sorted { $0.asOf < $1.asOf }
@@ -68,7 +71,8 @@ public struct RunTurnover: Sendable {
         for (period, range) in periods ?? RunAttribution.periods(r.dates) where !range.isEmpty {
             let meanEquity = range.reduce(0.0) { $0 + r.equity[$1] } / Double(range.count)
             for c in RunTurnover.components {
-                let v = range.reduce(0.0) { $0 + byComponent[c]![$1] }
+                let daily = byComponent[c]!
+                let v = range.reduce(0.0) { $0 + daily[$1] }
                 out.append(
                     TurnoverRow(
                         period: period, component: c, tradedValue: v, turnover: meanEquity != 0 ? v / meanEquity : .nan)

@@ -76,6 +76,7 @@ let benchmarks: @Sendable () -> Void = {
     EngineBenchmarks.register(sharedData: sharedData)
     SweepBenchmarks.register(sharedData: sharedData)
     ScenarioBenchmarks.register()
+    AttributionBenchmarks.register()
     signalBenchmarks()
 
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
