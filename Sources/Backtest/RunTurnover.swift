@@ -7,7 +7,7 @@ import HindsightCore
 /// - `universe_change`: exits of names that left the universe, and first entries into names that were not in the
 ///   previous universe snapshot;
 /// - of a decision's trade, the part its change of target weight asks for (|new target − previous target| × equity
-///   on the decision's close, at most the trade) is `signal` and `risk_limit`, in proportion to the change of the
+///   the decision saw at its close, before that close's fills, at most the trade) is `signal` and `risk_limit`, in proportion to the change of the
 ///   unlimited target (before the risk layer's caps and scalings) and the change of what the limits took off it;
 /// - `rebalance_drift`: the rest of it (back to an unchanged target after prices moved).
 /// Periods: `total`, each year, each month; `turnover` is the traded value over the period's mean equity.
@@ -57,7 +57,8 @@ public struct RunTurnover: Sendable {
                     continue
                 }
                 let d = Int(x.day) - first
-                let equity = d >= 0 && d < n ? r.equity[d] : (r.equity.first ?? 0)
+                // The equity the decision saw (before its close's fills), else the close's.
+                let equity = x.equity.isFinite ? x.equity : d >= 0 && d < n ? r.equity[d] : (r.equity.first ?? 0)
                 let asked = min(value, abs(x.targetWeight - previousTarget[k]) * abs(equity))
                 let signal = abs(x.unlimitedWeight - previousUnlimited[k])
                 let limit = abs((x.targetWeight - x.unlimitedWeight) - (previousTarget[k] - previousUnlimited[k]))

@@ -243,7 +243,9 @@ struct Loop {
             }
             // 5. The strategy decides on this close.
             if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
+            let decided = out.decisions.count
             strategy.onSession(SessionView(day: d, regime: regime, equity: pre, portfolio: portfolio), &out)
+            for k in decided..<out.decisions.count { out.decisions[k].equity = pre }
             if stops.rules.isActive, config.execution.fill == .close, !out.orders.isEmpty {
                 // One exit per bar: no close order for an asset a stop closed on this bar (vectorbt's rule).
                 out.orders.removeAll { stops.stoppedDay[Int($0.asset)] == Int32(d) }

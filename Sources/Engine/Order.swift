@@ -153,6 +153,8 @@ public struct DecisionRecord: Sendable, Equatable {
     /// The target before the risk layer's limits and scalings (`max_weight`, `max_sector_weight`, `vol_target`,
     /// regime exposure); the target itself when the strategy has none.
     public var unlimitedWeight: Double
+    /// Equity at the decision's close before that close's fills (stamped by the engine; NaN until then).
+    public var equity: Double = .nan
 
     public init(
         day: Int32, asset: Int32, direction: Int8, score: Double, confidence: Double, targetWeight: Double,

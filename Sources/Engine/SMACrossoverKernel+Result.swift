@@ -68,6 +68,8 @@ extension SMACrossoverKernel {
                 if next < fills.count, fills[next].day == t {
                     let f = fills[next]
                     next += 1
+                    // The engine's equity before this close's fills (`Loop.run`, step 4).
+                    let before = cashNow + (shares == 0 ? 0 : shares * close[t])
                     let cost = f.quantity * f.price
                     cashNow -= cost + f.commission
                     cashFlow -= cost + f.commission
@@ -78,6 +80,7 @@ extension SMACrossoverKernel {
                             day: Int32(t), asset: Int32(a), direction: f.quantity > 0 ? 1 : 0,
                             score: f.quantity > 0 ? 1 : 0, confidence: 1, targetWeight: f.quantity > 0 ? 1 : 0,
                             regime: Int32(regime), profileVersion: -1))
+                    decisions[decisions.count - 1].equity = before
                     trades.append(
                         TradeRecord(
                             day: Int32(t), asset: Int32(a), quantity: f.quantity, price: f.price,
