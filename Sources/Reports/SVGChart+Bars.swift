@@ -9,15 +9,10 @@ extension SVGChart {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 80.0
         let w = Double(width) - left - right, h = Double(height) - top - bottom
         let finite = values.filter(\.isFinite)
-        var y0 = min(0, finite.min() ?? 0), y1 = max(0, finite.max() ?? 1)
-        if y1 == y0 { y1 = y0 + 1 }
-        let pad = (y1 - y0) * 0.05
-        y0 -= y0 < 0 ? pad : 0
-        y1 += pad
-        let sy = { (y: Double) in top + (y1 - y) / (y1 - y0) * h }
-        var s = header(width, height, title)
-        s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
-        s += yGrid(y0, y1, sy, left: left, w: w)
+        let (frame, sy) = barFrame(
+            low: finite.min() ?? 0, high: finite.max() ?? 1, title: title, xTitle: xTitle, yTitle: yTitle,
+            width: width, height: height, left: left, top: top, w: w, h: h)
+        var s = frame
         let n = max(categories.count, 1)
         let slot = w / Double(n), bar = slot * 0.7
         for (i, c) in categories.enumerated() {
@@ -52,15 +47,10 @@ extension SVGChart {
                 net[i] += v
             }
         }
-        var y0 = min(0, down.min() ?? 0), y1 = max(0, up.max() ?? 1)
-        if y1 == y0 { y1 = y0 + 1 }
-        let pad = (y1 - y0) * 0.05
-        y0 -= y0 < 0 ? pad : 0
-        y1 += pad
-        let sy = { (y: Double) in top + (y1 - y) / (y1 - y0) * h }
-        var s = header(width, height, title)
-        s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
-        s += yGrid(y0, y1, sy, left: left, w: w)
+        let (frame, sy) = barFrame(
+            low: down.min() ?? 0, high: up.max() ?? 1, title: title, xTitle: xTitle, yTitle: yTitle,
+            width: width, height: height, left: left, top: top, w: w, h: h)
+        var s = frame
         let slot = w / Double(max(categories.count, 1)), bar = slot * 0.7
         var upAt = [Double](repeating: 0, count: categories.count), downAt = upAt
         for (k, ser) in series.enumerated() {
@@ -85,6 +75,25 @@ extension SVGChart {
         s += "<line x1=\"\(left)\" y1=\"\(f(sy(0)))\" x2=\"\(left + w)\" y2=\"\(f(sy(0)))\" stroke=\"#333\"/>"
         s += legendBoxes(series.map(\.name), x: left + w + 16, y: top)
         return s + "</svg>\n"
+    }
+
+    /// The header, axes and grid of a bar chart whose values span [low, high] (zero always shown, 5% headroom),
+    /// and its y scale.
+    static func barFrame(
+        low: Double, high: Double, title: String, xTitle: String, yTitle: String, width: Int, height: Int,
+        left: Double, top: Double, w: Double, h: Double
+    ) -> (String, (Double) -> Double) {
+        var y0 = min(0, low), y1 = max(0, high)
+        if y1 == y0 { y1 = y0 + 1 }
+        let pad = (y1 - y0) * 0.05
+        y0 -= y0 < 0 ? pad : 0
+        y1 += pad
+        let (lo, hi) = (y0, y1)
+        let sy = { (y: Double) in top + (hi - y) / (hi - lo) * h }
+        var s = header(width, height, title)
+        s += axes(left: left, top: top, w: w, h: h, xTitle: xTitle, yTitle: yTitle, width: width, height: height)
+        s += yGrid(lo, hi, sy, left: left, w: w)
+        return (s, sy)
     }
 
     /// A legend of filled boxes (for bars).
