@@ -59,7 +59,8 @@ public struct AssessmentRiskDailyRebalance: Strategy, StrategyPlugin {
         let engine = BacktestAssessmentEngine(
             settings: s.assessment, technicals: env.technicals, profiles: env.profiles,
             regimeLabels: env.regimes.labels,
-            member: member)
+            member: member, cache: env.signalCache,
+            universeKey: "\(env.universe.universeID)|\(env.sessions.lowerBound)..<\(env.sessions.upperBound)")
         let manager = BacktestRiskManager(
             settings: s.risk, technicals: env.technicals, profiles: env.profiles, regimeLabels: env.regimes.labels)
         var strategy = AssessmentRiskDailyRebalance(

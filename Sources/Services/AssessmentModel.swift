@@ -11,8 +11,8 @@ public enum AssessmentModel: Sendable, Equatable {
     case trend(window: Int)
     /// −annualised volatility over `lookback`; always long.
     case lowVolatility(lookback: Int)
-    /// A signal expression's value (its `params` bound); direction = sign. Columns are computed once per run by the
-    /// assessment engine.
+    /// A signal expression's value (its `params` bound); direction = sign. The assessment engine computes its grid
+    /// once per sweep (per universe and sessions), in the sweep's `SignalCache`.
     case expression(score: String, params: [String: Double])
 
     public var name: String {

@@ -14,9 +14,13 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
     /// Per component, an expression's value for each (asset, session), asset-major; nil for built-in models.
     let expressionScores: [[Double]?]
 
+    /// `cache` (a sweep's `SignalCache`) keeps each expression's grid under its bound key and `universeKey` (the
+    /// membership it was computed over: universe id and sessions), so every point of a sweep that shares them
+    /// computes it once; nil computes afresh.
     public init(
         settings: AssessmentSettings, technicals: Technicals, profiles: BacktestProfileService,
-        regimeLabels: [Int: String], member: ((Int, Int32) -> Bool)? = nil
+        regimeLabels: [Int: String], member: ((Int, Int32) -> Bool)? = nil, cache: SignalCache? = nil,
+        universeKey: String? = nil
     ) {
         self.settings = settings
         self.technicals = technicals
@@ -31,17 +35,22 @@ public struct BacktestAssessmentEngine: AssessmentEngine {
             guard case .expression(let text, let params) = model,
                 let program = try? SignalProgram.compile(text, params: params)
             else { return nil }
+            let key = universeKey.map { "assessment|" + $0 + "|" + program.key }
+            if let cache, let key, let grid = cache.value(key: key, asset: -1) { return grid }
             // Each asset's own bars; cross-sectional parts run across the run's universe on each session (`member`;
             // every ticker before `start`), within sectors.
             let assets = Array(0..<panel.assetCount)
-            let bars = assets.map { AssetBars(panel: panel, asset: $0) }
+            let bars = assets.map { a in
+                cache?.bars(asset: a) { AssetBars(panel: panel, asset: a) } ?? AssetBars(panel: panel, asset: a)
+            }
             let values = program.evaluate(
                 universe: bars, assets: assets, group: { i, d in profiles.sectorIndex(asset: i, day: Int(d)) },
-                member: member)
+                member: member, cache: cache)
             var grid = [Double](repeating: .nan, count: panel.assetCount * panel.dayCount)
             for a in assets {
                 for (b, d) in bars[a].sessions.enumerated() { grid[a * panel.dayCount + Int(d)] = values[a][b] }
             }
+            if let cache, let key { cache.store(key: key, asset: -1, grid) }
             return grid
         }
     }

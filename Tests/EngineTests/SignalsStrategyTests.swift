@@ -279,6 +279,39 @@ import Testing
         #expect(byAsset[Int32(a)] == [0.5] && byAsset[Int32(b)] == [1], "\(byAsset)")
     }
 
+    @Test func anExpressionAssessmentIsComputedOncePerSweepAndPerUniverse() throws {
+        func config(topN: Int) throws -> RunConfig {
+            try TestConfig.parse(
+                """
+                data: {synthetic: {assets: 25, start: 2012-01-03, end: 2015-12-31, seed: 9}}
+                start: 2013-01-02
+                end: 2015-12-31
+                universe: {all: true}
+                strategy:
+                  kind: assessment_risk_daily_rebal
+                  rebalance: monthly
+                  assessment: {model: expression, score: "cs_zscore(roc(adj_close, 126) - roc(adj_close, 21))"}
+                  risk: {top_n: \(topN)}
+                """)
+        }
+        let c = try config(topN: 5), other = try config(topN: 3)
+        let pipeline = RunPipeline(inputs: try MarketInputs.load(for: c), base: c)
+        let first = try pipeline.simulate(c)
+        let after = pipeline.signalCache.counts
+        // Another point of the sweep (a different top_n) reads the grid: no indicator is computed again.
+        let again = try pipeline.simulate(other)
+        #expect(pipeline.signalCache.counts.misses == after.misses)
+        #expect(pipeline.signalCache.counts.hits == after.hits + 1)
+        // The same from a fresh pipeline (no cache shared): the cache changes no number.
+        let fresh = try RunPipeline(inputs: try MarketInputs.load(for: c), base: c).simulate(other)
+        #expect(fresh.equity == again.equity && fresh.decisions == again.decisions && again.equity != first.equity)
+        // Another universe ranks its own members: computed afresh.
+        var smaller = c
+        smaller.universe = .tickers(Array(first.tickers.prefix(8)))
+        _ = try pipeline.simulate(smaller)
+        #expect(pipeline.signalCache.counts.misses > after.misses)
+    }
+
     @Test func aShortEntryFromFlatSellsTheSleeveAndTheShortExitCoversIt() throws {
         let inputs = try TestMarket.inputs(closes: ["A": [100, 99, 98, 97, 98, 98]])
         let yaml = TestConfig.yaml(
