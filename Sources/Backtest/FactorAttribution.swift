@@ -13,6 +13,11 @@ public struct FactorAttribution: Sendable {
     public static let window = 126
     public static let minimum = 42
 
+    /// The data's factors, sorted: every series but the risk-free rate (`rf`, any case).
+    public static func names(_ factors: [String: [Double]]) -> [String] {
+        factors.keys.sorted().filter { $0.lowercased() != "rf" }
+    }
+
     public let names: [String]
     /// `holdings` or `returns`.
     public let method: String
@@ -24,7 +29,7 @@ public struct FactorAttribution: Sendable {
 
     /// Nil when the data has no factor series besides `rf`.
     public init?(result r: BacktestResult, initialCash: Double, factors: [String: [Double]]) {
-        let names = factors.keys.sorted().filter { $0.lowercased() != "rf" }
+        let names = FactorAttribution.names(factors)
         guard !names.isEmpty else { return nil }
         let n = r.dates.count, k = names.count, first = r.firstSession
         let gross = FactorAttribution.grossPnL(r, initialCash: initialCash)

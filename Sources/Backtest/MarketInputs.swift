@@ -36,7 +36,7 @@ public final class MarketInputs: Sendable {
             f[r.factor, default: [Double](repeating: .nan, count: panel.dayCount)][d] = r.value
         }
         factors = f
-        let names = f.keys.sorted().filter { $0.lowercased() != "rf" }
+        let names = FactorAttribution.names(f)
         let profiles = profiles
         factorBetas =
             names.isEmpty

@@ -17,7 +17,6 @@ extension RunAttribution {
         var seen = Set<Int>()
         var ticker: Daily, sector: Daily, model: Daily, regime: Daily, side: Daily, costs: Daily
         let commissionKey: Int, slippageKey: Int, borrowKey: Int
-        var gross: [Double]
         var previousValue: [Double], previousSession: [Int]
         var sectorBook: SectorBook
         var tickerIDs: KeyCache, sectorIDs: KeyCache, modelIDs: KeyCache, sideIDs = KeyCache(count: 2)
@@ -50,7 +49,6 @@ extension RunAttribution {
             commissionKey = costs.key("commission")
             slippageKey = costs.key("slippage")
             borrowKey = costs.key("borrow_fee")
-            gross = [Double](repeating: 0, count: n)
             previousValue = [Double](repeating: 0, count: nA)
             previousSession = [Int](repeating: -2, count: nA)
             sectorBook = SectorBook(n: n, sectors: nS)
@@ -71,7 +69,6 @@ extension RunAttribution {
                 }
             }
             let g = pnl + c + s + borrow
-            gross[i] += g
             costs.add(commissionKey, i, pnl: -c)
             costs.add(slippageKey, i, pnl: -s)
             costs.add(borrowKey, i, pnl: -borrow)

@@ -50,7 +50,7 @@ extension RunAttribution {
 
     /// The `brinson` dimension's daily P&L per key (see the extension's comment).
     static func brinsonDaily(
-        book: SectorBook, result r: BacktestResult, inputs: MarketInputs, equityBefore: [Double], index: PeriodIndex
+        book: SectorBook, result r: BacktestResult, inputs: MarketInputs, index: PeriodIndex
     ) -> Daily {
         let n = r.dates.count, nS = book.sectors, first = r.firstSession
         let panel = inputs.panel, profiles = inputs.profiles, nD = panel.dayCount
@@ -91,7 +91,7 @@ extension RunAttribution {
                 rb[s] = sum[s] / count[s]
                 rB += count[s] / members * rb[s]
             }
-            let e = equityBefore[i]
+            let e = r.equity[i - 1]
             guard e != 0 else {
                 out.add(trading, i, pnl: (0..<nS).reduce(0.0) { $0 + book.gross[i * nS + $1] })
                 continue

@@ -89,10 +89,6 @@ public struct RunAttribution: Sendable {
             }
         }
 
-        mutating func add(_ name: String, _ i: Int, pnl p: Double, value v: Double = 0) {
-            add(key(name), i, pnl: p, value: v)
-        }
-
         /// A key's number, when it has one.
         func number(_ name: String) -> Int? { numbers[name] }
     }
@@ -131,8 +127,6 @@ public struct RunAttribution: Sendable {
         ]
         let interestKey = costs.key("cash_interest")
         for i in 0..<n { costs.add(interestKey, i, pnl: ledger.cashInterest[i]) }
-        var equityBefore = [Double](repeating: config.initialCash, count: n)
-        for i in 1..<max(n, 1) { equityBefore[i] = r.equity[i - 1] }
         // Factor attribution of the gross P&L, by the owner `metrics_json`'s totals come from too.
         let factor = FactorAttribution(result: r, initialCash: config.initialCash, factors: inputs.factors)
         if let factor {
@@ -150,7 +144,7 @@ public struct RunAttribution: Sendable {
         let method = factor?.method
         factorMethod = method
         daily["brinson"] = RunAttribution.brinsonDaily(
-            book: sectorBook, result: r, inputs: inputs, equityBefore: equityBefore, index: index)
+            book: sectorBook, result: r, inputs: inputs, index: index)
         let periods = index.periods
         var out: [Row] = []
         for dim in dims + ["brinson"] + (method == nil ? [] : ["factor"]) {

@@ -6,9 +6,10 @@ import HindsightCore
 /// - `stop`: exits the stop book made; `corporate_action`: dividends reinvested;
 /// - `universe_change`: exits of names that left the universe, and first entries into names that were not in the
 ///   previous universe snapshot;
-/// - of a decision's trade, the part its change of target weight asks for (|new target − previous target| × equity
-///   the decision saw at its close, before that close's fills, at most the trade) is `signal` and `risk_limit`, in proportion to the change of the
-///   unlimited target (before the risk layer's caps and scalings) and the change of what the limits took off it;
+/// - of a decision's trade, the part its change of target weight asks for (|new target − previous target| × the
+///   equity the decision saw at its close, before that close's fills; at most the trade) is `signal` and
+///   `risk_limit`, in proportion to the change of the unlimited target (before the risk layer's caps and scalings)
+///   and the change of what the limits took off it;
 /// - `rebalance_drift`: the rest of it (back to an unchanged target after prices moved).
 /// Periods: `total`, each year, each month; `turnover` is the traded value over the period's mean equity.
 public struct RunTurnover: Sendable {
