@@ -137,7 +137,7 @@ struct ReportBuilder: Sendable {
     /// The top points under both intrabar policies, when their stops and targets can share a bar.
     func intrabar() throws -> String {
         let d = data
-        let notes = try store.sweepPointNotes(id: d.sweep.sweepID)
+        let notes = try store.sweepPointNotes(id: d.sweep.sweepID, points: d.ranked.prefix(d.reportTop).map(\.id))
         var rows: [[String]] = []
         var flagged = 0
         let values = d.ranked.compactMap { $0.metrics[d.rankBy] }

@@ -28,7 +28,7 @@ public struct ReportWriter: Sendable {
             // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
             let builder = ReportBuilder(
                 data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
-            let (overfitting, (readme, built, csv, details)) = try await Parallel.both(
+            let (overfitting, (readme, built, details)) = try await Parallel.both(
                 {
                     try builder.overfitting()
                 },
@@ -36,7 +36,8 @@ public struct ReportWriter: Sendable {
                     var f: [String: String] = [:]
                     let details = try builder.topDetails()
                     let md = try builder.build(files: &f, details: details)
-                    return (md, f, pointsCSV(data), details)
+                    try writePointsCSV(data, to: tmp + "/points.csv")
+                    return (md, f, details)
                 })
             var files = built
             // The verdict reconciles the sections, so it is written last, at the top.
@@ -44,7 +45,6 @@ public struct ReportWriter: Sendable {
                 of: ReportBuilder.overfittingMarker, with: overfitting.markdown
             ).replacingOccurrences(
                 of: ReportBuilder.verdictMarker, with: try builder.verdict(overfitting, details: details))
-            files["points.csv"] = csv
             for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: tmp + "/" + name)) }
             // Only a folder this tool wrote (its marker) or an empty one is replaced.
             if fm.fileExists(atPath: dir) {
@@ -107,10 +107,13 @@ public struct ReportWriter: Sendable {
         }
     }
 
-    /// One row per point: id, status, every parameter, every scalar metric.
-    func pointsCSV(_ data: SweepReportData) -> String {
+    /// One row per point: id, status, every parameter, every scalar metric. Streamed from a second pass over the
+    /// stored points, so a million-point report never holds the table in memory.
+    func writePointsCSV(_ data: SweepReportData, to path: String) throws {
         let metricNames = data.metricNames.names.sorted()
-        let columns = metricNames.map { data.metricNames.index($0)! }
+        // This pass's own name tables: the report's are shared with the sections built meanwhile.
+        let names = FieldNames(data.metricNames.names), paramNames = FieldNames(data.paramPaths)
+        let columns = metricNames.map { names.index($0)! }
         func cell(_ s: String, _ out: inout String) {
             if s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 }) {
                 out += "\""
@@ -120,29 +123,42 @@ public struct ReportWriter: Sendable {
                 out += s
             }
         }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let fh = FileHandle(forWritingAtPath: path)
+        else {
+            throw HindsightError(
+                .io, "\(path): cannot create the points table", cause: "check the folder's permissions")
+        }
+        defer { try? fh.close() }
         var out = ""
-        out.reserveCapacity(data.points.count * (32 + 24 * (metricNames.count + data.paramPaths.count)))
+        out.reserveCapacity(1 << 20)
         for (i, name) in (["point_id", "status"] + data.paramPaths + metricNames + ["error"]).enumerated() {
             if i > 0 { out += "," }
             cell(name, &out)
         }
         out += "\n"
-        for p in data.points {
-            cell(p.id, &out)
+        var metrics = FieldRow<Double>(names: names, values: [])
+        try store.scanSweepPoints(id: sweepID) { row in
+            SweepReportData.readMetrics(row.metricsJSON, into: &metrics)
+            let params = SweepReportData.readParams(row.paramsJSON, names: paramNames)
+            cell(row.pointID.map { String(decoding: $0, as: UTF8.self) } ?? "", &out)
             out += ","
-            cell(p.statusText, &out)
+            cell(row.status?.rawValue ?? "missing", &out)
             out += ","
             for path in data.paramPaths {
-                cell(p.params[path] ?? "", &out)
+                cell(params[path] ?? "", &out)
                 out += ","
             }
             for c in columns {
-                if c < p.metrics.values.count, let v = p.metrics.values[c], v.isFinite { v.write(to: &out) }
+                if c < metrics.values.count, let v = metrics.values[c], v.isFinite { v.write(to: &out) }
                 out += ","
             }
-            cell(p.error ?? "", &out)
+            cell(row.error.map { String(decoding: $0, as: UTF8.self) } ?? "", &out)
             out += "\n"
+            if out.utf8.count >= 1 << 20 {
+                try fh.write(contentsOf: Data(out.utf8))
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        try fh.write(contentsOf: Data(out.utf8))
     }
 }

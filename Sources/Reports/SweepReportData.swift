@@ -13,8 +13,10 @@ struct SweepReportData: Sendable {
         /// nil while the point has no stored run ("missing").
         let status: RunRecord.Status?
         var statusText: String { status?.rawValue ?? "missing" }
-        /// Numeric metrics (other fields are left out).
+        /// Numeric metrics (other fields are left out): all of them for the best ranked points
+        /// (`SweepReportData.fullPoints`), else only the rank and trial metrics.
         let metrics: FieldRow<Double>
+        /// The stored metrics JSON and run id, for the best ranked points only.
         let metricsJSON: String?
         let runID: String?
         let error: String?
@@ -30,6 +32,14 @@ struct SweepReportData: Sendable {
             self.metricsJSON = metricsJSON
             self.runID = runID
             self.error = error
+        }
+
+        /// The point with only its first `count` metric columns (the rank and trial metrics).
+        func slimmed(to count: Int) -> Point {
+            Point(
+                id: id, index: index, params: params, status: status,
+                metrics: FieldRow(names: metrics.names, values: Array(metrics.values.prefix(count))), metricsJSON: nil,
+                runID: nil, error: error)
         }
     }
 
@@ -101,52 +111,56 @@ struct SweepReportData: Sendable {
         }
         reportTop = top
         heatmaps = heat
+        // One pass over the stored points. Each point keeps only what the report needs of every point (its
+        // parameters, status and the rank and trial metrics); the best `keep` points keep all their metrics and JSON
+        // for the leaderboard and the top pages. So memory follows the plan's size only by a few values a point.
+        let objectiveKeys = objectives.map(\.key)
+        let slimNames = objectiveKeys + (objectiveKeys.contains("sharpe_per_period") ? [] : ["sharpe_per_period"])
+        let paramNames = FieldNames(paths), metricNames = FieldNames(slimNames)
+        let slim = metricNames.count
+        let keep = max(top, SweepReportData.fullPoints)
+        let lower = objectives[0].lowerIsBetter, key = objectives[0].key
         var pts: [Point] = []
-        let paramNames = FieldNames(paths), metricNames = FieldNames()
+        var best: [(value: Double, index: Int)] = []
+        var keys: [(value: Double, index: Int)] = []
+        var filtered = 0
+        var scratch = FieldRow<Double>(names: metricNames, values: [])
+        let filters = self.filters
         func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
         try store.scanSweepPoints(id: sweepID) { row in
-            var m = FieldRow<Double>(names: metricNames, values: [])
-            m.values.reserveCapacity(metricNames.count)
-            if let j = row.metricsJSON {
-                FlatJSON.scan(bytes: j) { field, key, value, quoted in
-                    guard !quoted, let d = FlatJSON.number(value) else { return }
-                    m.set(metricNames.column(key: key, field: field), d)
+            SweepReportData.readMetrics(row.metricsJSON, into: &scratch)
+            let params = SweepReportData.readParams(row.paramsJSON, names: paramNames)
+            let index = pts.count
+            var rankValue: Double?
+            if row.status == .ok {
+                if filters.allSatisfy({ $0.holds { scratch[$0] } }) {
+                    if let v = scratch[key], v.isFinite { rankValue = lower ? -v : v }
+                } else {
+                    filtered += 1
                 }
             }
-            var params = FieldRow<String>(names: paramNames, values: [])
-            if let j = row.paramsJSON {
-                FlatJSON.scan(bytes: j, nested: true) { field, key, value, quoted in
-                    let text: String
-                    if quoted {
-                        text = FlatJSON.unescape(value)
-                    } else if value.first == 123 || value.first == 91 {
-                        text = FlatJSON.readable(String(decoding: value, as: UTF8.self))
-                    } else {
-                        text = String(decoding: value, as: UTF8.self)
-                    }
-                    params.set(paramNames.column(key: key, field: field), text)
-                }
-            }
-            pts.append(
+            func point(full: Bool) -> Point {
                 Point(
-                    id: text(row.pointID) ?? "", index: pts.count, params: params,
-                    status: row.status,
-                    metrics: m, metricsJSON: text(row.metricsJSON), runID: text(row.runID), error: text(row.error)))
+                    id: text(row.pointID) ?? "", index: index, params: params, status: row.status,
+                    metrics: full ? scratch : FieldRow(names: metricNames, values: Array(scratch.values.prefix(slim))),
+                    metricsJSON: full ? text(row.metricsJSON) : nil, runID: full ? text(row.runID) : nil,
+                    error: text(row.error))
+            }
+            guard let v = rankValue else { return pts.append(point(full: false)) }
+            keys.append((v, index))
+            // Ties keep the earlier point ahead (the ranking's order).
+            guard best.count < keep || v > best[best.count - 1].value else { return pts.append(point(full: false)) }
+            var at = best.count
+            while at > 0 && best[at - 1].value < v { at -= 1 }
+            best.insert((v, index), at: at)
+            pts.append(point(full: true))
+            if best.count > keep {
+                let out = best.removeLast().index
+                pts[out] = pts[out].slimmed(to: slim)
+            }
         }
         self.metricNames = metricNames
         points = pts
-        let lower = objectives[0].lowerIsBetter, key = objectives[0].key
-        // Sort (value, index) pairs, not the points: a point is a large value and copying it dominates a big sort.
-        var keys: [(value: Double, index: Int)] = []
-        keys.reserveCapacity(pts.count)
-        var filtered = 0
-        for p in pts where p.status == .ok {
-            if !filters.allSatisfy({ $0.holds { p.metrics[$0] } }) {
-                filtered += 1
-                continue
-            }
-            if let v = p.metrics[key], v.isFinite { keys.append((lower ? -v : v, p.index)) }
-        }
         filteredOut = filtered
         keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
         ranked = keys.map { pts[$0.index] }
@@ -168,7 +182,7 @@ struct SweepReportData: Sendable {
             usesLedger = false
         }
         var dsr: [String: Double] = [:]
-        for p in ranked.prefix(max(top, 50)) {
+        for p in ranked.prefix(keep) {
             dsr[p.id] = Metrics.deflatedSharpe(
                 sharpePerPeriod: p.metrics["sharpe_per_period"] ?? .nan, skewness: p.metrics["skewness_g3"] ?? .nan,
                 kurtosis: p.metrics["kurtosis_g4"] ?? .nan, observations: Int(p.metrics["n_obs"] ?? 0),
@@ -203,6 +217,39 @@ struct SweepReportData: Sendable {
         var plat: [String: Double] = [:]
         for (p, v) in zip(ranked, scores) { plat[p.id] = lower ? -v : v }
         plateau = plat
+    }
+
+    /// Ranked points that keep all their metrics (at least the report's `top`): the leaderboard, the top pages and
+    /// the deflated Sharpe ratios read them.
+    static let fullPoints = 50
+
+    /// A row's numeric metrics (other fields are left out), replacing `row`'s values.
+    static func readMetrics(_ json: UnsafeBufferPointer<UInt8>?, into row: inout FieldRow<Double>) {
+        row.values.removeAll(keepingCapacity: true)
+        guard let json else { return }
+        let names = row.names
+        FlatJSON.scan(bytes: json) { field, key, value, quoted in
+            guard !quoted, let d = FlatJSON.number(value) else { return }
+            row.set(names.column(key: key, field: field), d)
+        }
+    }
+
+    /// A row's parameters as people read them (a swept list or mapping as compact flow text).
+    static func readParams(_ json: UnsafeBufferPointer<UInt8>?, names: FieldNames) -> FieldRow<String> {
+        var params = FieldRow<String>(names: names, values: [])
+        guard let json else { return params }
+        FlatJSON.scan(bytes: json, nested: true) { field, key, value, quoted in
+            let text: String
+            if quoted {
+                text = FlatJSON.unescape(value)
+            } else if value.first == 123 || value.first == 91 {
+                text = FlatJSON.readable(String(decoding: value, as: UTF8.self))
+            } else {
+                text = String(decoding: value, as: UTF8.self)
+            }
+            params.set(names.column(key: key, field: field), text)
+        }
+        return params
     }
 
     /// The ranked point with the best plateau score (ties to the better rank), or nil without a ranked point.

@@ -73,7 +73,9 @@ public struct SweepRecord: Sendable, Equatable {
 extension HindsightDatabase {
     /// Records a sweep and its planned points (idempotent: a resumed or sharded sweep writes the same rows).
     /// Refuses a database that holds the same sweep id with another plan hash or data fingerprint.
-    public func registerSweep(_ s: SweepRecord, points: [(id: String, paramsJSON: String)]) throws {
+    public func registerSweep(
+        _ s: SweepRecord, points: some Sequence<(id: String, paramsJSON: String)>
+    ) throws {
         try writeWrapped("register sweep \(s.sweepID)") { db in
             if let row = try Row.fetchOne(
                 db, sql: "SELECT plan_hash, data_fingerprint FROM sweeps WHERE sweep_id = ?", arguments: [s.sweepID])
@@ -277,18 +279,22 @@ extension HindsightDatabase {
         return out
     }
 
-    /// The `notes_json` of a sweep's ok runs, by point id (how each ran, and the walk-forward in-sample values).
-    public func sweepPointNotes(id: String) throws -> [String: String] {
+    /// The `notes_json` of a sweep's ok runs, by point id (how each ran, and the walk-forward in-sample values);
+    /// of the given points only when `points` is not nil.
+    public func sweepPointNotes(id: String, points: [String]? = nil) throws -> [String: String] {
         try readWrapped { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT point_id, notes_json FROM backtest_runs WHERE sweep_id = ? AND status = 'ok' AND notes_json IS NOT NULL",
-                arguments: [id])
-            {
-                out[row[0]] = row[1]
+            let filter = "sweep_id = ? AND status = 'ok' AND notes_json IS NOT NULL"
+            if let points {
+                for p in points {
+                    let sql = "SELECT notes_json FROM backtest_runs WHERE \(filter) AND point_id = ?"
+                    if let n = try String.fetchOne(db, sql: sql, arguments: [id, p]) { out[p] = n }
+                }
+                return out
             }
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT point_id, notes_json FROM backtest_runs WHERE \(filter)", arguments: [id])
+            while let row = try rows.next() { out[row[0]] = row[1] }
             return out
         }
     }
@@ -308,14 +314,22 @@ extension HindsightDatabase {
     /// (reports read tens of thousands of metric objects; no per-row values are built).
     public func scanSweepPoints(id: String, _ body: (SweepPointBytes) throws -> Void) throws {
         try readWrapped { db in
+            // A rowid range read in rowid order: with the sweep's index SQLite would sort every joined row, metrics
+            // text included, in memory first (2.2 GB for a million points).
+            let range = try Row.fetchOne(
+                db, sql: "SELECT MIN(rowid), MAX(rowid) FROM sweep_points WHERE sweep_id = ?", arguments: [id])
+            guard let range, let first: Int = range[0], let last: Int = range[1] else { return }
             let st = try RawStatement(
                 db,
                 sql: """
-                    SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error FROM sweep_points p
+                    SELECT p.point_id, p.params_json, r.run_id, r.status, r.metrics_json, r.error
+                    FROM sweep_points p NOT INDEXED
                     LEFT JOIN backtest_runs r ON r.sweep_id = p.sweep_id AND r.point_id = p.point_id
-                    WHERE p.sweep_id = ? ORDER BY p.rowid
+                    WHERE p.rowid BETWEEN ? AND ? AND p.sweep_id = ? ORDER BY p.rowid
                     """)
-            st.bind(1, id)
+            st.bind(1, first)
+            st.bind(2, last)
+            st.bind(3, id)
             while try st.step() {
                 var status: RunRecord.Status?
                 if let b = st.bytes(3) {

@@ -24,10 +24,10 @@ public enum CrossValidationAnalysis {
     static func run(context: SweepContext, store: HindsightDatabase) throws -> Bool {
         guard let cv = context.crossValidation, let spec = context.plan.spec.crossValidation else { return false }
         let lower = context.plan.spec.lowerIsBetter
-        let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
         var isv: [(Int, [Double])] = [], oos: [(Int, [Double])] = []
         for (pointID, notes) in try store.sweepPointNotes(id: context.plan.sweepID) {
-            guard let i = byID[pointID], let o = try? JSONValue.parse(notes), let a = numbers(o["cpcv_in_sample"]),
+            guard let i = context.plan.points.index(of: pointID), let o = try? JSONValue.parse(notes),
+                let a = numbers(o["cpcv_in_sample"]),
                 let b = numbers(o["cpcv_out_of_sample"]), a.count == cv.splits.count, b.count == cv.splits.count
             else { continue }
             isv.append((i, a))

@@ -15,10 +15,11 @@ public enum ScenarioRunner {
 
     static func topPoints(context: SweepContext, store: HindsightDatabase, count: Int) throws -> [SweepPoint] {
         let spec = context.plan.spec
-        let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0) })
         var scored: [(SweepPoint, Double)] = []
         for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == .ok {
-            guard let p = byID[row.pointID], let m = row.metricsJSON, let o = try? JSONValue.parse(m) else { continue }
+            guard let i = context.plan.points.index(of: row.pointID), let m = row.metricsJSON,
+                let o = try? JSONValue.parse(m)
+            else { continue }
             func value(_ key: String) -> Double? {
                 switch o[key] {
                 case .number(let x)?: x
@@ -27,7 +28,7 @@ public enum ScenarioRunner {
                 }
             }
             guard spec.filters.allSatisfy({ $0.holds(value) }), let v = value(spec.rankBy), v.isFinite else { continue }
-            scored.append((p, spec.lowerIsBetter ? -v : v))
+            scored.append((context.plan.points[i], spec.lowerIsBetter ? -v : v))
         }
         scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.index < $1.0.index }
         return scored.prefix(count).map(\.0)

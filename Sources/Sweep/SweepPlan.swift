@@ -34,13 +34,13 @@ public struct SweepPoint: Sendable {
 /// The expanded sweep: every point in a fixed order, and a hash that identifies the plan.
 public struct SweepPlan: Sendable {
     public static let forceLimit = 1_000_000
-    /// The most points a plan may hold even with `--force`: the plan and the run's bookkeeping are held in memory
-    /// (peak RSS about 3.4 KB a point at 1e6 points in the scaling study), so 4 million stay within a 24 GiB machine
-    /// and a typo in a range cannot exhaust it.
-    public static let hardLimit = 4_000_000
+    /// The most points a plan may hold even with `--force`. A planned point costs about 30 bytes (its grid
+    /// coordinates, its 64-bit id and its place in the id index; the parameters are rebuilt when a point is read),
+    /// so 50 million stay well within a 24 GiB machine and a typo in a range cannot exhaust it.
+    public static let hardLimit = 50_000_000
 
     public let spec: SweepSpec
-    public let points: [SweepPoint]
+    public let points: SweepPoints
     public let hash: String
     /// Points the constraints removed.
     public let excluded: Int
@@ -58,7 +58,7 @@ public struct SweepPlan: Sendable {
         if !total.overflow, !total2.overflow, total2.partialValue > SweepPlan.hardLimit, force {
             throw HindsightError(
                 .invalidArgument,
-                "\(spec.file): the sweep has \(NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.hardLimit)) that can be planned in memory even with --force",
+                "\(spec.file): the sweep has \(NumberText.grouped(total2.partialValue)) points, above the \(NumberText.grouped(SweepPlan.hardLimit)) that can be planned even with --force",
                 cause:
                     "split the grid into several sweep files (one per value of a parameter), or use `random:` sampling")
         }
@@ -92,47 +92,43 @@ public struct SweepPlan: Sendable {
                 }
             }
         }
-        var points: [SweepPoint] = []
-        var seen = Set<String>()
+        let axes = SweepPoints.Axes(spec: spec, samples: samples)
+        var coords: [Int32] = []
+        var ids: [UInt64] = []
+        var seen = Set<UInt64>()
         var excluded = 0
         var counters = [Int](repeating: 0, count: spec.grid.count)
-        let numberOf: ([(String, ConfigNode)], String) -> Double? = { params, name in
-            guard let v = params.first(where: { $0.0 == name })?.1, case .scalar(let s, _) = v.value else { return nil }
-            return Double(s)
-        }
+        var coordinate = [Int32](repeating: 0, count: axes.width)
+        var plan = StableHasher()
+        plan.combine(spec.identityJSON)
         for g in 0..<gridCount {
             var rem = g
             for i in stride(from: spec.grid.count - 1, through: 0, by: -1) {
                 counters[i] = rem % spec.grid[i].values.count
                 rem /= spec.grid[i].values.count
+                coordinate[i] = Int32(counters[i])
             }
-            let gridParams = spec.grid.enumerated().map { ($1.path, $1.values[counters[$0]]) }
             for z in 0..<zipCount {
-                let zipParams = spec.zip.map { ($0.path, $0.values[z]) }
-                for s in samples {
-                    let params = gridParams + zipParams + s
-                    if !spec.constraints.allSatisfy({ c in c.holds { numberOf(params, $0) } }) {
+                if !spec.zip.isEmpty { coordinate[spec.grid.count] = Int32(z) }
+                for s in 0..<samples.count {
+                    if spec.random != nil { coordinate[axes.width - 1] = Int32(s) }
+                    let params = axes.params(coordinate)
+                    if !spec.constraints.allSatisfy({ c in c.holds { SweepPoints.number(params, $0) } }) {
                         excluded += 1
                         continue
                     }
-                    let json = JSONText.object(params.map { ($0.0, $0.1.canonicalJSON) })
                     var h = StableHasher()
-                    h.combine(json)
-                    let id = "p" + h.hex
-                    guard seen.insert(id).inserted else { continue }
-                    points.append(
-                        SweepPoint(
-                            index: points.count, id: id, params: params.map { (path: $0.0, value: $0.1) },
-                            paramsJSON: json))
+                    h.combine(SweepPoints.json(params))
+                    guard seen.insert(h.value).inserted else { continue }
+                    coords += coordinate
+                    ids.append(h.value)
+                    plan.combine("p" + h.hex)
                 }
             }
         }
-        var h = StableHasher()
-        h.combine(spec.identityJSON)
-        for p in points { h.combine(p.id) }
         self.spec = spec
-        self.points = points
-        self.hash = h.hex
+        self.points = SweepPoints(axes: axes, coords: coords, ids: ids)
+        self.hash = plan.hex
         self.excluded = excluded
     }
 
@@ -173,6 +169,12 @@ public struct SweepPlan: Sendable {
 
     /// The points of shard `i` of `n` (1-based): every n-th point, starting with the i-th.
     public func shard(_ i: Int, of n: Int) -> [SweepPoint] {
-        points.filter { $0.index % n == i - 1 }
+        Swift.stride(from: i - 1, to: points.count, by: n).map { points[$0] }
+    }
+
+    /// The plan indices of shard `i` of `n` (1-based), or of the whole plan.
+    public func indices(shard: (index: Int, count: Int)?) -> [Int] {
+        guard let shard else { return Array(0..<points.count) }
+        return Array(Swift.stride(from: shard.index - 1, to: points.count, by: shard.count))
     }
 }

@@ -69,17 +69,17 @@ public enum SweepRunner {
             SweepRecord(
                 sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
                 dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
-            points: plan.points.map { ($0.id, $0.paramsJSON) })
+            points: plan.points.lazy.map { (id: $0.id, paramsJSON: $0.paramsJSON) })
         try storeReferenceSeries(context: context, store: store)
         let finished = try store.finishedPoints(sweepID: plan.sweepID)
-        let mine = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.points
-        let alreadyDone = mine.filter { finished.contains($0.id) }.count
+        let mine = plan.indices(shard: options.shard)
+        let alreadyDone = finished.isEmpty ? 0 : mine.filter { finished.contains(plan.points.id(at: $0)) }.count
         if alreadyDone > 0 && !options.resume {
             throw HindsightError(
                 .duplicate, "\(store.path) already holds \(alreadyDone) finished points of sweep \(plan.sweepID)",
                 cause: "pass --resume to run only the rest, or use a new --db")
         }
-        let todo = mine.filter { !finished.contains($0.id) }
+        let todo = finished.isEmpty ? mine : mine.filter { !finished.contains(plan.points.id(at: $0)) }
         // One WAL copy per 64 MB written instead of per 4 MB; the default comes back once the points are stored.
         try store.setAutoCheckpoint(pages: 16_384)
         lap("register")
@@ -102,11 +102,11 @@ public enum SweepRunner {
                 let slice = chunks[next]
                 next += 1
                 group.addTask {
-                    slice.map { p in
+                    slice.map { i in
                         let keep = PointExecutor.Keep(
-                            returns: p.index % stride == 0, equity: false, trades: spec.storeTradesAll,
+                            returns: i % stride == 0, equity: false, trades: spec.storeTradesAll,
                             equityValues: equityAll)
-                        return (p.index, executor.run(p, keep: keep))
+                        return (i, executor.run(points[i], keep: keep))
                     }
                 }
             }
@@ -223,9 +223,8 @@ public enum SweepRunner {
         if resumed {
             // Points finished by an earlier process: read their rank metric back.
             let seen = Set(ranks.map(\.index))
-            let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
             for row in try store.sweepPoints(id: context.plan.sweepID) where row.status == .ok {
-                guard let i = byID[row.pointID], !seen.contains(i), let m = row.metricsJSON,
+                guard let i = context.plan.points.index(of: row.pointID), !seen.contains(i), let m = row.metricsJSON,
                     case .object(let o)? = try? JSONValue.parse(m)
                 else { continue }
                 var v = Double.nan
@@ -277,10 +276,9 @@ public enum SweepRunner {
     /// Repeats the best points (up to 3) on the data cut at three sessions and stores, for the report, whether
     /// every decision up to each cut matched (`look_ahead:<sweep>` in the metadata).
     static func lookAhead(context: SweepContext, store: HindsightDatabase, top: [PointExecutor.Output]) async throws {
-        let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0) })
         let picks = top.prefix(3).compactMap { out -> (String, RunConfig)? in
-            guard out.status == .ok, let id = out.record.run.pointID, let point = byID[id],
-                let c = try? context.plan.config(for: point)
+            guard out.status == .ok, let id = out.record.run.pointID, let i = context.plan.points.index(of: id),
+                let c = try? context.plan.config(for: context.plan.points[i])
             else { return nil }
             return (id, c)
         }

@@ -76,9 +76,8 @@ public enum WalkForwardAnalysis {
         }
         // Best in-sample point of every window, from the values each point stored with its metrics.
         var best = [(index: Int, value: Double)?](repeating: nil, count: windows.count)
-        let byID = Dictionary(uniqueKeysWithValues: context.plan.points.map { ($0.id, $0.index) })
         for (pointID, notes) in try store.sweepPointNotes(id: context.plan.sweepID) {
-            guard let i = byID[pointID], case .object(let o)? = try? JSONValue.parse(notes),
+            guard let i = context.plan.points.index(of: pointID), case .object(let o)? = try? JSONValue.parse(notes),
                 case .array(let values)? = o.first(where: { $0.0 == "walk_forward_in_sample" })?.1
             else { continue }
             for (w, v) in values.enumerated() where w < windows.count {
