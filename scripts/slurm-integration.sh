@@ -32,7 +32,9 @@ PIDS=()
 cleanup() {
   local rc=$?
   # Our jobs carry the sweep's name (hs-slurm-it, hs-slurm-it-merge).
-  if [ -n "${SLURM_CONF:-}" ]; then scancel --quiet --name=hs-slurm-it 2>/dev/null || true; scancel --quiet --name=hs-slurm-it-merge 2>/dev/null || true; fi
+  if [ -n "${SLURM_CONF:-}" ]; then
+    for name in hs-slurm-it hs-slurm-it-merge hs-slurm-kill hs-slurm-kill-merge; do scancel --quiet --name=$name 2>/dev/null || true; done
+  fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -154,3 +156,82 @@ wf_w=$(sqlite3 "$W/whole.sqlite" "SELECT value FROM dataset_metadata WHERE key L
 [ -n "$wf_m" ] && [ "$wf_m" = "$wf_w" ] || { echo "slurm-integration: walk-forward of the merge differs from the unsharded run" >&2; exit 1; }
 grep -q "## Walk-forward" "$W/reports/slurm-it/README.md"
 echo "slurm-integration: OK: 3 array tasks + merge job; merged = unsharded ($n points, walk-forward equal); report written"
+
+# A shard killed mid-run and resubmitted: SIGKILL the batch task of shard 2 once it has stored some points (its
+# merge job can then never start), resubmit the same array, and check that the killed shard kept every point it had
+# stored (same rows, not re-run), resumed the rest, and that the merge equals an unsharded run.
+cat > "$W/kill.yaml" <<'YAML'
+sweep: slurm-kill
+base:
+  data: {synthetic: {assets: 40, start: 2008-01-02, end: 2017-12-29, seed: 5}}
+  start: 2008-01-02
+  end: 2017-12-29
+  initial_cash: 1000000
+  fractional_shares: true
+  universe: {all: true}
+  strategy: {kind: momentum_rotation, params: {lookback: 21, top_n: 10, rebalance_every: 5}}
+  execution: {fill: close, commission: {model: bps, bps: 10}}
+grid:
+  strategy.params.lookback: {range: [10, 240, 10]}
+  strategy.params.top_n: [3, 5, 8, 10, 15]
+  strategy.params.rebalance_every: [5, 10, 21]
+rank_by: sharpe_ratio
+store: {equity: none, trades: {top: 3}}
+report: {top: 3}
+YAML
+KW=$W/slurm-kill
+out=$(cd "$W" && "$HS" sweep slurm kill.yaml --shards 2 --cpus 1 --partition it --time 00:10:00 --work-dir "$KW" --report-dir "$W/kill-reports" --submit)
+array_id=$(echo "$out" | sed -n 's/^submitted array job \([0-9]*\) and merge job \([0-9]*\)$/\1/p')
+merge_id=$(echo "$out" | sed -n 's/^submitted array job \([0-9]*\) and merge job \([0-9]*\)$/\2/p')
+[ -n "$merge_id" ] || { echo "slurm-integration: no job ids printed for the kill test" >&2; exit 1; }
+SHARD2=$KW/slurm-kill/shard-2.sqlite
+stored() { sqlite3 "$1" "SELECT COUNT(*) FROM backtest_runs" 2>/dev/null || echo 0; }
+killed=""
+for _ in $(seq 1200); do
+  n=$( [ -s "$SHARD2" ] && stored "$SHARD2" || echo 0 )
+  if [ "${n:-0}" -ge 10 ]; then
+    scancel --signal=KILL --full "${array_id}_2"
+    killed=$n
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$killed" ] || { echo "slurm-integration: shard 2 stored nothing to kill in 2 minutes" >&2; exit 1; }
+for _ in $(seq 300); do
+  squeue -h -j "${array_id}_2" 2>/dev/null | grep -q . || break
+  sleep 0.2
+done
+scancel --quiet "$merge_id" 2>/dev/null || true
+for _ in $(seq 300); do
+  [ -z "$(squeue -h -j "$array_id,$merge_id" 2>/dev/null)" ] && break
+  sleep 0.2
+done
+before=$(stored "$SHARD2")
+half=$(( $(cd "$W" && "$HS" sweep plan kill.yaml | sed -n 's/^sweep slurm-kill: \([0-9,]*\) points.*/\1/p' | tr -d ,) / 2 ))
+[ "$before" -ge "$killed" ] && [ "$before" -lt "$half" ] || {
+  echo "slurm-integration: after SIGKILL shard 2 holds $before points (saw $killed before the kill; a full shard is $half)" >&2; exit 1; }
+q="SELECT point_id, status, config_hash, created_at, metrics_json FROM backtest_runs ORDER BY point_id"
+sqlite3 "$SHARD2" "$q" > "$W/kill-before.txt"
+out=$(cd "$W" && "$HS" sweep slurm kill.yaml --shards 2 --cpus 1 --partition it --time 00:10:00 --work-dir "$KW" --report-dir "$W/kill-reports" --submit)
+array_id=$(echo "$out" | sed -n 's/^submitted array job \([0-9]*\) and merge job \([0-9]*\)$/\1/p')
+merge_id=$(echo "$out" | sed -n 's/^submitted array job \([0-9]*\) and merge job \([0-9]*\)$/\2/p')
+for _ in $(seq 1200); do
+  [ -z "$(squeue -h -j "$array_id,$merge_id" 2>/dev/null)" ] && break
+  sleep 0.5
+done
+KMERGED=$KW/slurm-kill/merged.sqlite
+[ -s "$KMERGED" ] || { echo "slurm-integration: the resubmitted merge job wrote no database" >&2; exit 1; }
+sqlite3 "$SHARD2" "$q" > "$W/kill-after.txt"
+# Every row stored before the kill is still there, unchanged (its created_at too: it was not run again).
+missing=$(comm -23 "$W/kill-before.txt" "$W/kill-after.txt" | wc -l)
+[ "$missing" -eq 0 ] || { echo "slurm-integration: $missing rows of the killed shard changed or vanished on resume" >&2; exit 1; }
+[ "$(stored "$SHARD2")" -eq "$half" ] || { echo "slurm-integration: the resumed shard 2 holds $(stored "$SHARD2") points, expected $half" >&2; exit 1; }
+(cd "$W" && "$HS" sweep run kill.yaml --db "$W/kill-whole.sqlite" --quiet --no-report >/dev/null)
+q="SELECT point_id, status, config_hash, metrics_json FROM backtest_runs ORDER BY point_id"
+sqlite3 "$KMERGED" "$q" > "$W/kill-merged.txt"
+sqlite3 "$W/kill-whole.sqlite" "$q" > "$W/kill-whole.txt"
+cmp -s "$W/kill-merged.txt" "$W/kill-whole.txt" || {
+  echo "slurm-integration: the merge after kill and resubmit differs from the unsharded run" >&2
+  diff "$W/kill-merged.txt" "$W/kill-whole.txt" | head -5 >&2; exit 1; }
+[ -s "$W/kill-reports/slurm-kill/README.md" ] || { echo "slurm-integration: no report after the resubmitted merge" >&2; exit 1; }
+echo "slurm-integration: OK: shard 2 SIGKILLed at $killed+ stored points ($before kept), resubmitted, resumed to $half; merged = unsharded ($((half * 2)) points)"
