@@ -1,5 +1,6 @@
 import ArgumentParser
 import CMalloc
+import Foundation
 import HindsightCore
 
 /// The `hindsight` command tree.
@@ -17,10 +18,20 @@ struct Hindsight: AsyncParsableCommand {
     /// Runs and sweep points allocate and free the same buffers over and over. glibc by default hands freed memory
     /// above 128 KB back to the system, and every run then faults it in again, which is slow when the kernel is busy
     /// reclaiming (seen right after a large process exits). Keep it in the process instead.
+    /// glibc also gives each new thread its own arena (up to 8 per core), and each keeps what it freed: one arena per
+    /// core holds the 10^6-point sweep at 660 MB against 873 MB, with the same phase times or better.
     static func keepFreedMemory() {
         #if canImport(Glibc)
             _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
             _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+            _ = mallopt(M_ARENA_MAX, Int32(max(2, min(ProcessInfo.processInfo.activeProcessorCount, 64))))
+        #endif
+    }
+
+    /// Hands back what a finished phase freed (the simulation's buffers) before the next one starts.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+            _ = malloc_trim(0)
         #endif
     }
 }

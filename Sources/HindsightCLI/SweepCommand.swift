@@ -254,6 +254,7 @@ struct SweepRunCommand: AsyncParsableCommand {
             // The WAL is copied into the database file while the report (which only reads) is written.
             let checkpointed = store.startCheckpoint()
             defer { checkpointed() }
+            Hindsight.releaseFreedMemory()
             if !noReport && shard == nil {
                 let out = reportDir + "/" + spec.name
                 // After a resume the wall time covers only part of the work: do not report it as the sweep's.

@@ -6,40 +6,124 @@ import Storage
 /// Everything a sweep report shows, read from the database alone.
 struct SweepReportData: Sendable {
     /// One planned point (a class: reports copy points into several orderings, and copies of a struct this size cost).
+    /// Its parameters and its rank and trial metrics live in the report's `PointColumns`; only the best ranked
+    /// points (`SweepReportData.fullPoints`) carry all their metrics, JSON and run id, so a point costs about 100
+    /// bytes (10^6 points: 350 MB of separate arrays and strings before).
     final class Point: Sendable {
         let id: String
         let index: Int
-        let params: FieldRow<String>
         /// nil while the point has no stored run ("missing").
         let status: RunRecord.Status?
         var statusText: String { status?.rawValue ?? "missing" }
-        /// Numeric metrics (other fields are left out): all of them for the best ranked points
-        /// (`SweepReportData.fullPoints`), else only the rank and trial metrics.
-        let metrics: FieldRow<Double>
-        /// The stored metrics JSON and run id, for the best ranked points only.
-        let metricsJSON: String?
-        let runID: String?
+        let columns: PointColumns
+        let full: Full?
         let error: String?
-        init(
-            id: String, index: Int, params: FieldRow<String>, status: RunRecord.Status?, metrics: FieldRow<Double>,
-            metricsJSON: String?, runID: String?, error: String?
-        ) {
+
+        /// What only the best ranked points keep (a class: an optional struct would widen every point by 48 bytes).
+        final class Full: Sendable {
+            let metrics: FieldRow<Double>
+            let metricsJSON: String?
+            let runID: String?
+            init(metrics: FieldRow<Double>, metricsJSON: String?, runID: String?) {
+                self.metrics = metrics
+                self.metricsJSON = metricsJSON
+                self.runID = runID
+            }
+        }
+
+        init(id: String, index: Int, status: RunRecord.Status?, columns: PointColumns, full: Full?, error: String?) {
             self.id = id
             self.index = index
-            self.params = params
             self.status = status
-            self.metrics = metrics
-            self.metricsJSON = metricsJSON
-            self.runID = runID
+            self.columns = columns
+            self.full = full
             self.error = error
         }
 
-        /// The point with only its first `count` metric columns (the rank and trial metrics).
-        func slimmed(to count: Int) -> Point {
-            Point(
-                id: id, index: index, params: params, status: status,
-                metrics: FieldRow(names: metrics.names, values: Array(metrics.values.prefix(count))), metricsJSON: nil,
-                runID: nil, error: error)
+        var params: Params { Params(columns: columns, row: index) }
+        /// Numeric metrics (other fields are left out): all of them for the best ranked points, else only the rank
+        /// and trial metrics.
+        var metrics: Metrics { Metrics(point: self) }
+        /// The stored metrics JSON and run id, for the best ranked points only.
+        var metricsJSON: String? { full?.metricsJSON }
+        var runID: String? { full?.runID }
+
+        /// The point without what only the best keep.
+        func slimmed() -> Point {
+            Point(id: id, index: index, status: status, columns: columns, full: nil, error: error)
+        }
+
+        struct Params {
+            let columns: PointColumns
+            let row: Int
+            subscript(path: String) -> String? { columns.param(path, row: row) }
+        }
+
+        struct Metrics {
+            let point: Point
+            subscript(name: String) -> Double? {
+                if let full = point.full { return full.metrics[name] }
+                return point.columns.metric(name, row: point.index)
+            }
+        }
+    }
+
+    /// Every point's parameters (each a code into its parameter's distinct values) and rank and trial metrics in
+    /// flat arrays, by point index. Filled while the report data is read, read-only after.
+    final class PointColumns: @unchecked Sendable {
+        let paths: [String]
+        let metricNames: [String]
+        private let pathColumn: [String: Int]
+        private let metricColumn: [String: Int]
+        private var values: [[String]]
+        private var codeOf: [[String: UInt32]]
+        private var codes: [UInt32] = []
+        private var metrics: [Double] = []
+        private var present: [Bool] = []
+        private static let none = UInt32.max
+
+        init(paths: [String], metrics: [String]) {
+            self.paths = paths
+            self.metricNames = metrics
+            pathColumn = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            metricColumn = Dictionary(metrics.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            values = paths.map { _ in [] }
+            codeOf = paths.map { _ in [:] }
+        }
+
+        /// Appends a point's row: `params` and `row` hold the paths and metric names first, in this table's order.
+        func append(params: FieldRow<String>, metrics row: FieldRow<Double>) {
+            for c in paths.indices {
+                guard c < params.values.count, let v = params.values[c] else {
+                    codes.append(Self.none)
+                    continue
+                }
+                if let code = codeOf[c][v] {
+                    codes.append(code)
+                } else {
+                    let code = UInt32(values[c].count)
+                    values[c].append(v)
+                    codeOf[c][v] = code
+                    codes.append(code)
+                }
+            }
+            for c in metricNames.indices {
+                let v = c < row.values.count ? row.values[c] : nil
+                metrics.append(v ?? .nan)
+                present.append(v != nil)
+            }
+        }
+
+        func param(_ path: String, row: Int) -> String? {
+            guard let c = pathColumn[path] else { return nil }
+            let code = codes[row * paths.count + c]
+            return code == Self.none ? nil : values[c][Int(code)]
+        }
+
+        func metric(_ name: String, row: Int) -> Double? {
+            guard let c = metricColumn[name] else { return nil }
+            let i = row * metricNames.count + c
+            return present[i] ? metrics[i] : nil
         }
     }
 
@@ -117,7 +201,6 @@ struct SweepReportData: Sendable {
         let objectiveKeys = objectives.map(\.key)
         let slimNames = objectiveKeys + (objectiveKeys.contains("sharpe_per_period") ? [] : ["sharpe_per_period"])
         let paramNames = FieldNames(paths), metricNames = FieldNames(slimNames)
-        let slim = metricNames.count
         let keep = max(top, SweepReportData.fullPoints)
         let lower = objectives[0].lowerIsBetter, key = objectives[0].key
         var pts: [Point] = []
@@ -125,6 +208,7 @@ struct SweepReportData: Sendable {
         var keys: [(value: Double, index: Int)] = []
         var filtered = 0
         var scratch = FieldRow<Double>(names: metricNames, values: [])
+        let columns = PointColumns(paths: paths, metrics: slimNames)
         let filters = self.filters
         func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
         try store.scanSweepPoints(id: sweepID) { row in
@@ -139,11 +223,13 @@ struct SweepReportData: Sendable {
                     filtered += 1
                 }
             }
+            columns.append(params: params, metrics: scratch)
             func point(full: Bool) -> Point {
                 Point(
-                    id: text(row.pointID) ?? "", index: index, params: params, status: row.status,
-                    metrics: full ? scratch : FieldRow(names: metricNames, values: Array(scratch.values.prefix(slim))),
-                    metricsJSON: full ? text(row.metricsJSON) : nil, runID: full ? text(row.runID) : nil,
+                    id: text(row.pointID) ?? "", index: index, status: row.status, columns: columns,
+                    full: full
+                        ? Point.Full(metrics: scratch, metricsJSON: text(row.metricsJSON), runID: text(row.runID))
+                        : nil,
                     error: text(row.error))
             }
             guard let v = rankValue else { return pts.append(point(full: false)) }
@@ -156,7 +242,7 @@ struct SweepReportData: Sendable {
             pts.append(point(full: true))
             if best.count > keep {
                 let out = best.removeLast().index
-                pts[out] = pts[out].slimmed(to: slim)
+                pts[out] = pts[out].slimmed()
             }
         }
         self.metricNames = metricNames

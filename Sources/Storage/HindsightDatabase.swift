@@ -224,7 +224,11 @@ extension HindsightDatabase {
         guard let pool = writer as? DatabasePool else { return {} }
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) {
-            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try? pool.writeWithoutTransaction { db in
+                try db.checkpoint(.passive)
+                // The writer's 64 MB page cache is not needed while the report reads.
+                try db.execute(sql: "PRAGMA shrink_memory")
+            }
         }
         return { group.wait() }
     }

@@ -63,7 +63,11 @@ actor SweepWriter {
             let store = self.store, io = self.io, progress = self.progress, total = self.total, best = self.best
             committed += batch.count
             let doneNow = committed
+            // Back-pressure: when cheap points outrun the database, the workers wait here instead of queueing
+            // batches without bound (10^6 SMA points once queued 220,000 finished points, 600 MB, at 10,000/s).
+            io.slots.wait()
             io.queue.async {
+                defer { io.slots.signal() }
                 guard io.error == nil else { return }
                 do {
                     try store.saveSweepPoints(batch)
@@ -83,6 +87,8 @@ actor SweepWriter {
     /// The database thread and the first error it met (set on that thread, read by the actor: hence the lock).
     final class IO: Sendable {
         let queue = DispatchQueue(label: "hindsight.sweep.writer")
+        /// Batches handed over and not yet committed: one being written, one waiting.
+        let slots = DispatchSemaphore(value: 2)
         let failure = Locked<Error?>(nil)
         var error: Error? { failure.value }
     }
