@@ -71,10 +71,9 @@ struct SweepReportData: Sendable {
     /// Every point's parameters (each a code into its parameter's distinct values) and rank and trial metrics in
     /// flat arrays, by point index. Filled while the report data is read, read-only after.
     final class PointColumns: @unchecked Sendable {
-        let paths: [String]
-        let metricNames: [String]
-        private let pathColumn: [String: Int]
-        private let metricColumn: [String: Int]
+        /// The names read with, and how many of their first columns this table keeps (the names grow as rows add keys).
+        private let paramNames: FieldNames, metricNames: FieldNames
+        private let paths: Int, slim: Int
         private var values: [[String]]
         private var codeOf: [[String: UInt32]]
         private var codes: [UInt32] = []
@@ -82,18 +81,18 @@ struct SweepReportData: Sendable {
         private var present: [Bool] = []
         private static let none = UInt32.max
 
-        init(paths: [String], metrics: [String]) {
-            self.paths = paths
-            self.metricNames = metrics
-            pathColumn = Dictionary(paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            metricColumn = Dictionary(metrics.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            values = paths.map { _ in [] }
-            codeOf = paths.map { _ in [:] }
+        init(params: FieldNames, metrics: FieldNames) {
+            paramNames = params
+            metricNames = metrics
+            paths = params.count
+            slim = metrics.count
+            values = Array(repeating: [], count: paths)
+            codeOf = Array(repeating: [:], count: paths)
         }
 
         /// Appends a point's row: `params` and `row` hold the paths and metric names first, in this table's order.
         func append(params: FieldRow<String>, metrics row: FieldRow<Double>) {
-            for c in paths.indices {
+            for c in 0..<paths {
                 guard c < params.values.count, let v = params.values[c] else {
                     codes.append(Self.none)
                     continue
@@ -107,7 +106,7 @@ struct SweepReportData: Sendable {
                     codes.append(code)
                 }
             }
-            for c in metricNames.indices {
+            for c in 0..<slim {
                 let v = c < row.values.count ? row.values[c] : nil
                 metrics.append(v ?? .nan)
                 present.append(v != nil)
@@ -115,14 +114,14 @@ struct SweepReportData: Sendable {
         }
 
         func param(_ path: String, row: Int) -> String? {
-            guard let c = pathColumn[path] else { return nil }
-            let code = codes[row * paths.count + c]
+            guard let c = paramNames.index(path), c < paths else { return nil }
+            let code = codes[row * paths + c]
             return code == Self.none ? nil : values[c][Int(code)]
         }
 
         func metric(_ name: String, row: Int) -> Double? {
-            guard let c = metricColumn[name] else { return nil }
-            let i = row * metricNames.count + c
+            guard let c = metricNames.index(name), c < slim else { return nil }
+            let i = row * slim + c
             return present[i] ? metrics[i] : nil
         }
     }
@@ -208,7 +207,7 @@ struct SweepReportData: Sendable {
         var keys: [(value: Double, index: Int)] = []
         var filtered = 0
         var scratch = FieldRow<Double>(names: metricNames, values: [])
-        let columns = PointColumns(paths: paths, metrics: slimNames)
+        let columns = PointColumns(params: paramNames, metrics: metricNames)
         let filters = self.filters
         func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
         try store.scanSweepPoints(id: sweepID) { row in
