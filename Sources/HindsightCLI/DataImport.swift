@@ -23,6 +23,11 @@ struct DataImport: AsyncParsableCommand {
     @Option(help: "Rejects CSV for --skip-invalid (default: next to the database).") var rejects: String?
     @Flag(help: "Overwrite rows whose key is already stored.") var replace = false
     @Flag(help: "Factor values are in percent (divide by 100).") var percent = false
+    @Option(
+        help:
+            "Intraday only: the zone of timestamps written without an offset (America/New_York, UTC or e.g. -05:00)."
+    )
+    var timezone: String?
 
     func run() async throws {
         try await CLI.run {
@@ -35,6 +40,9 @@ struct DataImport: AsyncParsableCommand {
                 throw HindsightError(.invalidArgument, "--ticker applies to prices only")
             }
             if percent && k != .factors { throw HindsightError(.invalidArgument, "--percent applies to factors only") }
+            if timezone != nil && k != .intraday {
+                throw HindsightError(.invalidArgument, "--timezone applies to intraday bars only")
+            }
             if rejects != nil && !skipInvalid {
                 throw HindsightError(.invalidArgument, "--rejects needs --skip-invalid")
             }
@@ -43,10 +51,17 @@ struct DataImport: AsyncParsableCommand {
                     .invalidArgument, "--ticker names one ticker but \(files.count) files were given",
                     cause: "import per-ticker files one at a time, or let the file names give the tickers")
             }
-            var dataset: MarketDataset
+            var dataset = MarketDataset()
+            var intraday: IntradayRows?
             var rejected: [RejectedRow]
             var ignored: [(file: String, columns: [String])] = []
-            if k == .prices {
+            if k == .intraday {
+                var parser = IntradayFileParser(zone: try timezone.map(IntradayTimeZone.init) ?? .offsetRequired)
+                for f in files { try parser.parse(file: f) }
+                try parser.finish()
+                intraday = parser.rows
+                rejected = parser.sortedRejects
+            } else if k == .prices {
                 var parser = PriceFileParser(
                     format: try format.map(PriceFormat.init(parsing:)), ticker: ticker?.uppercased())
                 for f in files { try parser.parse(file: f) }
@@ -96,7 +111,13 @@ struct DataImport: AsyncParsableCommand {
             }
             defer { if let rejectsTemp { try? FileManager.default.removeItem(atPath: rejectsTemp) } }
             let store = try HindsightDatabase(path: db)
-            let summary = try store.importDataset(dataset, replace: replace)
+            let summary =
+                try intraday.map {
+                    ImportSummary(rowsByTable: [
+                        "equity_prices_intraday": try store.importIntraday($0, replace: replace)
+                    ])
+                }
+                ?? store.importDataset(dataset, replace: replace)
             let elapsed = CLI.seconds(since: start)
             if let path = rejectsPath, let tmp = rejectsTemp {
                 let fm = FileManager.default
@@ -112,6 +133,10 @@ struct DataImport: AsyncParsableCommand {
             lines.append(
                 "imported \(CLI.formatCount(rows)) rows (\(summary.rowsByTable.sorted { $0.key < $1.key }.map { "\($0.key): \(CLI.formatCount($0.value))" }.joined(separator: ", "))) into \(db)"
             )
+            if let intraday, intraday.count > 0 {
+                let lo = intraday.ts.min()!, hi = intraday.ts.max()!
+                lines.append("tickers: \(intraday.tickers.count), bars: \(UTCTime.iso(lo)) .. \(UTCTime.iso(hi))")
+            }
             if k == .prices, dataset.prices.count > 0 {
                 let lo = dataset.prices.dates.min()!, hi = dataset.prices.dates.max()!
                 lines.append("tickers: \(dataset.prices.tickers.count), dates: \(lo) .. \(hi)")

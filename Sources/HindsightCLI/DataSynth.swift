@@ -22,6 +22,11 @@ struct DataSynth: AsyncParsableCommand {
             "Also write the prices as one long CSV (date,ticker,open,high,low,close,volume; raw, without corporate actions) for other tools."
     )
     var exportPrices: String?
+    @Option(
+        help:
+            "Also write intraday bars of this length (1m to 60m, e.g. 5m) for every daily bar, consistent with it (same open and close, high and low reached, volumes adding up)."
+    )
+    var intraday: String?
 
     func run() async throws {
         try await CLI.run {
@@ -37,14 +42,39 @@ struct DataSynth: AsyncParsableCommand {
                     .invalidArgument, "\(db) already holds market data",
                     cause: "pass --replace to wipe its input tables, or choose a new --db")
             }
+            let minutes = try intraday.map(DataSynth.barMinutes)
             let data = try market.generate()
+            let bars = minutes.map { SyntheticIntraday.bars(for: data.prices, minutes: $0, seed: seed) }
             let generated = CLI.seconds(since: clock)
             if let exportPrices { try DataSynth.writeCSV(data.prices, to: exportPrices) }
-            let summary = try store.importDataset(data, replace: false, wipeInputs: replace)
+            let summary = try store.importDataset(data, replace: false, wipeInputs: replace, intraday: bars)
             let total = CLI.seconds(since: clock)
             print(DataSynth.describe(data, summary: summary, db: db))
+            if let bars, let minutes {
+                print("  intraday:          \(CLI.formatCount(bars.count)) bars of \(minutes) minutes")
+            }
             print(String(format: "time: %.2f s (generate %.2f s, write %.2f s)", total, generated, total - generated))
         }
+    }
+
+    /// `5m`, `1h` or `15` as minutes, 1 to 60.
+    static func barMinutes(_ text: String) throws -> Int {
+        var t = text.lowercased()
+        var scale = 1
+        if t.hasSuffix("min") {
+            t.removeLast(3)
+        } else if t.hasSuffix("m") {
+            t.removeLast()
+        } else if t.hasSuffix("h") {
+            t.removeLast()
+            scale = 60
+        }
+        guard let v = Int(t), (1...60).contains(v * scale) else {
+            throw HindsightError(
+                .invalidArgument, "--intraday '\(text)' is not a bar length of 1 to 60 minutes",
+                cause: "write it like 5m, 15m or 1h")
+        }
+        return v * scale
     }
 
     /// Writes the rows to a temporary file beside `path`, then renames it, so a failure leaves nothing half-written.

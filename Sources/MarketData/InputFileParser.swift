@@ -68,8 +68,8 @@ public struct InputFileParser {
                 cause: "a \(kind.rawValue) file needs the header: \(kind.expectedHeader)")
         }
         switch kind {
-        case .prices:
-            preconditionFailure("prices are parsed by PriceFileParser")
+        case .prices, .intraday:
+            preconditionFailure("prices are parsed by PriceFileParser, intraday bars by IntradayFileParser")
         case .corporateActions:
             let cT = try col(["ticker", "symbol"])!, cD = try col(["date", "ex_date"])!,
                 cK = try col(["kind", "type", "action"])!

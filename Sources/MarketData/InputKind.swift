@@ -3,6 +3,7 @@ import HindsightCore
 /// The kinds of input file `hindsight data import` reads.
 public enum InputKind: String, Sendable, CaseIterable {
     case prices
+    case intraday
     case corporateActions = "corporate-actions"
     case regimes
     case profiles
@@ -25,6 +26,9 @@ public enum InputKind: String, Sendable, CaseIterable {
     public var expectedHeader: String {
         switch self {
         case .prices: return "date,ticker,open,high,low,close,volume (or stooq/yahoo/plain per-ticker files)"
+        case .intraday:
+            return
+                "datetime,ticker,open,high,low,close,volume   (1-minute to 1-hour bars; datetime with a UTC offset, or --timezone)"
         case .corporateActions:
             return "ticker,date,kind,value   (kind: split | dividend; split value = new shares per old share)"
         case .regimes: return "date,regime_id,label"

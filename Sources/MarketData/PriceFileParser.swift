@@ -121,65 +121,11 @@ public struct PriceFileParser {
             guard let o = number(cOpen), let h = number(cHigh), let l = number(cLow), let c = number(cClose),
                 let v = number(cVol)
             else { continue }
-            if !(o > 0) {
-                reject(cOpen, "non-positive price; prices must be > 0")
-                continue
-            }
-            if !(h > 0) {
-                reject(cHigh, "non-positive price; prices must be > 0")
-                continue
-            }
-            if !(l > 0) {
-                reject(cLow, "non-positive price; prices must be > 0")
-                continue
-            }
-            if !(c > 0) {
-                reject(cClose, "non-positive price; prices must be > 0")
-                continue
-            }
-            // No listed share trades near 1e9 a share; beyond that sums overflow long before a run ends.
-            let limit = PriceFileParser.maxPrice,
-                absurd = "is not finite or absurdly large (limit \(PriceFileParser.maxPrice))"
-            if !(o < limit) {
-                reject(cOpen, "price \(o) \(absurd)")
-                continue
-            }
-            if !(h < limit) {
-                reject(cHigh, "price \(h) \(absurd)")
-                continue
-            }
-            if !(l < limit) {
-                reject(cLow, "price \(l) \(absurd)")
-                continue
-            }
-            if !(c < limit) {
-                reject(cClose, "price \(c) \(absurd)")
-                continue
-            }
-            if !(v.isFinite && v < 1e15) {
-                reject(cVol, "volume \(v) is not finite or absurdly large")
-                continue
-            }
-            if h < l {
-                reject(cHigh, "high \(h) is below low \(l)")
-                continue
-            }
-            var tol = PriceFileParser.rangeTolerance * h
-            if o > h + tol || o < l - tol || c > h + tol || c < l - tol {
-                // Rounding slack: one unit in the last decimal written (capped at 1e-4 of the price).
-                let d = [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0
-                tol = max(tol, min(PriceFileParser.powerOfTenInverse(d), 1e-4 * h))
-            }
-            if o > h + tol || o < l - tol {
-                reject(cOpen, "open \(o) is outside [low \(l), high \(h)]")
-                continue
-            }
-            if c > h + tol || c < l - tol {
-                reject(cClose, "close \(c) is outside [low \(l), high \(h)]")
-                continue
-            }
-            if v < 0 {
-                reject(cVol, "negative volume")
+            if let (field, reason) = PriceFileParser.barProblem(
+                open: o, high: h, low: l, close: c, volume: v,
+                decimals: { [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0 })
+            {
+                reject([cOpen, cHigh, cLow, cClose, cVol][field], reason)
                 continue
             }
             let t: Int32
@@ -220,6 +166,37 @@ public struct PriceFileParser {
         }
         rows.tickers = tickerOrder
         rows.files = files
+    }
+
+    /// Why a bar cannot be stored, as (field: 0 open … 4 volume, reason), or nil. `decimals` gives the most digits
+    /// written after the point in the row's prices (rounding slack for open or close just outside the range).
+    @inline(__always)
+    public static func barProblem(
+        open o: Double, high h: Double, low l: Double, close c: Double, volume v: Double, decimals: () -> Int
+    ) -> (field: Int, reason: String)? {
+        // Checked field by field (no array per row: this runs once per imported bar).
+        let positive = "non-positive price; prices must be > 0"
+        if !(o > 0) { return (0, positive) }
+        if !(h > 0) { return (1, positive) }
+        if !(l > 0) { return (2, positive) }
+        if !(c > 0) { return (3, positive) }
+        // No listed share trades near 1e9 a share; beyond that sums overflow long before a run ends.
+        func absurd(_ p: Double) -> String { "price \(p) is not finite or absurdly large (limit \(maxPrice))" }
+        if !(o < maxPrice) { return (0, absurd(o)) }
+        if !(h < maxPrice) { return (1, absurd(h)) }
+        if !(l < maxPrice) { return (2, absurd(l)) }
+        if !(c < maxPrice) { return (3, absurd(c)) }
+        if !(v.isFinite && v < 1e15) { return (4, "volume \(v) is not finite or absurdly large") }
+        if h < l { return (1, "high \(h) is below low \(l)") }
+        var tol = rangeTolerance * h
+        if o > h + tol || o < l - tol || c > h + tol || c < l - tol {
+            // Rounding slack: one unit in the last decimal written (capped at 1e-4 of the price).
+            tol = max(tol, min(powerOfTenInverse(decimals()), 1e-4 * h))
+        }
+        if o > h + tol || o < l - tol { return (0, "open \(o) is outside [low \(l), high \(h)]") }
+        if c > h + tol || c < l - tol { return (3, "close \(c) is outside [low \(l), high \(h)]") }
+        if v < 0 { return (4, "negative volume") }
+        return nil
     }
 
     /// Header columns a file had that its layout does not read, by file (reported by the import).

@@ -5,7 +5,9 @@ extension HindsightDatabase {
     /// Writes a dataset in one transaction: any conflict or bad row rolls back everything.
     /// Without `replace`, a row whose key is already stored is refused; with it, that row is overwritten.
     @discardableResult
-    public func importDataset(_ data: MarketDataset, replace: Bool, wipeInputs: Bool = false) throws -> ImportSummary {
+    public func importDataset(
+        _ data: MarketDataset, replace: Bool, wipeInputs: Bool = false, intraday: IntradayRows? = nil
+    ) throws -> ImportSummary {
         let verb = replace ? "INSERT OR REPLACE" : "INSERT"
         do {
             return try writer.write { db -> ImportSummary in
@@ -15,6 +17,9 @@ extension HindsightDatabase {
                 }
                 if data.prices.count > 0 {
                     summary.rowsByTable["equity_prices_daily"] = try insertPrices(db, data.prices, verb: verb)
+                }
+                if let intraday, intraday.count > 0 {
+                    summary.rowsByTable["equity_prices_intraday"] = try insertIntraday(db, intraday, verb: verb)
                 }
                 func insertAll<T>(
                     _ table: String, _ columns: String, _ items: [T], source: (T) -> SourceLocation?,

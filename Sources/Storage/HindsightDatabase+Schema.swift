@@ -4,6 +4,7 @@ extension HindsightDatabase {
     public static let inputTables = [
         "equity_prices_daily", "corporate_actions", "regime_history", "universe_snapshots",
         "universe_members", "company_profiles", "sector_profiles", "factor_returns", "dataset_metadata",
+        "equity_prices_intraday",
     ]
     public static let outputTables = [
         "sweeps", "sweep_points", "backtest_runs", "backtest_trades", "backtest_round_trips", "backtest_daily_equity",
@@ -11,7 +12,7 @@ extension HindsightDatabase {
         "backtest_turnover",
     ]
     public static var allTables: [String] { inputTables + outputTables }
-    static let latestMigration = "v10-turnover"
+    static let latestMigration = "v11-intraday"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -167,6 +168,17 @@ extension HindsightDatabase {
                         run_id TEXT NOT NULL REFERENCES backtest_runs(run_id) ON DELETE CASCADE,
                         period TEXT NOT NULL, component TEXT NOT NULL, traded_value REAL NOT NULL, turnover REAL,
                         PRIMARY KEY(run_id, period, component)) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration("v11-intraday") { db in
+            // Intraday bars, `ts` the bar's start in UTC seconds: one row per (ticker, bar), read per ticker by
+            // primary-key range.
+            try db.execute(
+                sql: """
+                    CREATE TABLE equity_prices_intraday(
+                        ticker TEXT NOT NULL, ts INTEGER NOT NULL,
+                        open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL,
+                        PRIMARY KEY(ticker, ts)) WITHOUT ROWID;
                     """)
         }
         return m
