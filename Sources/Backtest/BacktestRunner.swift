@@ -62,7 +62,7 @@ public struct BacktestRunner: Sendable {
             pipeline = RunPipeline(inputs: try given ?? MarketInputs.load(for: config), base: config)
             try pipeline.validate(config)
         } catch let e as HindsightError {
-            throw recordInvalid(config, error: e, fingerprint: given?.panel.fingerprint)
+            throw recordInvalid(config, error: e, fingerprint: given?.fingerprint(for: config))
         }
         let inputs = pipeline.inputs, regimes = pipeline.regimes(for: config)
         let result: BacktestResult
@@ -70,8 +70,10 @@ public struct BacktestRunner: Sendable {
             result = try pipeline.simulate(config, positions: true)
         } catch let e as HindsightError {
             // An overflowing run failed; set-up checks that need data (unknown regime labels...) make it invalid.
-            if e.code == .invalidData { throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint) }
-            throw recordInvalid(config, error: e, fingerprint: inputs.panel.fingerprint)
+            if e.code == .invalidData {
+                throw recordFailed(config, error: e, fingerprint: inputs.fingerprint(for: config))
+            }
+            throw recordInvalid(config, error: e, fingerprint: inputs.fingerprint(for: config))
         }
         let id = RunID.make(configHash: config.configHash)
         do {
@@ -82,7 +84,8 @@ public struct BacktestRunner: Sendable {
             let record = RunRecord(
                 runID: id.rawValue, strategyID: config.strategyKind, configJSON: config.canonicalJSON,
                 configHash: config.configHash,
-                dataFingerprint: inputs.panel.fingerprint, seed: config.seed, codeVersion: HindsightVersion.current,
+                dataFingerprint: inputs.fingerprint(for: config), seed: config.seed,
+                codeVersion: HindsightVersion.current,
                 startDate: result.dates.first, endDate: result.dates.last, universeID: result.universeID,
                 metricsJSON: stored.text, status: .ok, error: nil, createdAt: BacktestRunner.now(),
                 notesJSON: JSONText.object([("engine", JSONText.quote("full"))]), analysisJSON: analysis.render())
@@ -98,7 +101,7 @@ public struct BacktestRunner: Sendable {
                 runID: id, metrics: metrics, analysis: analysis, result: result, warnings: pipeline.dateWarnings(config)
             )
         } catch let e as HindsightError {
-            throw recordFailed(config, error: e, fingerprint: inputs.panel.fingerprint)
+            throw recordFailed(config, error: e, fingerprint: inputs.fingerprint(for: config))
         }
     }
 

@@ -21,22 +21,38 @@ public final class MarketInputs: Sendable {
     public let sourceDescription: String
     /// Every ticker the source holds (the panel may hold only those a config can reach), for messages.
     public let sourceTickers: [String]
+    /// Intraday bars of the panel's tickers, loaded for configs that fill on them (`execution.fill: {model: ...}`).
+    public let intraday: IntradayPanel?
 
-    public init(
+    public convenience init(
         panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
-        factorReturns: [FactorReturn], sourceDescription: String, sourceTickers: [String]? = nil
+        factorReturns: [FactorReturn], sourceDescription: String, sourceTickers: [String]? = nil,
+        intraday: IntradayPanel? = nil
     ) {
-        self.panel = panel
-        technicals = Technicals(panel: panel)
-        profiles = BacktestProfileService(companies: companies, sectors: sectors, panel: panel)
-        dataRegimes = regimes
         var f = [String: [Double]]()
         for r in factorReturns {
             guard let d = panel.calendar.index(of: r.date) else { continue }
             f[r.factor, default: [Double](repeating: .nan, count: panel.dayCount)][d] = r.value
         }
-        factors = f
-        let names = FactorAttribution.names(f)
+        self.init(
+            panel: panel, companies: companies, sectors: sectors, regimes: regimes,
+            sourceDescription: sourceDescription, sourceTickers: sourceTickers ?? panel.tickers, intraday: intraday,
+            factors: f, technicals: Technicals(panel: panel))
+    }
+
+    /// A copy that shares the computed parts (technicals, factor series) of another.
+    init(
+        panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
+        sourceDescription: String, sourceTickers: [String], intraday: IntradayPanel?,
+        factors: [String: [Double]], technicals: Technicals
+    ) {
+        self.panel = panel
+        self.intraday = intraday
+        self.technicals = technicals
+        profiles = BacktestProfileService(companies: companies, sectors: sectors, panel: panel)
+        dataRegimes = regimes
+        self.factors = factors
+        let names = FactorAttribution.names(factors)
         let profiles = profiles
         factorBetas =
             names.isEmpty
@@ -47,7 +63,7 @@ public final class MarketInputs: Sendable {
                     $0.map { FactorAttribution.betas(fieldsJSON: $0.fieldsJSON, factors: names) }
                 })
         self.sourceDescription = sourceDescription
-        self.sourceTickers = sourceTickers ?? panel.tickers
+        self.sourceTickers = sourceTickers
     }
 
     /// The tickers a config can reach, or nil for all: a static universe's names, the benchmark and regime ticker,
@@ -64,10 +80,72 @@ public final class MarketInputs: Sendable {
         return want.filter(available.contains).sorted()
     }
 
+    /// The bar length of the synthetic market's intraday bars.
+    public static let syntheticBarMinutes = 5
+
+    /// The data fingerprint a run of `config` records: the daily panel's, and the intraday bars' when the config
+    /// fills on them.
+    public func fingerprint(for config: RunConfig) -> String {
+        guard config.execution.intraday != nil, let intraday else { return panel.fingerprint }
+        var h = StableHasher()
+        h.combine(panel.fingerprint)
+        h.combine(intraday.fingerprint)
+        return h.hex
+    }
+
     /// Loads what `config` needs: from its database, or by generating its synthetic market. With `reach` (the
     /// default), a database source loads only the tickers the config can reach (`reachableTickers`); the calendar
     /// still comes from every date the database has, so sessions and results are the same as with all tickers.
-    public static func load(for config: RunConfig, reach: Bool = true) throws -> MarketInputs {
+    /// `intraday` (default: when the config fills on intraday bars) also loads the panel tickers' intraday bars.
+    public static func load(for config: RunConfig, reach: Bool = true, intraday: Bool? = nil) throws -> MarketInputs {
+        let daily = try loadDaily(for: config, reach: reach)
+        guard intraday ?? (config.execution.intraday != nil) else { return daily }
+        let p = daily.panel
+        guard p.dayCount > 0 else { return daily }
+        let rows: IntradayRows
+        switch config.data {
+        case .database(let path):
+            let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
+            let hours = (NYSESessionTimes.hours(p.calendar.day(at: 0)), NYSESessionTimes.hours(p.calendar.last!))
+            rows = try store.loadIntraday(tickers: p.tickers, from: hours.0.open - 86_400, to: hours.1.close + 86_400)
+        case .csv:
+            rows = IntradayRows()
+        case .synthetic(let assets, let start, let end, let seed):
+            // Bars for the run's own dates only (a synthetic market has no intraday table to read).
+            let market = SyntheticMarket(
+                .init(
+                    assets: assets, start: start, end: end, seed: seed,
+                    calendar: config.calendar == "weekdays" ? .weekdays : .nyse))
+            let prices = try market.generate().prices
+            var wanted = PriceRows()
+            wanted.tickers = prices.tickers
+            let keep = Set(p.tickers)
+            for i in 0..<prices.count
+            where prices.dates[i] >= config.start && prices.dates[i] <= config.end
+                && keep.contains(prices.tickers[Int(prices.tickerIndex[i])])
+            {
+                wanted.tickerIndex.append(prices.tickerIndex[i])
+                wanted.dates.append(prices.dates[i])
+                wanted.open.append(prices.open[i])
+                wanted.high.append(prices.high[i])
+                wanted.low.append(prices.low[i])
+                wanted.close.append(prices.close[i])
+                wanted.volume.append(prices.volume[i])
+            }
+            rows = SyntheticIntraday.bars(for: wanted, minutes: syntheticBarMinutes, seed: seed)
+        }
+        return daily.with(intraday: IntradayPanel(rows: rows, panel: p))
+    }
+
+    /// These inputs with `intraday` bars.
+    public func with(intraday: IntradayPanel?) -> MarketInputs {
+        MarketInputs(
+            panel: panel, companies: profiles.companyProfiles, sectors: profiles.sectorProfiles, regimes: dataRegimes,
+            sourceDescription: sourceDescription, sourceTickers: sourceTickers, intraday: intraday, factors: factors,
+            technicals: technicals)
+    }
+
+    static func loadDaily(for config: RunConfig, reach: Bool) throws -> MarketInputs {
         switch config.data {
         case .database(let path):
             let store = try HindsightDatabase.openExisting(path: path, readOnly: true)

@@ -12,7 +12,7 @@ public enum RunMetrics {
     public static let rankableRunKeys = [
         "final_equity", "trades", "gaps", "total_commission", "total_slippage", "average_gross_exposure",
         "average_daily_turnover", "ambiguous_bars", "round_trips", "trade_win_rate", "expectancy",
-        "profit_factor_trades", "sqn", "position_half_life",
+        "profit_factor_trades", "sqn", "position_half_life", "days_without_intraday",
     ]
     /// The benchmark-relative numbers `stored` writes when the config has a `benchmark`.
     public static let benchmarkKeys = [
@@ -118,6 +118,10 @@ public enum RunMetrics {
         num("average_bars_held", ts.averageBarsHeld)
         num("median_bars_held", ts.medianBarsHeld)
         num("sqn", ts.sqn)
+        if config.execution.intraday != nil {
+            int("days_without_intraday", r.daysWithoutIntraday)
+            int("intraday_fills", r.trades.lazy.filter { $0.intradayBars > 0 }.count)
+        }
         if config.stops.isActive {
             int("ambiguous_bars", r.ambiguousBars)
             var byReason = [Int](repeating: 0, count: StopRules.ExitReason.allCases.count)

@@ -63,6 +63,7 @@ public struct RunPipeline: Sendable {
             panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
             regimes: regimes(for: config), cashRate: cashRate, signalCache: signalCache)
         engine.factorBetas = inputs.factorBetas
+        if config.execution.intraday != nil { engine.intraday = inputs.intraday }
         return engine
     }
 
@@ -82,6 +83,27 @@ public struct RunPipeline: Sendable {
             if config.end > last, panel.calendar.indexOnOrAfter(last.adding(days: 1)) < panel.dayCount {
                 out.append(
                     "end \(config.end) is after the data's last bar \(last): sessions after it have no prices (positions are held at the last close)"
+                )
+            }
+        }
+        if let w = config.execution.intraday {
+            // Say which path fills run on, and why some do not use intraday bars.
+            let days = BacktestEngine.sessions(config, panel: panel)
+            if let ip = inputs.intraday {
+                let bare = (0..<panel.assetCount).filter { a in days.allSatisfy { ip.bars(asset: a, day: $0).isEmpty } }
+                if bare.count == panel.assetCount {
+                    out.append(
+                        "execution.fill \(w.model.rawValue): the data has no intraday bars between \(config.start) and \(config.end); every fill uses the daily rules (counted in days_without_intraday)"
+                    )
+                } else if !bare.isEmpty {
+                    let names = bare.prefix(5).map { panel.tickers[$0] }.joined(separator: ", ")
+                    out.append(
+                        "execution.fill \(w.model.rawValue): no intraday bars for \(bare.count) ticker(s) (\(names)\(bare.count > 5 ? ", ..." : "")); their fills use the daily rules (counted in days_without_intraday)"
+                    )
+                }
+            } else {
+                out.append(
+                    "execution.fill \(w.model.rawValue): \(inputs.sourceDescription) has no intraday bars; every fill uses the daily rules (import them with `hindsight data import intraday`)"
                 )
             }
         }

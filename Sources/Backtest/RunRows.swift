@@ -52,6 +52,17 @@ public struct RunRows {
                     ))
             }
             if t.flags & TradeRecord.fromCarry != 0 { meta.append(("carried_remainder", "true")) }
+            if t.intradayBars > 0 {
+                meta.append(
+                    (
+                        "intraday",
+                        JSONText.object([
+                            ("window", JSONText.quote(r.intradayWindow ?? "stop or limit")),
+                            ("first_bar", JSONText.quote(UTCTime.iso(t.firstBar))),
+                            ("last_bar", JSONText.quote(UTCTime.iso(t.lastBar))), ("bars", String(t.intradayBars)),
+                        ])
+                    ))
+            }
             if t.flags & TradeRecord.trimmedToCash != 0 { meta.append(("trimmed_to_cash", "true")) }
             out.append(
                 TradeRow(

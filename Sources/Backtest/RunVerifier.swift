@@ -39,11 +39,11 @@ public enum RunVerifier {
         let config = try RunConfig.parse(root, strategyKinds: StrategyRegistry.kinds)
         try StrategyRegistry.validate(config)
         let inputs = try MarketInputs.load(for: config)
-        if let want = run.dataFingerprint, inputs.panel.fingerprint != want {
+        if let want = run.dataFingerprint, inputs.fingerprint(for: config) != want {
             return Outcome(
                 runID: runID, compared: [],
                 firstDifference:
-                    "data fingerprint: the run used \(want), the data now reads as \(inputs.panel.fingerprint) (the data changed, or --data names other data)"
+                    "data fingerprint: the run used \(want), the data now reads as \(inputs.fingerprint(for: config)) (the data changed, or --data names other data)"
             )
         }
         let pipeline = RunPipeline(inputs: inputs, base: config)

@@ -41,7 +41,8 @@ public enum BacktestEngine {
         let setup = try plugin.make(env)
         var loop = Loop(
             config: config, panel: panel, profiles: profiles, regimes: regimes, setup: setup, sessions: range,
-            technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache)
+            technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache,
+            intraday: config.execution.intraday == nil ? nil : inputs.intraday)
         if inputs.recordPositions { loop.ledger = PositionLedger() }
         loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
@@ -100,11 +101,14 @@ struct Loop {
     var factorExposure: [Double] = [], factorBetasComplete = true
     var ledger: PositionLedger?
     var borrowToday: [Double] = []
+    /// Sessions on which an intraday fill or check had no bars and used the daily rules.
+    var daysWithoutIntraday = 0
 
     init(
         config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
         setup: StrategySetup,
-        sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?, signalCache: SignalCache?
+        sessions: Range<Int>, technicals: Technicals, cashRate: [Double]?, signalCache: SignalCache?,
+        intraday: IntradayPanel? = nil
     ) {
         self.config = config
         self.panel = panel
@@ -115,10 +119,10 @@ struct Loop {
         modelNames = setup.modelNames
         simulator = MarketSimulator(
             execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
-            sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin)
+            sleeveCapital: setup.sleeveCapital, allowMargin: setup.allowMargin, intraday: intraday)
         let nA = panel.assetCount
         portfolio = Portfolio(cash: config.initialCash, assets: nA)
-        stops = StopBook(rules: config.stops, panel: panel, cache: signalCache)
+        stops = StopBook(rules: config.stops, panel: panel, cache: signalCache, intraday: intraday)
         if case .tickers(let names) = config.universe {
             var flags = [Bool](repeating: false, count: nA)
             for t in names { if let a = panel.asset(ticker: t) { flags[a] = true } }
@@ -215,7 +219,12 @@ struct Loop {
             }
             // 3. Orders from the previous close fill at this open.
             var traded = 0.0
-            if config.execution.fill == .nextOpen {
+            if let window = config.execution.intraday, simulator.intraday != nil {
+                let before = trades.count
+                traded += simulator.executeIntraday(
+                    day: d, fill: window, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                stops.record(trades, from: before, day: d, atOpen: true, portfolio: portfolio)
+            } else if config.execution.fill == .nextOpen {
                 let before = trades.count
                 traded += simulator.execute(day: d, atOpen: true, portfolio: &portfolio, trades: &trades, gaps: &gaps)
                 stops.record(trades, from: before, day: d, atOpen: true, portfolio: portfolio)
@@ -229,6 +238,9 @@ struct Loop {
             // 3b. Stops inside this bar, then time stops at its close.
             if stops.rules.isActive {
                 traded += runStops(day: d, previousEquity: previousEquity)
+            }
+            if simulator.intraday != nil, simulator.lastFallbackDay == Int32(d) || stops.lastFallbackDay == Int32(d) {
+                daysWithoutIntraday += 1
             }
             // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
             var pre = portfolio.cash
@@ -406,6 +418,8 @@ struct Loop {
             profileVersionIDs: profiles.assetVersions.map { $0.map(\.profileVersionID) },
             universe: universe.snapshots, universeID: universe.universeID)
         result.ambiguousBars = stops.ambiguousBars
+        result.daysWithoutIntraday = daysWithoutIntraday
+        result.intradayWindow = config.execution.intraday.map { "\($0.model.rawValue) \($0.windowText)" }
         result.cashInterest = cashInterest
         result.borrowFees = borrowFees
         result.factorExposure = factorExposure

@@ -39,6 +39,11 @@ public struct BacktestResult: Sendable {
     public var universeID: String
     /// Bars on which a stop and the target both lay inside the range (the intrabar policy decided the exit).
     public var ambiguousBars: Int = 0
+    /// Intraday execution: sessions on which a fill or a stop or limit check had no intraday bars and used the
+    /// daily rules.
+    public var daysWithoutIntraday: Int = 0
+    /// The intraday fill window (`HH:MM-HH:MM` New York time, with the model), for the trade log.
+    public var intradayWindow: String?
     /// Per session, from the previous close to this one: interest on cash (either sign) and borrow fees charged
     /// (≥ 0). Empty when the run accrued neither (the kernels).
     public var cashInterest: [Double] = []

@@ -17,6 +17,8 @@ public struct EngineInputs: Sendable {
     public var signals: SignalColumns?
     /// Profile betas on the data's factors, for the factor exposure at each close; nil when the data has no factor.
     public var factorBetas: FactorBetas?
+    /// Intraday bars for `execution.fill: {model: ...}` configs; nil otherwise (fills then use the daily rules).
+    public var intraday: IntradayPanel?
     /// Record the run's `PositionLedger` (for attribution); off for sweep points, whose hot loop stays as it was.
     public var recordPositions = false
 

@@ -24,11 +24,16 @@ public struct MarketSimulator: ExecutionService {
     var work: [Order] = []
     var quantities: [Double] = []
     var newOrderDay: [Int32]
+    /// Intraday bars for `execution.intraday` fills and for stops and limits checked on the intraday path.
+    let intraday: IntradayPanel?
+    /// The last session on which an intraday fill or check found no bars and used the daily rules instead.
+    var lastFallbackDay: Int32 = -1
 
     public init(
         execution: RunConfig.Execution, fractional: Bool, panel: MarketPanel, technicals: Technicals,
-        sleeveCapital: Double?, allowMargin: Bool
+        sleeveCapital: Double?, allowMargin: Bool, intraday: IntradayPanel? = nil
     ) {
+        self.intraday = intraday
         self.execution = execution
         self.fractional = fractional
         self.panel = panel
@@ -131,7 +136,7 @@ public struct MarketSimulator: ExecutionService {
     /// Fills one order; returns the traded value.
     mutating func fill(
         _ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool, reference: Double? = nil,
-        portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
+        participation: Bool = true, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
     ) -> Double {
         let a = Int(o.asset), k = a * panel.dayCount + d
         guard panel.valid[k] else {
@@ -152,7 +157,7 @@ public struct MarketSimulator: ExecutionService {
             guard q > 0 else { return 0 }
         }
         var requested = q
-        if let p = execution.maxParticipation {
+        if participation, let p = execution.maxParticipation {
             var cap = p * panel.volume[k]
             if !fractional { cap = cap.rounded(.down) }
             if abs(q) > cap {
@@ -244,18 +249,38 @@ public struct MarketSimulator: ExecutionService {
             case .closeOut: buy = portfolio.shares[a] < 0
             case .quantity(let q): buy = q > 0
             }
-            guard panel.valid[k],
-                let price = trigger.fillPrice(buy: buy, open: panel.open[k], high: panel.high[k], low: panel.low[k]),
-                price > 0
-            else {
+            // On the intraday path when the session has bars (first touch), else on the daily bar's range.
+            var bar = -1
+            var price: Double?
+            if panel.valid[k] {
+                let bars = intraday?.bars(asset: a, day: d) ?? 0..<0
+                if let ip = intraday, !bars.isEmpty {
+                    if let hit = trigger.firstFill(buy: buy, bars: bars, intraday: ip) {
+                        price = hit.price
+                        bar = hit.bar
+                    }
+                } else {
+                    if intraday != nil { noteFallback(d) }
+                    price = trigger.fillPrice(buy: buy, open: panel.open[k], high: panel.high[k], low: panel.low[k])
+                }
+            }
+            guard let price, price > 0 else {
                 if Int32(d) < trigger.lastDay { keep.append(o) }
                 continue
             }
             let q = wanted(o, price: price, held: portfolio.shares[a])
             if q != 0 {
+                let before = trades.count
                 traded += fill(
                     o, quantity: q, day: d, atOpen: false, reference: price, portfolio: &portfolio, trades: &trades,
                     gaps: &gaps)
+                if bar >= 0, let ip = intraday {
+                    for t in before..<trades.count {
+                        trades[t].intradayBars = 1
+                        trades[t].firstBar = ip.ts[bar]
+                        trades[t].lastBar = ip.ts[bar]
+                    }
+                }
             }
         }
         conditional = keep
@@ -271,10 +296,23 @@ public struct MarketSimulator: ExecutionService {
             let range = panel.high[k] - panel.low[k]
             return range.isFinite ? f * max(0, range) : 0
         case .sqrtImpact(let kk):
+            if let ip = intraday, case let bars = ip.bars(asset: a, day: d), !bars.isEmpty {
+                let (sigma, v) = ip.realised(bars)
+                guard v > 0, sigma.isFinite else { return 0 }
+                return ref * kk * sigma * (abs(quantity) / v).squareRoot()
+            }
             let v = panel.volume[k]
             let sigma = d > 0 ? technicals.volatility(asset: a, day: d - 1, window: 21) : .nan
             guard v > 0, sigma.isFinite else { return 0 }
             return ref * kk * sigma * (abs(quantity) / v).squareRoot()
+        case .corwinSchultz(let f):
+            if let ip = intraday, case let bars = ip.bars(asset: a, day: d), bars.count >= 2 {
+                return ref * f * ip.corwinSchultzSpread(bars)
+            }
+            guard d > 0, panel.valid[k - 1] else { return 0 }
+            let s = CorwinSchultz.spread(
+                high0: panel.high[k - 1], low0: panel.low[k - 1], high1: panel.high[k], low1: panel.low[k])
+            return ref * f * s
         }
     }
 

@@ -101,6 +101,11 @@ public struct TradeRecord: Sendable, Equatable {
     public var flags: UInt8
     /// A stop's `StopRules.ExitReason` raw value for the exits stops make; 0 for orders.
     public var reason: UInt8 = 0
+    /// Intraday fills: the intraday bars the order filled over, and the first and last of them (bar starts, UTC
+    /// seconds); 0 for a fill on a daily bar.
+    public var intradayBars: Int32 = 0
+    public var firstBar: Int64 = 0
+    public var lastBar: Int64 = 0
 
     public init(
         day: Int32, asset: Int32, quantity: Double, price: Double, commission: Double, slippage: Double,

@@ -27,10 +27,15 @@ struct StopBook {
     var atr: [Int: (sessions: [Int32], values: [Double])] = [:]
     /// Bars on which both a stop and the target lay inside the range with the open beyond neither.
     var ambiguousBars = 0
+    /// Intraday bars: stops are checked bar by bar (first touch) on sessions that have them.
+    let intraday: IntradayPanel?
+    /// The last session whose stop checks had no intraday bars and used the daily bar.
+    var lastFallbackDay: Int32 = -1
 
-    init(rules: StopRules, panel: MarketPanel, cache: SignalCache? = nil) {
+    init(rules: StopRules, panel: MarketPanel, cache: SignalCache? = nil, intraday: IntradayPanel? = nil) {
         self.rules = rules
         self.panel = panel
+        self.intraday = intraday
         self.cache = cache
         let n = rules.isActive ? panel.assetCount : 0
         side = [Int8](repeating: 0, count: n)
@@ -122,55 +127,78 @@ struct StopBook {
             guard panel.valid[k], entryDay[a] < Int32(d) else { continue }
             barsHeld[a] += 1
             guard rules.isIntrabar else { continue }
-            let o = panel.open[k], h = panel.high[k], l = panel.low[k]
-            let long = side[a] > 0
-            // The protective level nearest the price, and which rule set it (stop loss wins ties).
-            var stop = long ? -Double.infinity : .infinity
-            var stopReason = StopRules.ExitReason.stopLoss
-            func consider(_ level: Double, _ reason: StopRules.ExitReason) {
-                guard level.isFinite else { return }
-                if long ? level > stop : level < stop {
-                    stop = level
-                    stopReason = reason
+            if let ip = intraday {
+                let bars = ip.bars(asset: a, day: d)
+                if !bars.isEmpty {
+                    // The intraday path: the first bar that reaches a level decides, at that bar's open or level.
+                    for j in bars {
+                        if let exit = barExit(asset: a, open: ip.open[j], high: ip.high[j], low: ip.low[j]) {
+                            exits.append(exit)
+                            break
+                        }
+                        if rules.trailingStop != nil { moveTrail(a, high: ip.high[j], low: ip.low[j]) }
+                    }
+                    continue
                 }
+                lastFallbackDay = Int32(d)
             }
-            let entry = entryPrice[a]
-            if let f = rules.stopLoss { consider(long ? entry * (1 - f) : entry * (1 + f), .stopLoss) }
-            if let f = rules.trailingStop { consider(long ? trail[a] * (1 - f) : trail[a] * (1 + f), .trailingStop) }
-            if rules.atrStop != nil, atrDistance[a].isFinite {
-                consider(long ? entry - atrDistance[a] : entry + atrDistance[a], .atrStop)
-            }
-            let target = rules.takeProfit.map { long ? entry * (1 + $0) : entry * (1 - $0) } ?? .nan
-            // vectorbt's get_stop_price_nb: beyond at the open fills at the open, else at the level inside the bar.
-            func hit(_ level: Double, protective: Bool) -> Double? {
-                guard level.isFinite else { return nil }
-                let below = long == protective
-                if below ? o <= level : level <= o { return o }
-                return l <= level && level <= h ? level : nil
-            }
-            let stopFill = hit(stop, protective: true), targetFill = hit(target, protective: false)
-            // The open comes first; only two levels inside the range leave the order to the unseen path.
-            var exit: Exit?
-            if let s = stopFill, s == o {
-                exit = Exit(asset: a, price: s, reason: stopReason)
-            } else if let t = targetFill, t == o {
-                exit = Exit(asset: a, price: t, reason: .takeProfit)
-            } else if let s = stopFill, let t = targetFill {
-                ambiguousBars += 1
-                exit =
-                    rules.intrabar == .pessimistic
-                    ? Exit(asset: a, price: s, reason: stopReason) : Exit(asset: a, price: t, reason: .takeProfit)
-            } else if let s = stopFill {
-                exit = Exit(asset: a, price: s, reason: stopReason)
-            } else if let t = targetFill {
-                exit = Exit(asset: a, price: t, reason: .takeProfit)
-            }
-            if let exit {
+            if let exit = barExit(asset: a, open: panel.open[k], high: panel.high[k], low: panel.low[k]) {
                 exits.append(exit)
             } else if rules.trailingStop != nil {
-                trail[a] = long ? max(trail[a], h) : min(trail[a], l)
+                moveTrail(a, high: panel.high[k], low: panel.low[k])
             }
         }
+    }
+
+    mutating func moveTrail(_ a: Int, high h: Double, low l: Double) {
+        trail[a] = side[a] > 0 ? max(trail[a], h) : min(trail[a], l)
+    }
+
+    /// The exit a bar (daily or intraday) with open `o`, high `h` and low `l` gives the position in `a`, or nil.
+    mutating func barExit(asset a: Int, open o: Double, high h: Double, low l: Double) -> Exit? {
+        let long = side[a] > 0
+        // The protective level nearest the price, and which rule set it (stop loss wins ties).
+        var stop = long ? -Double.infinity : .infinity
+        var stopReason = StopRules.ExitReason.stopLoss
+        func consider(_ level: Double, _ reason: StopRules.ExitReason) {
+            guard level.isFinite else { return }
+            if long ? level > stop : level < stop {
+                stop = level
+                stopReason = reason
+            }
+        }
+        let entry = entryPrice[a]
+        if let f = rules.stopLoss { consider(long ? entry * (1 - f) : entry * (1 + f), .stopLoss) }
+        if let f = rules.trailingStop { consider(long ? trail[a] * (1 - f) : trail[a] * (1 + f), .trailingStop) }
+        if rules.atrStop != nil, atrDistance[a].isFinite {
+            consider(long ? entry - atrDistance[a] : entry + atrDistance[a], .atrStop)
+        }
+        let target = rules.takeProfit.map { long ? entry * (1 + $0) : entry * (1 - $0) } ?? .nan
+        // vectorbt's get_stop_price_nb: beyond at the open fills at the open, else at the level inside the bar.
+        func hit(_ level: Double, protective: Bool) -> Double? {
+            guard level.isFinite else { return nil }
+            let below = long == protective
+            if below ? o <= level : level <= o { return o }
+            return l <= level && level <= h ? level : nil
+        }
+        let stopFill = hit(stop, protective: true), targetFill = hit(target, protective: false)
+        // The open comes first; only two levels inside the range leave the order to the unseen path.
+        var exit: Exit?
+        if let s = stopFill, s == o {
+            exit = Exit(asset: a, price: s, reason: stopReason)
+        } else if let t = targetFill, t == o {
+            exit = Exit(asset: a, price: t, reason: .takeProfit)
+        } else if let s = stopFill, let t = targetFill {
+            ambiguousBars += 1
+            exit =
+                rules.intrabar == .pessimistic
+                ? Exit(asset: a, price: s, reason: stopReason) : Exit(asset: a, price: t, reason: .takeProfit)
+        } else if let s = stopFill {
+            exit = Exit(asset: a, price: s, reason: stopReason)
+        } else if let t = targetFill {
+            exit = Exit(asset: a, price: t, reason: .takeProfit)
+        }
+        return exit
     }
 
     /// Time stops due at the close of session `d`.

@@ -70,7 +70,8 @@ struct PointExecutor {
             hasher.combine(json)
             let record = RunRecord(
                 runID: runID(point), strategyID: c.strategyKind, configJSON: json, configHash: hasher.hex,
-                dataFingerprint: context.inputs.panel.fingerprint, seed: c.seed, codeVersion: HindsightVersion.current,
+                dataFingerprint: context.inputs.fingerprint(for: c), seed: c.seed,
+                codeVersion: HindsightVersion.current,
                 startDate: result.dates.first, endDate: result.dates.last,
                 universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
                 sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
@@ -99,7 +100,7 @@ struct PointExecutor {
         let record = RunRecord(
             runID: runID(point), strategyID: c?.strategyKind ?? context.base.strategyKind,
             configJSON: json ?? point.paramsJSON, configHash: json == nil ? "" : hasher.hex,
-            dataFingerprint: context.inputs.panel.fingerprint, seed: c?.seed ?? 0,
+            dataFingerprint: c.map(context.inputs.fingerprint) ?? context.inputs.panel.fingerprint, seed: c?.seed ?? 0,
             codeVersion: HindsightVersion.current,
             startDate: c?.start, endDate: c?.end, universeID: nil, metricsJSON: nil, status: status, error: message,
             sweepID: context.plan.sweepID, pointID: point.id, createdAt: createdAt)

@@ -37,7 +37,10 @@ public final class SweepContext: Sendable {
         let sameReach = plan.spec.parameterPaths.allSatisfy { p in
             ["strategy.", "stops.", "execution.", "portfolio."].contains { p.hasPrefix($0) }
         }
-        let loaded = try inputs ?? MarketInputs.load(for: base, reach: sameReach)
+        // Intraday bars when the base or any point fills on them.
+        let intraday =
+            base.execution.intraday != nil || plan.spec.parameterPaths.contains { $0.hasPrefix("execution.fill") }
+        let loaded = try inputs ?? MarketInputs.load(for: base, reach: sameReach, intraday: intraday)
         self.inputs = loaded
         pipeline = RunPipeline(inputs: loaded, base: base)
         var k = [Int: SMACrossoverKernel]()
@@ -159,6 +162,7 @@ public final class SweepContext: Sendable {
         else {
             return (nil, signals ? "signals on several tickers run on the engine" : "the SMA kernel takes one ticker")
         }
+        guard c.execution.intraday == nil else { return (nil, "fills on intraday bars") }
         guard c.execution.fill == .close else { return (nil, "fills at the next open") }
         guard !c.stops.isActive else { return (nil, "stops are checked bar by bar on the engine") }
         guard c.execution.slippage == .none, c.execution.maxParticipation == nil else {

@@ -68,7 +68,7 @@ public enum SweepRunner {
         try store.registerSweep(
             SweepRecord(
                 sweepID: plan.sweepID, name: spec.name, planHash: plan.hash, specJSON: spec.canonicalJSON,
-                dataFingerprint: context.inputs.panel.fingerprint, createdAt: createdAt),
+                dataFingerprint: context.inputs.fingerprint(for: context.base), createdAt: createdAt),
             points: plan.points.lazy.map { (id: $0.id, paramsJSON: $0.paramsJSON) })
         try storeReferenceSeries(context: context, store: store)
         let finished = try store.finishedPoints(sweepID: plan.sweepID)

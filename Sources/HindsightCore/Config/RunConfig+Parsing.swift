@@ -162,10 +162,32 @@ extension RunConfig {
     static func parseExecution(_ node: ConfigNode) throws -> Execution {
         let m = try ConfigMap(node, allowed: ["fill", "slippage", "commission", "max_participation", "partial_fills"])
         var e = Execution()
-        if let f = try m.choice("fill", ["close", "next_open"]) { e.fill = Fill(rawValue: f)! }
+        if let f = m.node("fill"), case .mapping = f.value {
+            let fm = try ConfigMap(f, allowed: ["model", "from", "to"])
+            guard let model = try fm.choice("model", IntradayFill.Model.allCases.map(\.rawValue)) else {
+                throw f.error("missing key `model`", hint: "one of vwap, twap, open, close")
+            }
+            var fill = IntradayFill(model: IntradayFill.Model(rawValue: model)!)
+            if let n = fm.node("from") { fill.from = try clockTime(n) }
+            if let n = fm.node("to") { fill.to = try clockTime(n) }
+            if fill.from >= fill.to {
+                throw (fm.node("to") ?? f).error(
+                    "the fill window \(fill.windowText) ends before it starts",
+                    hint: "from and to are New York times, e.g. from: \"09:30\", to: \"16:00\"")
+            }
+            e.intraday = fill
+            e.fill = .nextOpen
+        } else if let f = try m.choice("fill", ["close", "next_open"]) {
+            e.fill = Fill(rawValue: f)!
+        }
         if let s = m.node("slippage") {
             let sm = try ConfigMap(s, allowed: ["model", "bps", "fraction", "k"])
-            switch try sm.choice("model", ["none", "fixed_bps", "half_spread", "sqrt_impact"]) ?? "none" {
+            switch try sm.choice("model", ["none", "fixed_bps", "half_spread", "sqrt_impact", "corwin_schultz"])
+                ?? "none"
+            {
+            case "corwin_schultz":
+                e.slippage = .corwinSchultz(
+                    fraction: sm.node("fraction") == nil ? 0.5 : try nonNegative(sm, "fraction", s))
             case "fixed_bps": e.slippage = .fixedBps(try nonNegative(sm, "bps", s))
             case "half_spread": e.slippage = .halfSpread(fraction: try nonNegative(sm, "fraction", s))
             case "sqrt_impact": e.slippage = .sqrtImpact(k: try nonNegative(sm, "k", s))
@@ -205,6 +227,18 @@ extension RunConfig {
         }
         if let pf = try m.choice("partial_fills", ["carry", "cancel"]) { e.partialFills = PartialFills(rawValue: pf)! }
         return e
+    }
+
+    /// `"HH:MM"` (New York time) as seconds after midnight, 00:00 to 24:00.
+    static func clockTime(_ n: ConfigNode) throws -> Int {
+        let text = try ConfigMap.string(n)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h),
+            (0..<60).contains(m), h * 60 + m <= 24 * 60
+        else {
+            throw n.error("'\(text)' is not a time of day", hint: "write HH:MM in New York time, e.g. \"09:30\"")
+        }
+        return h * 3600 + m * 60
     }
 
     static func nonNegative(_ m: ConfigMap, _ key: String, _ parent: ConfigNode) throws -> Double {

@@ -68,8 +68,42 @@ public struct RunConfig: Sendable {
         case fixedBps(Double)
         /// `fraction` × (high − low) per share, against the trade.
         case halfSpread(fraction: Double)
-        /// `k` × σ(21-day) × √(shares / bar volume), as a fraction of the price, against the trade.
+        /// `k` × σ × √(shares / volume), as a fraction of the price, against the trade: σ and volume are the
+        /// day's intraday realised volatility and volume when the day has intraday bars, else the 21-day daily
+        /// volatility and the daily bar's volume.
         case sqrtImpact(k: Double)
+        /// `fraction` × the Corwin–Schultz spread estimate from highs and lows (consecutive intraday bars, or the
+        /// fill day and the day before), as a fraction of the price, against the trade; 0.5 pays the half-spread.
+        case corwinSchultz(fraction: Double)
+    }
+
+    /// Daily decisions filled on the next session's intraday bars, over a window of New York time.
+    public struct IntradayFill: Sendable, Equatable {
+        public enum Model: String, Sendable, CaseIterable {
+            /// In proportion to each bar's volume, at the bar's typical price (high + low + close) / 3.
+            case vwap
+            /// Equal shares per bar, at the bar's typical price.
+            case twap
+            /// All at the window's first bar's open (the rest, past a participation limit, in later bars).
+            case open
+            /// All at the window's last bar's close, its closing bar.
+            case close
+        }
+        public var model: Model
+        /// Seconds after local midnight (New York): bars starting in [from, to) are the window.
+        public var from: Int
+        public var to: Int
+        public init(model: Model, from: Int = 9 * 3600 + 1800, to: Int = 16 * 3600) {
+            self.model = model
+            self.from = from
+            self.to = to
+        }
+
+        /// `HH:MM-HH:MM`.
+        public var windowText: String {
+            func hm(_ s: Int) -> String { String(UTCTime.clock(s).prefix(5)) }
+            return hm(from) + "-" + hm(to)
+        }
     }
 
     public enum Commission: Sendable, Equatable {
@@ -92,6 +126,8 @@ public struct RunConfig: Sendable {
 
     public struct Execution: Sendable, Equatable {
         public var fill: Fill = .close
+        /// Set by `fill: {model: ...}`: orders fill on intraday bars (decided at the previous close, as `next_open`).
+        public var intraday: IntradayFill?
         public var slippage: Slippage = .none
         public var commission: Commission = .none
         public var maxParticipation: Double?
