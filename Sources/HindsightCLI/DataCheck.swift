@@ -17,6 +17,11 @@ struct DataCheck: AsyncParsableCommand {
         String?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "List every ticker, not only those with issues.") var all = false
+    @Flag(
+        help:
+            "Check the intraday bars instead: bars outside NYSE session hours, missing bars, and sessions whose bars do not add up to the daily bar."
+    )
+    var intraday = false
 
     func run() async throws {
         try await CLI.run {
@@ -35,6 +40,10 @@ struct DataCheck: AsyncParsableCommand {
                 kind = lo.year >= NYSEHolidays.firstYear && hi.year <= NYSEHolidays.lastYear ? .nyse : .weekdays
             }
             let cal = try kind.calendar(from: lo, to: hi, dataDates: kind == .data ? try store.priceDates() : [])
+            if intraday {
+                try checkIntraday(store, daily: rows, calendar: cal)
+                return
+            }
             let report = DataQualityReport(rows: rows, actions: try store.loadCorporateActions(), calendar: cal)
             if json {
                 struct Output: Encodable {
@@ -66,6 +75,45 @@ struct DataCheck: AsyncParsableCommand {
                 "calendar: \(report.calendar); \(report.tickers.count) tickers, \(report.tickers.count - report.tickers.filter { $0.issueCount > 0 }.count) without issues\(all ? "" : " (not listed; --all lists them)")"
             )
             print(TextTable.render(header: header, rows: table))
+        }
+    }
+
+    func checkIntraday(_ store: HindsightDatabase, daily: PriceRows, calendar cal: TradingCalendar) throws {
+        let bars = try store.loadIntraday()
+        guard bars.count > 0 else {
+            throw HindsightError(
+                .invalidData, "\(db) has no intraday bars",
+                cause: "import some with `hindsight data import intraday FILE --db \(db)`")
+        }
+        let report = IntradayQualityReport(rows: bars, daily: daily, calendar: cal)
+        if json {
+            struct Output: Encodable {
+                let calendar: String
+                let totals: IntradayQualityReport.TickerQuality
+                let tickers: [IntradayQualityReport.TickerQuality]
+            }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try enc.encode(Output(calendar: cal.name, totals: report.totals, tickers: report.tickers))
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let shown = all ? report.tickers : report.tickers.filter { $0.issueCount > 0 }
+        let header = ["ticker", "bars", "bar_s", "first", "last", "off_hours", "missing", "no_bars", "daily_diff"]
+        func row(_ q: IntradayQualityReport.TickerQuality) -> [String] {
+            [
+                q.ticker, String(q.bars), q.barSeconds > 0 ? String(q.barSeconds) : "", q.first, q.last,
+                String(q.outsideSession), String(q.missingBars), String(q.sessionsWithoutBars),
+                String(q.dailyMismatches),
+            ]
+        }
+        let clean = report.tickers.filter { $0.issueCount == 0 }.count
+        print(
+            "intraday bars against \(cal.name) session hours and the daily bars; \(report.tickers.count) tickers, \(clean) without issues\(all ? "" : " (not listed; --all lists them)")"
+        )
+        print(TextTable.render(header: header, rows: shown.map(row) + [row(report.totals)]))
+        for q in shown where q.firstMismatch != nil {
+            print("\(q.ticker): first daily mismatch \(q.firstMismatch!)")
         }
     }
 }

@@ -148,7 +148,7 @@ public struct IntradayFileParser {
                         ))
                     continue
                 }
-                if gap <= 3600 { spacing[ti[i], default: [:]][gap, default: 0] += 1 }
+                spacing[ti[i], default: [:]][gap, default: 0] += 1
             }
             kept.append(
                 ticker: ti[i], ts: ts[i], open: rows.open[i], high: rows.high[i], low: rows.low[i],
