@@ -1,4 +1,5 @@
 import HindsightCore
+import TimeMachine
 
 /// Parses long intraday CSVs (`datetime,ticker,open,high,low,close,volume`, plain or gzip) into `IntradayRows`,
 /// with the daily import's checks on every bar and the rejected rows collected.
@@ -148,7 +149,12 @@ public struct IntradayFileParser {
                         ))
                     continue
                 }
-                spacing[ti[i], default: [:]][gap, default: 0] += 1
+                // Bar length from bars of the same New York day (overnight gaps say nothing about it).
+                if USEastern.local(utc: ts[i]).day == USEastern.local(utc: ts[order[k - 1]]).day {
+                    spacing[ti[i], default: [:]][gap, default: 0] += 1
+                } else if spacing[ti[i]] == nil {
+                    spacing[ti[i]] = [:]  // a ticker with only overnight gaps is daily data
+                }
             }
             kept.append(
                 ticker: ti[i], ts: ts[i], open: rows.open[i], high: rows.high[i], low: rows.low[i],
@@ -157,8 +163,14 @@ public struct IntradayFileParser {
         rows = kept
         var bars: [String: Int] = [:]
         for (t, counts) in spacing {
-            let usual = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
             let name = rows.tickers[Int(t)]
+            guard
+                let usual = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key
+            else {
+                throw HindsightError(
+                    .invalidData, "\(name): one bar per day; these are daily bars, not intraday; nothing was imported",
+                    cause: "import daily bars with `data import prices`")
+            }
             guard IntradayFileParser.barSeconds.contains(Int(usual)) else {
                 throw HindsightError(
                     .invalidData,
