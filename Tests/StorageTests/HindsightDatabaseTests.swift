@@ -39,6 +39,7 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
             try db.appliedMigrations() == [
                 "v1-initial", "v2-sweep-results", "v3-lean-sweep-writes", "v4-one-metrics-set", "v5-round-trips",
                 "v6-price-date-index", "v7-sweep-equity", "v8-scenarios", "v9-attribution", "v10-turnover",
+                "v11-intraday",
             ])
     }
 

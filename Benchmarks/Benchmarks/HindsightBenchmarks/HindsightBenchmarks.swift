@@ -77,6 +77,7 @@ let benchmarks: @Sendable () -> Void = {
     SweepBenchmarks.register(sharedData: sharedData)
     ScenarioBenchmarks.register()
     AttributionBenchmarks.register()
+    IntradayBenchmarks.register()
     signalBenchmarks()
 
     let pricesFile = sharedData + "/us-equities/prices.csv.gz"
