@@ -45,6 +45,7 @@ extension MarketInputs {
             panel: cut, companies: profiles.companyProfiles.filter { $0.validFrom <= last },
             sectors: profiles.sectorProfiles.filter { $0.validFrom <= last },
             regimes: dataRegimes.filter { $0.date <= last }, factorReturns: factorReturns,
-            sourceDescription: sourceDescription + " through \(last)", sourceTickers: sourceTickers)
+            sourceDescription: sourceDescription + " through \(last)", sourceTickers: sourceTickers,
+            intraday: intraday.map { IntradayPanel(rows: $0.rows(tickers: p.tickers), panel: cut) })
     }
 }

@@ -90,8 +90,11 @@ public struct RunPipeline: Sendable {
             // Say which path fills run on, and why some do not use intraday bars.
             let days = BacktestEngine.sessions(config, panel: panel)
             if let ip = inputs.intraday {
-                let bare = (0..<panel.assetCount).filter { a in days.allSatisfy { ip.bars(asset: a, day: $0).isEmpty } }
-                if bare.count == panel.assetCount {
+                // The names the run trades (a ticker universe's, else all), not the regime or benchmark series.
+                var traded = Array(0..<panel.assetCount)
+                if case .tickers(let names) = config.universe { traded = names.compactMap(panel.asset(ticker:)) }
+                let bare = traded.filter { a in days.allSatisfy { ip.bars(asset: a, day: $0).isEmpty } }
+                if bare.count == traded.count {
                     out.append(
                         "execution.fill \(w.model.rawValue): the data has no intraday bars between \(config.start) and \(config.end); every fill uses the daily rules (counted in days_without_intraday)"
                     )

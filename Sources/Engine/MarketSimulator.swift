@@ -296,8 +296,8 @@ public struct MarketSimulator: ExecutionService {
             let range = panel.high[k] - panel.low[k]
             return range.isFinite ? f * max(0, range) : 0
         case .sqrtImpact(let kk):
-            if let ip = intraday, case let bars = ip.bars(asset: a, day: d), !bars.isEmpty {
-                let (sigma, v) = ip.realised(bars)
+            if let ip = intraday, !ip.bars(asset: a, day: d).isEmpty {
+                let (sigma, v) = ip.realised(asset: a, day: d)
                 guard v > 0, sigma.isFinite else { return 0 }
                 return ref * kk * sigma * (abs(quantity) / v).squareRoot()
             }
@@ -306,8 +306,8 @@ public struct MarketSimulator: ExecutionService {
             guard v > 0, sigma.isFinite else { return 0 }
             return ref * kk * sigma * (abs(quantity) / v).squareRoot()
         case .corwinSchultz(let f):
-            if let ip = intraday, case let bars = ip.bars(asset: a, day: d), bars.count >= 2 {
-                return ref * f * ip.corwinSchultzSpread(bars)
+            if let ip = intraday, ip.bars(asset: a, day: d).count >= 2 {
+                return ref * f * ip.corwinSchultzSpread(asset: a, day: d)
             }
             guard d > 0, panel.valid[k - 1] else { return 0 }
             let s = CorwinSchultz.spread(

@@ -130,6 +130,12 @@ struct StopBook {
             if let ip = intraday {
                 let bars = ip.bars(asset: a, day: d)
                 if !bars.isEmpty {
+                    // A session whose range reaches no level (even with the trail at the session's high) has no
+                    // exit on any bar: the trail moves to its extreme, as the bar-by-bar walk would leave it.
+                    if !reaches(asset: a, high: ip.sessionHigh[k], low: ip.sessionLow[k]) {
+                        if rules.trailingStop != nil { moveTrail(a, high: ip.sessionHigh[k], low: ip.sessionLow[k]) }
+                        continue
+                    }
                     // The intraday path: the first bar that reaches a level decides, at that bar's open or level.
                     for j in bars {
                         if let exit = barExit(asset: a, open: ip.open[j], high: ip.high[j], low: ip.low[j]) {
@@ -148,6 +154,31 @@ struct StopBook {
                 moveTrail(a, high: panel.high[k], low: panel.low[k])
             }
         }
+    }
+
+    /// Whether any level of the position in `a` could be reached by bars inside [low, high]: each protective level
+    /// at its highest (the trail at `high` for a long) against the low, the target against the high (strictly: a
+    /// level equal to an extreme is reached).
+    func reaches(asset a: Int, high h: Double, low l: Double) -> Bool {
+        let long = side[a] > 0, entry = entryPrice[a]
+        @inline(__always) func protective(_ level: Double) -> Bool {
+            level.isFinite && (long ? level >= l : level <= h)
+        }
+        if let f = rules.stopLoss, protective(long ? entry * (1 - f) : entry * (1 + f)) { return true }
+        if let f = rules.trailingStop {
+            let t = long ? max(trail[a], h) : min(trail[a], l)
+            if protective(long ? t * (1 - f) : t * (1 + f)) { return true }
+        }
+        if rules.atrStop != nil, atrDistance[a].isFinite,
+            protective(long ? entry - atrDistance[a] : entry + atrDistance[a])
+        {
+            return true
+        }
+        if let f = rules.takeProfit {
+            let target = long ? entry * (1 + f) : entry * (1 - f)
+            if long ? target <= h : target >= l { return true }
+        }
+        return false
     }
 
     mutating func moveTrail(_ a: Int, high h: Double, low l: Double) {

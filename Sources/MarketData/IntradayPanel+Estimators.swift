@@ -1,27 +1,18 @@
 import HindsightCore
 
 extension IntradayPanel {
-    /// The realised volatility of the bars (√Σ of squared log returns, close to close, the first from its open)
-    /// and their volume: a session's own σ and volume for the square-root impact.
-    public func realised(_ bars: Range<Int>) -> (sigma: Double, volume: Double) {
-        var sum = 0.0, v = 0.0
-        var previous = open[bars.lowerBound]
-        for j in bars {
-            let r = PortableMath.log(close[j] / previous)
-            sum += r * r
-            previous = close[j]
-            v += volume[j]
-        }
-        return (sum.squareRoot(), v)
+    /// Session `d`'s realised intraday volatility and volume for asset `a` (NaN and 0 without bars): the
+    /// square-root impact's σ and volume.
+    @inline(__always)
+    public func realised(asset a: Int, day d: Int) -> (sigma: Double, volume: Double) {
+        (sessionSigma[a * dayCount + d], sessionVolume[a * dayCount + d])
     }
 
-    /// The mean Corwin–Schultz spread over consecutive pairs of the bars (each pair floored at 0).
-    public func corwinSchultzSpread(_ bars: Range<Int>) -> Double {
-        guard bars.count >= 2 else { return 0 }
-        var sum = 0.0
-        for j in bars.dropFirst() {
-            sum += CorwinSchultz.spread(high0: high[j - 1], low0: low[j - 1], high1: high[j], low1: low[j])
-        }
-        return sum / Double(bars.count - 1)
+    /// Session `d`'s mean Corwin–Schultz spread over consecutive bars (each pair floored at 0), a fraction of the
+    /// price; 0 with fewer than two bars.
+    @inline(__always)
+    public func corwinSchultzSpread(asset a: Int, day d: Int) -> Double {
+        let s = sessionSpread[a * dayCount + d]
+        return s.isFinite ? s : 0
     }
 }

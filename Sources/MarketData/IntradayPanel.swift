@@ -18,6 +18,15 @@ public struct IntradayPanel: Sendable {
     /// Each session's open and close, UTC seconds.
     public let sessionOpen: [Int64]
     public let sessionClose: [Int64]
+    /// Per (asset, session), `a * dayCount + d`: the highest high and lowest low of its bars (NaN without bars),
+    /// its realised volatility (√Σ of squared log returns, close to close, the first from its open), its volume,
+    /// and its mean Corwin–Schultz spread over consecutive bars. Computed once per panel so a sweep's points and
+    /// the stop checks do not redo them (a stop check skips a session whose range reaches no level).
+    public let sessionHigh: [Double]
+    public let sessionLow: [Double]
+    public let sessionSigma: [Double]
+    public let sessionVolume: [Double]
+    public let sessionSpread: [Double]
     /// Rows with no session of the panel, or outside its hours.
     public let rowsOutsideSessions: Int
     public let fingerprint: String
@@ -85,6 +94,35 @@ public struct IntradayPanel: Sendable {
         }
         h.combine(doubles: t.map(Double.init))
         for field in [o, hi, lo, c, v] { h.combine(doubles: field) }
+        let cells = nA * nD
+        var sHigh = [Double](repeating: .nan, count: cells), sLow = sHigh, sSigma = sHigh, sSpread = sHigh
+        var sVolume = [Double](repeating: 0, count: cells)
+        for k in 0..<cells where counts[k + 1] > counts[k] {
+            let bars = Int(counts[k])..<Int(counts[k + 1])
+            var top = -Double.infinity, bottom = Double.infinity, squares = 0.0, volume = 0.0, spread = 0.0
+            var previous = o[bars.lowerBound]
+            for j in bars {
+                top = max(top, hi[j])
+                bottom = min(bottom, lo[j])
+                let r = PortableMath.log(c[j] / previous)
+                squares += r * r
+                previous = c[j]
+                volume += v[j]
+                if j > bars.lowerBound {
+                    spread += CorwinSchultz.spread(high0: hi[j - 1], low0: lo[j - 1], high1: hi[j], low1: lo[j])
+                }
+            }
+            sHigh[k] = top
+            sLow[k] = bottom
+            sSigma[k] = squares.squareRoot()
+            sVolume[k] = volume
+            sSpread[k] = bars.count >= 2 ? spread / Double(bars.count - 1) : 0
+        }
+        sessionHigh = sHigh
+        sessionLow = sLow
+        sessionSigma = sSigma
+        sessionVolume = sVolume
+        sessionSpread = sSpread
         start = counts
         ts = t
         open = o
@@ -119,5 +157,22 @@ public struct IntradayPanel: Sendable {
         var j = i
         while j < all.upperBound, ts[j] < hi { j += 1 }
         return i..<j
+    }
+}
+
+extension IntradayPanel {
+    /// The bars as rows again (asset order, then time), tickers from `tickers` (the panel's).
+    public func rows(tickers: [String]) -> IntradayRows {
+        var out = IntradayRows()
+        out.tickers = tickers
+        out.reserve(barCount)
+        for a in 0..<assetCount {
+            for j in Int(start[a * dayCount])..<Int(start[(a + 1) * dayCount]) {
+                out.append(
+                    ticker: Int32(a), ts: ts[j], open: open[j], high: high[j], low: low[j], close: close[j],
+                    volume: volume[j])
+            }
+        }
+        return out
     }
 }

@@ -35,13 +35,23 @@ public enum USEastern {
     /// The local day and seconds of day of a UTC instant.
     public static func local(utc t: Int64) -> (day: TradingDay, secondsOfDay: Int) {
         let standard = TradingDay(daysSinceEpoch: Int32(floorDiv(t + standardOffset, 86_400)))
-        let (start, end) = daylightDays(year: standard.year)
-        // Daylight time runs from 02:00 EST on the start day to 02:00 EDT on the end day.
-        let from = Int64(start.daysSinceEpoch) * 86_400 + 7 * 3600
-        let to = Int64(end.daysSinceEpoch) * 86_400 + 6 * 3600
+        let (from, to) = daylightSpan(year: standard.year)
         let l = t + standardOffset + (t >= from && t < to ? 3600 : 0)
         let day = TradingDay(daysSinceEpoch: Int32(floorDiv(l, 86_400)))
         return (day, Int(l - Int64(day.daysSinceEpoch) * 86_400))
+    }
+
+    /// Daylight time in UTC seconds, [from, to): 02:00 EST on the start day to 02:00 EDT on the end day.
+    static func daylightSpan(year y: Int) -> (Int64, Int64) {
+        if spans.indices.contains(y - 1970) { return spans[y - 1970] }
+        let (start, end) = daylightDays(year: y)
+        return (Int64(start.daysSinceEpoch) * 86_400 + 7 * 3600, Int64(end.daysSinceEpoch) * 86_400 + 6 * 3600)
+    }
+
+    /// 1970–2100 precomputed: imports convert a timestamp per bar.
+    static let spans: [(Int64, Int64)] = (1970...2100).map { y in
+        let (start, end) = daylightDays(year: y)
+        return (Int64(start.daysSinceEpoch) * 86_400 + 7 * 3600, Int64(end.daysSinceEpoch) * 86_400 + 6 * 3600)
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }

@@ -19,6 +19,7 @@ import Testing
         "universe: {rule: {kind: top_dollar_volume, size: 8, lookback: 21, min_price: 1, min_history: 63, rebalance: monthly}}\nstrategy: {kind: assessment_risk_daily_rebal, rebalance: weekly, assessment: {model: momentum, lookback: 63, skip: 5}, risk: {top_n: 4, long_only: true, regime_exposure: {bear_volatile: 0.5}}}\nregime: {source: builtin, ticker: MKT}\nexecution: {fill: next_open}",
         "universe: {tickers: [MKT]}\nstrategy: {kind: sma_crossover, params: {fast: 10, slow: 40}}\nexecution: {fill: close}\nstops: {stop_loss: 0.03, trailing_stop: 0.05}",
         "universe: {all: true}\nstrategy: {kind: signals, entry: \"rsi(close, 14) < 35 and cs_rank(roc(close, 20)) > 0.5\", exit: \"rsi(close, 14) > 60\"}\nexecution: {fill: next_open}",
+        "universe: {all: true}\nstrategy: {kind: signals, entry: \"close > sma(close, 20)\", exit: \"close < sma(close, 20)\"}\nexecution: {fill: {model: vwap, from: \"10:00\", to: \"15:30\"}, max_participation: 0.01, slippage: {model: sqrt_impact, k: 0.1}}\nstops: {stop_loss: 0.03, take_profit: 0.05}",
     ])
     func honestStrategiesPassTheLookAheadCheck(_ body: String) throws {
         let c = try TestConfig.parse(Self.base + "\n" + body)

@@ -51,22 +51,24 @@ enum IntradayBenchmarks {
             blackHole(try pipeline.simulate(intraday))
         }
 
-        // 1M bars in a database: 13 tickers x 1 year of 5-minute bars (78 a session).
-        let dir = NSTemporaryDirectory() + "hindsight-bench-intraday-\(ProcessInfo.processInfo.processIdentifier)"
+        // 1M bars in a database: 14 tickers x 4 years of 5-minute bars (78 a session).
+        let dir = NSTemporaryDirectory() + "hindsight-bench-intraday"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let db = dir + "/bars.sqlite"
         let market = try! SyntheticMarket(
             .init(
-                assets: 14, start: TradingDay(iso: "2019-01-02")!, end: TradingDay(iso: "2019-12-31")!, seed: 3)
+                assets: 14, start: TradingDay(iso: "2016-01-04")!, end: TradingDay(iso: "2019-12-31")!, seed: 3)
         ).generate()
         let bars = SyntheticIntraday.bars(for: market.prices, minutes: 5, seed: 3)
         let store = try! HindsightDatabase(path: db)
         try! store.importIntraday(bars, replace: true)
         let csv = dir + "/bars.csv"
+        // Prices with 4 decimals, as vendors write them.
+        func p4(_ x: Double) -> String { String(format: "%.4f", x) }
         var text = "datetime,ticker,open,high,low,close,volume\n"
         for i in 0..<bars.count {
             text +=
-                "\(UTCTime.iso(bars.ts[i])),\(bars.tickers[Int(bars.tickerIndex[i])]),\(bars.open[i]),\(bars.high[i]),\(bars.low[i]),\(bars.close[i]),\(bars.volume[i])\n"
+                "\(UTCTime.iso(bars.ts[i])),\(bars.tickers[Int(bars.tickerIndex[i])]),\(p4(bars.open[i])),\(p4(bars.high[i])),\(p4(bars.low[i])),\(p4(bars.close[i])),\(Int(bars.volume[i]))\n"
         }
         try! text.write(toFile: csv, atomically: true, encoding: .utf8)
         Benchmark(
