@@ -124,13 +124,7 @@ public final class MarketInputs: Sendable {
             where prices.dates[i] >= config.start && prices.dates[i] <= config.end
                 && keep.contains(prices.tickers[Int(prices.tickerIndex[i])])
             {
-                wanted.tickerIndex.append(prices.tickerIndex[i])
-                wanted.dates.append(prices.dates[i])
-                wanted.open.append(prices.open[i])
-                wanted.high.append(prices.high[i])
-                wanted.low.append(prices.low[i])
-                wanted.close.append(prices.close[i])
-                wanted.volume.append(prices.volume[i])
+                wanted.append(row: i, of: prices)
             }
             rows = SyntheticIntraday.bars(for: wanted, minutes: syntheticBarMinutes, seed: seed)
         }

@@ -29,18 +29,11 @@ extension MarketSimulator {
                 bars.isEmpty ? (window.model == .close ? panel.close[k] : panel.open[k]) : ip.open[bars.lowerBound]
             quantities.append(wanted(o, price: ref, held: portfolio.shares[a]))
         }
-        var traded = 0.0
-        for pass in 0..<2 {
-            for (i, o) in work.enumerated() {
-                let q = quantities[i]
-                guard pass == 0 ? q < 0 : q > 0 else { continue }
-                traded += fillOverBars(
-                    o, quantity: q, day: d, window: window, intraday: ip, portfolio: &portfolio, trades: &trades,
-                    gaps: &gaps)
-            }
+        return sellsThenBuys { sim, o, q in
+            sim.fillOverBars(
+                o, quantity: q, day: d, window: window, intraday: ip, portfolio: &portfolio, trades: &trades,
+                gaps: &gaps)
         }
-        work.removeAll(keepingCapacity: true)
-        return traded
     }
 
     /// One order over the window's bars: each bar takes its share of the order by the model (volume for vwap,

@@ -104,13 +104,21 @@ public struct MarketSimulator: ExecutionService {
             }
             quantities.append(wanted(o, price: ref, held: portfolio.shares[a]))
         }
+        let traded = sellsThenBuys { sim, o, q in
+            sim.fill(o, quantity: q, day: d, atOpen: atOpen, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+        }
+        return traded
+    }
+
+    /// Runs `fill` on the working orders with their desired `quantities`, sells first, then buys, and clears the
+    /// work list; returns the traded value.
+    mutating func sellsThenBuys(_ fill: (inout MarketSimulator, Order, Double) -> Double) -> Double {
         var traded = 0.0
         for pass in 0..<2 {
-            for (i, o) in work.enumerated() {
+            for i in work.indices {
                 let q = quantities[i]
                 guard pass == 0 ? q < 0 : q > 0 else { continue }
-                traded += fill(
-                    o, quantity: q, day: d, atOpen: atOpen, portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                traded += fill(&self, work[i], q)
             }
         }
         work.removeAll(keepingCapacity: true)

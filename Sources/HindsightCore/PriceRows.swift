@@ -29,4 +29,17 @@ public struct PriceRows: Sendable {
         lines.reserveCapacity(n)
         sourceFile.reserveCapacity(n)
     }
+
+    /// Appends row `i` of `other` (same ticker numbering).
+    public mutating func append(row i: Int, of other: PriceRows) {
+        tickerIndex.append(other.tickerIndex[i])
+        dates.append(other.dates[i])
+        open.append(other.open[i])
+        high.append(other.high[i])
+        low.append(other.low[i])
+        close.append(other.close[i])
+        volume.append(other.volume[i])
+        if other.lines.count > i { lines.append(other.lines[i]) }
+        if other.sourceFile.count > i { sourceFile.append(other.sourceFile[i]) }
+    }
 }

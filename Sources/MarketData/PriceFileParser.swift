@@ -260,17 +260,7 @@ public struct PriceFileParser {
         kept.tickers = rows.tickers
         kept.files = rows.files
         kept.reserve(n)
-        for i in 0..<n where !drop[i] {
-            kept.tickerIndex.append(rows.tickerIndex[i])
-            kept.dates.append(rows.dates[i])
-            kept.open.append(rows.open[i])
-            kept.high.append(rows.high[i])
-            kept.low.append(rows.low[i])
-            kept.close.append(rows.close[i])
-            kept.volume.append(rows.volume[i])
-            kept.lines.append(rows.lines[i])
-            kept.sourceFile.append(rows.sourceFile[i])
-        }
+        for i in 0..<n where !drop[i] { kept.append(row: i, of: rows) }
         rows = kept
     }
 
