@@ -15,6 +15,8 @@ demo: build
 	@mkdir -p .hindsight
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	.build/release/hindsight sweep run sweeps/examples/quickstart.yaml --db $(DEMO_DB) --report-dir reports
+	@# A daily book filled by VWAP on generated 5-minute bars, stops checked bar by bar.
+	.build/release/hindsight backtest run configs/intraday-vwap.yaml --db $(DEMO_DB)
 	@echo "Report: $(CURDIR)/reports/quickstart/README.md"
 
 test:

@@ -57,7 +57,11 @@ public struct RunRows {
                     (
                         "intraday",
                         JSONText.object([
-                            ("window", JSONText.quote(r.intradayWindow ?? "stop or limit")),
+                            (
+                                "window",
+                                JSONText.quote(
+                                    t.flags & TradeRecord.intradayTouch != 0 ? "first touch" : r.intradayWindow ?? "")
+                            ),
                             ("first_bar", JSONText.quote(UTCTime.iso(t.firstBar))),
                             ("last_bar", JSONText.quote(UTCTime.iso(t.lastBar))), ("bars", String(t.intradayBars)),
                         ])

@@ -390,6 +390,14 @@ struct Loop {
                 traded += simulator.exit(
                     asset: x.asset, price: x.price, reason: x.reason.rawValue, day: d, equity: previousEquity,
                     portfolio: &portfolio, trades: &trades, gaps: &gaps)
+                if x.bar >= 0, let ip = simulator.intraday {
+                    for t in before..<trades.count {
+                        trades[t].intradayBars = 1
+                        trades[t].flags |= TradeRecord.intradayTouch
+                        trades[t].firstBar = ip.ts[x.bar]
+                        trades[t].lastBar = ip.ts[x.bar]
+                    }
+                }
                 stops.stoppedDay[x.asset] = Int32(d)
                 stops.record(trades, from: before, day: d, atOpen: false, portfolio: portfolio)
             }

@@ -285,6 +285,7 @@ public struct MarketSimulator: ExecutionService {
                 if bar >= 0, let ip = intraday {
                     for t in before..<trades.count {
                         trades[t].intradayBars = 1
+                        trades[t].flags |= TradeRecord.intradayTouch
                         trades[t].firstBar = ip.ts[bar]
                         trades[t].lastBar = ip.ts[bar]
                     }

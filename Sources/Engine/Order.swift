@@ -129,6 +129,8 @@ public struct TradeRecord: Sendable, Equatable {
     public static let trimmedToCash: UInt8 = 8
     public static let fromCarry: UInt8 = 16
     public static let dividendReinvestment: UInt8 = 32
+    /// A stop exit or limit/stop entry filled where an intraday bar first touched its level.
+    public static let intradayTouch: UInt8 = 64
 }
 
 /// A session on which an order or a mark could not use a bar because the asset had none.

@@ -115,6 +115,8 @@ struct StopBook {
         var asset: Int
         var price: Double
         var reason: StopRules.ExitReason
+        /// The intraday bar that touched the level (an index into the `IntradayPanel`), or −1 for a daily bar.
+        var bar = -1
     }
 
     /// Intrabar stops on session `d` for positions entered before it; trailing references move after the check.
@@ -138,7 +140,8 @@ struct StopBook {
                     }
                     // The intraday path: the first bar that reaches a level decides, at that bar's open or level.
                     for j in bars {
-                        if let exit = barExit(asset: a, open: ip.open[j], high: ip.high[j], low: ip.low[j]) {
+                        if var exit = barExit(asset: a, open: ip.open[j], high: ip.high[j], low: ip.low[j]) {
+                            exit.bar = j
                             exits.append(exit)
                             break
                         }

@@ -143,8 +143,8 @@ struct BacktestRun: AsyncParsableCommand {
         let keys = [
             "strategy", "start", "end", "initial_cash", "final_equity", "total_return", "cagr", "annual_volatility",
             "sharpe_ratio",
-            "sortino_ratio", "max_drawdown", "trades", "total_commission", "gaps", "average_gross_exposure",
-            "regime_source",
+            "sortino_ratio", "max_drawdown", "trades", "total_commission", "total_slippage", "gaps",
+            "average_gross_exposure", "regime_source", "intraday_fills", "days_without_intraday", "ambiguous_bars",
         ]
         var rows: [[String]] = []
         for k in keys {

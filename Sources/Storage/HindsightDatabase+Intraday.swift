@@ -6,7 +6,8 @@ extension HindsightDatabase {
     @discardableResult
     public func importIntraday(_ rows: IntradayRows, replace: Bool) throws -> Int {
         do {
-            return try writer.write { db in try insertIntraday(db, rows, verb: replace ? "INSERT OR REPLACE" : "INSERT")
+            return try writer.write { db in
+                try insertIntraday(db, rows, verb: replace ? "INSERT OR REPLACE" : "INSERT")
             }
         } catch let e as HindsightError {
             throw e
@@ -17,36 +18,59 @@ extension HindsightDatabase {
         }
     }
 
+    /// Rows per INSERT statement: one statement step per 64 bars instead of per bar.
+    static let intradayBatch = 64
+
     func insertIntraday(_ db: Database, _ rows: IntradayRows, verb: String) throws -> Int {
-        let st = try RawStatement(
-            db,
-            sql:
-                "\(verb) INTO equity_prices_intraday(ticker, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
-        let tickerBytes: [[UInt8]] = rows.tickers.map { Array($0.utf8) }
-        for i in 0..<rows.count {
+        let columns = "\(verb) INTO equity_prices_intraday(ticker, ts, open, high, low, close, volume) VALUES "
+        let one = try RawStatement(db, sql: columns + "(?, ?, ?, ?, ?, ?, ?)")
+        let batch = HindsightDatabase.intradayBatch
+        let many = try RawStatement(
+            db, sql: columns + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: batch).joined(separator: ", "))
+        // Every ticker's bytes in one buffer that outlives each statement step (bound without a copy).
+        let names = rows.tickers.map { Array($0.utf8) }
+        var offsets = [0]
+        for n in names { offsets.append(offsets.last! + n.count) }
+        let text = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, offsets.last!))
+        defer { text.deallocate() }
+        for (k, n) in names.enumerated() { for (j, b) in n.enumerated() { text[offsets[k] + j] = b } }
+        // Binds row i at parameter offset `base`.
+        func bind(_ st: RawStatement, _ i: Int, at base: Int32) {
             let t = Int(rows.tickerIndex[i])
-            let rc: Int32 = tickerBytes[t].withUnsafeBufferPointer { tb in
-                st.bindStatic(1, tb.baseAddress!, count: tb.count)
-                st.bind(2, Int(rows.ts[i]))
-                st.bind(3, rows.open[i])
-                st.bind(4, rows.high[i])
-                st.bind(5, rows.low[i])
-                st.bind(6, rows.close[i])
-                st.bind(7, rows.volume[i])
-                return st.run()
-            }
-            guard rc != 0 else { continue }
-            let at =
-                rows.files.isEmpty ? "\(path): " : "\(rows.files[Int(rows.sourceFile[i])]):\(rows.lines[i]): "
-            let what = "(\(rows.tickers[t]), \(UTCTime.iso(rows.ts[i])))"
-            if RawStatement.isConstraint(rc) {
-                throw HindsightError(
-                    .duplicate, "\(at)bar \(what) is already in the database (\(st.lastError)); nothing was imported",
-                    cause: "pass --replace to overwrite stored bars, or remove the row")
-            }
-            throw HindsightError(.database, "\(at)cannot write bar \(what); nothing was imported", cause: st.lastError)
+            st.bindStatic(base + 1, text + offsets[t], count: offsets[t + 1] - offsets[t])
+            st.bind(base + 2, Int(rows.ts[i]))
+            st.bind(base + 3, rows.open[i])
+            st.bind(base + 4, rows.high[i])
+            st.bind(base + 5, rows.low[i])
+            st.bind(base + 6, rows.close[i])
+            st.bind(base + 7, rows.volume[i])
         }
+        func insertOneByOne(_ range: Range<Int>) throws {
+            for i in range {
+                bind(one, i, at: 0)
+                let rc = one.run()
+                guard rc != 0 else { continue }
+                let at =
+                    rows.files.isEmpty ? "\(path): " : "\(rows.files[Int(rows.sourceFile[i])]):\(rows.lines[i]): "
+                let what = "(\(rows.tickers[Int(rows.tickerIndex[i])]), \(UTCTime.iso(rows.ts[i])))"
+                if RawStatement.isConstraint(rc) {
+                    throw HindsightError(
+                        .duplicate,
+                        "\(at)bar \(what) is already in the database (\(one.lastError)); nothing was imported",
+                        cause: "pass --replace to overwrite stored bars, or remove the row")
+                }
+                throw HindsightError(
+                    .database, "\(at)cannot write bar \(what); nothing was imported", cause: one.lastError)
+            }
+        }
+        var i = 0
+        while i + batch <= rows.count {
+            for r in 0..<batch { bind(many, i + r, at: Int32(r * 7)) }
+            // A failed statement inserts none of its rows: the rows again one by one name the one that failed.
+            if many.run() != 0 { try insertOneByOne(i..<(i + batch)) }
+            i += batch
+        }
+        try insertOneByOne(i..<rows.count)
         return rows.count
     }
 

@@ -122,7 +122,10 @@ import TimeMachine
         let a = try run(withBars, execution: "{fill: {model: vwap}}", stops: stops)
         let exit = a.result.trades.first { $0.quantity < 0 }!
         #expect(Int(exit.day) == 3 && Tolerance.close(exit.price, 111.1, rel: 1e-12), "\(exit)")
-        #expect(exit.reason == StopRules.ExitReason.takeProfit.rawValue && exit.intradayBars == 0)
+        #expect(exit.reason == StopRules.ExitReason.takeProfit.rawValue && exit.intradayBars == 1)
+        // The touch was the second bar of session 3.
+        let session3 = NYSESessionTimes.hours(withBars.panel.calendar.day(at: 3)).open
+        #expect(exit.firstBar == session3 + 300 && exit.lastBar == exit.firstBar)
         #expect(a.result.ambiguousBars == 0 && a.metrics["ambiguous_bars"] == .integer(0))
         #expect(a.metrics["days_without_intraday"] == .integer(0))
         // Without the bars the same day is ambiguous, the pessimistic rule takes the stop, and the sessions that
