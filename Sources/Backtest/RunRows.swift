@@ -34,6 +34,8 @@ public struct RunRows {
                 meta.append(("target_weight", JSONText.number(x.targetWeight)))
                 meta.append(("decision_date", JSONText.quote(inputs.panel.calendar.day(at: Int(x.day)).iso)))
                 meta.append(("regime", JSONText.quote(regimes.label(Int(x.regime)))))
+            } else if t.reason != 0, let why = StopRules.ExitReason(rawValue: t.reason) {
+                meta.append(("reason", JSONText.quote("exit: \(why.name)")))
             } else {
                 meta.append(("reason", JSONText.quote("exit: no longer in the universe")))
             }
