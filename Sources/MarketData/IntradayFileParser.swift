@@ -36,6 +36,7 @@ public struct IntradayFileParser {
         let cLow = try column(["low"], "low"), cClose = try column(["close"], "close")
         let cVol = try column(["volume", "vol"], "volume")
         let needed = max(cTime, cTicker, cOpen, cHigh, cLow, cClose, cVol) + 1
+        let columns = BarColumns(open: cOpen, high: cHigh, low: cLow, close: cClose, volume: cVol)
         let fileIndex = Int16(files.count)
         files.append(path)
         rows.reserve(rows.count + bytes.count / 56)
@@ -69,20 +70,11 @@ public struct IntradayFileParser {
                 reject(cTime, "unparsable timestamp; expected YYYY-MM-DD HH:MM[:SS][±HH:MM]")
                 continue
             }
-            // The first unparsable field of the row is the one rejected.
-            func number(_ column: Int) -> Double? {
-                if let x = csv.double(column) { return x }
-                reject(column, "unparsable number")
-                return nil
-            }
-            guard let o = number(cOpen), let h = number(cHigh), let l = number(cLow), let c = number(cClose),
-                let v = number(cVol)
-            else { continue }
-            if let (field, reason) = PriceFileParser.barProblem(
-                open: o, high: h, low: l, close: c, volume: v,
-                decimals: { [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0 })
-            {
-                reject(field == 0 ? cOpen : field == 1 ? cHigh : field == 2 ? cLow : field == 3 ? cClose : cVol, reason)
+            let o: Double, h: Double, l: Double, c: Double, v: Double
+            switch csv.bar(columns) {
+            case .success(let bar): (o, h, l, c, v) = bar
+            case .failure(let problem):
+                reject(problem.column, problem.reason)
                 continue
             }
             // Files are usually sorted by ticker: the last ticker's bytes are compared before any lookup.
@@ -127,16 +119,31 @@ public struct IntradayFileParser {
             for (k, i) in sorted.enumerated() { r[i] = Int32(k) }
             return r
         }()
-        order.sort {
-            let a = rank[Int(ti[$0])], b = rank[Int(ti[$1])]
-            return a != b ? a < b : ts[$0] != ts[$1] ? ts[$0] < ts[$1] : $0 < $1
+        @inline(__always) func before(_ x: Int, _ y: Int) -> Bool {
+            let a = rank[Int(ti[x])], b = rank[Int(ti[y])]
+            return a != b ? a < b : ts[x] < ts[y]
         }
+        // Files are usually written in key order already: then there is nothing to sort and no duplicate.
+        let inOrder = n < 2 || (1..<n).allSatisfy { before($0 - 1, $0) }
+        if !inOrder { order.sort { before($0, $1) || (!before($1, $0) && $0 < $1) } }
         var kept = IntradayRows()
-        kept.tickers = rows.tickers
-        kept.files = rows.files
-        kept.reserve(n)
+        if !inOrder {
+            kept.tickers = rows.tickers
+            kept.files = rows.files
+            kept.reserve(n)
+        }
         var spacing: [Int32: [Int64: Int]] = [:]
+        // Spacings are counted in runs (a file's gaps are mostly equal), not one dictionary update per bar.
+        var runTicker: Int32 = -1, runGap: Int64 = 0, runCount = 0
+        func flush() {
+            guard runTicker >= 0 else { return }
+            if runCount > 0 { spacing[runTicker, default: [:]][runGap, default: 0] += runCount }
+            runCount = 0
+        }
+        var previousDay = TradingDay(daysSinceEpoch: .min)
         for (k, i) in order.enumerated() {
+            let day = USEastern.local(utc: ts[i]).day
+            defer { previousDay = day }
             if k > 0, ti[order[k - 1]] == ti[i] {
                 let gap = ts[i] - ts[order[k - 1]]
                 if gap == 0 {
@@ -150,17 +157,29 @@ public struct IntradayFileParser {
                     continue
                 }
                 // Bar length from bars of the same New York day (overnight gaps say nothing about it).
-                if USEastern.local(utc: ts[i]).day == USEastern.local(utc: ts[order[k - 1]]).day {
-                    spacing[ti[i], default: [:]][gap, default: 0] += 1
+                if day == previousDay {
+                    if ti[i] != runTicker || gap != runGap {
+                        flush()
+                        runTicker = ti[i]
+                        runGap = gap
+                    }
+                    runCount += 1
                 } else if spacing[ti[i]] == nil {
                     spacing[ti[i]] = [:]  // a ticker with only overnight gaps is daily data
                 }
+            } else {
+                flush()
+                runTicker = ti[i]
+                runGap = 0
             }
-            kept.append(
-                ticker: ti[i], ts: ts[i], open: rows.open[i], high: rows.high[i], low: rows.low[i],
-                close: rows.close[i], volume: rows.volume[i], line: rows.lines[i], file: rows.sourceFile[i])
+            if !inOrder {
+                kept.append(
+                    ticker: ti[i], ts: ts[i], open: rows.open[i], high: rows.high[i], low: rows.low[i],
+                    close: rows.close[i], volume: rows.volume[i], line: rows.lines[i], file: rows.sourceFile[i])
+            }
         }
-        rows = kept
+        flush()
+        if !inOrder { rows = kept }
         var bars: [String: Int] = [:]
         for (t, counts) in spacing {
             let name = rows.tickers[Int(t)]

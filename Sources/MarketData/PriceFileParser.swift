@@ -90,6 +90,7 @@ public struct PriceFileParser {
         let fileIndex = Int16(files.count)
         files.append(path)
         let needed = max(cDate, cOpen, cHigh, cLow, cClose, cVol, cTicker) + 1
+        let columns = BarColumns(open: cOpen, high: cHigh, low: cLow, close: cClose, volume: cVol)
         let colNames = header
         rows.reserve(rows.count + bytes.count / 48)
 
@@ -112,20 +113,11 @@ public struct PriceFileParser {
                 reject(cDate, "unparsable date; expected YYYY-MM-DD")
                 continue
             }
-            // The first unparsable field of the row is the one rejected.
-            @inline(__always) func number(_ column: Int) -> Double? {
-                if let x = csv.double(column) { return x }
-                reject(column, "unparsable number")
-                return nil
-            }
-            guard let o = number(cOpen), let h = number(cHigh), let l = number(cLow), let c = number(cClose),
-                let v = number(cVol)
-            else { continue }
-            if let (field, reason) = PriceFileParser.barProblem(
-                open: o, high: h, low: l, close: c, volume: v,
-                decimals: { [cOpen, cHigh, cLow, cClose].map { csv.decimals($0) }.max() ?? 0 })
-            {
-                reject([cOpen, cHigh, cLow, cClose, cVol][field], reason)
+            let o: Double, h: Double, l: Double, c: Double, v: Double
+            switch csv.bar(columns) {
+            case .success(let bar): (o, h, l, c, v) = bar
+            case .failure(let problem):
+                reject(problem.column, problem.reason)
                 continue
             }
             let t: Int32
