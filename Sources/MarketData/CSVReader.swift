@@ -1,3 +1,4 @@
+import Foundation
 import HindsightCore
 
 /// A byte-level CSV reader: one pass over the buffer, fields as byte ranges, no per-field allocation.
@@ -178,6 +179,9 @@ extension CSVReader {
                 .invalidData, "\(path): lines end with CR only (old Mac style), so the file reads as one line",
                 cause: "save it with LF or CRLF line endings (e.g. `tr '\\r' '\\n'`)")
         }
+        // Most price files have no quote at all: memchr finds that at memory speed (0.13 s → 0.01 s on 122 MB).
+        let anyQuote = b.withUnsafeBytes { $0.count > 0 && memchr($0.baseAddress!, 0x22, $0.count) != nil }
+        guard anyQuote else { return }
         // The reader's own rule (`next()`): a quote opens a field only at its start, and inside a quoted field ""
         // is a quote.
         var inQuotes = false, fieldStart = true, line = 1, openedOn = 0

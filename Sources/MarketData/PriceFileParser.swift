@@ -227,6 +227,23 @@ public struct PriceFileParser {
     public mutating func rejectDuplicates() {
         let n = rows.count
         guard n > 1 else { return }
+        // One bit per (ticker, day) finds whether there is any duplicate in one pass; only then are the rows sorted
+        // to name each duplicate and its first line (the sort took 0.1 s of a 2.2M-row load).
+        let lo = rows.dates.min()!.daysSinceEpoch, span = Int(rows.dates.max()!.daysSinceEpoch - lo) + 1
+        if rows.tickers.count * span <= 1 << 32 {
+            var seen = [UInt64](repeating: 0, count: (rows.tickers.count * span + 63) / 64)
+            var any = false
+            for i in 0..<n {
+                let cell = Int(rows.tickerIndex[i]) * span + Int(rows.dates[i].daysSinceEpoch - lo)
+                let bit: UInt64 = 1 << UInt64(cell & 63)
+                if seen[cell >> 6] & bit != 0 {
+                    any = true
+                    break
+                }
+                seen[cell >> 6] |= bit
+            }
+            guard any else { return }
+        }
         let keys = (0..<n).map {
             Int64(rows.tickerIndex[$0]) << 32 | Int64(UInt32(bitPattern: rows.dates[$0].daysSinceEpoch))
         }

@@ -115,3 +115,26 @@ import Testing
         #expect(CorwinSchultz.spread(high0: 101, low0: 100, high1: 111, low1: 110) == 0)
     }
 }
+
+@Suite struct PriceDuplicateTests {
+    @Test func duplicatesAreFoundAnywhereInABigFileWithTheirFirstLine() throws {
+        var text = "date,ticker,open,high,low,close,volume\n"
+        let tickers = ["AAA", "BBB", "CCC", "DDD", "EEE"]
+        var day = TradingDay(iso: "2000-01-03")!
+        for i in 0..<20_000 {
+            if i % 5 == 0 { day = day.adding(days: 1) }
+            text += "\(day.iso),\(tickers[(i * 3) % 5]),10,11.5,9.25,10.5,\(100 + i)\n"
+        }
+        let clean = Array(text.utf8)
+        var a = PriceFileParser()
+        try a.parse(bytes: clean, path: "big.csv")
+        a.rejectDuplicates()
+        #expect(a.rows.count == 20_000 && a.rejects.isEmpty)
+        // The first session's BBB again at the end (file line 20,002; first seen on line 4).
+        var b = PriceFileParser()
+        try b.parse(bytes: clean + Array("2000-01-04,BBB,10,11,9,10,1\n".utf8), path: "big.csv")
+        b.rejectDuplicates()
+        #expect(b.rows.count == 20_000 && b.sortedRejects.map(\.line) == [20_002], "\(b.sortedRejects)")
+        #expect(b.sortedRejects.first?.reason.contains("first seen on line 4") == true)
+    }
+}
