@@ -34,27 +34,9 @@ public final class MarketInputs: Sendable {
             guard let d = panel.calendar.index(of: r.date) else { continue }
             f[r.factor, default: [Double](repeating: .nan, count: panel.dayCount)][d] = r.value
         }
-        self.init(
-            panel: panel, companies: companies, sectors: sectors, regimes: regimes,
-            sourceDescription: sourceDescription, sourceTickers: sourceTickers ?? panel.tickers, intraday: intraday,
-            factors: f, technicals: Technicals(panel: panel))
-    }
-
-    /// A copy that shares the computed parts (technicals, factor series) of another.
-    init(
-        panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],
-        sourceDescription: String, sourceTickers: [String], intraday: IntradayPanel?,
-        factors: [String: [Double]], technicals: Technicals
-    ) {
-        self.panel = panel
-        self.intraday = intraday
-        self.technicals = technicals
-        profiles = BacktestProfileService(companies: companies, sectors: sectors, panel: panel)
-        dataRegimes = regimes
-        self.factors = factors
-        let names = FactorAttribution.names(factors)
-        let profiles = profiles
-        factorBetas =
+        let profiles = BacktestProfileService(companies: companies, sectors: sectors, panel: panel)
+        let names = FactorAttribution.names(f)
+        let betas =
             names.isEmpty
             ? nil
             : FactorBetas(
@@ -62,6 +44,25 @@ public final class MarketInputs: Sendable {
                 versions: profiles.assetVersions.map {
                     $0.map { FactorAttribution.betas(fieldsJSON: $0.fieldsJSON, factors: names) }
                 })
+        self.init(
+            panel: panel, profiles: profiles, regimes: regimes, sourceDescription: sourceDescription,
+            sourceTickers: sourceTickers ?? panel.tickers, intraday: intraday, factors: f, factorBetas: betas,
+            technicals: Technicals(panel: panel))
+    }
+
+    /// Inputs from their computed parts (a copy with intraday bars shares them instead of computing them again).
+    init(
+        panel: MarketPanel, profiles: BacktestProfileService, regimes: [RegimeRecord], sourceDescription: String,
+        sourceTickers: [String], intraday: IntradayPanel?, factors: [String: [Double]], factorBetas: FactorBetas?,
+        technicals: Technicals
+    ) {
+        self.panel = panel
+        self.intraday = intraday
+        self.technicals = technicals
+        self.profiles = profiles
+        dataRegimes = regimes
+        self.factors = factors
+        self.factorBetas = factorBetas
         self.sourceDescription = sourceDescription
         self.sourceTickers = sourceTickers
     }
@@ -134,8 +135,8 @@ public final class MarketInputs: Sendable {
     /// These inputs with `intraday` bars.
     public func with(intraday: IntradayPanel?) -> MarketInputs {
         MarketInputs(
-            panel: panel, companies: profiles.companyProfiles, sectors: profiles.sectorProfiles, regimes: dataRegimes,
-            sourceDescription: sourceDescription, sourceTickers: sourceTickers, intraday: intraday, factors: factors,
+            panel: panel, profiles: profiles, regimes: dataRegimes, sourceDescription: sourceDescription,
+            sourceTickers: sourceTickers, intraday: intraday, factors: factors, factorBetas: factorBetas,
             technicals: technicals)
     }
 

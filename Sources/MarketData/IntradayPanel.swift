@@ -37,15 +37,8 @@ public struct IntradayPanel: Sendable {
         dayCount = nD
         var sOpen = [Int64](repeating: 0, count: nD), sClose = [Int64](repeating: 0, count: nD)
         for d in 0..<nD {
-            let day = panel.calendar.day(at: d)
-            // Sessions of a weekdays or data calendar on NYSE holidays get the regular hours.
-            let inRules = (NYSEHolidays.firstYear...NYSEHolidays.lastYear).contains(day.year)
-            let h =
-                inRules
-                ? NYSESessionTimes.hours(day)
-                : .init(
-                    open: USEastern.utc(day, secondsOfDay: NYSESessionTimes.regularOpen),
-                    close: USEastern.utc(day, secondsOfDay: NYSESessionTimes.regularClose))
+            // The exchange's rules (a weekdays or data calendar's extra sessions get the regular hours).
+            let h = NYSESessionTimes.hours(panel.calendar.day(at: d))
             sOpen[d] = h.open
             sClose[d] = h.close
         }

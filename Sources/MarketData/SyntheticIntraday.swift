@@ -18,12 +18,7 @@ public enum SyntheticIntraday {
         var shares: [Double] = []
         for i in 0..<prices.count {
             let day = prices.dates[i]
-            let hours =
-                (NYSEHolidays.firstYear...NYSEHolidays.lastYear).contains(day.year)
-                ? NYSESessionTimes.hours(day)
-                : .init(
-                    open: USEastern.utc(day, secondsOfDay: NYSESessionTimes.regularOpen),
-                    close: USEastern.utc(day, secondsOfDay: NYSESessionTimes.regularClose))
+            let hours = NYSESessionTimes.hours(day)
             let n = Int((hours.close - hours.open) / step)
             guard n > 0 else { continue }
             var h = StableHasher()
