@@ -6,29 +6,29 @@ extension HindsightDatabase {
     public func loadPrices(tickers: [String]? = nil, from: TradingDay? = nil, to: TradingDay? = nil) throws -> PriceRows
     {
         try readWrapped { db in
-            // `+date`: read in primary-key order (ticker, date); the date index would need a sort of every row.
-            var sql =
-                "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily WHERE +date >= ? AND +date <= ?"
-            if let tickers { sql += " AND ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
+            // Read in primary-key order (ticker, date), the date range checked here on the parsed day: a text
+            // comparison in SQL cost a quarter of the query (15 ms against 11 for 60k rows).
+            var sql = "SELECT ticker, date, open, high, low, close, volume FROM equity_prices_daily"
+            if let tickers { sql += " WHERE ticker IN (\(tickers.map { _ in "?" }.joined(separator: ",")))" }
             sql += " ORDER BY ticker, date"
-            var st = try RawStatement(db, sql: sql)
-            st.bind(1, day: from ?? TradingDay(daysSinceEpoch: -1_000_000))
-            st.bind(2, day: to ?? TradingDay(year: 9999, month: 12, day: 31)!)
-            for (i, t) in (tickers ?? []).enumerated() { st.bind(Int32(3 + i), t) }
+            let st = try RawStatement(db, sql: sql)
+            let lo = from ?? TradingDay(daysSinceEpoch: Int32.min), hi = to ?? TradingDay(daysSinceEpoch: Int32.max)
+            for (i, t) in (tickers ?? []).enumerated() { st.bind(Int32(1 + i), t) }
             var rows = PriceRows()
             var lastTicker = ""
             var current: Int32 = -1
             while try st.step() {
                 let t = st.string(0)
-                if t != lastTicker {
-                    rows.tickers.append(t)
-                    current = Int32(rows.tickers.count - 1)
-                    lastTicker = t
-                }
                 guard let d = st.day(1) else {
                     throw HindsightError(
                         .invalidData, "\(path): equity_prices_daily has a bad date for \(t)",
                         cause: "dates must be stored as YYYY-MM-DD; re-import the file")
+                }
+                guard d >= lo && d <= hi else { continue }
+                if t != lastTicker {
+                    rows.tickers.append(t)
+                    current = Int32(rows.tickers.count - 1)
+                    lastTicker = t
                 }
                 rows.tickerIndex.append(current)
                 rows.dates.append(d)
@@ -64,6 +64,21 @@ extension HindsightDatabase {
             var out: [TradingDay] = []
             while try st.step() { if let d = st.day(0) { out.append(d) } }
             return out
+        }
+    }
+
+    /// The earliest price date on or before `to` (one seek of the date index), nil without one.
+    public func firstPriceDate(to: TradingDay) throws -> TradingDay? {
+        try readWrapped { db in
+            var st = try RawStatement(db, sql: "SELECT MIN(date) FROM equity_prices_daily WHERE date <= ?")
+            st.bind(1, day: to)
+            guard try st.step(), !st.isNull(0) else { return nil }
+            guard let d = st.day(0) else {
+                throw HindsightError(
+                    .invalidData, "\(path): equity_prices_daily has a bad date",
+                    cause: "dates must be stored as YYYY-MM-DD; re-import the file")
+            }
+            return d
         }
     }
 

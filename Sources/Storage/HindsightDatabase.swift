@@ -134,6 +134,9 @@ public final class HindsightDatabase: Sendable {
             // (about 400 MB of a 100,000-point report's peak, the scaling study).
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // An input read through a memory map, not one pread per page: 60k price rows of a 360-ticker database
+            // in 10 ms instead of 18.
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
         }
         return config
     }
