@@ -23,16 +23,20 @@ import Testing
         let db = try database()
         let tickers = try HindsightDatabase.openExisting(path: db).priceTickers()
         let picked = Array(tickers.filter { $0 != "MKT" }.prefix(3))
-        for (strategy, extra) in [
-            ("{kind: sma_crossover, params: {fast: 5, slow: 30}}", ["stops: {stop_loss: 0.03, take_profit: 0.05}"]),
+        for (strategy, extra, calendar) in [
+            (
+                "{kind: sma_crossover, params: {fast: 5, slow: 30}}", ["stops: {stop_loss: 0.03, take_profit: 0.05}"],
+                "NYSE"
+            ),
+            ("{kind: sma_crossover, params: {fast: 5, slow: 30}}", [], "data"),
             (
                 "{kind: signals, entry: \"cs_rank(roc(close, 20)) > 0.6\", exit: \"cs_rank(roc(close, 20)) < 0.4\"}",
-                ["execution: {fill: next_open, commission: {model: bps, bps: 5}}"]
+                ["execution: {fill: next_open, commission: {model: bps, bps: 5}}"], "NYSE"
             ),
         ] {
             let yaml = TestConfig.yaml(
                 db: db, tickers: picked, start: "2014-06-02", end: "2016-12-30", strategy: strategy,
-                calendar: "NYSE", extra: extra)
+                calendar: calendar, extra: extra)
             let config = try TestConfig.parse(yaml)
             let reached = try MarketInputs.load(for: config)
             let whole = try MarketInputs.load(for: config, reach: false)
@@ -64,5 +68,8 @@ import Testing
         let indexed = try store.priceDates()
         #expect(try store.priceDates(scan: true) == indexed && indexed.count > 700)
         #expect(try store.priceTickers().count == 12)
+        // What a run on a non-`data` calendar reads instead of every date.
+        #expect(try store.firstPriceDate(to: TradingDay(year: 2016, month: 12, day: 30)!) == indexed.first)
+        #expect(try store.firstPriceDate(to: TradingDay(year: 2013, month: 12, day: 31)!) == nil)
     }
 }
