@@ -15,14 +15,44 @@ public enum FileBytes {
             throw HindsightError(
                 .invalidArgument, "\(path) is a folder, not a file", cause: "give the path of a CSV file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let raw = readPlain(path) else {
             throw HindsightError(.io, "\(path): cannot read the file", cause: "check its permissions")
         }
-        let raw = [UInt8](data)
         if raw.count >= 2, raw[0] == 0x1f, raw[1] == 0x8b {
             return try gunzip(raw, path: path)
         }
         return raw
+    }
+
+    /// The file's bytes, read straight into the array: a regular file by its size (going through `Data` copied 122 MB
+    /// twice, 13 % of a CSV load), anything else (a pipe) through `FileManager`.
+    static func readPlain(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        }
+        let size = Int(st.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { b, n in
+            n = 0
+            while n < size {
+                let got = Foundation.read(fd, b.baseAddress! + n, size - n)
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { failed = true }
+                guard got > 0 else { break }
+                n += got
+            }
+        }
+        guard !failed else { return nil }
+        // A file that grew while it was read is read again whole (one that shrank gives what was there).
+        var extra: UInt8 = 0
+        if bytes.count == size, Foundation.read(fd, &extra, 1) == 1 {
+            return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        }
+        return bytes
     }
 
     /// Inflates every gzip member of `input`.

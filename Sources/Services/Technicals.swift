@@ -1,3 +1,4 @@
+import Dispatch
 import HindsightCore
 import MarketData
 
@@ -20,45 +21,81 @@ public final class Technicals: Sendable {
     public init(panel: MarketPanel) {
         self.panel = panel
         let nD = panel.dayCount, nA = panel.assetCount
-        let stride = nD + 1
-        var r = [Double](repeating: .nan, count: nA * nD)
-        var sp = [Double](repeating: 0, count: nA * stride), cp = [Int32](repeating: 0, count: nA * stride)
-        var sr = sp, sr2 = sp, cr = cp, dv = sp, sp2 = sp
-        let adj = panel.adjustedClose, valid = panel.valid
-        for a in 0..<nA {
-            let base = a * nD, pb = a * stride
-            for d in 0..<nD {
-                let k = base + d
-                var p = 0.0, pc: Int32 = 0, x = 0.0, x2 = 0.0, xc: Int32 = 0, dollar = 0.0
-                if valid[k] {
-                    p = adj[k]
-                    pc = 1
-                    dollar = panel.close[k] * panel.volume[k]
-                    if d > 0, valid[k - 1] {
-                        let ret = adj[k] / adj[k - 1] - 1
-                        r[k] = ret
-                        x = ret
-                        x2 = ret * ret
-                        xc = 1
-                    }
+        let adj = panel.adjustedClose, valid = panel.valid, close = panel.close, volume = panel.volume
+        @Sendable @inline(__always) func hasReturn(_ k: Int, _ d: Int) -> Bool { valid[k] && d > 0 && valid[k - 1] }
+        @Sendable @inline(__always) func ret(_ k: Int) -> Double { adj[k] / adj[k - 1] - 1 }
+        // One column a task, each cell written once: the zero fill, the copies and one thread over every column took
+        // 0.2 s of a 500-asset × 20-year CSV load (0.79 s); the sums are the same additions in the same order.
+        nonisolated(unsafe) var doubles = [[Double]](repeating: [], count: 6)
+        nonisolated(unsafe) var counts = [[Int32]](repeating: [], count: 2)
+        DispatchQueue.concurrentPerform(iterations: 8) { task in
+            switch task {
+            case 0: doubles[0] = Technicals.prefixSums(nA, nD) { k, _ in valid[k] ? adj[k] : 0 }
+            case 1: doubles[1] = Technicals.prefixSums(nA, nD) { k, _ in valid[k] ? adj[k] * adj[k] : 0 }
+            case 2: doubles[2] = Technicals.prefixSums(nA, nD) { k, d in hasReturn(k, d) ? ret(k) : 0 }
+            case 3:
+                doubles[3] = Technicals.prefixSums(nA, nD) { k, d in
+                    guard hasReturn(k, d) else { return 0 }
+                    let x = ret(k)
+                    return x * x
                 }
-                sp[pb + d + 1] = sp[pb + d] + p
-                sp2[pb + d + 1] = sp2[pb + d] + p * p
-                cp[pb + d + 1] = cp[pb + d] + pc
-                sr[pb + d + 1] = sr[pb + d] + x
-                sr2[pb + d + 1] = sr2[pb + d] + x2
-                cr[pb + d + 1] = cr[pb + d] + xc
-                dv[pb + d + 1] = dv[pb + d] + dollar
+            case 4: doubles[4] = Technicals.prefixSums(nA, nD) { k, _ in valid[k] ? close[k] * volume[k] : 0 }
+            case 5:
+                doubles[5] = [Double](unsafeUninitializedCapacity: nA * nD) { b, n in
+                    for a in 0..<nA {
+                        for d in 0..<nD {
+                            let k = a * nD + d
+                            b[k] = hasReturn(k, d) ? ret(k) : .nan
+                        }
+                    }
+                    n = nA * nD
+                }
+            case 6: counts[0] = Technicals.prefixCounts(nA, nD) { k, _ in valid[k] }
+            default: counts[1] = Technicals.prefixCounts(nA, nD) { k, d in hasReturn(k, d) }
             }
         }
-        returns = r
-        sumPrice = sp
-        sumPrice2 = sp2
-        countPrice = cp
-        sumReturn = sr
-        sumReturn2 = sr2
-        countReturn = cr
-        sumDollarVolume = dv
+        sumPrice = doubles[0]
+        sumPrice2 = doubles[1]
+        sumReturn = doubles[2]
+        sumReturn2 = doubles[3]
+        sumDollarVolume = doubles[4]
+        returns = doubles[5]
+        countPrice = counts[0]
+        countReturn = counts[1]
+    }
+
+    /// Per asset, `nD + 1` running sums of `value(cell, day)` starting at 0.
+    @inline(__always)
+    static func prefixSums(_ nA: Int, _ nD: Int, _ value: (Int, Int) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: nA * (nD + 1)) { b, n in
+            for a in 0..<nA {
+                let pb = a * (nD + 1)
+                var s = 0.0
+                b[pb] = 0
+                for d in 0..<nD {
+                    s = s + value(a * nD + d, d)
+                    b[pb + d + 1] = s
+                }
+            }
+            n = nA * (nD + 1)
+        }
+    }
+
+    /// Per asset, `nD + 1` running counts of the cells where `included(cell, day)`.
+    @inline(__always)
+    static func prefixCounts(_ nA: Int, _ nD: Int, _ included: (Int, Int) -> Bool) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: nA * (nD + 1)) { b, n in
+            for a in 0..<nA {
+                let pb = a * (nD + 1)
+                var s: Int32 = 0
+                b[pb] = 0
+                for d in 0..<nD {
+                    if included(a * nD + d, d) { s += 1 }
+                    b[pb + d + 1] = s
+                }
+            }
+            n = nA * (nD + 1)
+        }
     }
 
     @inline(__always) func p(_ a: Int, _ d: Int) -> Int { a * (panel.dayCount + 1) + d }
