@@ -126,9 +126,23 @@ extension HindsightDatabase {
             var eq = try RawStatement(
                 db,
                 sql: "INSERT OR REPLACE INTO sweep_equity(sweep_id, point_id, first_date, equity) VALUES (?, ?, ?, ?)")
+            // Each point links its run as it is stored, on this thread beside the workers: one UPDATE of every point
+            // after the last commit took 0.35 s of a 100,000-point sweep's serial end.
+            let link = try RawStatement(
+                db,
+                sql: "UPDATE sweep_points SET run_id = ? WHERE sweep_id = ? AND point_id = ? AND run_id IS NULL")
             // Run ids are hashes: in key order, consecutive inserts land on the same index pages.
             for p in batch.sorted(by: { $0.run.runID < $1.run.runID }) {
                 try HindsightDatabase.insertRun(&run, p.run)
+                if let sweep = p.run.sweepID, let point = p.run.pointID {
+                    link.bind(1, p.run.runID)
+                    link.bind(2, sweep)
+                    link.bind(3, point)
+                    let rc = link.run()
+                    if rc != 0 {
+                        throw HindsightError(.database, "cannot link the run of point \(point)", cause: link.lastError)
+                    }
+                }
                 try HindsightDatabase.insertDetails(
                     db, runID: p.run.runID, trades: p.trades, roundTrips: p.roundTrips, equity: p.equity)
                 try HindsightDatabase.insertAttribution(db, runID: p.run.runID, p.attribution)
