@@ -19,11 +19,19 @@ extension MarketInputs {
     /// beside it (a 20-ticker run on a 360-ticker database: prices 15 ms, the rest 12 ms, now read at once).
     static func loadDatabase(_ path: String, config: RunConfig, reach: Bool) throws -> MarketInputs {
         let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
-        let all = try store.priceTickers()
-        let wanted = reach ? reachableTickers(config, available: Set(all)) : nil
+        // A ticker universe asks only whether its own names exist (one seek each); every ticker is listed beside.
+        let wanted: [String]?
+        if reach, case .tickers(let names) = config.universe {
+            let asked =
+                names + config.namedTickers + [config.regime.ticker, config.benchmark, "SPY", "MKT"].compactMap { $0 }
+            wanted = reachableTickers(config, available: try store.existingPriceTickers(asked))
+        } else {
+            wanted = nil
+        }
         let allDates = wanted != nil && needsDataDates(config)
         nonisolated(unsafe) var prices: Result<PriceRows, any Error> = .success(PriceRows())
         nonisolated(unsafe) var tables: Result<Tables, any Error> = .success(Tables())
+        nonisolated(unsafe) var all: [String] = []
         DispatchQueue.concurrentPerform(iterations: 2) { task in
             if task == 0 {
                 prices = Result { try store.loadPrices(tickers: wanted, to: config.end) }
@@ -32,6 +40,7 @@ extension MarketInputs {
             tables = Result {
                 let side = try HindsightDatabase.openExisting(path: path, readOnly: true)
                 var t = Tables()
+                all = try side.priceTickers()
                 if allDates {
                     t.dates = try side.priceDates().filter { $0 <= config.end }
                 } else if !needsDataDates(config) {

@@ -97,6 +97,20 @@ extension HindsightDatabase {
         }
     }
 
+    /// Which of `names` have prices: one primary-key seek each.
+    public func existingPriceTickers(_ names: [String]) throws -> Set<String> {
+        try readWrapped { db in
+            let st = try RawStatement(db, sql: "SELECT 1 FROM equity_prices_daily WHERE ticker = ? LIMIT 1")
+            var out = Set<String>()
+            for n in Set(names) {
+                st.bind(1, n)
+                if try st.step() { out.insert(n) }
+                st.reset()
+            }
+            return out
+        }
+    }
+
     /// Distinct tickers with prices, sorted: one primary-key seek per ticker, not a scan of every row.
     public func priceTickers() throws -> [String] {
         try readWrapped { db in

@@ -71,5 +71,7 @@ import Testing
         // What a run on a non-`data` calendar reads instead of every date.
         #expect(try store.firstPriceDate(to: TradingDay(year: 2016, month: 12, day: 30)!) == indexed.first)
         #expect(try store.firstPriceDate(to: TradingDay(year: 2013, month: 12, day: 31)!) == nil)
+        // What a ticker universe asks instead of listing every ticker before it reads.
+        #expect(try store.existingPriceTickers(["MKT", "NOPE", "MKT"]) == ["MKT"])
     }
 }
