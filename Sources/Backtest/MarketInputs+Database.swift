@@ -22,8 +22,7 @@ extension MarketInputs {
         // A ticker universe asks only whether its own names exist (one seek each); every ticker is listed beside.
         let wanted: [String]?
         if reach, case .tickers(let names) = config.universe {
-            let asked =
-                names + config.namedTickers + [config.regime.ticker, config.benchmark, "SPY", "MKT"].compactMap { $0 }
+            let asked = names + config.namedTickers + marketCandidates(config)
             wanted = reachableTickers(config, available: try store.existingPriceTickers(asked))
         } else {
             wanted = nil

@@ -74,11 +74,16 @@ public final class MarketInputs: Sendable {
         guard case .tickers(let names) = config.universe else { return nil }
         var want = Set(names).union(config.namedTickers)
         if config.regime.source != .data {
-            let candidates = [config.regime.ticker, config.benchmark, "SPY", "MKT"].compactMap { $0 }
+            let candidates = marketCandidates(config)
             guard let market = candidates.first(where: available.contains) else { return nil }
             want.insert(market)
         }
         return want.filter(available.contains).sorted()
+    }
+
+    /// The built-in regime classifier's market series, in the order it looks for them.
+    static func marketCandidates(_ config: RunConfig) -> [String] {
+        [config.regime.ticker, config.benchmark, "SPY", "MKT"].compactMap { $0 }
     }
 
     /// The bar length of the synthetic market's intraday bars.
