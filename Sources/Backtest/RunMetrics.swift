@@ -158,8 +158,22 @@ public enum RunMetrics {
                 "turnover_by_component",
                 JSONText.object(turnover.map { ($0.component, JSONText.number($0.turnover)) })
             ))
-        o.sort { $0.0 < $1.0 }
+        o = sortedByKey(o)
         return (o, JSONText.object(o))
+    }
+
+    /// The last key order seen: a sweep's points share their keys, and sorting about 70 strings anew for each point
+    /// was 4 % of a 100,000-point SMA sweep's CPU. A different key list is sorted (stably) and becomes the cached one.
+    private static let keyOrder = Locked<(keys: [String], order: [Int])>(([], []))
+
+    static func sortedByKey(_ o: [(String, String)]) -> [(String, String)] {
+        let cached = keyOrder.value
+        if cached.keys.count == o.count, zip(cached.keys, o).allSatisfy({ $0 == $1.0 }) {
+            return cached.order.map { o[$0] }
+        }
+        let order = o.indices.sorted { o[$0].0 != o[$1].0 ? o[$0].0 < o[$1].0 : $0 < $1 }
+        keyOrder.withLock { $0 = (o.map(\.0), order) }
+        return order.map { o[$0] }
     }
 
     /// `backtest run`'s further analysis: every metric of `MetricsReport` that `stored` does not have.

@@ -1,8 +1,9 @@
-import Backtest
 import Engine
 import HindsightCore
 import HindsightTestSupport
 import Testing
+
+@testable import Backtest
 
 /// Turnover by component: every fill's value in exactly one component.
 struct TurnoverTests {
@@ -221,5 +222,37 @@ struct TurnoverTests {
         #expect(parts["rebalance_drift"]! < 1e-12 * traded, "\(parts)")
         #expect(abs(parts["signal"]! - traded) < 1e-9 * traded)
         #expect(r.decisions.allSatisfy { $0.equity.isFinite }, "the engine stamps every decision's equity")
+    }
+
+    @Test func sessionsKeptSparselyOrDenselySumBitForBitAsADenseTable() {
+        // In day order (sparse), then a step back in time (the table turns dense): both against a plain table.
+        var rng = Xoshiro256StarStar(seed: 7)
+        for outOfOrder in [false, true] {
+            let n = 300, w = TradedByDay.width
+            var traded = TradedByDay(sessions: n)
+            var table = [Double](repeating: 0, count: n * w)
+            var day = 0
+            for k in 0..<400 {
+                day = outOfOrder && k == 250 ? 17 : min(n - 1, day + Int(rng.next() % 3))
+                let c = Int(rng.next() % UInt64(w)), v = Double(rng.next() % 1_000_000) / 7.0
+                traded.add(v, day: day, component: TradedByDay.Component(rawValue: c)!)
+                table[day * w + c] += v
+            }
+            for range in [0..<n, 0..<1, 40..<41, 17..<18, 100..<250, 299..<300] {
+                let expected = (0..<w).map { c in range.reduce(0.0) { $0 + table[$1 * w + c] } }
+                #expect(traded.sums(over: range) == expected, "\(range) outOfOrder \(outOfOrder)")
+            }
+        }
+    }
+
+    @Test func storedMetricsKeysComeSortedWhicheverKeyListCameBefore() {
+        let a = [("b", "1"), ("a", "2"), ("c", "3")], b = [("z", "1"), ("b", "2"), ("b", "3"), ("a", "4")]
+        for pairs in [a, b, a, a, b] {
+            let sorted = RunMetrics.sortedByKey(pairs)
+            #expect(sorted.map(\.0) == pairs.map(\.0).sorted())
+            // Equal keys keep their order (a stable sort).
+            #expect(
+                sorted.map(\.1) == pairs.indices.sorted { (pairs[$0].0, $0) < (pairs[$1].0, $1) }.map { pairs[$0].1 })
+        }
     }
 }
