@@ -13,17 +13,36 @@ public struct CSVReader {
     /// Whether each field was quoted (quoted fields may contain escaped quotes).
     private var quoted: [Bool] = []
 
+    /// Where reading stops (the end of the buffer, or of the slice a parser thread reads).
+    private let end: Int
+    /// Whether the buffer has a quote anywhere (known after `header()`): a file without one can be cut at any line end.
+    public private(set) var hasQuotes = true
+
     public init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
+        self.end = bytes.count
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        fields.reserveCapacity(16)
+        quoted.reserveCapacity(16)
+    }
+
+    /// A reader of the records in `range` (from a line start to just after a line end), numbering lines from 1 at
+    /// its start; `quoteFree` when the caller knows the buffer has no quote (the tokeniser then skips quote states).
+    public init(bytes: [UInt8], path: String, range: Range<Int>, quoteFree: Bool = false) {
+        self.bytes = bytes
+        self.path = path
+        self.end = range.upperBound
+        self.position = range.lowerBound
+        self.hasQuotes = !quoteFree
         fields.reserveCapacity(16)
         quoted.reserveCapacity(16)
     }
 
     /// Advances to the next non-empty record; false at end of input.
     public mutating func next() -> Bool {
-        let n = bytes.count
+        if !hasQuotes { return nextUnquoted() }
+        let n = end
         return bytes.withUnsafeBufferPointer { b in
             while position < n {
                 lineNumber += 1
@@ -74,6 +93,41 @@ public struct CSVReader {
         }
     }
 
+    /// `next()` for text without quotes: the same records, two tests a byte instead of five (the tokeniser was 23 %
+    /// of a 122 MB CSV load).
+    private mutating func nextUnquoted() -> Bool {
+        let n = end
+        return bytes.withUnsafeBufferPointer { b in
+            while position < n {
+                lineNumber += 1
+                fields.removeAll(keepingCapacity: true)
+                quoted.removeAll(keepingCapacity: true)
+                let lineStart = position
+                var start = position
+                var i = position
+                while i < n {
+                    let c = b[i]
+                    if c == 0x2C {
+                        appendField(start, i, false, b)
+                        start = i + 1
+                    } else if c == 0x0A {
+                        break
+                    }
+                    i += 1
+                }
+                var end = i
+                if end > start, b[end - 1] == 0x0D { end -= 1 }
+                position = i + 1
+                if fields.isEmpty, b[lineStart..<i].allSatisfy({ $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
+                    continue  // blank line
+                }
+                appendField(start, end, false, b)
+                return true
+            }
+            return false
+        }
+    }
+
     @inline(__always)
     private mutating func appendField(_ s: Int, _ e: Int, _ q: Bool, _ b: UnsafeBufferPointer<UInt8>) {
         var s = s, e = e
@@ -88,6 +142,9 @@ public struct CSVReader {
     }
 
     public var fieldCount: Int { fields.count }
+
+    /// The offset of the next record's first byte.
+    public var offset: Int { position }
 
     /// The field as a String (quotes unescaped).
     public func string(_ i: Int) -> String {
@@ -151,7 +208,7 @@ public struct CSVReader {
 
     /// Reads the header row; throws when the file is empty.
     public mutating func header() throws -> [String] {
-        try CSVReader.checkText(bytes, path: path)
+        hasQuotes = try CSVReader.checkText(bytes, path: path)
         guard next() else {
             throw HindsightError(.invalidData, "\(path): the file is empty", cause: "expected a header row")
         }
@@ -162,7 +219,9 @@ public struct CSVReader {
 extension CSVReader {
     /// Refuses text this reader would misread, with what is wrong and how to fix it: UTF-16 or UTF-32 (a BOM or NUL
     /// bytes), old-Mac CR-only line endings, and a quote that is never closed (which would swallow the rest).
-    static func checkText(_ b: [UInt8], path: String) throws {
+    /// Returns whether the text has a quote at all.
+    @discardableResult
+    static func checkText(_ b: [UInt8], path: String) throws -> Bool {
         if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) {
             throw HindsightError(
                 .invalidData, "\(path): the file is UTF-16 (or UTF-32) text",
@@ -181,7 +240,7 @@ extension CSVReader {
         }
         // Most price files have no quote at all: memchr finds that at memory speed (0.13 s → 0.01 s on 122 MB).
         let anyQuote = b.withUnsafeBytes { $0.count > 0 && memchr($0.baseAddress!, 0x22, $0.count) != nil }
-        guard anyQuote else { return }
+        guard anyQuote else { return false }
         // The reader's own rule (`next()`): a quote opens a field only at its start, and inside a quoted field ""
         // is a quote.
         var inQuotes = false, fieldStart = true, line = 1, openedOn = 0
@@ -214,5 +273,6 @@ extension CSVReader {
                 "\(path):\(openedOn): a quote opened on this line is never closed, so the rest of the file would be one field",
                 cause: "close the quote, or double a quote inside a quoted field (\"\")")
         }
+        return true
     }
 }

@@ -201,4 +201,54 @@ extension TestPaths {
         #expect(p.rows.dates == [TradingDay(iso: "2020-01-02")!])
         #expect(p.rows.volume == [135_480_400])
     }
+
+    @Test func aFileCutIntoPartsParsesToTheSameRowsTickersAndRejectsAsOnePass() throws {
+        // Several tickers met first in different parts, bad rows, blank and CRLF lines, a duplicate, no final newline.
+        var lines = ["date,ticker,open,high,low,close,volume"]
+        var rng = Xoshiro256StarStar(seed: 11)
+        for k in 0..<400 {
+            let t = ["aaa", "BBB", "ccc.us", "DDD", "e e", "FFF"][Int(rng.next() % 6)]
+            let day = TradingDay(iso: "2020-01-02")!.adding(days: Int(rng.next() % 300)).iso
+            switch rng.next() % 12 {
+            case 0: lines.append("")
+            case 1: lines.append("\(day),\(t),10,11,9,10,100\r")
+            case 2: lines.append("\(day),\(t),10,11,9")
+            case 3: lines.append("\(day),\(t),ten,11,9,10,100")
+            case 4: lines.append("  \t ")
+            default: lines.append("\(day),\(t),\(10 + k % 3),12,9,\(10.5 + Double(k % 5) / 8),\(k)")
+            }
+        }
+        let path = "cut.csv"
+        for text in [lines.joined(separator: "\n"), lines.joined(separator: "\n") + "\n"] {
+            let bytes = Array(text.utf8)
+            var whole = PriceFileParser()
+            whole.chunkParts = 1
+            whole.chunkMinBytes = 1
+            try whole.parse(bytes: bytes, path: path)
+            whole.rejectDuplicates()
+            #expect(!whole.rejects.isEmpty && whole.rows.count > 200)
+            for parts in [2, 3, 7, 64] {
+                var cut = PriceFileParser()
+                cut.chunkParts = parts
+                cut.chunkMinBytes = 1
+                try cut.parse(bytes: bytes, path: path)
+                cut.rejectDuplicates()
+                #expect(cut.rows.tickers == whole.rows.tickers, "\(parts) parts")
+                #expect(cut.rows.tickerIndex == whole.rows.tickerIndex && cut.rows.dates == whole.rows.dates)
+                #expect(cut.rows.open == whole.rows.open && cut.rows.close == whole.rows.close)
+                #expect(cut.rows.high == whole.rows.high && cut.rows.low == whole.rows.low)
+                #expect(cut.rows.volume == whole.rows.volume && cut.rows.lines == whole.rows.lines)
+                #expect(cut.rejects == whole.rejects, "\(parts) parts")
+            }
+        }
+        // The lines are the file's own: line 1 is the header.
+        var one = PriceFileParser()
+        one.chunkParts = 5
+        one.chunkMinBytes = 1
+        try one.parse(
+            bytes: Array(
+                "date,ticker,open,high,low,close,volume\n\nx,A,1,1,1,1,1\n2020-01-02,A,1,1,1,1,1\n2020-01-03,A,x,1,1,1,1\n"
+                    .utf8), path: path)
+        #expect(one.rows.lines == [4] && one.rejects.map(\.line) == [3, 5])
+    }
 }
