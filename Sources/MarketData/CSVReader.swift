@@ -93,39 +93,69 @@ public struct CSVReader {
         }
     }
 
-    /// `next()` for text without quotes: the same records, two tests a byte instead of five (the tokeniser was 23 %
-    /// of a 122 MB CSV load).
+    /// `next()` for text without quotes: the same records, found eight bytes at a time (the byte-by-byte tokeniser
+    /// was a third of a 122 MB CSV's parse).
     private mutating func nextUnquoted() -> Bool {
         let n = end
         return bytes.withUnsafeBufferPointer { b in
+            let raw = UnsafeRawPointer(b.baseAddress!)
             while position < n {
                 lineNumber += 1
                 fields.removeAll(keepingCapacity: true)
-                quoted.removeAll(keepingCapacity: true)
                 let lineStart = position
                 var start = position
                 var i = position
-                while i < n {
-                    let c = b[i]
-                    if c == 0x2C {
-                        appendField(start, i, false, b)
-                        start = i + 1
-                    } else if c == 0x0A {
-                        break
+                var lineEnd = -1
+                words: while i + 8 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    var m =
+                        CSVReader.zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C) | CSVReader.zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+                    while m != 0 {
+                        let j = i + m.trailingZeroBitCount >> 3
+                        if b[j] == 0x0A {
+                            lineEnd = j
+                            break words
+                        }
+                        appendUnquoted(start, j, b)
+                        start = j + 1
+                        m &= m - 1
                     }
-                    i += 1
+                    i += 8
                 }
-                var end = i
-                if end > start, b[end - 1] == 0x0D { end -= 1 }
-                position = i + 1
-                if fields.isEmpty, b[lineStart..<i].allSatisfy({ $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
+                if lineEnd < 0 {
+                    while i < n, b[i] != 0x0A {
+                        if b[i] == 0x2C {
+                            appendUnquoted(start, i, b)
+                            start = i + 1
+                        }
+                        i += 1
+                    }
+                    lineEnd = i
+                }
+                position = lineEnd + 1
+                if fields.isEmpty, b[lineStart..<lineEnd].allSatisfy({ $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) {
                     continue  // blank line
                 }
-                appendField(start, end, false, b)
+                appendUnquoted(start, lineEnd, b)
                 return true
             }
             return false
         }
+    }
+
+    /// A high bit in each byte of `x` that is zero (exact: no borrow between bytes).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    @inline(__always)
+    private mutating func appendUnquoted(_ s: Int, _ e: Int, _ b: UnsafeBufferPointer<UInt8>) {
+        var s = s, e = e
+        while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+        while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
+        fields.append(s..<e)
     }
 
     @inline(__always)
@@ -149,7 +179,7 @@ public struct CSVReader {
     /// The field as a String (quotes unescaped).
     public func string(_ i: Int) -> String {
         let s = String(decoding: bytes[fields[i]], as: UTF8.self)
-        return quoted[i] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+        return hasQuotes && quoted[i] ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
     }
 
     /// The whole current line as text, for error messages.

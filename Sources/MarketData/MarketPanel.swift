@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import HindsightCore
 import TimeMachine
 
@@ -50,60 +52,98 @@ public struct MarketPanel: Sendable {
         let rowAsset: [Int] = rows.tickers.map { assetOf[$0] ?? -1 }
         let nA = tickers.count, nD = calendar.count
         let size = nA * nD
-        var open = [Double](repeating: .nan, count: size), high = open, low = open, close = open, volume = open
-        var valid = [Bool](repeating: false, count: size)
+        // Each row's cell (-1: not in the panel), then one task a column: one thread filling and scattering every
+        // column took 120 ms of a 500-asset × 20-year CSV load (2.2M rows). Cells are written in row order within a
+        // column, so the result is the same as one pass.
         var outside = 0
-        for r in 0..<rows.count {
-            let a = rowAsset[Int(rows.tickerIndex[r])]
-            if a < 0 { continue }
-            guard let d = calendar.index(of: rows.dates[r]) else {
-                outside += 1
-                continue
+        let cell = [Int32](unsafeUninitializedCapacity: rows.count) { b, n in
+            for r in 0..<rows.count {
+                let a = rowAsset[Int(rows.tickerIndex[r])]
+                if a < 0 {
+                    b[r] = -1
+                } else if let d = calendar.index(of: rows.dates[r]) {
+                    b[r] = Int32(a * nD + d)
+                } else {
+                    b[r] = -1
+                    outside += 1
+                }
             }
-            let k = a * nD + d
-            open[k] = rows.open[r]
-            high[k] = rows.high[r]
-            low[k] = rows.low[r]
-            close[k] = rows.close[r]
-            volume[k] = rows.volume[r]
-            valid[k] = true
+            n = rows.count
         }
-        var split = [Double](repeating: 1, count: size)
-        var dividend = [Double](repeating: 0, count: size)
+        var splitCells: [(Int, Double)] = [], dividendCells: [(Int, Double)] = []
         for act in actions {
             guard let a = assetOf[act.ticker] else { continue }
             let d = calendar.indexOnOrAfter(act.date)
             guard d < nD else { continue }
             switch act.kind {
-            case .split: split[a * nD + d] *= act.value
-            case .dividend: dividend[a * nD + d] += act.value
+            case .split: splitCells.append((a * nD + d, act.value))
+            case .dividend: dividendCells.append((a * nD + d, act.value))
             }
         }
-        var adjusted = [Double](repeating: .nan, count: size)
-        for a in 0..<nA {
-            // Total-return index per first share, in units of the first raw close.
-            var index = Double.nan, prevClose = Double.nan
-            var pendingSplit = 1.0, pendingDividend = 0.0
-            for d in 0..<nD {
-                let k = a * nD + d
-                pendingSplit *= split[k]
-                pendingDividend = pendingDividend * split[k] + dividend[k]
-                guard valid[k] else { continue }
-                if prevClose.isFinite {
-                    index *= pendingSplit * (close[k] + pendingDividend) / prevClose
-                } else {
-                    index = close[k]
+        let columns = PanelColumns(), splits = splitCells, dividends = dividendCells
+        DispatchQueue.concurrentPerform(iterations: 8) { task in
+            switch task {
+            case 0: columns.open = MarketPanel.scatter(size, cell, rows.open)
+            case 1: columns.high = MarketPanel.scatter(size, cell, rows.high)
+            case 2: columns.low = MarketPanel.scatter(size, cell, rows.low)
+            case 3: columns.close = MarketPanel.scatter(size, cell, rows.close)
+            case 4: columns.volume = MarketPanel.scatter(size, cell, rows.volume)
+            case 5:
+                var v = [Bool](repeating: false, count: size)
+                for k in cell where k >= 0 { v[Int(k)] = true }
+                columns.valid = v
+            case 6:
+                var split = [Double](repeating: 1, count: size)
+                for (k, x) in splits { split[k] *= x }
+                columns.split = split
+            default:
+                var dividend = [Double](repeating: 0, count: size)
+                for (k, x) in dividends { dividend[k] += x }
+                columns.dividend = dividend
+            }
+        }
+        let open = columns.open, high = columns.high, low = columns.low, close = columns.close
+        let volume = columns.volume, valid = columns.valid, split = columns.split, dividend = columns.dividend
+        // The fingerprint (one ordered stream) is hashed beside the adjusted closes, which are built by asset ranges.
+        let parts = max(1, min(nA, ProcessInfo.processInfo.activeProcessorCount))
+        let hash = PanelColumns()
+        let adjusted = [Double](unsafeUninitializedCapacity: size) { buffer, n in
+            let out = UnsafeCells(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
+                guard task < parts else {
+                    var h = StableHasher()
+                    for t in tickers { h.combine(t) }
+                    for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
+                    for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
+                    hash.fingerprint = h.hex
+                    return
                 }
-                pendingSplit = 1
-                pendingDividend = 0
-                adjusted[k] = index
-                prevClose = close[k]
+                for a in (nA * task / parts)..<(nA * (task + 1) / parts) {
+                    // Total-return index per first share, in units of the first raw close.
+                    var index = Double.nan, prevClose = Double.nan
+                    var pendingSplit = 1.0, pendingDividend = 0.0
+                    for d in 0..<nD {
+                        let k = a * nD + d
+                        pendingSplit *= split[k]
+                        pendingDividend = pendingDividend * split[k] + dividend[k]
+                        guard valid[k] else {
+                            out[k] = .nan
+                            continue
+                        }
+                        if prevClose.isFinite {
+                            index *= pendingSplit * (close[k] + pendingDividend) / prevClose
+                        } else {
+                            index = close[k]
+                        }
+                        pendingSplit = 1
+                        pendingDividend = 0
+                        out[k] = index
+                        prevClose = close[k]
+                    }
+                }
             }
+            n = size
         }
-        var h = StableHasher()
-        for t in tickers { h.combine(t) }
-        for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
-        for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
         self.tickers = tickers
         self.calendar = calendar
         self.assetCount = nA
@@ -117,7 +157,7 @@ public struct MarketPanel: Sendable {
         self.splitRatio = split
         self.dividend = dividend
         self.adjustedClose = adjusted
-        self.fingerprint = h.hex
+        self.fingerprint = hash.fingerprint
         self.rowsOutsideCalendar = outside
     }
 
@@ -137,5 +177,36 @@ public struct MarketPanel: Sendable {
             $0 + $1.capacity * MemoryLayout<Double>.stride
         }
             + valid.capacity * MemoryLayout<Bool>.stride
+    }
+}
+
+extension MarketPanel {
+    /// A column of `size` cells, NaN but where a row's `cell` gives its value (later rows win, as in one pass).
+    static func scatter(_ size: Int, _ cell: [Int32], _ values: [Double]) -> [Double] {
+        var column = [Double](repeating: .nan, count: size)
+        column.withUnsafeMutableBufferPointer { c in
+            for r in cell.indices where cell[r] >= 0 { c[Int(cell[r])] = values[r] }
+        }
+        return column
+    }
+}
+
+/// The panel's columns while they are built, each written by one thread.
+final class PanelColumns: @unchecked Sendable {
+    var open: [Double] = [], high: [Double] = [], low: [Double] = [], close: [Double] = [], volume: [Double] = []
+    var valid: [Bool] = [], split: [Double] = [], dividend: [Double] = []
+    var fingerprint = ""
+}
+
+/// An uninitialised buffer of doubles that threads fill at disjoint cells (bounds checked).
+struct UnsafeCells: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Double>
+    init(_ base: UnsafeMutableBufferPointer<Double>) { self.base = base }
+    subscript(k: Int) -> Double {
+        get { base[k] }
+        nonmutating set {
+            precondition(k >= 0 && k < base.count)
+            (base.baseAddress! + k).initialize(to: newValue)
+        }
     }
 }

@@ -44,7 +44,11 @@ public final class SweepContext: Sendable {
         self.inputs = loaded
         pipeline = RunPipeline(inputs: loaded, base: base)
         var k = [Int: SMACrossoverKernel]()
-        if case .tickers(let t) = base.universe {
+        // The kernel takes one ticker: a 500-name universe's prefix sums (20 ms of its load) only when a point can
+        // have one.
+        if case .tickers(let t) = base.universe,
+            t.count == 1 || plan.spec.parameterPaths.contains(where: { $0.hasPrefix("universe") })
+        {
             for name in t {
                 guard let a = loaded.panel.asset(ticker: name) else { continue }
                 let p = loaded.panel

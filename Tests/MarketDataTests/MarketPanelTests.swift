@@ -109,3 +109,98 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
         #expect(q.outsideCalendar == 1)
     }
 }
+
+@Suite struct MarketPanelParallelBuildTests {
+    /// The single pass the panel was built with before its columns were built one task each.
+    static func serialReference(_ rows: PriceRows, _ actions: [CorporateAction], _ calendar: TradingCalendar)
+        -> (close: [Double], valid: [Bool], adjusted: [Double], fingerprint: String, outside: Int)
+    {
+        let tickers = rows.tickers.sorted()
+        let assetOf = Dictionary(uniqueKeysWithValues: tickers.enumerated().map { ($1, $0) })
+        let nA = tickers.count, nD = calendar.count, size = nA * nD
+        var open = [Double](repeating: .nan, count: size), high = open, low = open, close = open, volume = open
+        var valid = [Bool](repeating: false, count: size)
+        var outside = 0
+        for r in 0..<rows.count {
+            let a = assetOf[rows.tickers[Int(rows.tickerIndex[r])]]!
+            guard let d = calendar.index(of: rows.dates[r]) else {
+                outside += 1
+                continue
+            }
+            let k = a * nD + d
+            (open[k], high[k], low[k], close[k], volume[k]) = (
+                rows.open[r], rows.high[r], rows.low[r], rows.close[r], rows.volume[r]
+            )
+            valid[k] = true
+        }
+        var split = [Double](repeating: 1, count: size), dividend = [Double](repeating: 0, count: size)
+        for act in actions {
+            let a = assetOf[act.ticker]!, d = calendar.indexOnOrAfter(act.date)
+            guard d < nD else { continue }
+            if act.kind == .split { split[a * nD + d] *= act.value } else { dividend[a * nD + d] += act.value }
+        }
+        var adjusted = [Double](repeating: .nan, count: size)
+        for a in 0..<nA {
+            var index = Double.nan, prevClose = Double.nan, pendingSplit = 1.0, pendingDividend = 0.0
+            for d in 0..<nD {
+                let k = a * nD + d
+                pendingSplit *= split[k]
+                pendingDividend = pendingDividend * split[k] + dividend[k]
+                guard valid[k] else { continue }
+                if prevClose.isFinite {
+                    index *= pendingSplit * (close[k] + pendingDividend) / prevClose
+                } else {
+                    index = close[k]
+                }
+                (pendingSplit, pendingDividend) = (1, 0)
+                adjusted[k] = index
+                prevClose = close[k]
+            }
+        }
+        var h = StableHasher()
+        for t in tickers { h.combine(t) }
+        for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
+        for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
+        return (close, valid, adjusted, h.hex, outside)
+    }
+
+    @Test func aPanelBuiltColumnByColumnEqualsOneSerialPassBitForBit() throws {
+        var rng = Xoshiro256StarStar(seed: 3)
+        let calendar = TradingCalendar.weekdays(
+            from: TradingDay(iso: "2020-01-01")!, to: TradingDay(iso: "2021-06-30")!)
+        var rows = PriceRows()
+        rows.tickers = (0..<37).map { "T\($0)" }
+        var actions: [CorporateAction] = []
+        // Rows in a shuffled ticker order, gaps, weekend rows outside the calendar, splits and dividends.
+        for a in (0..<37).shuffled(using: &rng) {
+            var price = 20 + Double(rng.next() % 100)
+            for offset in 0..<560 where rng.next() % 10 != 0 {
+                price *= 1 + (Double(rng.next() % 2001) - 1000) / 50_000
+                rows.tickerIndex.append(Int32(a))
+                rows.dates.append(TradingDay(iso: "2020-01-01")!.adding(days: offset))
+                rows.open.append(price * 0.99)
+                rows.high.append(price * 1.01)
+                rows.low.append(price * 0.98)
+                rows.close.append(price)
+                rows.volume.append(Double(rng.next() % 1_000_000))
+            }
+            for _ in 0..<3 {
+                let date = TradingDay(iso: "2020-01-01")!.adding(days: Int(rng.next() % 600))
+                let split = rng.next() % 2 == 0
+                actions.append(
+                    CorporateAction(
+                        ticker: "T\(a)", date: date, kind: split ? .split : .dividend,
+                        value: split ? [2, 3, 0.5][Int(rng.next() % 3)] : Double(rng.next() % 100) / 100))
+            }
+        }
+        let panel = try MarketPanel(rows: rows, actions: actions, calendar: calendar)
+        let reference = Self.serialReference(rows, actions, calendar)
+        // Compared as one flag each: a difference would print two 20,000-cell arrays.
+        let sameClose = panel.close.map(\.bitPattern) == reference.close.map(\.bitPattern)
+        let sameValid = panel.valid == reference.valid
+        let sameAdjusted = panel.adjustedClose.map(\.bitPattern) == reference.adjusted.map(\.bitPattern)
+        #expect(sameClose && sameValid && sameAdjusted)
+        #expect(panel.fingerprint == reference.fingerprint)
+        #expect(panel.rowsOutsideCalendar == reference.outside && reference.outside > 0)
+    }
+}
