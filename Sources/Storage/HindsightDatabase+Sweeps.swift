@@ -105,6 +105,14 @@ extension HindsightDatabase {
         }
     }
 
+    /// Whether this database holds sweep `id` (its plan and points are registered in one transaction).
+    public func hasSweep(id: String) throws -> Bool {
+        try readWrapped { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM sweeps WHERE sweep_id = ?)", arguments: [id])
+                ?? false
+        }
+    }
+
     /// Ids of the points of a sweep that already have a stored run (any status).
     public func finishedPoints(sweepID: String) throws -> Set<String> {
         try readWrapped { db in

@@ -52,6 +52,16 @@ actor SweepWriter {
 
     private var lastFlush = Date()
 
+    /// Runs `work` on the database thread before any batch handed over after it; its error is thrown by the next
+    /// call, and no batch is written after it fails.
+    func first(_ work: @escaping @Sendable () throws -> Void) {
+        let io = self.io
+        io.queue.async {
+            guard io.error == nil else { return }
+            do { try work() } catch { io.failure.withLock { $0 = $0 ?? error } }
+        }
+    }
+
     /// Hands the pending batch to the database thread (commits run off the cooperative pool, so the workers keep
     /// computing); a commit error is thrown by the next call.
     func flush(wait: Bool = false) throws {
