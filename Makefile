@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DEMO_DB ?= .hindsight/demo.sqlite
 SWIFT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: deps build demo test lint bench bench-check bench-peers bench-analytics-peers bench-engine-peers clean
+.PHONY: deps build demo test lint bench bench-check bench-peers bench-analytics-peers bench-engine-peers bench-load-peers clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -46,6 +46,10 @@ bench-analytics-peers: build
 # One SMA backtest on GOOG in backtrader and in Hindsight, side by side (creates .venv-fixtures).
 bench-engine-peers: build
 	python3 Benchmarks/peers/engine_vs_backtrader.py
+
+# CSV → panel against pandas read_csv + pivot on the synthetic export (creates .venv-fixtures).
+bench-load-peers: build
+	python3 Benchmarks/peers/load_vs_pandas.py --assets $(or $(ASSETS),2000) --runs $(or $(RUNS),3)
 
 clean:
 	rm -rf .build .hindsight

@@ -613,12 +613,7 @@ def main():
         report_progress(results[-1])
     if "synthetic" in only:
         start, end = 1998, 1998 + a.synthetic_years - 1
-        prices = os.path.join(work, "synthetic-prices.csv")
-        run([a.bin, "data", "synth", "--db", os.path.join(work, "synthetic-source.sqlite"), "--replace", "--assets", str(a.synthetic_assets),
-             "--start", f"{start}-01-02", "--end", f"{end}-12-31", "--seed", "7", "--export-prices", prices])
-        with open(prices) as fh:
-            next(fh)
-            tickers = sorted({line.split(",", 2)[1] for line in fh})
+        prices, tickers = sweepfiles.synthetic_export(run, a.bin, work, "synthetic", a.synthetic_assets, start, end)
         runs, a.runs = a.runs, a.synthetic_runs or a.runs
         results.append(workload_momentum(a, work, "momentum-synthetic", prices, tickers, f"{start}-01-02", f"{end}-12-31",
                                          f"Momentum sweep, synthetic {len(tickers):,} assets × {a.synthetic_years} years, 32 configs",

@@ -57,12 +57,7 @@ def main():
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="hindsight-load-")
     start, end = 1998, 1998 + a.years - 1
-    prices = os.path.join(work, "prices.csv")
-    run([a.bin, "data", "synth", "--db", os.path.join(work, "source.sqlite"), "--replace", "--assets", str(a.assets),
-         "--start", f"{start}-01-02", "--end", f"{end}-12-31", "--seed", "7", "--export-prices", prices])
-    with open(prices) as fh:
-        next(fh)
-        tickers = sorted({line.split(",", 2)[1] for line in fh})
+    prices, tickers = sweepfiles.synthetic_export(run, a.bin, work, "synthetic", a.assets, start, end)
     sweep = os.path.join(work, "load.yaml")
     body = sweepfiles.momentum("load", f"{{csv: {prices}}}", f"{{tickers: [{', '.join(tickers)}]}}",
                                f"{start}-01-02", f"{end}-12-31", extra="  calendar: data\n")

@@ -121,3 +121,16 @@ def sma_goog_expression(name, data, fast, slow):
         "strategy: {kind: sma_crossover, params: {fast: 10, slow: 30}}",
         'strategy: {kind: signals, params: {fast: 10, slow: 30}, entry: "crossover(sma(close, fast), sma(close, slow))", '
         'exit: "crossunder(sma(close, fast), sma(close, slow))"}')
+
+
+def synthetic_export(run, binary, work, stem, assets, start, end):
+    """`hindsight data synth --seed 7` over [start-01-02, end-12-31] exported to `<stem>-prices.csv` in `work`;
+    `run` runs a command. Returns (the CSV's path, its tickers sorted)."""
+    import os
+    prices = os.path.join(work, stem + "-prices.csv")
+    run([binary, "data", "synth", "--db", os.path.join(work, stem + "-source.sqlite"), "--replace", "--assets",
+         str(assets), "--start", f"{start}-01-02", "--end", f"{end}-12-31", "--seed", "7", "--export-prices", prices])
+    with open(prices) as fh:
+        next(fh)
+        tickers = sorted({line.split(",", 2)[1] for line in fh})
+    return prices, tickers

@@ -18,7 +18,7 @@ extension MarketInputs {
     /// A database's inputs for `config`: the prices on this thread, and the other tables on a second connection
     /// beside it (a 20-ticker run on a 360-ticker database: prices 15 ms, the rest 12 ms, now read at once).
     static func loadDatabase(_ path: String, config: RunConfig, reach: Bool) throws -> MarketInputs {
-        let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
+        let store = try HindsightDatabase.openExisting(path: path, readOnly: true, mapped: true)
         // A ticker universe asks only whether its own names exist (one seek each); every ticker is listed beside.
         let wanted: [String]?
         if reach, case .tickers(let names) = config.universe {
@@ -37,7 +37,7 @@ extension MarketInputs {
                 return
             }
             tables = Result {
-                let side = try HindsightDatabase.openExisting(path: path, readOnly: true)
+                let side = try HindsightDatabase.openExisting(path: path, readOnly: true, mapped: true)
                 var t = Tables()
                 all = try side.priceTickers()
                 if allDates {

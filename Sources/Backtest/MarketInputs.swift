@@ -111,7 +111,7 @@ public final class MarketInputs: Sendable {
         let rows: IntradayRows
         switch config.data {
         case .database(let path):
-            let store = try HindsightDatabase.openExisting(path: path, readOnly: true)
+            let store = try HindsightDatabase.openExisting(path: path, readOnly: true, mapped: true)
             let hours = (NYSESessionTimes.hours(p.calendar.day(at: 0)), NYSESessionTimes.hours(p.calendar.last!))
             rows = try store.loadIntraday(tickers: p.tickers, from: hours.0.open - 86_400, to: hours.1.close + 86_400)
         case .csv:

@@ -137,4 +137,16 @@ private func prices(_ items: [(String, String, Double)]) -> MarketDataset {
         try db.importDataset(prices([("ZZZ", "2021-01-04", 1)]), replace: false, wipeInputs: true)
         #expect(try db.loadPrices().tickers == ["ZZZ"])
     }
+
+    @Test func onlyInputDatabasesAreReadThroughAMemoryMap() throws {
+        // Mapped pages count in a process's RSS: a report scanning a large sweep database must not map it.
+        let path = TestPaths.makeTempDir() + "/mapped.sqlite"
+        let store = try HindsightDatabase(path: path)
+        try store.importDataset(prices([("AAA", "2020-01-02", 10)]), replace: false)
+        let mapSize = { (db: HindsightDatabase) in try db.readWrapped { try Int.fetchOne($0, sql: "PRAGMA mmap_size") }
+        }
+        #expect(try mapSize(store) == 0)
+        #expect(try mapSize(HindsightDatabase.openExisting(path: path, readOnly: true)) == 0)
+        #expect(try mapSize(HindsightDatabase.openExisting(path: path, readOnly: true, mapped: true)) == 1 << 30)
+    }
 }
