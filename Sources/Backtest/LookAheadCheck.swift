@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import HindsightCore
 import MarketData
 import TimeMachine
@@ -18,8 +19,12 @@ public enum LookAheadCheck {
         public var passed: Bool { firstDifference == nil }
     }
 
-    /// Cuts at 1/4, 1/2 and 3/4 of the run's sessions (fewer for a short run).
-    public static func run(_ config: RunConfig, inputs: MarketInputs, cuts count: Int = 3) throws -> Outcome {
+    /// Cuts at 1/4, 1/2 and 3/4 of the run's sessions (fewer for a short run). `cut` gives the inputs through a
+    /// session (`inputs.truncated(throughSession:)`; a sweep shares them between the points it checks).
+    public static func run(
+        _ config: RunConfig, inputs: MarketInputs, cuts count: Int = 3,
+        cut truncate: ((Int) throws -> MarketInputs)? = nil
+    ) throws -> Outcome {
         let full = try RunPipeline(inputs: inputs, base: config).simulate(config)
         let cal = inputs.panel.calendar
         let n = full.dates.count
@@ -27,7 +32,7 @@ public enum LookAheadCheck {
             .filter { $0 > full.firstSession && $0 < full.firstSession + n - 1 }.sorted()
         var compared = 0
         for cut in cutDays {
-            let partial = try inputs.truncated(throughSession: cut)
+            let partial = try truncate?(cut) ?? inputs.truncated(throughSession: cut)
             var c = config
             c.end = cal.day(at: cut)
             let r = try RunPipeline(inputs: partial, base: c).simulate(c)
@@ -48,6 +53,30 @@ public enum LookAheadCheck {
             }
         }
         return Outcome(cuts: cutDays.map(cal.day), compared: compared, firstDifference: nil)
+    }
+
+    /// Inputs cut through a session, built once for every check that asks for the same session (the sweep's top
+    /// points share their cuts when they share their sessions: a 2,000-asset cut rebuilds the panel and technicals,
+    /// 0.8 s of CPU).
+    public final class SharedCuts: Sendable {
+        let inputs: MarketInputs
+        private let built = Locked<[Int: MarketInputs]>([:])
+        /// One cut is built at a time: each build already uses every core.
+        private let building = NSLock()
+
+        public init(_ inputs: MarketInputs) { self.inputs = inputs }
+
+        /// How many cuts were built.
+        public var count: Int { built.value.count }
+
+        public func inputs(throughSession day: Int) throws -> MarketInputs {
+            building.lock()
+            defer { building.unlock() }
+            if let done = built.value[day] { return done }
+            let cut = try inputs.truncated(throughSession: day)
+            built.withLock { $0[day] = cut }
+            return cut
+        }
     }
 
     static func firstDifference<T: Equatable>(_ want: [T], _ got: [T], describe: (T) -> String) -> String? {

@@ -292,12 +292,13 @@ public enum SweepRunner {
         }
         // The points' checks run side by side (each is four runs of one config).
         var rows = [JSONValue?](repeating: nil, count: picks.count)
+        let cuts = LookAheadCheck.SharedCuts(context.inputs)
         await withTaskGroup(of: (Int, JSONValue).self) { group in
             for (i, (id, c)) in picks.enumerated() {
                 group.addTask {
                     var fields: [(String, JSONValue)] = [("point", .string(id))]
                     do {
-                        let o = try LookAheadCheck.run(c, inputs: context.inputs)
+                        let o = try LookAheadCheck.run(c, inputs: context.inputs, cut: cuts.inputs(throughSession:))
                         fields += [
                             ("passed", .bool(o.passed)), ("cuts", .array(o.cuts.map { .string($0.iso) })),
                             ("compared", .integer(o.compared)),

@@ -29,6 +29,24 @@ import Testing
         #expect(o.cuts.count == 3 && o.compared > 20, "\(o.compared) compared")
     }
 
+    @Test func pointsSharingTheirSessionsShareTheirCutsAndGetTheSameOutcome() throws {
+        // A sweep's top points on the same sessions are checked on one set of cut inputs, built once.
+        let configs = try [(10, 40), (5, 20), (20, 60)].map { fast, slow in
+            try TestConfig.parse(
+                Self.base
+                    + "\nuniverse: {tickers: [MKT]}\nstrategy: {kind: sma_crossover, params: {fast: \(fast), slow: \(slow)}}"
+            )
+        }
+        let inputs = try MarketInputs.load(for: configs[0])
+        let shared = LookAheadCheck.SharedCuts(inputs)
+        for c in configs {
+            let alone = try LookAheadCheck.run(c, inputs: inputs)
+            let sharing = try LookAheadCheck.run(c, inputs: inputs, cut: shared.inputs(throughSession:))
+            #expect(sharing == alone && alone.passed)
+        }
+        #expect(shared.count == 3)
+    }
+
     @Test func aStrategyThatReadsTomorrowsCloseFailsAtTheFirstCut() throws {
         StrategyRegistry.register(PeekTomorrow.self)
         let c = try TestConfig.parse(
