@@ -1,5 +1,4 @@
 import Engine
-import Foundation
 import HindsightCore
 import MarketData
 import TimeMachine
@@ -60,9 +59,8 @@ public enum LookAheadCheck {
     /// 0.8 s of CPU).
     public final class SharedCuts: Sendable {
         let inputs: MarketInputs
+        /// Held while a cut is built: each build already uses every core, and a second asker waits for it.
         private let built = Locked<[Int: MarketInputs]>([:])
-        /// One cut is built at a time: each build already uses every core.
-        private let building = NSLock()
 
         public init(_ inputs: MarketInputs) { self.inputs = inputs }
 
@@ -70,12 +68,12 @@ public enum LookAheadCheck {
         public var count: Int { built.value.count }
 
         public func inputs(throughSession day: Int) throws -> MarketInputs {
-            building.lock()
-            defer { building.unlock() }
-            if let done = built.value[day] { return done }
-            let cut = try inputs.truncated(throughSession: day)
-            built.withLock { $0[day] = cut }
-            return cut
+            try built.withLock { cuts in
+                if let done = cuts[day] { return done }
+                let cut = try inputs.truncated(throughSession: day)
+                cuts[day] = cut
+                return cut
+            }
         }
     }
 

@@ -37,15 +37,17 @@ public enum FileBytes {
         let size = Int(st.st_size)
         // Large files are read in one part a core: the kernel's copy into the array was 70 ms of a 122 MB load.
         let parts = size < 8 << 20 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // Bytes read by each part, or -1 when its read failed.
         let got = Locked<[Int]>(Array(repeating: 0, count: parts))
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { b, n in
-            let base = UnsafeSendableBytes(b.baseAddress!)
+            let buffer = DisjointWrites(b)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
                 let from = size * k / parts, to = size * (k + 1) / parts
                 var at = from
                 while at < to {
-                    let r = pread(fd, base.pointer + at, to - at, off_t(at))
+                    let r = pread(fd, buffer.start(at, count: to - at), to - at, off_t(at))
                     if r < 0 && errno == EINTR { continue }
+                    if r < 0 { return got.withLock { $0[k] = -1 } }
                     guard r > 0 else { break }
                     at += r
                 }
@@ -54,10 +56,11 @@ public enum FileBytes {
             // A part that came back short (the file shrank) ends the bytes there.
             n = 0
             for (k, count) in got.value.enumerated() {
-                n += count
+                n += max(0, count)
                 guard count == size * (k + 1) / parts - size * k / parts else { break }
             }
         }
+        guard !got.value.contains(-1) else { return nil }
         // A file that grew while it was read is read again whole (one that shrank gives what was there).
         var extra: UInt8 = 0
         if bytes.count == size, pread(fd, &extra, 1, off_t(size)) == 1 {
@@ -107,10 +110,4 @@ public enum FileBytes {
         }
         return out
     }
-}
-
-/// The start of a buffer that threads fill at disjoint ranges.
-struct UnsafeSendableBytes: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<UInt8>
-    init(_ pointer: UnsafeMutablePointer<UInt8>) { self.pointer = pointer }
 }

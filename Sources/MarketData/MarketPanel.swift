@@ -106,16 +106,16 @@ public struct MarketPanel: Sendable {
         let volume = columns.volume, valid = columns.valid, split = columns.split, dividend = columns.dividend
         // The fingerprint (one ordered stream) is hashed beside the adjusted closes, which are built by asset ranges.
         let parts = max(1, min(nA, ProcessInfo.processInfo.activeProcessorCount))
-        let hash = PanelColumns()
+        let fingerprint = Locked("")
         let adjusted = [Double](unsafeUninitializedCapacity: size) { buffer, n in
-            let out = UnsafeCells(buffer)
+            let out = DisjointWrites(buffer)
             DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
                 guard task < parts else {
                     var h = StableHasher()
                     for t in tickers { h.combine(t) }
                     for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
                     for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
-                    hash.fingerprint = h.hex
+                    fingerprint.withLock { $0 = h.hex }
                     return
                 }
                 for a in (nA * task / parts)..<(nA * (task + 1) / parts) {
@@ -157,7 +157,7 @@ public struct MarketPanel: Sendable {
         self.splitRatio = split
         self.dividend = dividend
         self.adjustedClose = adjusted
-        self.fingerprint = hash.fingerprint
+        self.fingerprint = fingerprint.value
         self.rowsOutsideCalendar = outside
     }
 
@@ -195,18 +195,4 @@ extension MarketPanel {
 final class PanelColumns: @unchecked Sendable {
     var open: [Double] = [], high: [Double] = [], low: [Double] = [], close: [Double] = [], volume: [Double] = []
     var valid: [Bool] = [], split: [Double] = [], dividend: [Double] = []
-    var fingerprint = ""
-}
-
-/// An uninitialised buffer of doubles that threads fill at disjoint cells (bounds checked).
-struct UnsafeCells: @unchecked Sendable {
-    let base: UnsafeMutableBufferPointer<Double>
-    init(_ base: UnsafeMutableBufferPointer<Double>) { self.base = base }
-    subscript(k: Int) -> Double {
-        get { base[k] }
-        nonmutating set {
-            precondition(k >= 0 && k < base.count)
-            (base.baseAddress! + k).initialize(to: newValue)
-        }
-    }
 }

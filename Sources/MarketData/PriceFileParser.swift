@@ -121,7 +121,6 @@ public struct PriceFileParser {
         let slots = parts.map { _ in ChunkSlot() }
         let starts = (line: firstLine, row: firstRow)
         var found: [ParsedChunk] = []
-        var order = tickerOrder, lookup = tickerLookup
         rows = RowSink.columns(capacity: rows.count + lines.reduce(0, +), head: rows) { sink in
             let parse: @Sendable (Int) -> Void = { k in
                 slots[k].chunk = PriceFileParser.parseChunk(
@@ -134,27 +133,26 @@ public struct PriceFileParser {
                 DispatchQueue.concurrentPerform(iterations: parts.count, execute: parse)
             }
             found = slots.map { $0.chunk! }
-            // Close the gaps that rejected and blank lines left, then number the tickers as one pass would.
+            // Close the gaps that rejected and blank lines left.
             var at = starts.row[0]
             for (k, chunk) in found.enumerated() {
                 sink.move(chunk.rows, from: starts.row[k], to: at)
-                let global = chunk.tickers.map { name -> Int32 in
-                    if let i = lookup[name] { return i }
-                    let i = Int32(order.count)
-                    lookup[name] = i
-                    order.append(name)
-                    return i
-                }
-                if !global.elementsEqual(0..<Int32(global.count)) {
-                    for i in at..<(at + chunk.rows) { sink.ticker[i] = global[Int(sink.ticker[i])] }
-                }
                 at += chunk.rows
             }
             return at
         }
-        tickerOrder = order
-        tickerLookup = lookup
-        for chunk in found { rejects += chunk.rejects }
+        // Number the tickers as one pass would (each part numbered its own in order of first sight).
+        var at = starts.row[0]
+        for chunk in found {
+            let global = chunk.tickers.map { intern($0) }
+            if !global.elementsEqual(0..<Int32(global.count)) {
+                rows.tickerIndex.withUnsafeMutableBufferPointer { t in
+                    for i in at..<(at + chunk.rows) { t[i] = global[Int(t[i])] }
+                }
+            }
+            at += chunk.rows
+            rejects += chunk.rejects
+        }
         rows.tickers = tickerOrder
         rows.files = files
     }
