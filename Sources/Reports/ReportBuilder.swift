@@ -36,6 +36,8 @@ struct ReportBuilder: Sendable {
         var equity: [EquityRow]
         var trades: [TradeRow]
         var roundTrips: [RoundTripRow] = []
+        /// The headline statistics' bootstrap intervals, shared by the leaderboard and the point's page.
+        var intervals: BootstrapIntervals? = nil
     }
 
     func num(_ v: Double?, _ digits: Int = 4) -> String {
@@ -196,11 +198,8 @@ struct ReportBuilder: Sendable {
         for det in details {
             let se = Metrics.sharpeStandardError(det.returns) * 252.0.squareRoot()
             let p = benchmark?.returns(on: det.dates).map { Metrics.sharpeDifferenceTest(det.returns, $0).pValue }
-            let ci = BootstrapIntervals(
-                det.returns, statistics: [BootstrapIntervals.sharpe],
-                bootstrap: .automatic(.stationary, for: det.returns),
-                paths: 1000, seed: 0)
-            inference[det.point.id] = (se, p ?? .nan, ci.intervals[0].bca)
+            let ci = det.intervals?.intervals.first { $0.name == BootstrapIntervals.sharpe.name }
+            inference[det.point.id] = (se, p ?? .nan, ci?.bca ?? (.nan, .nan))
         }
         // The key metrics, with the rank metric first and not repeated.
         let keyMetrics: [(name: String, title: String, percent: Bool)] = [
@@ -450,7 +449,20 @@ struct ReportBuilder: Sendable {
                     point: p, dates: dates, returns: r, equity: run.equity, trades: run.trades,
                     roundTrips: try store.roundTrips(runID: runID)))
         }
+        // Each point's bootstrap is independent of the others: one a core.
+        let series = out.map(\.returns)
+        let found = Locked([Int: BootstrapIntervals]())
+        DispatchQueue.concurrentPerform(iterations: series.count) { k in
+            let ci = ReportBuilder.intervals(series[k])
+            found.withLock { $0[k] = ci }
+        }
+        for (k, ci) in found.value { out[k].intervals = ci }
         return out
+    }
+
+    /// 95% intervals of the headline statistics from 1,000 stationary-bootstrap paths (Politis–White block, seed 0).
+    static func intervals(_ returns: [Double]) -> BootstrapIntervals {
+        BootstrapIntervals(returns, bootstrap: .automatic(.stationary, for: returns), paths: 1000, seed: 0)
     }
 
     /// Growth of 1 held in a price series with its corporate actions: each day multiplies by
@@ -753,8 +765,7 @@ struct ReportBuilder: Sendable {
                 ([.totalReturn, .cagr, .annualVolatility, .sharpeRatio, .sortinoRatio, .calmarRatio, .maxDrawdown]
                     .map { (m: SummaryMetric) in m.key } + ["trades", "final_equity"])
                     .map { [$0, num(p.metrics[$0], 5)] }) + "\n"
-        let ci = BootstrapIntervals(
-            det.returns, bootstrap: .automatic(.stationary, for: det.returns), paths: 1000, seed: 0)
+        let ci = det.intervals ?? ReportBuilder.intervals(det.returns)
         md +=
             "## Intervals\n\n95% intervals from 1,000 stationary-bootstrap paths of the daily returns (block \(num(ci.bootstrap.block, 3)) sessions, Politis–White; seed 0).\n\n"
         md +=

@@ -23,18 +23,22 @@ public struct BootstrapIntervals: Sendable {
 
     /// A statistic of a return series. One that is a function of the mean and standard deviation (ddof 1) alone
     /// also gives `moments`: the bootstrap then accumulates sums while it gathers a path, and the jackknife
-    /// leaves one out of the totals, instead of copying series (about 40× faster on 400 points).
+    /// leaves one out of the totals, instead of copying series (about 40× faster on 400 points). One that a
+    /// `ReturnFold` gives gives `fold`: each path is folded while it is gathered, and the jackknife continues each
+    /// prefix's fold (same values bit for bit as `compute` on the series).
     public struct Statistic: Sendable {
         public var name: String
         public var compute: @Sendable ([Double]) -> Double
         public var moments: (@Sendable (_ mean: Double, _ sd: Double) -> Double)?
+        public var fold: (@Sendable (ReturnFold) -> Double)?
         public init(
             _ name: String, _ compute: @escaping @Sendable ([Double]) -> Double,
-            moments: (@Sendable (Double, Double) -> Double)? = nil
+            moments: (@Sendable (Double, Double) -> Double)? = nil, fold: (@Sendable (ReturnFold) -> Double)? = nil
         ) {
             self.name = name
             self.compute = compute
             self.moments = moments
+            self.fold = fold
         }
     }
 
@@ -46,11 +50,11 @@ public struct BootstrapIntervals: Sendable {
 
     /// The headline statistics the CLI and the leaderboard give intervals for.
     public static let headline: [Statistic] = [
-        sharpe, Statistic("cagr", { Metrics.cagr($0) }),
+        sharpe, Statistic("cagr", { Metrics.cagr($0) }, fold: { $0.cagr() }),
         Statistic("annual_volatility", { Metrics.annualVolatility($0) }, moments: { _, sd in sd * defaultRootYear }),
-        Statistic("max_drawdown", { Metrics.maxDrawdown($0) }),
-        Statistic("sortino_ratio", { Metrics.sortinoRatio($0) }),
-        Statistic("total_return", { Metrics.totalReturn($0) }),
+        Statistic("max_drawdown", { Metrics.maxDrawdown($0) }, fold: { $0.maxDrawdown }),
+        Statistic("sortino_ratio", { Metrics.sortinoRatio($0) }, fold: { $0.sortinoRatio() }),
+        Statistic("total_return", { Metrics.totalReturn($0) }, fold: { $0.totalReturn }),
     ]
 
     /// `paths` resampled series of `returns` (positions from `bootstrap`, seeded), each statistic on each.
@@ -65,17 +69,25 @@ public struct BootstrapIntervals: Sendable {
         var rng = Xoshiro256StarStar(seed: seed)
         var values = [[Double]](repeating: [], count: statistics.count)
         var sample = [Double](repeating: 0, count: n)
-        let needSeries = statistics.contains { $0.moments == nil }
+        // A NaN makes every statistic of a series NaN, which a fold does not know.
+        let folds = !returns.contains { $0.isNaN } && statistics.allSatisfy { $0.moments != nil || $0.fold != nil }
+        let needSeries = !folds && statistics.contains { $0.moments == nil }
         func moments(_ s1: Double, _ s2: Double, _ count: Int) -> (Double, Double) {
             let m = s1 / Double(count)
             return (m, count > 1 ? (max(s2 - s1 * m, 0) / Double(count - 1)).squareRoot() : .nan)
         }
         for _ in 0..<paths {
             let idx = bootstrap.indices(count: n, rng: &rng)
+            var f = ReturnFold()
             var s1 = 0.0, s2 = 0.0
             returns.withUnsafeBufferPointer { r in
-                sample.withUnsafeMutableBufferPointer { out in
-                    idx.withUnsafeBufferPointer { ix in
+                idx.withUnsafeBufferPointer { ix in
+                    if folds {
+                        for t in 0..<n { f.add(r[ix[t]]) }
+                        (s1, s2) = (f.sum, f.squares)
+                        return
+                    }
+                    sample.withUnsafeMutableBufferPointer { out in
                         for t in 0..<n {
                             let v = r[ix[t]]
                             out[t] = v
@@ -87,8 +99,10 @@ public struct BootstrapIntervals: Sendable {
             }
             let (m, sd) = moments(s1, s2, n)
             for (k, s) in statistics.enumerated() {
-                if let f = s.moments {
-                    values[k].append(f(m, sd))
+                if let g = s.moments {
+                    values[k].append(g(m, sd))
+                } else if folds, let g = s.fold {
+                    values[k].append(g(f))
                 } else if needSeries {
                     values[k].append(s.compute(sample))
                 }
@@ -98,6 +112,7 @@ public struct BootstrapIntervals: Sendable {
         let alpha = (1 - level) / 2
         var out: [Interval] = []
         var loo = [Double](repeating: 0, count: max(n - 1, 0))
+        var looFolds: [ReturnFold]?
         for (k, s) in statistics.enumerated() {
             let theta = s.compute(returns)
             let v = values[k].filter(\.isFinite).sorted()
@@ -120,6 +135,11 @@ public struct BootstrapIntervals: Sendable {
                 if let f = s.moments {
                     let (m, sd) = moments(total1 - returns[i], total2 - returns[i] * returns[i], n - 1)
                     jk.append(f(m, sd))
+                    continue
+                }
+                if folds, let g = s.fold {
+                    if looFolds == nil { looFolds = ReturnFold.leaveOneOut(returns) }
+                    jk.append(g(looFolds![i]))
                     continue
                 }
                 var j = 0
