@@ -25,18 +25,20 @@ public struct ReportWriter: Sendable {
             try fm.createDirectory(atPath: tmp + "/charts", withIntermediateDirectories: true)
             try Data(ReportWriter.markerText.utf8).write(to: URL(fileURLWithPath: tmp + "/" + ReportWriter.marker))
             try fm.createDirectory(atPath: tmp + "/top", withIntermediateDirectories: true)
-            // The overfitting section runs beside the rest (and points.csv); the section replaces its placeholder.
+            // The overfitting section and points.csv run beside the rest (about as long as the top points'
+            // bootstraps and the sections); the overfitting section replaces its placeholder.
             let builder = ReportBuilder(
                 data: data, store: store, wallSeconds: wallSeconds, overfittingPlaceholder: true)
             let (overfitting, (readme, built, details)) = try await Parallel.both(
                 {
-                    try builder.overfitting()
+                    let overfitting = try builder.overfitting()
+                    try writePointsCSV(data, to: tmp + "/points.csv")
+                    return overfitting
                 },
                 {
                     var f: [String: String] = [:]
                     let details = try builder.topDetails()
                     let md = try builder.build(files: &f, details: details)
-                    try writePointsCSV(data, to: tmp + "/points.csv")
                     return (md, f, details)
                 })
             var files = built

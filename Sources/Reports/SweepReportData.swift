@@ -202,48 +202,66 @@ struct SweepReportData: Sendable {
         let paramNames = FieldNames(paths), metricNames = FieldNames(slimNames)
         let keep = max(top, SweepReportData.fullPoints)
         let lower = objectives[0].lowerIsBetter, key = objectives[0].key
-        var pts: [Point] = []
-        var best: [(value: Double, index: Int)] = []
-        var keys: [(value: Double, index: Int)] = []
-        var filtered = 0
-        var scratch = FieldRow<Double>(names: metricNames, values: [])
-        let columns = PointColumns(params: paramNames, metrics: metricNames)
         let filters = self.filters
-        func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
-        try store.scanSweepPoints(id: sweepID) { row in
-            SweepReportData.readMetrics(row.metricsJSON, into: &scratch)
-            let params = SweepReportData.readParams(row.paramsJSON, names: paramNames)
-            let index = pts.count
-            var rankValue: Double?
-            if row.status == .ok {
-                if filters.allSatisfy({ $0.holds { scratch[$0] } }) {
-                    if let v = scratch[key], v.isFinite { rankValue = lower ? -v : v }
-                } else {
-                    filtered += 1
+        typealias Scan = (pts: [Point], keys: [(value: Double, index: Int)], filtered: Int)
+        @Sendable func scan() throws -> Scan {
+            var pts: [Point] = []
+            var best: [(value: Double, index: Int)] = []
+            var keys: [(value: Double, index: Int)] = []
+            var filtered = 0
+            var scratch = FieldRow<Double>(names: metricNames, values: [])
+            let columns = PointColumns(params: paramNames, metrics: metricNames)
+            func text(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
+            try store.scanSweepPoints(id: sweepID) { row in
+                SweepReportData.readMetrics(row.metricsJSON, into: &scratch)
+                let params = SweepReportData.readParams(row.paramsJSON, names: paramNames)
+                let index = pts.count
+                var rankValue: Double?
+                if row.status == .ok {
+                    if filters.allSatisfy({ $0.holds { scratch[$0] } }) {
+                        if let v = scratch[key], v.isFinite { rankValue = lower ? -v : v }
+                    } else {
+                        filtered += 1
+                    }
+                }
+                columns.append(params: params, metrics: scratch)
+                func point(full: Bool) -> Point {
+                    Point(
+                        id: text(row.pointID) ?? "", index: index, status: row.status, columns: columns,
+                        full: full
+                            ? Point.Full(metrics: scratch, metricsJSON: text(row.metricsJSON), runID: text(row.runID))
+                            : nil,
+                        error: text(row.error))
+                }
+                guard let v = rankValue else { return pts.append(point(full: false)) }
+                keys.append((v, index))
+                // Ties keep the earlier point ahead (the ranking's order).
+                guard best.count < keep || v > best[best.count - 1].value else { return pts.append(point(full: false)) }
+                var at = best.count
+                while at > 0 && best[at - 1].value < v { at -= 1 }
+                best.insert((v, index), at: at)
+                pts.append(point(full: true))
+                if best.count > keep {
+                    let out = best.removeLast().index
+                    pts[out] = pts[out].slimmed()
                 }
             }
-            columns.append(params: params, metrics: scratch)
-            func point(full: Bool) -> Point {
-                Point(
-                    id: text(row.pointID) ?? "", index: index, status: row.status, columns: columns,
-                    full: full
-                        ? Point.Full(metrics: scratch, metricsJSON: text(row.metricsJSON), runID: text(row.runID))
-                        : nil,
-                    error: text(row.error))
-            }
-            guard let v = rankValue else { return pts.append(point(full: false)) }
-            keys.append((v, index))
-            // Ties keep the earlier point ahead (the ranking's order).
-            guard best.count < keep || v > best[best.count - 1].value else { return pts.append(point(full: false)) }
-            var at = best.count
-            while at > 0 && best[at - 1].value < v { at -= 1 }
-            best.insert((v, index), at: at)
-            pts.append(point(full: true))
-            if best.count > keep {
-                let out = best.removeLast().index
-                pts[out] = pts[out].slimmed()
+            return (pts, keys, filtered)
+        }
+        var perSweep = false
+        if case .string(let t)? = o.first(where: { $0.0 == "trials" })?.1 { perSweep = t == "sweep" }
+        // The trial ledger reads every sweep's stored Sharpe ratios: on a second reader, beside the scan.
+        let record = sweep
+        nonisolated(unsafe) var scanned: Result<Scan, any Error> = .success(([], [], 0))
+        nonisolated(unsafe) var ledgerRead: Result<TrialLedger?, any Error> = .success(nil)
+        DispatchQueue.concurrentPerform(iterations: perSweep ? 1 : 2) { task in
+            if task == 0 {
+                scanned = Result { try scan() }
+            } else {
+                ledgerRead = Result { try store.trialLedger(upTo: record) }
             }
         }
+        var (pts, keys, filtered) = try scanned.get()
         self.metricNames = metricNames
         points = pts
         filteredOut = filtered
@@ -251,9 +269,7 @@ struct SweepReportData: Sendable {
         ranked = keys.map { pts[$0.index] }
         let srs = pts.compactMap { $0.status == .ok ? $0.metrics["sharpe_per_period"] : nil }.filter(\.isFinite)
         let mean = srs.isEmpty ? 0 : srs.reduce(0, +) / Double(srs.count)
-        var perSweep = false
-        if case .string(let t)? = o.first(where: { $0.0 == "trials" })?.1 { perSweep = t == "sweep" }
-        let ledger = perSweep ? nil : try store.trialLedger(upTo: sweep)
+        let ledger = try ledgerRead.get()
         if let ledger, ledger.trials >= srs.count, ledger.trials > 0 {
             trials = ledger.trials
             trialSweeps = ledger.sweeps
