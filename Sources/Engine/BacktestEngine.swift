@@ -31,10 +31,11 @@ public enum BacktestEngine {
         let universe = BacktestUniverseService(
             config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range,
             benchmark: config.benchmark)
+        let marks = inputs.marks.flatMap { $0.assets == panel.assetCount ? $0 : nil }
         let env = StrategyEnvironment(
             config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
             universe: universe, sessions: range, signalCache: inputs.signalCache,
-            signals: inputs.signals)
+            signals: inputs.signals, marks: marks)
         guard let plugin = StrategyRegistry.plugin(config.strategyKind) else {
             throw config.strategy.error("unknown strategy '\(config.strategyKind)'")
         }
@@ -44,6 +45,7 @@ public enum BacktestEngine {
             technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache,
             intraday: config.execution.intraday == nil ? nil : inputs.intraday)
         if inputs.recordPositions { loop.ledger = PositionLedger() }
+        loop.marks = marks
         loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
@@ -103,6 +105,8 @@ struct Loop {
     var borrowToday: [Double] = []
     /// Sessions on which an intraday fill or check had no bars and used the daily rules.
     var daysWithoutIntraday = 0
+    /// The panel's closes day by day, when the pipeline has them (the marks then read one cache line a day).
+    var marks: DayMajorMarks?
 
     init(
         config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
@@ -138,14 +142,33 @@ struct Loop {
         out.modelShare = [Double](repeating: 1 / Double(max(1, modelNames.count)), count: nA * max(1, modelNames.count))
         trades.reserveCapacity(1024)
         gaps.reserveCapacity(1024)
+        listActions(days: sessions, assets: active)
+    }
+
+    /// The sessions' splits and dividends of `assets`, day by day and in `assets`' order within a day. Scanned one
+    /// asset's days at a time: the panel is asset-major, and a day-by-day scan missed the cache on nearly every cell
+    /// (17 % of a 118-stock momentum run, for a list that is usually empty).
+    mutating func listActions(days: Range<Int>, assets: [Int32]) {
+        actionDays.removeAll(keepingCapacity: true)
+        actionAssets.removeAll(keepingCapacity: true)
+        nextAction = 0
         let nD = panel.dayCount
-        for d in sessions {
-            for a32 in active {
-                let a = Int(a32)
-                guard panel.splitRatio[a * nD + d] != 1 || panel.dividend[a * nD + d] != 0 else { continue }
-                actionDays.append(Int32(d))
-                actionAssets.append(Int32(a))
+        var cells: [(day: Int32, asset: Int32)] = []
+        panel.splitRatio.withUnsafeBufferPointer { split in
+            panel.dividend.withUnsafeBufferPointer { dividend in
+                for a32 in assets {
+                    let base = Int(a32) * nD
+                    for d in days where split[base + d] != 1 || dividend[base + d] != 0 {
+                        cells.append((Int32(d), a32))
+                    }
+                }
             }
+        }
+        // Stable: within a day the cells keep `assets`' order.
+        cells.sort { $0.day < $1.day }
+        for c in cells {
+            actionDays.append(c.day)
+            actionAssets.append(c.asset)
         }
     }
 
@@ -244,10 +267,12 @@ struct Loop {
             }
             // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
             var pre = portfolio.cash
+            let byDay = marks
             for a32 in active {
-                let a = Int(a32), k = a * nD + d
-                if panel.valid[k] {
-                    portfolio.mark(asset: a, close: panel.close[k])
+                let a = Int(a32)
+                let k = byDay == nil ? a * nD + d : d * nA + a
+                if byDay?.valid[k] ?? panel.valid[k] {
+                    portfolio.mark(asset: a, close: byDay?.close[k] ?? panel.close[k])
                 } else if portfolio.shares[a] != 0 {
                     gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
                 }
@@ -359,18 +384,10 @@ struct Loop {
     /// Makes every asset active (an order named one outside the ticker universe): later sessions' corporate actions
     /// are listed again for all of them.
     mutating func widen(after d: Int) {
-        let nA = panel.assetCount, nD = panel.dayCount
+        let nA = panel.assetCount
         isActive = [Bool](repeating: true, count: nA)
         active = (0..<nA).map(Int32.init)
-        actionDays.removeAll(keepingCapacity: true)
-        actionAssets.removeAll(keepingCapacity: true)
-        nextAction = 0
-        for day in (d + 1)..<max(d + 1, range.upperBound) {
-            for a in 0..<nA where panel.splitRatio[a * nD + day] != 1 || panel.dividend[a * nD + day] != 0 {
-                actionDays.append(Int32(day))
-                actionAssets.append(Int32(a))
-            }
-        }
+        listActions(days: (d + 1)..<max(d + 1, range.upperBound), assets: active)
     }
 
     /// Fills the stops due on session `d`; returns the traded value.

@@ -194,26 +194,37 @@ public struct MomentumRotationKernel: Sendable {
         return Summary(finalValue: final, totalReturn: final / initialCash - 1, fills: fills, rebalances: rebalances)
     }
 
-    /// Moves the `k` best (highest momentum, then lowest asset index) to the front, in that order.
+    /// Moves the `k` best (highest momentum, then lowest asset index) to the front, in no particular order: both
+    /// callers only mark them and then sort their orders by (value, asset), a total order on finite values, so only
+    /// the set matters. A quickselect (no sort, no merge buffer): the stable sort it replaces was 12 % of a
+    /// momentum sweep's simulation.
     static func selectTop(_ c: inout [(Double, Int32)], _ k: Int) {
-        let better: ((Double, Int32), (Double, Int32)) -> Bool = { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        guard k > 0, c.count > 1 else { return }
-        if k >= c.count / 4 {
-            c.sort(by: better)
-            return
+        guard k > 0, k < c.count else { return }
+        @inline(__always) func better(_ a: (Double, Int32), _ b: (Double, Int32)) -> Bool {
+            a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
         }
-        // Partial selection: keep a sorted prefix of k.
-        c[0..<min(k, c.count)].sort(by: better)
-        let tail = min(k, c.count)
-        for i in tail..<c.count where better(c[i], c[tail - 1]) {
-            var j = tail - 1
-            let x = c[i]
-            c[i] = c[j]
-            while j > 0 && better(x, c[j - 1]) {
-                c[j] = c[j - 1]
-                j -= 1
+        c.withUnsafeMutableBufferPointer { x in
+            // Assets are distinct, so no two candidates are equal under `better`.
+            var lo = 0, hi = x.count - 1
+            let target = k - 1
+            while hi > lo {
+                let mid = lo + (hi - lo) / 2
+                if better(x[mid], x[lo]) { x.swapAt(mid, lo) }
+                if better(x[hi], x[lo]) { x.swapAt(hi, lo) }
+                if better(x[hi], x[mid]) { x.swapAt(hi, mid) }
+                let pivot = x[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while better(x[i], pivot) { i += 1 }
+                    while better(pivot, x[j]) { j -= 1 }
+                    if i <= j {
+                        x.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if target <= j { hi = j } else if target >= i { lo = i } else { return }
             }
-            c[j] = x
         }
     }
 }

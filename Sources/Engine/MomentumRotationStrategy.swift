@@ -68,11 +68,21 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
             for a in members { isMember[Int(a)] = Int32(d) }
         }
         candidates.removeAll(keepingCapacity: true)
-        for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
-            let k = Int(a32) * nD + d, back = k - params.lookback
-            guard panel.valid[k], panel.valid[back] else { continue }
-            let m = panel.close[k] / panel.close[back] - 1
-            if m.isFinite { candidates.append((m, a32)) }
+        if let byDay = env.marks {
+            let today = d * byDay.assets, past = (d - params.lookback) * byDay.assets
+            for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
+                let k = today + Int(a32), back = past + Int(a32)
+                guard byDay.valid[k], byDay.valid[back] else { continue }
+                let m = byDay.close[k] / byDay.close[back] - 1
+                if m.isFinite { candidates.append((m, a32)) }
+            }
+        } else {
+            for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
+                let k = Int(a32) * nD + d, back = k - params.lookback
+                guard panel.valid[k], panel.valid[back] else { continue }
+                let m = panel.close[k] / panel.close[back] - 1
+                if m.isFinite { candidates.append((m, a32)) }
+            }
         }
         MomentumRotationKernel.selectTop(&candidates, params.topN)
         let count = min(params.topN, candidates.count)
@@ -92,11 +102,16 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
         for (_, a32) in orders {
             let a = Int(a32)
             let target = chosen[a] == Int32(d) ? w : 0
-            let k = a * nD + d
+            let score: Double
+            if let byDay = env.marks {
+                score = byDay.close[d * byDay.assets + a] / byDay.close[(d - params.lookback) * byDay.assets + a] - 1
+            } else {
+                let k = a * nD + d
+                score = panel.close[k] / panel.close[k - params.lookback] - 1
+            }
             out.decisions.append(
                 DecisionRecord(
-                    day: Int32(d), asset: a32, direction: target > 0 ? 1 : 0,
-                    score: panel.close[k] / panel.close[k - params.lookback] - 1, confidence: 1,
+                    day: Int32(d), asset: a32, direction: target > 0 ? 1 : 0, score: score, confidence: 1,
                     targetWeight: target, regime: Int32(view.regime), profileVersion: -1))
             out.orders.append(
                 Order(

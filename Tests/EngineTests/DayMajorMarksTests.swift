@@ -1,0 +1,60 @@
+import Backtest
+import Foundation
+import HindsightCore
+import HindsightTestSupport
+import Storage
+import Testing
+
+@testable import Engine
+
+/// The engine's day-major copy of the closes is a layout, not a new number: runs with and without it must agree bit
+/// for bit, gaps, splits and dividends included.
+@Suite struct DayMajorMarksTests {
+    @Test func theDayMajorCopyHoldsEveryCellOfThePanel() throws {
+        // Not a multiple of the transpose's tile on either side.
+        var closes: [String: [Double]] = [:]
+        for t in 0..<3 { closes["T\(t)"] = (0..<70).map { d in d % 11 == t ? .nan : 100 + Double(t * 100 + d) } }
+        let panel = try TestMarket.inputs(closes: closes).panel
+        let m = DayMajorMarks(panel: panel)
+        #expect(m.assets == 3 && m.close.count == 3 * 70)
+        for a in 0..<3 {
+            for d in 0..<70 {
+                let k = a * panel.dayCount + d
+                #expect(m.valid[d * 3 + a] == panel.valid[k])
+                #expect(m.close[d * 3 + a].bitPattern == panel.close[k].bitPattern || panel.close[k].isNaN)
+            }
+        }
+    }
+
+    @Test func runsWithTheDayMajorMarksEqualRunsOnThePanelBitForBit() throws {
+        let dir = TestPaths.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/synth.sqlite"
+        let data = try TestMarket.synthetic(assets: 12, start: "2010-01-04", end: "2014-12-31", seed: 5)
+        #expect(!data.corporateActions.isEmpty)
+        try HindsightDatabase(path: db).importDataset(data, replace: false)
+        for (lookback, topN, every) in [(21, 3, 5), (63, 6, 21)] {
+            let c = try TestConfig.parse(
+                """
+                data: {db: \(db)}
+                start: 2011-01-03
+                end: 2014-12-31
+                initial_cash: 100000
+                universe: {all: true}
+                strategy: {kind: momentum_rotation, params: {lookback: \(lookback), top_n: \(topN), rebalance_every: \(every)}}
+                execution: {fill: close, commission: {model: bps, bps: 10}}
+                """)
+            let pipeline = RunPipeline(inputs: try MarketInputs.load(for: c))
+            let withMarks = pipeline.engineInputs(for: c)
+            #expect(withMarks.marks != nil)
+            var without = withMarks
+            without.marks = nil
+            let a = try BacktestEngine.run(c, inputs: withMarks), b = try BacktestEngine.run(c, inputs: without)
+            #expect(a.trades.count > 20)
+            #expect(a.equity.map(\.bitPattern) == b.equity.map(\.bitPattern))
+            #expect(a.trades.map(\.quantity.bitPattern) == b.trades.map(\.quantity.bitPattern))
+            #expect(a.decisions.map(\.score.bitPattern) == b.decisions.map(\.score.bitPattern))
+            #expect(a.gaps.count == b.gaps.count && a.cash.map(\.bitPattern) == b.cash.map(\.bitPattern))
+        }
+    }
+}
