@@ -31,14 +31,23 @@ public struct BlockBootstrap: Sendable, Equatable {
     public func indices(count n: Int, rng: inout Xoshiro256StarStar) -> [Int] {
         guard n > 0 else { return [] }
         var out = [Int](repeating: 0, count: n)
+        out.withUnsafeMutableBufferPointer { o in forEachIndex(count: n, rng: &rng) { t, i in o[t] = i } }
+        return out
+    }
+
+    /// The positions of one resampled path, handed to `body` (path position, source position) in order, with the
+    /// same draws as `indices`: a bootstrap that folds each path as it goes needs no position array.
+    @inline(__always)
+    public func forEachIndex(count n: Int, rng: inout Xoshiro256StarStar, _ body: (Int, Int) -> Void) {
+        guard n > 0 else { return }
         switch kind {
         case .stationary:
             let p = 1 / block
             var i = rng.int(below: n)
-            out[0] = i
+            body(0, i)
             for t in 1..<max(n, 1) {
                 i = rng.uniform() < p ? rng.int(below: n) : (i + 1 == n ? 0 : i + 1)
-                out[t] = i
+                body(t, i)
             }
         case .circular:
             let length = max(1, Int(block.rounded()))
@@ -46,12 +55,11 @@ public struct BlockBootstrap: Sendable, Equatable {
             while t < n {
                 var i = rng.int(below: n)
                 for _ in 0..<min(length, n - t) {
-                    out[t] = i
+                    body(t, i)
                     t += 1
                     i = i + 1 == n ? 0 : i + 1
                 }
             }
         }
-        return out
     }
 }

@@ -77,23 +77,20 @@ public struct BootstrapIntervals: Sendable {
             return (m, count > 1 ? (max(s2 - s1 * m, 0) / Double(count - 1)).squareRoot() : .nan)
         }
         for _ in 0..<paths {
-            let idx = bootstrap.indices(count: n, rng: &rng)
             var f = ReturnFold()
             var s1 = 0.0, s2 = 0.0
             returns.withUnsafeBufferPointer { r in
-                idx.withUnsafeBufferPointer { ix in
-                    if folds {
-                        for t in 0..<n { f.add(r[ix[t]]) }
-                        (s1, s2) = (f.sum, f.squares)
-                        return
-                    }
-                    sample.withUnsafeMutableBufferPointer { out in
-                        for t in 0..<n {
-                            let v = r[ix[t]]
-                            out[t] = v
-                            s1 += v
-                            s2 += v * v
-                        }
+                if folds {
+                    bootstrap.forEachIndex(count: n, rng: &rng) { _, i in f.add(r[i]) }
+                    (s1, s2) = (f.sum, f.squares)
+                    return
+                }
+                sample.withUnsafeMutableBufferPointer { out in
+                    bootstrap.forEachIndex(count: n, rng: &rng) { t, i in
+                        let v = r[i]
+                        out[t] = v
+                        s1 += v
+                        s2 += v * v
                     }
                 }
             }
