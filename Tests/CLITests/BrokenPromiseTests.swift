@@ -39,6 +39,27 @@ struct BrokenPromiseTests {
         return db
     }
 
+    @Test func aFinishedSweepsDatabaseFileAloneHoldsEveryPointAndTheTopDetails() throws {
+        // The WAL is copied into the database in the background while the report is written; the process waits
+        // for it, so a user who copies only the .sqlite file afterwards has everything.
+        let db = dir + "/whole.sqlite"
+        let r = try hindsight([
+            "sweep", "run", file("whole.yaml", Self.sweep), "--db", db, "--report-dir", dir + "/reports", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let copy = dir + "/copy.sqlite"
+        try FileManager.default.copyItem(atPath: db, toPath: copy)
+        let store = try HindsightDatabase.openExisting(path: copy, readOnly: true)
+        let id = try #require(try store.sweepIDs().first)
+        let points = try store.sweepPoints(id: id)
+        #expect(points.count == 2 && points.allSatisfy { $0.status == .ok })
+        // Both points are top points: their daily rows were the sweep's last writes.
+        for p in points {
+            let run = try store.loadRun(id: try #require(p.runID))
+            #expect(run.equity.count > 400, "\(p.pointID)")
+        }
+    }
+
     @Test func sweepReportRefusesAFolderItDidNotWriteAndKeepsItsFiles() throws {
         let db = try sweepDatabase()
         let mine = dir + "/mine"
