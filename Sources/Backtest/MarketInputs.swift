@@ -23,6 +23,18 @@ public final class MarketInputs: Sendable {
     public let sourceTickers: [String]
     /// Intraday bars of the panel's tickers, loaded for configs that fill on them (`execution.fill: {model: ...}`).
     public let intraday: IntradayPanel?
+    /// The closes day by day for the engine, built by the first run that asks (every pipeline on these inputs, the
+    /// look-ahead cuts shared by a sweep's top points included, shares it).
+    private let marks = Locked<DayMajorMarks?>(nil)
+
+    /// The panel's closes and bar flags day by day; nil for one asset, whose days are already contiguous.
+    public var dayMajorMarks: DayMajorMarks? {
+        guard panel.assetCount > 1 else { return nil }
+        return marks.withLock { m in
+            if m == nil { m = DayMajorMarks(panel: panel) }
+            return m
+        }
+    }
 
     public convenience init(
         panel: MarketPanel, companies: [CompanyProfile], sectors: [SectorProfile], regimes: [RegimeRecord],

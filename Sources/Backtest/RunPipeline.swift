@@ -13,8 +13,6 @@ public struct RunPipeline: Sendable {
     public let signalCache = SignalCache()
     /// Time spent computing signal columns (indicators and expressions), summed over the runs and their threads.
     public let signalSeconds = Locked(0.0)
-    /// The panel's closes day by day for the engine's marks, built by the first run that needs them.
-    private let marks = Locked<DayMajorMarks?>(nil)
     /// The regime service of a base config, shared by every config with its regime settings.
     private let shared: (settings: RunConfig.RegimeSettings, benchmark: String?, service: BacktestRegimeService)?
     /// The base config's sessions with its benchmark's returns and the data's `rf` over them, shared by every
@@ -65,13 +63,7 @@ public struct RunPipeline: Sendable {
             panel: inputs.panel, technicals: inputs.technicals, profiles: inputs.profiles,
             regimes: regimes(for: config), cashRate: cashRate, signalCache: signalCache)
         engine.factorBetas = inputs.factorBetas
-        // One asset's days are already contiguous.
-        if inputs.panel.assetCount > 1 {
-            engine.marks = marks.withLock { m in
-                if m == nil { m = DayMajorMarks(panel: inputs.panel) }
-                return m
-            }
-        }
+        engine.marks = inputs.dayMajorMarks
         if config.execution.intraday != nil { engine.intraday = inputs.intraday }
         return engine
     }

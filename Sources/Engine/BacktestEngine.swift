@@ -31,11 +31,10 @@ public enum BacktestEngine {
         let universe = BacktestUniverseService(
             config.universe, panel: panel, technicals: technicals, profiles: profiles, sessions: range,
             benchmark: config.benchmark)
-        let marks = inputs.marks.flatMap { $0.assets == panel.assetCount ? $0 : nil }
         let env = StrategyEnvironment(
             config: config, panel: panel, technicals: technicals, profiles: profiles, regimes: regimes,
             universe: universe, sessions: range, signalCache: inputs.signalCache,
-            signals: inputs.signals, marks: marks)
+            signals: inputs.signals, marks: inputs.marks)
         guard let plugin = StrategyRegistry.plugin(config.strategyKind) else {
             throw config.strategy.error("unknown strategy '\(config.strategyKind)'")
         }
@@ -45,7 +44,7 @@ public enum BacktestEngine {
             technicals: technicals, cashRate: cashRate, signalCache: inputs.signalCache,
             intraday: config.execution.intraday == nil ? nil : inputs.intraday)
         if inputs.recordPositions { loop.ledger = PositionLedger() }
-        loop.marks = marks
+        loop.prices = DayMajorMarks.Reader(panel: panel, marks: inputs.marks)
         loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
@@ -105,8 +104,8 @@ struct Loop {
     var borrowToday: [Double] = []
     /// Sessions on which an intraday fill or check had no bars and used the daily rules.
     var daysWithoutIntraday = 0
-    /// The panel's closes day by day, when the pipeline has them (the marks then read one cache line a day).
-    var marks: DayMajorMarks?
+    /// Where the marks read the closes (day by day when the market has the copy: one cache line a day).
+    var prices: DayMajorMarks.Reader
 
     init(
         config: RunConfig, panel: MarketPanel, profiles: BacktestProfileService, regimes: BacktestRegimeService,
@@ -120,6 +119,7 @@ struct Loop {
         self.regimes = regimes
         self.range = sessions
         self.cashRate = cashRate
+        prices = DayMajorMarks.Reader(panel: panel, marks: nil)
         modelNames = setup.modelNames
         simulator = MarketSimulator(
             execution: config.execution, fractional: config.fractionalShares, panel: panel, technicals: technicals,
@@ -267,12 +267,11 @@ struct Loop {
             }
             // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
             var pre = portfolio.cash
-            let byDay = marks
+            let px = prices
             for a32 in active {
-                let a = Int(a32)
-                let k = byDay == nil ? a * nD + d : d * nA + a
-                if byDay?.valid[k] ?? panel.valid[k] {
-                    portfolio.mark(asset: a, close: byDay?.close[k] ?? panel.close[k])
+                let a = Int(a32), k = px.index(asset: a, day: d)
+                if px.valid[k] {
+                    portfolio.mark(asset: a, close: px.close[k])
                 } else if portfolio.shares[a] != 0 {
                     gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
                 }

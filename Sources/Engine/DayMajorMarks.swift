@@ -2,15 +2,18 @@ import MarketData
 
 /// The panel's closes and bar flags laid out day by day (cell `d · assets + a`). The engine marks every active asset
 /// at each close; in the panel's asset-major layout each of those reads fell on another cache line, and on 118
-/// stocks the two loads were a third of the momentum loop's time. Built once per pipeline, shared by its runs.
+/// stocks the two loads were a third of the momentum loop's time. Built once per market (`MarketInputs`), shared by
+/// every run on it; read through `Reader`, which falls back to the panel.
 public final class DayMajorMarks: Sendable {
     public let assets: Int
+    public let days: Int
     public let close: [Double]
     public let valid: [Bool]
 
     public init(panel: MarketPanel) {
         let nA = panel.assetCount, nD = panel.dayCount
         assets = nA
+        days = nD
         // Tiles keep both the reads and the writes of the transpose within a few cache lines.
         let tile = 64
         func transpose<T>(_ x: [T]) -> [T] {
@@ -32,4 +35,7 @@ public final class DayMajorMarks: Sendable {
         close = transpose(panel.close)
         valid = transpose(panel.valid)
     }
+
+    /// Whether this is a copy of a panel of `panel`'s shape (every run gets the copy of its own market).
+    public func fits(_ panel: MarketPanel) -> Bool { assets == panel.assetCount && days == panel.dayCount }
 }

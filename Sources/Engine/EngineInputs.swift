@@ -19,7 +19,7 @@ public struct EngineInputs: Sendable {
     public var factorBetas: FactorBetas?
     /// Intraday bars for `execution.fill: {model: ...}` configs; nil otherwise (fills then use the daily rules).
     public var intraday: IntradayPanel?
-    /// The closes and bar flags day by day, for the engine's marks; nil reads the panel (same values).
+    /// The market's closes and bar flags day by day (`MarketInputs.dayMajorMarks`); nil reads the panel (same values).
     public var marks: DayMajorMarks?
     /// Record the run's `PositionLedger` (for attribution); off for sweep points, whose hot loop stays as it was.
     public var recordPositions = false

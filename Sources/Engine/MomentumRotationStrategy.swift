@@ -20,6 +20,8 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
     let env: StrategyEnvironment
     let assets: [Int32]
     let ruleBased: Bool
+    /// The closes, day by day when the market has the copy (the ranking reads every asset on one day).
+    let prices: DayMajorMarks.Reader
     var members: [Int32] = []
     var isMember: [Int32]
     var candidates: [(Double, Int32)] = []
@@ -51,6 +53,7 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
         assets.sort()
         var s = MomentumRotationStrategy(
             params: p, env: env, assets: assets, ruleBased: ruleBased,
+            prices: DayMajorMarks.Reader(panel: panel, marks: env.marks),
             isMember: [Int32](repeating: -1, count: panel.assetCount),
             chosen: [Int32](repeating: -1, count: panel.assetCount))
         s.members.reserveCapacity(panel.assetCount)
@@ -62,27 +65,17 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
     public mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {
         let d = view.day, i = d - env.sessions.lowerBound
         guard i % params.every == 0, d >= params.lookback, view.equity > 0 else { return }
-        let panel = env.panel, nD = panel.dayCount
         if ruleBased {
             env.universe.members(onDay: d, into: &members)
             for a in members { isMember[Int(a)] = Int32(d) }
         }
         candidates.removeAll(keepingCapacity: true)
-        if let byDay = env.marks {
-            let today = d * byDay.assets, past = (d - params.lookback) * byDay.assets
-            for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
-                let k = today + Int(a32), back = past + Int(a32)
-                guard byDay.valid[k], byDay.valid[back] else { continue }
-                let m = byDay.close[k] / byDay.close[back] - 1
-                if m.isFinite { candidates.append((m, a32)) }
-            }
-        } else {
-            for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
-                let k = Int(a32) * nD + d, back = k - params.lookback
-                guard panel.valid[k], panel.valid[back] else { continue }
-                let m = panel.close[k] / panel.close[back] - 1
-                if m.isFinite { candidates.append((m, a32)) }
-            }
+        let px = prices
+        for a32 in assets where !ruleBased || isMember[Int(a32)] == Int32(d) {
+            let k = px.index(asset: Int(a32), day: d), back = px.index(asset: Int(a32), day: d - params.lookback)
+            guard px.valid[k], px.valid[back] else { continue }
+            let m = px.close[k] / px.close[back] - 1
+            if m.isFinite { candidates.append((m, a32)) }
         }
         MomentumRotationKernel.selectTop(&candidates, params.topN)
         let count = min(params.topN, candidates.count)
@@ -95,20 +88,17 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
         }
         for a32 in assets {
             let a = Int(a32)
-            guard view.portfolio.shares[a] != 0, chosen[a] != Int32(d), panel.valid[a * nD + d] else { continue }
+            guard view.portfolio.shares[a] != 0, chosen[a] != Int32(d), px.valid[px.index(asset: a, day: d)] else {
+                continue
+            }
             orders.append((-view.portfolio.value(a), a32))
         }
         orders.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         for (_, a32) in orders {
             let a = Int(a32)
             let target = chosen[a] == Int32(d) ? w : 0
-            let score: Double
-            if let byDay = env.marks {
-                score = byDay.close[d * byDay.assets + a] / byDay.close[(d - params.lookback) * byDay.assets + a] - 1
-            } else {
-                let k = a * nD + d
-                score = panel.close[k] / panel.close[k - params.lookback] - 1
-            }
+            let now = px.index(asset: a, day: d), back = px.index(asset: a, day: d - params.lookback)
+            let score = px.close[now] / px.close[back] - 1
             out.decisions.append(
                 DecisionRecord(
                     day: Int32(d), asset: a32, direction: target > 0 ? 1 : 0, score: score, confidence: 1,

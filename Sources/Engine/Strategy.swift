@@ -17,8 +17,8 @@ public struct StrategyEnvironment {
     public let signalCache: SignalCache?
     /// A signals run's entry and exit columns, computed by the pipeline before the engine (nil: `make` computes).
     public let signals: SignalColumns?
-    /// The panel's closes and bar flags day by day when the pipeline has them (cross-sectional reads on one day
-    /// then stay on one cache line); nil: read the panel.
+    /// The panel's closes and bar flags day by day when the market has them (cross-sectional reads on one day then
+    /// stay on one cache line); read them through `DayMajorMarks.Reader`, which falls back to the panel.
     public var marks: DayMajorMarks? = nil
 }
 

@@ -16,7 +16,11 @@ import Testing
         for t in 0..<3 { closes["T\(t)"] = (0..<70).map { d in d % 11 == t ? .nan : 100 + Double(t * 100 + d) } }
         let panel = try TestMarket.inputs(closes: closes).panel
         let m = DayMajorMarks(panel: panel)
-        #expect(m.assets == 3 && m.close.count == 3 * 70)
+        #expect(m.assets == 3 && m.days == 70 && m.close.count == 3 * 70 && m.fits(panel))
+        // A copy of another market's shape is never read: the reader falls back to the panel's own layout.
+        let other = try TestMarket.inputs(closes: ["A": [1, 2], "B": [3, 4]]).panel
+        let reader = DayMajorMarks.Reader(panel: other, marks: m)
+        #expect(reader.index(asset: 1, day: 1) == other.dayCount + 1 && reader.close == other.close)
         for a in 0..<3 {
             for d in 0..<70 {
                 let k = a * panel.dayCount + d
@@ -44,9 +48,12 @@ import Testing
                 strategy: {kind: momentum_rotation, params: {lookback: \(lookback), top_n: \(topN), rebalance_every: \(every)}}
                 execution: {fill: close, commission: {model: bps, bps: 10}}
                 """)
-            let pipeline = RunPipeline(inputs: try MarketInputs.load(for: c))
+            let inputs = try MarketInputs.load(for: c)
+            let pipeline = RunPipeline(inputs: inputs)
             let withMarks = pipeline.engineInputs(for: c)
-            #expect(withMarks.marks != nil)
+            // One copy per market, whatever pipeline asks.
+            let again = RunPipeline(inputs: inputs).engineInputs(for: c)
+            #expect(withMarks.marks != nil && withMarks.marks === again.marks)
             var without = withMarks
             without.marks = nil
             let a = try BacktestEngine.run(c, inputs: withMarks), b = try BacktestEngine.run(c, inputs: without)
