@@ -71,6 +71,36 @@ import Testing
         #expect(trips[2].exitFill == 4 && trips[2].barsHeld == 6)
     }
 
+    @Test func successivePartialExitsMeasureTheirExcursionsAndBarsFromTheEntry() throws {
+        // One entry, trimmed three times, the rest open at the end: each trip's bars, MAE and MFE are those of the
+        // whole span from the entry (the builder continues one scan from trim to trim).
+        let closes = [10.0, 11, 9, 12, 8, 13, 12, 7, 14, 10]
+        let inputs = try TestMarket.inputs(closes: ["A": closes])
+        var r = try Kit.run(
+            TestConfig.yaml(
+                db: "unused.sqlite", tickers: ["A"], start: "2020-01-06", end: "2020-12-31",
+                strategy: "{kind: signals, entry: \"close > 100\", exit: \"close < 0\"}"), inputs: inputs
+        ).0.result
+        func fill(_ day: Int, _ q: Double) -> TradeRecord {
+            TradeRecord(
+                day: Int32(day), asset: 0, quantity: q, price: closes[day], commission: 0, slippage: 0, decision: -1,
+                requested: q, flags: 0)
+        }
+        r.trades = [fill(0, 100), fill(2, -10), fill(4, -20), fill(7, -30)]
+        let trips = r.roundTrips(panel: inputs.panel, excursions: true)
+        #expect(trips.map(\.exitDay) == [2, 4, 7, Int32(r.firstSession + r.dates.count - 1)])
+        let p = inputs.panel
+        for t in trips {
+            let days = Int(t.entryDay + 1)...Int(t.exitDay)
+            let lows = days.map { p.low[p.index(asset: 0, day: $0)] },
+                highs = days.map { p.high[p.index(asset: 0, day: $0)] }
+            #expect(t.barsHeld == days.count)
+            #expect(t.mae == min(0, lows.map { $0 / 10 - 1 }.min()!))
+            #expect(t.mfe == max(0, highs.map { $0 / 10 - 1 }.max()!))
+        }
+        #expect(trips[2].mae < trips[0].mae && trips[3].mfe > trips[2].mfe)
+    }
+
     @Test func tradeStatisticsMatchAHandWorkedExample() {
         let s = TradeStatistics(pnl: [100, -50, 30, -20, 0], barsHeld: [5, 3, 8, 2, 4])
         #expect(s.count == 5 && s.winRate == 0.4)
