@@ -170,7 +170,10 @@ struct SweepRunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.") var quiet = false
     @Flag(help: "Allow more than 1,000,000 points.") var force = false
     @Flag(help: "Do not write the report.") var noReport = false
-    @Flag(help: "Print the wall time of each phase (load, register, simulate, store and top details, report).")
+    @Flag(
+        help:
+            "Print the wall time of each phase (load, register, simulate, store with the top details and look-ahead check, report)."
+    )
     var timings = false
 
     func validate() throws {
