@@ -18,13 +18,14 @@ public enum LookAheadCheck {
         public var passed: Bool { firstDifference == nil }
     }
 
-    /// Cuts at 1/4, 1/2 and 3/4 of the run's sessions (fewer for a short run). `cut` gives the inputs through a
-    /// session (`inputs.truncated(throughSession:)`; a sweep shares them between the points it checks).
+    /// Cuts at 1/4, 1/2 and 3/4 of the run's sessions (fewer for a short run). `full`: the run on the whole data
+    /// when it is already known (a sweep's top point). `cut` gives the inputs through a session
+    /// (`inputs.truncated(throughSession:)`; a sweep shares them between the points it checks).
     public static func run(
-        _ config: RunConfig, inputs: MarketInputs, cuts count: Int = 3,
+        _ config: RunConfig, inputs: MarketInputs, cuts count: Int = 3, full known: BacktestResult? = nil,
         cut truncate: ((Int) throws -> MarketInputs)? = nil
     ) throws -> Outcome {
-        let full = try RunPipeline(inputs: inputs, base: config).simulate(config)
+        let full = try known ?? RunPipeline(inputs: inputs, base: config).simulate(config)
         let cal = inputs.panel.calendar
         let n = full.dates.count
         let cutDays = Array(Set((1...count).map { full.firstSession + n * $0 / (count + 1) }))

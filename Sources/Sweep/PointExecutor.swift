@@ -29,7 +29,12 @@ struct PointExecutor {
 
     func runID(_ point: SweepPoint) -> String { point.id + "-" + String(context.plan.hash.prefix(8)) }
 
-    func run(_ point: SweepPoint, keep: Keep) -> Output {
+    /// `reuse`: the point's engine result from an earlier run without trades (`TopResults`), when `keep` asks for no
+    /// trades. `engineResult` receives the result and rank value of a point the engine ran without trades.
+    func run(
+        _ point: SweepPoint, keep: Keep, reuse: BacktestResult? = nil,
+        engineResult: ((BacktestResult, Double) -> Void)? = nil
+    ) -> Output {
         let plan = context.plan
         var cfg: RunConfig?
         do {
@@ -37,7 +42,7 @@ struct PointExecutor {
             cfg = c
             // Strategy-only points share the base's data checks, done once by the context.
             if context.strategyOnly { try StrategyRegistry.validate(c) } else { try context.pipeline.validate(c) }
-            let (result, engine, details) = try simulate(c, keep: keep)
+            let (result, engine, details) = try simulate(c, keep: keep, reuse: keep.trades ? nil : reuse)
             let returns = result.returns(initialCash: c.initialCash)
             // The one metrics writer `backtest run` uses: the same bytes for the same config.
             let stored = context.pipeline.storedMetrics(result, config: c)
@@ -75,6 +80,8 @@ struct PointExecutor {
                 startDate: result.dates.first, endDate: result.dates.last,
                 universeID: details?.universeID, metricsJSON: stored.text, status: .ok, error: nil,
                 sweepID: plan.sweepID, pointID: point.id, createdAt: createdAt, notesJSON: JSONText.object(notes))
+            let rankValue = plan.spec.lowerIsBetter ? -rank : rank
+            if engine.name == EnginePath.engine, !keep.trades { engineResult?(result, rankValue) }
             return Output(
                 record: SweepPointRecord(
                     run: record, trades: keep.trades ? details?.trades ?? [] : [],
@@ -83,7 +90,7 @@ struct PointExecutor {
                     returns: keep.returns ? returns : nil,
                     firstDate: result.dates.first, equityValues: keep.equityValues ? result.equity : nil
                 ).with(attribution: details?.attribution ?? [], turnover: details?.turnover ?? []),
-                rankValue: plan.spec.lowerIsBetter ? -rank : rank, status: .ok)
+                rankValue: rankValue, status: .ok)
         } catch let e as HindsightError {
             return failure(
                 point, cfg, status: e.code == .invalidArgument || e.code == .notFound ? .invalid : .failed,
@@ -120,10 +127,14 @@ struct PointExecutor {
     struct EnginePath {
         var name: String
         var reason: String
+        /// The full engine's name (the kernels have their own).
+        static let engine = "full"
     }
 
     /// The point's whole result, the path that computed it and (when details are wanted) the rows to store.
-    func simulate(_ c: RunConfig, keep: Keep) throws -> (BacktestResult, EnginePath, Details?) {
+    func simulate(_ c: RunConfig, keep: Keep, reuse: BacktestResult? = nil) throws -> (
+        BacktestResult, EnginePath, Details?
+    ) {
         let fast = context.kernelPath(c)
         if let fast = fast.path, !keep.trades, !keep.equity {
             let inputs = context.pipeline.engineInputs(for: c)
@@ -151,7 +162,7 @@ struct PointExecutor {
             return (r, path, nil)
         }
         // A stored point's trades come with its attribution, from the engine's ledger (recorded only then).
-        let r = try context.pipeline.simulate(c, positions: keep.trades)
+        let r = try reuse ?? context.pipeline.simulate(c, positions: keep.trades)
         var details: Details?
         if keep.trades || keep.equity {
             let rows = context.pipeline.rows(r, config: c)
@@ -163,6 +174,6 @@ struct PointExecutor {
                 turnover: keep.trades ? RunTurnover(result: r).rows : [])
         }
         let reason = keep.trades || keep.equity ? "trades and daily rows are kept for this point" : fast.reason
-        return (r, EnginePath(name: "full", reason: reason), details)
+        return (r, EnginePath(name: EnginePath.engine, reason: reason), details)
     }
 }

@@ -1,5 +1,6 @@
 import Analytics
 import Backtest
+import Engine
 import Foundation
 import HindsightCore
 import Storage
@@ -101,6 +102,8 @@ public enum SweepRunner {
             label: { points[$0].label(paths: paths) })
         if isNew { await writer.first(register) }
         let jobs = max(1, options.jobs)
+        // The best points' engine results, kept while the points run, for their details and look-ahead check.
+        let tops = TopResults(capacity: topCount(spec))
         let chunk = max(1, min(64, todo.count / (jobs * 8)))
         let chunks = Swift.stride(from: 0, to: todo.count, by: chunk).map { todo[$0..<min($0 + chunk, todo.count)] }
         var interrupted = false
@@ -114,7 +117,12 @@ public enum SweepRunner {
                         let keep = PointExecutor.Keep(
                             returns: i % stride == 0, equity: false, trades: spec.storeTradesAll,
                             equityValues: equityAll)
-                        return (i, executor.run(points[i], keep: keep))
+                        return (
+                            i,
+                            executor.run(points[i], keep: keep) { result, rank in
+                                tops.offer(index: i, rank: rank, result)
+                            }
+                        )
                     }
                 }
             }
@@ -141,8 +149,10 @@ public enum SweepRunner {
         if !interrupted {
             let top = try rankedTop(
                 context: context, store: store, ranks: await writer.ranks, resumed: !finished.isEmpty)
-            checked = Task { try await lookAhead(context: context, store: store, top: top.prefix(3).map(\.index)) }
-            details = await topDetails(context: context, executor: executor, top: top, jobs: jobs)
+            checked = Task {
+                try await lookAhead(context: context, store: store, top: top.prefix(3).map(\.index), tops: tops)
+            }
+            details = await topDetails(context: context, executor: executor, top: top, tops: tops, jobs: jobs)
         }
         try await writer.flush(wait: true)
         try store.linkSweepRuns(sweepID: plan.sweepID)
@@ -224,14 +234,19 @@ public enum SweepRunner {
         if data.totalRows > 0 { try store.importDataset(data, replace: false) }
     }
 
-    /// The best points by `rank_by` (as many as the report and the stored details need), best first.
+    /// How many of the best points the report and the stored details need.
+    static func topCount(_ spec: SweepSpec) -> Int {
+        var equityTop = 0
+        if case .top(let n) = spec.storeEquity { equityTop = n }
+        return max(spec.reportTop, equityTop, spec.storeTradesTop ?? 0)
+    }
+
+    /// The best points by `rank_by` (`topCount` of them), best first.
     static func rankedTop(
         context: SweepContext, store: HindsightDatabase, ranks: [(index: Int, value: Double)], resumed: Bool
     ) throws -> [(index: Int, value: Double)] {
         let spec = context.plan.spec
-        var equityTop = 0
-        if case .top(let n) = spec.storeEquity { equityTop = n }
-        let k = max(spec.reportTop, equityTop, spec.storeTradesTop ?? 0)
+        let k = topCount(spec)
         var all = ranks
         if resumed {
             // Points finished by an earlier process: read their rank metric back.
@@ -254,7 +269,8 @@ public enum SweepRunner {
 
     /// Re-runs the best points (`rankedTop`), keeping their returns, daily equity and trades for the report.
     static func topDetails(
-        context: SweepContext, executor: PointExecutor, top: [(index: Int, value: Double)], jobs: Int
+        context: SweepContext, executor: PointExecutor, top: [(index: Int, value: Double)], tops: TopResults,
+        jobs: Int
     ) async -> [PointExecutor.Output] {
         let spec = context.plan.spec
         var equityTop = 0
@@ -272,7 +288,9 @@ public enum SweepRunner {
                     let keep = PointExecutor.Keep(
                         returns: true, equity: rank < equityRanks,
                         trades: spec.storeTradesAll || rank < (spec.storeTradesTop ?? 0))
-                    return (rank, executor.run(context.plan.points[t.index], keep: keep))
+                    return (
+                        rank, executor.run(context.plan.points[t.index], keep: keep, reuse: tops.result(index: t.index))
+                    )
                 }
             }
             while next < picks.count && next < max(1, jobs) { startNext() }
@@ -298,21 +316,22 @@ public enum SweepRunner {
 
     /// Repeats the best points (up to 3) on the data cut at three sessions and stores, for the report, whether
     /// every decision up to each cut matched (`look_ahead:<sweep>` in the metadata).
-    static func lookAhead(context: SweepContext, store: HindsightDatabase, top: [Int]) async throws {
-        let picks = top.compactMap { i -> (String, RunConfig)? in
+    static func lookAhead(context: SweepContext, store: HindsightDatabase, top: [Int], tops: TopResults) async throws {
+        let picks = top.compactMap { i -> (String, RunConfig, BacktestResult?)? in
             let point = context.plan.points[i]
             guard let c = try? context.plan.config(for: point) else { return nil }
-            return (point.id, c)
+            return (point.id, c, tops.result(index: i))
         }
         // The points' checks run side by side (each is four runs of one config).
         var rows = [JSONValue?](repeating: nil, count: picks.count)
         let cuts = LookAheadCheck.SharedCuts(context.inputs)
         await withTaskGroup(of: (Int, JSONValue).self) { group in
-            for (i, (id, c)) in picks.enumerated() {
+            for (i, (id, c, full)) in picks.enumerated() {
                 group.addTask {
                     var fields: [(String, JSONValue)] = [("point", .string(id))]
                     do {
-                        let o = try LookAheadCheck.run(c, inputs: context.inputs, cut: cuts.inputs(throughSession:))
+                        let o = try LookAheadCheck.run(
+                            c, inputs: context.inputs, full: full, cut: cuts.inputs(throughSession:))
                         fields += [
                             ("passed", .bool(o.passed)), ("cuts", .array(o.cuts.map { .string($0.iso) })),
                             ("compared", .integer(o.compared)),

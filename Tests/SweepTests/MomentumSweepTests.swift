@@ -73,17 +73,21 @@ struct MomentumSweepTests {
         let store = try HindsightDatabase.openExisting(path: db)
         let notes = try store.sweepPointNotes(id: plan.sweepID)
         let runner = BacktestRunner(store: try HindsightDatabase(path: dir + "/runs.sqlite"))
-        var checked = 0
+        var checked = 0, withDailyRows = 0
         for row in try store.sweepPoints(id: plan.sweepID) {
             #expect(notes[row.pointID]?.contains("\"engine\":\"full\"") == true)
             let point = try #require(plan.points.first { $0.id == row.pointID })
             let outcome = try runner.run(try plan.config(for: point), inputs: context.inputs)
-            #expect(
-                try runner.backtestResults(runID: outcome.runID).run.metricsJSON == row.metricsJSON,
-                "\(point.paramsJSON)")
+            let run = try runner.backtestResults(runID: outcome.runID)
+            #expect(run.run.metricsJSON == row.metricsJSON, "\(point.paramsJSON)")
+            // The top points' daily rows come from the run kept while the points ran (`TopResults`).
+            if let id = row.runID, case let stored = try store.loadRun(id: id).equity, !stored.isEmpty {
+                #expect(stored == run.equity, "\(point.paramsJSON)")
+                withDailyRows += 1
+            }
             checked += 1
         }
-        #expect(checked == 18)
+        #expect(checked == 18 && withDailyRows == 3)
     }
 
     @Test func theTimerSimulatesEveryPointAndCountsAssetBars() throws {
