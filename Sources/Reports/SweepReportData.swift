@@ -306,14 +306,30 @@ struct SweepReportData: Sendable {
             ).map { ranked[$0] }
         // Grid coordinates: each numeric parameter's value as its index among the parameter's sorted values; the
         // other parameters group the points (only points equal in them are neighbours).
-        let numeric = paths.filter { p in ranked.allSatisfy { Double($0.params[p] ?? "x") != nil } }
-        let levels = numeric.map { p in Array(Set(ranked.map { Double($0.params[p]!)! })).sorted() }
-        var groups: [String: Int] = [:]
-        let coordinates = ranked.map { pt in
-            zip(numeric, levels).map { p, l in l.firstIndex(of: Double(pt.params[p]!)!)! }
+        // Each parameter's values read once (they were parsed three times a point, and each level found by a
+        // linear search: 40 ms of a 14,751-point report).
+        var numeric: [String] = [], parsed: [[Double]] = []
+        for p in paths {
+            var column: [Double] = []
+            column.reserveCapacity(ranked.count)
+            for pt in ranked {
+                guard let v = Double(pt.params[p] ?? "x"), !v.isNaN else { break }
+                column.append(v)
+            }
+            if column.count == ranked.count {
+                numeric.append(p)
+                parsed.append(column)
+            }
         }
+        let levelIndex = parsed.map { column in
+            Dictionary(uniqueKeysWithValues: Array(Set(column)).sorted().enumerated().map { ($1, $0) })
+        }
+        let coordinates = ranked.indices.map { i in parsed.indices.map { d in levelIndex[d][parsed[d][i]]! } }
+        let categorical = paths.filter { !numeric.contains($0) }
+        var groups: [String: Int] = [:]
         let group = ranked.map { pt in
-            let k = paths.filter { !numeric.contains($0) }.map { pt.params[$0] ?? "" }.joined(separator: "\u{1}")
+            guard !categorical.isEmpty else { return 0 }
+            let k = categorical.map { pt.params[$0] ?? "" }.joined(separator: "\u{1}")
             if let g = groups[k] { return g }
             groups[k] = groups.count
             return groups.count - 1

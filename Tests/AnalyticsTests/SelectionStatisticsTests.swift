@@ -57,6 +57,30 @@ import Testing
         #expect(s[0] == 1 && s[1] == 2 && s[2] == 3)
     }
 
+    @Test func plateauScoresEqualABruteForceNeighbourMedianOnDenseAndSparseGrids() {
+        var rng = Xoshiro256StarStar(seed: 11)
+        for spread in [6, 40_000_000] {
+            // Three coordinates (a far one makes the cell count too large for a dense table), two groups, repeats.
+            var values: [Double] = [], coords: [[Int]] = [], group: [Int] = []
+            for _ in 0..<300 {
+                let far = rng.int(below: 4) == 0 ? spread : 0
+                coords.append([rng.int(below: 6), rng.int(below: 5) + far, rng.int(below: 3)])
+                group.append(rng.int(below: 2))
+                values.append(rng.int(below: 10) == 0 ? .nan : rng.normal())
+            }
+            let s = Metrics.plateauScores(values: values, coordinates: coords, group: group)
+            for i in values.indices {
+                let near = values.indices.filter { j in
+                    group[j] == group[i] && zip(coords[i], coords[j]).allSatisfy { abs($0 - $1) <= 1 }
+                        && values[j].isFinite
+                }.map { values[$0] }.sorted()
+                let c = near.count
+                let want = c == 0 ? Double.nan : c % 2 == 1 ? near[c / 2] : (near[c / 2 - 1] + near[c / 2]) / 2
+                #expect(s[i] == want || (s[i].isNaN && want.isNaN), "point \(i), spread \(spread)")
+            }
+        }
+    }
+
     /// AR(1) returns with Sharpe ratio `sr` per period: the non-iid case the standard error must handle.
     static func ar1(_ n: Int, phi: Double, sr: Double, rng: inout Xoshiro256StarStar) -> [Double] {
         var x = 0.0
