@@ -31,6 +31,10 @@ public struct MarketPanel: Sendable {
     public let fingerprint: String
     /// Input rows dropped because their date is not a session of the calendar.
     public let rowsOutsideCalendar: Int
+    /// Each asset's sessions with a split or a dividend (`splitRatio` ≠ 1 or `dividend` ≠ 0), ascending: a run lists
+    /// its corporate actions from these instead of reading both columns over its whole range (4 % of a 118-stock
+    /// momentum run, for a list that is usually short).
+    public let actionDays: [[Int32]]
 
     @inline(__always) public func index(asset: Int, day: Int) -> Int { asset * dayCount + day }
 
@@ -159,6 +163,11 @@ public struct MarketPanel: Sendable {
         self.adjustedClose = adjusted
         self.fingerprint = fingerprint.value
         self.rowsOutsideCalendar = outside
+        var days = [[Int32]](repeating: [], count: nA)
+        for k in Set(splits.map(\.0) + dividends.map(\.0)).sorted() where split[k] != 1 || dividend[k] != 0 {
+            days[k / nD].append(Int32(k % nD))
+        }
+        self.actionDays = days
     }
 
     /// The bar of an asset on a session, or nil on a gap.

@@ -53,6 +53,36 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
         #expect(abs(panel.adjustedClose[4] / panel.adjustedClose[0] - shares * 53 / 100) < 1e-12)
     }
 
+    @Test func eachAssetsActionDaysAreTheCellsWithASplitOrADividend() throws {
+        var r = rows("AAA", [("2024-01-01", 100), ("2024-01-02", 102), ("2024-01-03", 51), ("2024-01-04", 52)])
+        r.tickers.append("BBB")
+        for (d, c) in [("2024-01-01", 10.0), ("2024-01-05", 11)] {
+            r.tickerIndex.append(1)
+            r.dates.append(day(d))
+            for k in [\PriceRows.open, \.high, \.low, \.close] { r[keyPath: k].append(c) }
+            r.volume.append(1)
+        }
+        let actions = [
+            // BBB: a split and a dividend on one day, a 2:1 and 1:2 that cancel, a dividend on a weekend (next session).
+            CorporateAction(ticker: "BBB", date: day("2024-01-02"), kind: .split, value: 3),
+            CorporateAction(ticker: "BBB", date: day("2024-01-02"), kind: .dividend, value: 0.5),
+            CorporateAction(ticker: "BBB", date: day("2024-01-03"), kind: .split, value: 2),
+            CorporateAction(ticker: "BBB", date: day("2024-01-03"), kind: .split, value: 0.5),
+            CorporateAction(ticker: "AAA", date: day("2024-01-04"), kind: .dividend, value: 1),
+            CorporateAction(ticker: "ZZZ", date: day("2024-01-04"), kind: .dividend, value: 1),
+        ]
+        let panel = try MarketPanel(rows: r, actions: actions, calendar: cal)
+        #expect(panel.actionDays == [[3], [1]])
+        // The list is exactly the cells the columns mark.
+        for a in 0..<panel.assetCount {
+            let marked = (0..<panel.dayCount).filter {
+                panel.splitRatio[panel.index(asset: a, day: $0)] != 1
+                    || panel.dividend[panel.index(asset: a, day: $0)] != 0
+            }
+            #expect(panel.actionDays[a].map(Int.init) == marked)
+        }
+    }
+
     @Test func gapsAreInvalidNaNAndReturnsBridgeThem() throws {
         let r = rows("AAA", [("2024-01-01", 10), ("2024-01-02", 11), ("2024-01-04", 12.1)])
         let panel = try MarketPanel(rows: r, calendar: cal)
