@@ -102,24 +102,32 @@ public struct RunRows {
             gapsByDay[Int(g.day) - r.firstSession, default: []].append(
                 (g.orderSkipped ? "order skipped: " : "held, no bar: ") + r.tickers[Int(g.asset)])
         }
+        // Written field by field, keys in `JSONText.object`'s sorted order (the same text): building nine strings and
+        // a sorted pair list a day cost as much as the top points' re-runs.
+        var sectors: [(String, String)] = []
         return r.dates.indices.map { i in
-            var sectors: [(String, String)] = []
+            sectors.removeAll(keepingCapacity: true)
             for s in 0..<nS where r.sectorExposure[i * nS + s] != 0 {
                 sectors.append((r.sectors[s], JSONText.number(r.sectorExposure[i * nS + s])))
             }
-            var fields: [(String, String)] = [
-                ("cash", JSONText.number(r.cash[i])), ("gross", JSONText.number(r.gross[i])),
-                ("net", JSONText.number(r.net[i])),
-                ("long", JSONText.number(r.long[i])), ("short", JSONText.number(r.short[i])),
-                ("names", String(r.names[i])),
-                ("turnover", JSONText.number(r.turnover[i])), ("sectors", JSONText.object(sectors)),
-                ("regime", JSONText.quote(regimes.label(Int(r.regimeOfDay[i])))),
-            ]
-            if let g = gapsByDay[i] {
-                fields.append(("gaps", "[" + g.map(JSONText.quote).joined(separator: ",") + "]"))
-            }
-            return EquityRow(
-                date: r.dates[i], equity: r.equity[i], drawdown: r.drawdown[i], exposureJSON: JSONText.object(fields))
+            var json = "{\"cash\":"
+            json.reserveCapacity(240)
+            JSONText.appendNumber(r.cash[i], to: &json)
+            if let g = gapsByDay[i] { json += ",\"gaps\":[" + g.map(JSONText.quote).joined(separator: ",") + "]" }
+            json += ",\"gross\":"
+            JSONText.appendNumber(r.gross[i], to: &json)
+            json += ",\"long\":"
+            JSONText.appendNumber(r.long[i], to: &json)
+            json += ",\"names\":" + String(r.names[i]) + ",\"net\":"
+            JSONText.appendNumber(r.net[i], to: &json)
+            json += ",\"regime\":"
+            JSONText.appendQuoted(regimes.label(Int(r.regimeOfDay[i])), to: &json)
+            json += ",\"sectors\":" + (sectors.isEmpty ? "{}" : JSONText.object(sectors)) + ",\"short\":"
+            JSONText.appendNumber(r.short[i], to: &json)
+            json += ",\"turnover\":"
+            JSONText.appendNumber(r.turnover[i], to: &json)
+            json += "}"
+            return EquityRow(date: r.dates[i], equity: r.equity[i], drawdown: r.drawdown[i], exposureJSON: json)
         }
     }
 }
