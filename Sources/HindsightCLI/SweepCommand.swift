@@ -235,9 +235,15 @@ struct SweepRunCommand: AsyncParsableCommand {
             let store = try HindsightDatabase(path: path)
             let lock = try WriterLock(database: path)
             defer { withExtendedLifetime(lock) {} }
-            let options = SweepRunner.Options(
+            var options = SweepRunner.Options(
                 jobs: jobs, resume: resume,
                 shard: shard.flatMap(SweepRunCommand.parseShard).map { (index: $0.0, count: $0.1) }, quiet: quiet)
+            // The report's scan of the points starts as soon as they are all stored, beside the top points' details.
+            let early = Locked<Task<ReportWriter.Prepared, Error>?>(nil)
+            if !noReport && shard == nil {
+                let reader = ReportWriter(store: store, sweepID: plan.sweepID)
+                options.pointsStored = { early.withLock { $0 = Task.detached { try reader.prepare() } } }
+            }
             let s = try await SweepRunner.run(context: context, store: store, options: options, cancel: cancel)
             let wall = Date().timeIntervalSince(start)
             var phases: [(name: String, seconds: Double)] = [("load", loaded)] + s.phases
@@ -263,7 +269,7 @@ struct SweepRunCommand: AsyncParsableCommand {
                 // After a resume the wall time covers only part of the work: do not report it as the sweep's.
                 let before = Date()
                 try await ReportWriter(store: store, sweepID: s.sweepID).write(
-                    to: out, wallSeconds: s.skipped == 0 ? wall : nil)
+                    to: out, wallSeconds: s.skipped == 0 ? wall : nil, prepared: try await early.value?.value)
                 print("report: \(out)/README.md")
                 phases.append(("report", Date().timeIntervalSince(before)))
             }

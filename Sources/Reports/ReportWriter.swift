@@ -14,8 +14,16 @@ public struct ReportWriter: Sendable {
         self.sweepID = sweepID
     }
 
-    public func write(to dir: String, wallSeconds: Double?) async throws {
-        let data = try SweepReportData(store: store, sweepID: sweepID)
+    /// The report's pass over the stored points (and the trial ledger), read ahead of `write`: `sweep run` reads
+    /// them while the top points' details are stored.
+    public struct Prepared: Sendable {
+        let data: SweepReportData
+    }
+
+    public func prepare() throws -> Prepared { Prepared(data: try SweepReportData(store: store, sweepID: sweepID)) }
+
+    public func write(to dir: String, wallSeconds: Double?, prepared: Prepared? = nil) async throws {
+        let data = try prepared?.data ?? SweepReportData(store: store, sweepID: sweepID)
         let fm = FileManager.default
         try ReportWriter.checkOwnership(dir)
         ReportWriter.removeStaleTemporaries(of: dir)

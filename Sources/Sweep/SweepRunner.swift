@@ -28,6 +28,10 @@ public enum SweepRunner {
         public var shard: (index: Int, count: Int)?
         public var quiet: Bool
         public var batchSize = 4_096
+        /// Called once every point's run row is stored and linked, when nothing later in the run changes those rows
+        /// (no walk-forward, cpcv or scenarios): the caller may start reading them (the report's point scan) while
+        /// the top points' details are computed and stored.
+        public var pointsStored: (@Sendable () -> Void)?
         public init(jobs: Int, resume: Bool, shard: (index: Int, count: Int)?, quiet: Bool) {
             self.jobs = jobs
             self.resume = resume
@@ -156,6 +160,9 @@ public enum SweepRunner {
         }
         try await writer.flush(wait: true)
         try store.linkSweepRuns(sweepID: plan.sweepID)
+        if !interrupted, spec.walkForward == nil, spec.crossValidation == nil, spec.scenarios == nil {
+            options.pointsStored?()
+        }
         progress.update(done: await writer.done, total: mine.count, best: await writer.best, final: true)
         if !interrupted {
             try store.attachDetails(details.filter { $0.status == .ok }.map(\.record))
