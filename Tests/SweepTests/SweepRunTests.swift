@@ -59,6 +59,44 @@ struct SweepRunTests {
         return out
     }
 
+    @Test func aReportReadAheadWhileTheTopDetailsAreStoredEqualsOneReadAfter() async throws {
+        // Without walk-forward (it writes after the points), the runner says when every point's row is stored.
+        let path = dir + "/ahead.yaml", db = dir + "/ahead.sqlite"
+        TestPaths.write(
+            Self.sweep.replacingOccurrences(of: "walk_forward: {train: 12m, test: 6m}\n", with: ""), to: path)
+        let plan = try SweepPlan(try SweepSpec.load(path: path))
+        let store = try HindsightDatabase(path: db)
+        let ahead = Locked<[ReportWriter.Prepared]>([])
+        var options = SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true)
+        options.pointsStored = {
+            let prepared = try? ReportWriter(store: store, sweepID: plan.sweepID).prepare()
+            ahead.withLock { $0 += prepared.map { [$0] } ?? [] }
+        }
+        let s = try await SweepRunner.run(context: try SweepContext(plan: plan), store: store, options: options)
+        #expect(s.ran == 32 && ahead.value.count == 1)
+        func files(_ out: String) throws -> [String: String] {
+            var all: [String: String] = [:]
+            for f in FileManager.default.enumerator(atPath: out)!.compactMap({ $0 as? String })
+            where f.hasSuffix(".md") || f.hasSuffix(".csv") {
+                all[f] = try String(contentsOfFile: out + "/" + f, encoding: .utf8)
+            }
+            return all
+        }
+        let writer = ReportWriter(store: store, sweepID: plan.sweepID)
+        try await writer.write(to: dir + "/ahead", wallSeconds: nil, prepared: ahead.value.first)
+        try await writer.write(to: dir + "/after", wallSeconds: nil)
+        let a = try files(dir + "/ahead"), b = try files(dir + "/after")
+        #expect(a.count > 3 && a == b)
+        // With walk-forward the runner never calls it.
+        let called = Locked(0)
+        var wf = SweepRunner.Options(jobs: 2, resume: false, shard: nil, quiet: true)
+        wf.pointsStored = { called.withLock { $0 += 1 } }
+        _ = try await SweepRunner.run(
+            context: try SweepContext(plan: try self.plan()), store: try HindsightDatabase(path: dir + "/wf.sqlite"),
+            options: wf)
+        #expect(called.value == 0)
+    }
+
     @Test func everyPointIsStoredOnceAndResumeRunsNothingTwice() async throws {
         let db = dir + "/a.sqlite"
         let s = try await run(db)
