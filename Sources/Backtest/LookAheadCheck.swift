@@ -27,9 +27,7 @@ public enum LookAheadCheck {
     ) throws -> Outcome {
         let full = try known ?? RunPipeline(inputs: inputs, base: config).simulate(config)
         let cal = inputs.panel.calendar
-        let n = full.dates.count
-        let cutDays = Array(Set((1...count).map { full.firstSession + n * $0 / (count + 1) }))
-            .filter { $0 > full.firstSession && $0 < full.firstSession + n - 1 }.sorted()
+        let cutDays = cutDays(full, count: count)
         var compared = 0
         for cut in cutDays {
             let partial = try truncate?(cut) ?? inputs.truncated(throughSession: cut)
@@ -55,25 +53,40 @@ public enum LookAheadCheck {
         return Outcome(cuts: cutDays.map(cal.day), compared: compared, firstDifference: nil)
     }
 
+    /// The sessions a run is cut at: 1/4, 1/2 and 3/4 of its sessions for `count` 3 (fewer for a short run).
+    public static func cutDays(_ full: BacktestResult, count: Int = 3) -> [Int] {
+        let n = full.dates.count
+        return Array(Set((1...count).map { full.firstSession + n * $0 / (count + 1) }))
+            .filter { $0 > full.firstSession && $0 < full.firstSession + n - 1 }.sorted()
+    }
+
     /// Inputs cut through a session, built once for every check that asks for the same session (the sweep's top
     /// points share their cuts when they share their sessions: a 2,000-asset cut rebuilds the panel and technicals,
     /// 0.8 s of CPU).
     public final class SharedCuts: Sendable {
         let inputs: MarketInputs
-        /// Held while a cut is built: each build already uses every core, and a second asker waits for it.
-        private let built = Locked<[Int: MarketInputs]>([:])
+        /// One slot a session: a slot's lock is held while its cut is built, so a second asker for the same session
+        /// waits for it, while cuts at other sessions build beside it (one lock for all made the three points'
+        /// checks build their cuts one after the other).
+        private let slots = Locked<[Int: Locked<MarketInputs?>]>([:])
 
         public init(_ inputs: MarketInputs) { self.inputs = inputs }
 
         /// How many cuts were built.
-        public var count: Int { built.value.count }
+        public var count: Int { slots.value.values.filter { $0.value != nil }.count }
 
         public func inputs(throughSession day: Int) throws -> MarketInputs {
-            try built.withLock { cuts in
-                if let done = cuts[day] { return done }
-                let cut = try inputs.truncated(throughSession: day)
-                cuts[day] = cut
-                return cut
+            let slot = slots.withLock { s in
+                if let slot = s[day] { return slot }
+                let slot = Locked<MarketInputs?>(nil)
+                s[day] = slot
+                return slot
+            }
+            return try slot.withLock { cut in
+                if let done = cut { return done }
+                let built = try inputs.truncated(throughSession: day)
+                cut = built
+                return built
             }
         }
     }

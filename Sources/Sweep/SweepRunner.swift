@@ -329,10 +329,19 @@ public enum SweepRunner {
             guard let c = try? context.plan.config(for: point) else { return nil }
             return (point.id, c, tops.result(index: i))
         }
-        // The points' checks run side by side (each is four runs of one config).
+        // The points' checks run side by side (each is four runs of one config), and the cuts their known runs
+        // need are built side by side beforehand (the points share them; built on demand, the three points' checks
+        // waited for each cut in turn).
         var rows = [JSONValue?](repeating: nil, count: picks.count)
         let cuts = LookAheadCheck.SharedCuts(context.inputs)
-        await withTaskGroup(of: (Int, JSONValue).self) { group in
+        let days = Set(picks.compactMap(\.2).flatMap { LookAheadCheck.cutDays($0) }).sorted()
+        await withTaskGroup(of: (Int, JSONValue)?.self) { group in
+            for d in days {
+                group.addTask {
+                    _ = try? cuts.inputs(throughSession: d)
+                    return nil
+                }
+            }
             for (i, (id, c, full)) in picks.enumerated() {
                 group.addTask {
                     var fields: [(String, JSONValue)] = [("point", .string(id))]
@@ -350,7 +359,7 @@ public enum SweepRunner {
                     return (i, .object(fields))
                 }
             }
-            for await (i, row) in group { rows[i] = row }
+            for await case (let i, let row)? in group { rows[i] = row }
         }
         try store.setMetadataValue(
             "look_ahead:" + context.plan.sweepID, JSONValue.array(rows.compactMap { $0 }).render())
