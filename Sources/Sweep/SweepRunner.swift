@@ -241,12 +241,14 @@ public enum SweepRunner {
         if data.totalRows > 0 { try store.importDataset(data, replace: false) }
     }
 
-    /// How many of the best points the report and the stored details need.
-    static func topCount(_ spec: SweepSpec) -> Int {
-        var equityTop = 0
-        if case .top(let n) = spec.storeEquity { equityTop = n }
-        return max(spec.reportTop, equityTop, spec.storeTradesTop ?? 0)
+    /// How many of the best points keep their daily rows (`store: {equity: {top: N}}`, and the report's top).
+    static func equityTop(_ spec: SweepSpec) -> Int {
+        if case .top(let n) = spec.storeEquity { return max(n, spec.reportTop) }
+        return spec.reportTop
     }
+
+    /// How many of the best points the report and the stored details need.
+    static func topCount(_ spec: SweepSpec) -> Int { max(equityTop(spec), spec.storeTradesTop ?? 0) }
 
     /// The best points by `rank_by` (`topCount` of them), best first.
     static func rankedTop(
@@ -268,9 +270,10 @@ public enum SweepRunner {
                 all.append((i, spec.lowerIsBetter ? -v : v))
             }
         }
+        // The order `TopResults` keeps them in: rank value, then plan order.
         return Array(
             all.filter { $0.value.isFinite }.sorted {
-                $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index
+                TopResults.better(($0.index, $0.value), than: ($1.index, $1.value))
             }.prefix(k))
     }
 
@@ -280,11 +283,9 @@ public enum SweepRunner {
         jobs: Int
     ) async -> [PointExecutor.Output] {
         let spec = context.plan.spec
-        var equityTop = 0
-        if case .top(let n) = spec.storeEquity { equityTop = n }
         // Re-run on `jobs` tasks at a time; rows are stored in rank order.
         let picks = Array(top.enumerated())
-        let equityRanks = max(equityTop, spec.reportTop)
+        let equityRanks = equityTop(spec)
         var outputs = [PointExecutor.Output?](repeating: nil, count: picks.count)
         await withTaskGroup(of: (Int, PointExecutor.Output).self) { group in
             var next = 0
