@@ -45,6 +45,7 @@ public enum BacktestEngine {
             intraday: config.execution.intraday == nil ? nil : inputs.intraday)
         if inputs.recordPositions { loop.ledger = PositionLedger() }
         loop.prices = DayMajorMarks.Reader(panel: panel, marks: inputs.marks)
+        loop.simulator.prices = loop.prices
         loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.
@@ -188,6 +189,16 @@ struct Loop {
         let sectorExposure = RunColumn(count: n * nSectors, repeating: 0.0)
         let assetValue = RunColumn(count: nA, repeating: 0.0), pnlSector = RunColumn(count: nSectors, repeating: 0.0)
         let pnlModel = RunColumn(count: models, repeating: 0.0)
+        // Each asset's sector and the session it holds until: the profile lookup (a call and a search over nested
+        // arrays for every held asset and session) was 5 % of a 118-stock momentum sweep.
+        let sectorNow = RunColumn<Int32>(count: nA, repeating: 0), sectorUntil = RunColumn(count: nA, repeating: Int.min)
+        // The assets held at the last close, ascending. On a session without trades only they can have P&L or
+        // exposure, so the attribution walks them instead of the whole universe.
+        let held = RunColumn<Int32>(count: nA, repeating: 0)
+        var heldCount = 0
+        // With one model its P&L sum stays in a register (through the column it was a chain of loads and stores,
+        // one link per held asset and session).
+        var soleModel = 0.0
         let interest = RunColumn(count: accrues ? n : 0, repeating: 0.0)
         let borrowed = RunColumn(count: accrues ? n : 0, repeating: 0.0)
         let nF = factorBetas?.names.count ?? 0
@@ -201,6 +212,7 @@ struct Loop {
         }
         for (i, d) in range.enumerated() {
             let regime = Int(regimes.regimeOfDay[d])
+            let sessionTrades = trades.count
             // 1. Corporate actions on their ex-date.
             while nextAction < actionDays.count, Int(actionDays[nextAction]) == d {
                 let a = Int(actionAssets[nextAction]), k = a * nD + d
@@ -258,17 +270,7 @@ struct Loop {
                 daysWithoutIntraday += 1
             }
             // 4. Marks, and the equity at this close (summed as `Portfolio.equity` does, in one pass).
-            var pre = portfolio.cash
-            let px = prices
-            for a32 in active {
-                let a = Int(a32), k = px.index(asset: a, day: d)
-                if px.valid[k] {
-                    portfolio.mark(asset: a, close: px.close[k])
-                } else if portfolio.shares[a] != 0 {
-                    gaps.append(GapEvent(day: Int32(d), asset: Int32(a), orderSkipped: false))
-                }
-                if portfolio.shares[a] != 0 { pre += portfolio.heldValue(a) }
-            }
+            let pre = portfolio.mark(active, prices: prices, day: d, gaps: &gaps)
             // 5. The strategy decides on this close.
             if !out.orders.isEmpty { out.orders.removeAll(keepingCapacity: true) }
             let decided = out.decisions.count
@@ -307,7 +309,11 @@ struct Loop {
             let e = changed || reinvest ? portfolio.equity : pre
             var lg = 0.0, sh = 0.0, count: Int32 = 0
             let row = i * nSectors
-            for a32 in active {
+            // A fill, a stop or a reinvested dividend may have opened or closed any asset: walk them all.
+            let walkAll = trades.count != sessionTrades
+            var kept = 0
+            for w in 0..<(walkAll ? active.count : heldCount) {
+                let a32 = walkAll ? active[w] : held[w]
                 let a = Int(a32)
                 let s = portfolio.shares[a]
                 let value = portfolio.heldValue(a)
@@ -315,11 +321,22 @@ struct Loop {
                 let pnl = total - assetValue[a]
                 if s == 0 && pnl == 0 { continue }
                 assetValue[a] = total
-                let sector = profiles.sectorIndex(asset: a, day: d)
+                if d >= sectorUntil[a] {
+                    let span = profiles.sectorSpan(asset: a, day: d)
+                    sectorNow[a] = Int32(span.sector)
+                    sectorUntil[a] = span.until
+                }
+                let sector = Int(sectorNow[a])
                 pnlSector[sector] += pnl
-                for j in 0..<models { pnlModel[j] += pnl * out.modelShare[a * models + j] }
+                if models == 1 {
+                    soleModel += pnl * out.modelShare[a]
+                } else {
+                    for j in 0..<models { pnlModel[j] += pnl * out.modelShare[a * models + j] }
+                }
                 if recording { record(session: i, asset: a, pnl: pnl, value: value, models: models) }
                 guard s != 0 else { continue }
+                held[kept] = a32
+                kept += 1
                 if value > 0 { lg += value } else { sh += value }
                 count += 1
                 sectorExposure[row + sector] += e != 0 ? value / e : 0
@@ -329,6 +346,7 @@ struct Loop {
                     complete = false
                 }
             }
+            heldCount = kept
             pnlRegime.add(e - previousEquity, regime: regime)
             previousEquity = e
             peak = max(peak, e)
@@ -358,6 +376,7 @@ struct Loop {
         factorExposure = exposure.array
         factorBetasComplete = complete
         self.pnlSector = pnlSector.array
+        if models == 1 { pnlModel[0] = soleModel }
         self.pnlModel = pnlModel.array
     }
 

@@ -28,6 +28,10 @@ public struct MarketSimulator: ExecutionService {
     let intraday: IntradayPanel?
     /// The last session on which an intraday fill or check found no bars and used the daily rules instead.
     var lastFallbackDay: Int32 = -1
+    /// Where the close fills read each order's close and bar flag: the day-major copy when the run has one (a
+    /// rebalance's orders then share cache lines; read from the asset-major panel they missed on nearly every order,
+    /// and the simulator was 14 % of a 118-stock momentum sweep).
+    var prices: DayMajorMarks.Reader
 
     public init(
         execution: RunConfig.Execution, fractional: Bool, panel: MarketPanel, technicals: Technicals,
@@ -40,6 +44,7 @@ public struct MarketSimulator: ExecutionService {
         self.technicals = technicals
         self.sleeveCapital = sleeveCapital
         self.cashFloor = allowMargin ? -.infinity : 0
+        prices = DayMajorMarks.Reader(panel: panel, marks: nil)
         newOrderDay = [Int32](repeating: -1, count: panel.assetCount)
         pending.reserveCapacity(panel.assetCount * 2)
         work.reserveCapacity(panel.assetCount * 2)
@@ -92,16 +97,16 @@ public struct MarketSimulator: ExecutionService {
         swap(&pending, &work)
         pending.removeAll(keepingCapacity: true)
         quantities.removeAll(keepingCapacity: true)
-        let nD = panel.dayCount
+        let nD = panel.dayCount, px = prices
         // Desired quantities, all from the pre-trade book (all-in buys are sized later, after sells free cash).
         for o in work {
-            let a = Int(o.asset), k = a * nD + d
-            let ref = atOpen ? panel.open[k] : panel.close[k]
-            guard panel.valid[k] else {
+            let a = Int(o.asset), m = px.index(asset: a, day: d)
+            guard px.valid[m] else {
                 gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
                 quantities.append(0)
                 continue
             }
+            let ref = atOpen ? panel.open[a * nD + d] : px.close[m]
             quantities.append(wanted(o, price: ref, held: portfolio.shares[a]))
         }
         let traded = sellsThenBuys { sim, o, q in
@@ -146,12 +151,12 @@ public struct MarketSimulator: ExecutionService {
         _ o: Order, quantity wanted: Double, day d: Int, atOpen: Bool, reference: Double? = nil,
         participation: Bool = true, portfolio: inout Portfolio, trades: inout [TradeRecord], gaps: inout [GapEvent]
     ) -> Double {
-        let a = Int(o.asset), k = a * panel.dayCount + d
-        guard panel.valid[k] else {
+        let a = Int(o.asset), k = a * panel.dayCount + d, m = prices.index(asset: a, day: d)
+        guard prices.valid[m] else {
             gaps.append(GapEvent(day: Int32(d), asset: o.asset, orderSkipped: true))
             return 0
         }
-        let ref = reference ?? (atOpen ? panel.open[k] : panel.close[k])
+        let ref = reference ?? (atOpen ? panel.open[k] : prices.close[m])
         guard ref > 0 else { return 0 }
         let side: Double = wanted > 0 ? 1 : -1
         var q = wanted

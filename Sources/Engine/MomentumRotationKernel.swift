@@ -138,7 +138,7 @@ public struct MomentumRotationKernel: Sendable {
                         guard scratch.inTop[a] != Int32(t), !px[row + a].isNaN else { continue }
                         scratch.orders.append((-scratch.shares[a] * px[row + a], a32))
                     }
-                    scratch.orders.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                    Self.sortOrders(&scratch.orders)
                     for (_, a32) in scratch.orders where value > 0 {
                         let a = Int(a32)
                         let price = px[row + a]
@@ -224,6 +224,68 @@ public struct MomentumRotationKernel: Sendable {
                     }
                 }
                 if target <= j { hi = j } else if target >= i { lo = i } else { return }
+            }
+        }
+    }
+}
+
+extension MomentumRotationKernel {
+    /// Sorts orders by (value, asset) ascending. The assets are distinct, so on finite values the order is total and
+    /// any correct sort gives the stable sort's result; this one sorts in place (quicksort, insertion sort below 16)
+    /// without the merge buffer: the standard library's stable sort of about 100 orders a rebalance was 9 % of a
+    /// momentum sweep's simulation. Any NaN value takes the standard sort.
+    static func sortOrders(_ o: inout [(Double, Int32)]) {
+        guard o.count > 1 else { return }
+        @inline(__always) func less(_ a: (Double, Int32), _ b: (Double, Int32)) -> Bool {
+            a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+        }
+        if o.contains(where: { $0.0.isNaN }) {
+            o.sort(by: less)
+            return
+        }
+        o.withUnsafeMutableBufferPointer { x in
+            var stack: [(Int, Int)] = []
+            var lo = 0, hi = x.count - 1
+            while true {
+                if hi - lo < 16 {
+                    if lo < hi {
+                        for i in (lo + 1)...hi {
+                            let v = x[i]
+                            var j = i
+                            while j > lo, less(v, x[j - 1]) {
+                                x[j] = x[j - 1]
+                                j -= 1
+                            }
+                            x[j] = v
+                        }
+                    }
+                    guard let next = stack.popLast() else { return }
+                    (lo, hi) = next
+                    continue
+                }
+                let mid = lo + (hi - lo) / 2
+                if less(x[mid], x[lo]) { x.swapAt(mid, lo) }
+                if less(x[hi], x[lo]) { x.swapAt(hi, lo) }
+                if less(x[hi], x[mid]) { x.swapAt(hi, mid) }
+                let pivot = x[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while less(x[i], pivot) { i += 1 }
+                    while less(pivot, x[j]) { j -= 1 }
+                    if i <= j {
+                        x.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // The smaller side first keeps the stack logarithmic.
+                if j - lo < hi - i {
+                    if i < hi { stack.append((i, hi)) }
+                    hi = j
+                } else {
+                    if lo < j { stack.append((lo, j)) }
+                    lo = i
+                }
             }
         }
     }

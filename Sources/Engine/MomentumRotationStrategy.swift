@@ -93,7 +93,7 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
             }
             orders.append((-view.portfolio.value(a), a32))
         }
-        orders.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        MomentumRotationKernel.sortOrders(&orders)
         for (_, a32) in orders {
             let a = Int(a32)
             let target = chosen[a] == Int32(d) ? w : 0

@@ -101,5 +101,32 @@ public struct Portfolio: Sendable {
         }
     }
 
-    mutating func mark(asset a: Int, close: Double) { lastPrice[a] = close }
+    /// Marks `assets` at session `d`'s closes and returns the equity at that close (cash, then each held asset's
+    /// value in `assets`' order, as `equity` sums); a held asset without a bar keeps its last price and is listed
+    /// in `gaps`. Through buffer pointers: writing the array element by element paid a uniqueness check per asset
+    /// (about a tenth of a 118-stock momentum sweep's session loop).
+    mutating func mark(
+        _ assets: [Int32], prices px: DayMajorMarks.Reader, day d: Int, gaps: inout [GapEvent]
+    ) -> Double {
+        var e = cash
+        let shares = shares, pending = pendingReinvest
+        lastPrice.withUnsafeMutableBufferPointer { last in
+            shares.withUnsafeBufferPointer { held in
+                px.close.withUnsafeBufferPointer { close in
+                    px.valid.withUnsafeBufferPointer { valid in
+                        for a32 in assets {
+                            let a = Int(a32), k = px.index(asset: a, day: d)
+                            if valid[k] {
+                                last[a] = close[k]
+                            } else if held[a] != 0 {
+                                gaps.append(GapEvent(day: Int32(d), asset: a32, orderSkipped: false))
+                            }
+                            if held[a] != 0 { e += held[a] * last[a] + pending[a] }
+                        }
+                    }
+                }
+            }
+        }
+        return e
+    }
 }

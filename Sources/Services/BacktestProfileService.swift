@@ -98,6 +98,13 @@ public final class BacktestProfileService: ProfileService {
         return v < 0 ? sectors.count : Int(assetVersionSector[asset][v])
     }
 
+    /// The sector index in force on session `day` and the session from which it may differ (the asset's next version
+    /// start, `Int.max` after its last), so a loop walking sessions forward asks once per version.
+    public func sectorSpan(asset: Int, day: Int) -> (sector: Int, until: Int) {
+        let v = versionIndex(asset: asset, day: day), starts = assetVersionStart[asset]
+        return (v < 0 ? sectors.count : Int(assetVersionSector[asset][v]), v + 1 < starts.count ? starts[v + 1] : .max)
+    }
+
     /// The profile version id in force on session `day`.
     public func versionID(asset: Int, day: Int) -> String? {
         let v = versionIndex(asset: asset, day: day)

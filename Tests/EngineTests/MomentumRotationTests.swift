@@ -27,6 +27,31 @@ import Testing
         #expect(s.fills == 3 && s.rebalances == 2)
     }
 
+    @Test func theOrderSortAndTheTopSelectionAgreeWithTheStandardSort() {
+        // Values drawn from few levels (ties broken by asset), signed zeros, and lengths on both sides of the
+        // insertion-sort cut.
+        var rng = Xoshiro256StarStar(seed: 7)
+        for n in [0, 1, 2, 5, 15, 16, 17, 40, 119, 300] {
+            for _ in 0..<20 {
+                var o: [(Double, Int32)] = (0..<n).map { a in
+                    let level = Double(rng.next() % 9) - 4
+                    return (level == 0 && rng.next() % 2 == 0 ? -0.0 : level * 1.5, Int32(a))
+                }
+                for i in stride(from: o.count - 1, to: 0, by: -1) { o.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+                var expected = o
+                expected.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                var got = o
+                MomentumRotationKernel.sortOrders(&got)
+                #expect(got.map(\.1) == expected.map(\.1), "n = \(n)")
+                let k = n / 3 + 1
+                var top = o
+                MomentumRotationKernel.selectTop(&top, k)
+                let best = o.sorted { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.prefix(k).map(\.1)
+                #expect(Set(top.prefix(min(k, n)).map(\.1)) == Set(best), "n = \(n)")
+            }
+        }
+    }
+
     @Test func theFullEngineMatchesTheKernelOnHandMadeBars() throws {
         let inputs = try TestMarket.inputs(closes: Self.closes)
         let c = try TestConfig.parse(
