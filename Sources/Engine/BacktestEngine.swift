@@ -191,7 +191,8 @@ struct Loop {
         let pnlModel = RunColumn(count: models, repeating: 0.0)
         // Each asset's sector and the session it holds until: the profile lookup (a call and a search over nested
         // arrays for every held asset and session) was 5 % of a 118-stock momentum sweep.
-        let sectorNow = RunColumn<Int32>(count: nA, repeating: 0), sectorUntil = RunColumn(count: nA, repeating: Int.min)
+        let sectorNow = RunColumn<Int32>(count: nA, repeating: 0)
+        let sectorUntil = RunColumn(count: nA, repeating: Int.min)
         // The assets held at the last close, ascending. On a session without trades only they can have P&L or
         // exposure, so the attribution walks them instead of the whole universe.
         let held = RunColumn<Int32>(count: nA, repeating: 0)
