@@ -138,10 +138,12 @@ struct Loop {
             active = (0..<nA).map(Int32.init)
         }
         out.orders.reserveCapacity(nA * 2)
-        // Modest reservations: arrays past malloc's mmap threshold would be mapped and unmapped on every run.
-        out.decisions.reserveCapacity(1024)
+        // Modest reservations unless the strategy expects more: arrays past malloc's mmap threshold would be mapped
+        // and unmapped on every run.
+        let logs = max(1024, min(setup.expectedOrders, 1 << 17))
+        out.decisions.reserveCapacity(logs)
         out.modelShare = [Double](repeating: 1 / Double(max(1, modelNames.count)), count: nA * max(1, modelNames.count))
-        trades.reserveCapacity(1024)
+        trades.reserveCapacity(logs)
         gaps.reserveCapacity(1024)
         listActions(days: sessions, assets: active)
     }

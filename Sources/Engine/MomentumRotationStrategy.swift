@@ -59,7 +59,10 @@ public struct MomentumRotationStrategy: Strategy, StrategyPlugin {
         s.members.reserveCapacity(panel.assetCount)
         s.candidates.reserveCapacity(assets.count)
         s.orders.reserveCapacity(assets.count)
-        return StrategySetup(strategy: s, modelNames: ["momentum_rotation"])
+        var setup = StrategySetup(strategy: s, modelNames: ["momentum_rotation"])
+        // A rebalance orders at most the chosen names and the held ones it drops.
+        setup.expectedOrders = (env.sessions.count / p.every + 1) * min(assets.count, 2 * min(p.topN, assets.count))
+        return setup
     }
 
     public mutating func onSession(_ view: SessionView, _ out: inout StrategyOutput) {

@@ -71,6 +71,10 @@ public struct StrategySetup {
     public var sleeveCapital: Double?
     /// Whether cash may go negative (leverage or shorts).
     public var allowMargin: Bool
+    /// An upper estimate of the orders the run will decide, 0 when unknown: the run's trade and decision logs
+    /// reserve it once instead of growing by copies (on a 118-stock momentum sweep the growth was 8 % of the
+    /// simulation).
+    public var expectedOrders = 0
 
     public init(strategy: any Strategy, modelNames: [String], sleeveCapital: Double? = nil, allowMargin: Bool = false) {
         self.strategy = strategy
