@@ -27,6 +27,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         .systemLibrary(
+            name: "CDeflate",
+            path: "Sources/CDeflate",
+            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]
+        ),
+        .systemLibrary(
             name: "CBLAS",
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas", "lapack"])]
@@ -53,7 +58,7 @@ let package = Package(
                 "YAMLConfig",
             ]),
         .target(name: "TimeMachine", dependencies: ["HindsightCore"]),
-        .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib"]),
+        .target(name: "MarketData", dependencies: ["HindsightCore", "TimeMachine", "CZlib", "CDeflate"]),
         .target(
             name: "Storage",
             dependencies: [

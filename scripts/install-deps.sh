@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries Hindsight links against, if missing. Uses sudo only when not root.
 set -euo pipefail
-PACKAGES=(libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev)
+PACKAGES=(libopenblas-dev liblapacke-dev libsqlite3-dev zlib1g-dev libdeflate-dev)
 # The tests also render report charts to PNG (rsvg-convert) to catch broken SVG files.
 [ "${1:-}" = "--test" ] && PACKAGES+=(librsvg2-bin)
 missing=()

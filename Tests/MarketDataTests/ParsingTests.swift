@@ -153,6 +153,43 @@ import Testing
         #expect(inflated == plain)
     }
 
+    @Test func oneMemberIsDecodedWholeAndEveryOtherGzipShapeByZlibWithTheSameBytes() throws {
+        let dir = TestPaths.makeTempDirForMarketData()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func gzip(_ text: String, _ name: String) throws -> [UInt8] {
+            let path = dir + "/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let gz = Process()
+            gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            gz.arguments = ["-f", path]
+            try gz.run()
+            gz.waitUntilExit()
+            return FileBytes.readPlain(path + ".gz") ?? []
+        }
+        let a = (0..<5_000).map { "2020-01-02,T\($0 % 97),\(Double($0) * 0.25)\n" }.joined()
+        let b = "date,ticker,close\n2021-03-04,X,1.5\n"
+        let one = try gzip(a, "a.csv"), two = try gzip(b, "b.csv")
+        // One member: libdeflate, the same bytes as zlib's.
+        #expect(FileBytes.inflateWhole(one) == Array(a.utf8))
+        #expect(try FileBytes.inflateMembers(one, path: "a.gz") == Array(a.utf8))
+        // Two members, and trailing zero padding: zlib, every member.
+        #expect(FileBytes.inflateWhole(one + two) == nil)
+        #expect(try FileBytes.gunzip(one + two, path: "ab.gz") == Array((a + b).utf8))
+        #expect(FileBytes.inflateWhole(two + [0, 0, 0, 0]) == nil)
+        #expect(try FileBytes.gunzip(two + [0, 0, 0, 0], path: "b.gz") == Array(b.utf8))
+        // Damage and truncation are named by zlib.
+        var damaged = one
+        damaged[one.count / 2] ^= 0xff
+        #expect(FileBytes.inflateWhole(damaged) == nil)
+        #expect(throws: HindsightError.self) { try FileBytes.gunzip(damaged, path: "d.gz") }
+        do {
+            _ = try FileBytes.gunzip(Array(one.prefix(one.count / 2)), path: "t.gz")
+            Issue.record("a truncated file decoded")
+        } catch let e as HindsightError {
+            #expect(e.message.contains("t.gz") && e.message.contains("truncated"))
+        }
+    }
+
     @Test func otherInputKindsParseAndRejectBadRows() throws {
         var p = InputFileParser(factorsInPercent: true)
         try p.parse(
