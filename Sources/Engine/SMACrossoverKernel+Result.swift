@@ -47,8 +47,11 @@ extension SMACrossoverKernel {
         let gross = RunColumn(count: n, repeating: 0.0), net = RunColumn(count: n, repeating: 0.0)
         let long = RunColumn(count: n, repeating: 0.0), short = RunColumn(count: n, repeating: 0.0)
         let turnover = RunColumn(count: n, repeating: 0.0), counts = RunColumn<Int32>(count: n, repeating: 0)
-        var sectorExposure = [Double](repeating: 0, count: n * nSectors)
-        var pnlSector = [Double](repeating: 0, count: nSectors), pnlModel = 0.0
+        let sectorExposure = RunColumn(count: n * nSectors, repeating: 0.0)
+        let pnlSector = RunColumn(count: nSectors, repeating: 0.0)
+        var pnlModel = 0.0
+        // The asset's sector and the session it holds until (one profile lookup per version, not per held day).
+        var sector = 0, sectorUntil = Int.min
         var pnlRegime = RegimePnL()
         var trades: [TradeRecord] = []
         trades.reserveCapacity(fills.count)
@@ -95,7 +98,7 @@ extension SMACrossoverKernel {
                 let pnl = total - assetValue
                 if !(shares == 0 && pnl == 0) {
                     assetValue = total
-                    let sector = profiles.sectorIndex(asset: a, day: t)
+                    if t >= sectorUntil { (sector, sectorUntil) = profiles.sectorSpan(asset: a, day: t) }
                     pnlSector[sector] += pnl
                     pnlModel += pnl * 1
                     if shares != 0 {
@@ -134,7 +137,7 @@ extension SMACrossoverKernel {
             drawdown: drawdown.array,
             gross: gross.array, net: net.array, long: long.array, short: short.array, names: counts.array,
             turnover: turnover.array,
-            sectorExposure: sectorExposure, sectors: profiles.sectors + ["unknown"],
+            sectorExposure: sectorExposure.array, sectors: profiles.sectors + ["unknown"],
             regimeOfDay: Array(regimes.regimeOfDay[range]), regimeLabels: regimes.labels,
             trades: trades, decisions: decisions, gaps: [], tickers: panel.tickers, firstSession: 0,
             pnlBySector: bySector, pnlByModel: [(model, pnlModel)],
