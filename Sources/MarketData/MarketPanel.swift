@@ -35,6 +35,15 @@ public struct MarketPanel: Sendable {
     /// its corporate actions from these instead of reading both columns over its whole range (4 % of a 118-stock
     /// momentum run, for a list that is usually short).
     public let actionDays: [[Int32]]
+    /// Each asset's first and last session with a bar, and whether it has one on every session between.
+    public let barSpans: [BarSpan]
+
+    /// The sessions an asset has bars on (`first` = `last` = −1 when none).
+    public struct BarSpan: Sendable, Equatable {
+        public var first: Int32, last: Int32
+        /// A bar on every session from `first` through `last`.
+        public var complete: Bool
+    }
 
     @inline(__always) public func index(asset: Int, day: Int) -> Int { asset * dayCount + day }
 
@@ -111,42 +120,53 @@ public struct MarketPanel: Sendable {
         // The fingerprint (one ordered stream) is hashed beside the adjusted closes, which are built by asset ranges.
         let parts = max(1, min(nA, ProcessInfo.processInfo.activeProcessorCount))
         let fingerprint = Locked("")
-        let adjusted = [Double](unsafeUninitializedCapacity: size) { buffer, n in
-            let out = DisjointWrites(buffer)
-            DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
-                guard task < parts else {
-                    var h = StableHasher()
-                    for t in tickers { h.combine(t) }
-                    for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
-                    for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
-                    fingerprint.withLock { $0 = h.hex }
-                    return
-                }
-                for a in (nA * task / parts)..<(nA * (task + 1) / parts) {
-                    // Total-return index per first share, in units of the first raw close.
-                    var index = Double.nan, prevClose = Double.nan
-                    var pendingSplit = 1.0, pendingDividend = 0.0
-                    for d in 0..<nD {
-                        let k = a * nD + d
-                        pendingSplit *= split[k]
-                        pendingDividend = pendingDividend * split[k] + dividend[k]
-                        guard valid[k] else {
-                            out[k] = .nan
-                            continue
+        var adjusted: [Double] = []
+        let spans = [BarSpan](unsafeUninitializedCapacity: nA) { spanBuffer, spanCount in
+            let spanOut = DisjointWrites(spanBuffer)
+            adjusted = [Double](unsafeUninitializedCapacity: size) { buffer, n in
+                let out = DisjointWrites(buffer)
+                DispatchQueue.concurrentPerform(iterations: parts + 1) { task in
+                    guard task < parts else {
+                        var h = StableHasher()
+                        for t in tickers { h.combine(t) }
+                        for s in calendar.sessions { h.combine(Int(s.daysSinceEpoch)) }
+                        for field in [open, high, low, close, volume, split, dividend] { h.combine(doubles: field) }
+                        fingerprint.withLock { $0 = h.hex }
+                        return
+                    }
+                    for a in (nA * task / parts)..<(nA * (task + 1) / parts) {
+                        // Total-return index per first share, in units of the first raw close.
+                        var index = Double.nan, prevClose = Double.nan
+                        var pendingSplit = 1.0, pendingDividend = 0.0
+                        var first: Int32 = -1, last: Int32 = -1, bars = 0
+                        for d in 0..<nD {
+                            let k = a * nD + d
+                            pendingSplit *= split[k]
+                            pendingDividend = pendingDividend * split[k] + dividend[k]
+                            guard valid[k] else {
+                                out[k] = .nan
+                                continue
+                            }
+                            if prevClose.isFinite {
+                                index *= pendingSplit * (close[k] + pendingDividend) / prevClose
+                            } else {
+                                index = close[k]
+                            }
+                            pendingSplit = 1
+                            pendingDividend = 0
+                            out[k] = index
+                            prevClose = close[k]
+                            if first < 0 { first = Int32(d) }
+                            last = Int32(d)
+                            bars += 1
                         }
-                        if prevClose.isFinite {
-                            index *= pendingSplit * (close[k] + pendingDividend) / prevClose
-                        } else {
-                            index = close[k]
-                        }
-                        pendingSplit = 1
-                        pendingDividend = 0
-                        out[k] = index
-                        prevClose = close[k]
+                        spanOut[a] = BarSpan(
+                            first: first, last: last, complete: first >= 0 && bars == Int(last - first) + 1)
                     }
                 }
+                n = size
             }
-            n = size
+            spanCount = nA
         }
         self.tickers = tickers
         self.calendar = calendar
@@ -161,6 +181,7 @@ public struct MarketPanel: Sendable {
         self.splitRatio = split
         self.dividend = dividend
         self.adjustedClose = adjusted
+        self.barSpans = spans
         self.fingerprint = fingerprint.value
         self.rowsOutsideCalendar = outside
         var days = [[Int32]](repeating: [], count: nA)
@@ -175,6 +196,14 @@ public struct MarketPanel: Sendable {
         let k = index(asset: asset, day: day)
         guard valid[k] else { return nil }
         return Bar(open: open[k], high: high[k], low: low[k], close: close[k], volume: volume[k])
+    }
+
+    /// Whether the asset has a bar on every session of `days`, from its bar span alone; nil when the span has gaps
+    /// and covers `days` (only reading the bars can tell then).
+    public func hasEveryBar(asset a: Int, _ days: ClosedRange<Int>) -> Bool? {
+        let s = barSpans[a]
+        guard s.first >= 0, Int(s.first) <= days.lowerBound, Int(s.last) >= days.upperBound else { return false }
+        return s.complete ? true : nil
     }
 
     /// Bytes the panel's cells need: eight Doubles and one Bool per (asset, day).

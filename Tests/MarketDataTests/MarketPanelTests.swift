@@ -83,6 +83,39 @@ private func rows(_ ticker: String, _ closes: [(String, Double)]) -> PriceRows {
         }
     }
 
+    @Test func barSpansAnswerEveryRangeAsAScanOfTheBarsDoes() throws {
+        // AAA: every session; BBB: a gap inside; CCC: listed late; DDD: one bar; EEE: none.
+        var r = rows("AAA", ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"].map { ($0, 1) })
+        for (t, days) in [
+            ("BBB", ["2024-01-01", "2024-01-02", "2024-01-04", "2024-01-05"]), ("CCC", ["2024-01-03", "2024-01-04"]),
+            ("DDD", ["2024-01-02"]),
+        ] {
+            r.tickers.append(t)
+            for d in days {
+                r.tickerIndex.append(Int32(r.tickers.count - 1))
+                r.dates.append(day(d))
+                for k in [\PriceRows.open, \.high, \.low, \.close] { r[keyPath: k].append(1) }
+                r.volume.append(1)
+            }
+        }
+        let panel = try MarketPanel(rows: r, calendar: cal, tickers: ["AAA", "BBB", "CCC", "DDD", "EEE"])
+        #expect(panel.barSpans.map(\.complete) == [true, false, true, true, false])
+        #expect(panel.barSpans[2].first == 2 && panel.barSpans[2].last == 3 && panel.barSpans[4].first == -1)
+        for a in 0..<panel.assetCount {
+            for lo in 0..<panel.dayCount {
+                for hi in lo..<panel.dayCount {
+                    let scan = (lo...hi).allSatisfy { panel.valid[panel.index(asset: a, day: $0)] }
+                    if let known = panel.hasEveryBar(asset: a, lo...hi) {
+                        #expect(known == scan, "asset \(a), sessions \(lo)...\(hi)")
+                    } else {
+                        // Unknown only where the span has gaps (BBB's covers every range).
+                        #expect(a == 1, "asset \(a), sessions \(lo)...\(hi)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func gapsAreInvalidNaNAndReturnsBridgeThem() throws {
         let r = rows("AAA", [("2024-01-01", 10), ("2024-01-02", 11), ("2024-01-04", 12.1)])
         let panel = try MarketPanel(rows: r, calendar: cal)
