@@ -355,11 +355,12 @@ def workload_signals(a, work, family, title):
     sweep = Sweep(a.bin, work, name, sweepfiles.signals(name, f"{{csv: {US}}}", family))
     vb_csv = os.path.join(work, name + "-vbt.csv")
     peer_worker("vbt-signals", family, vb_csv)  # warms the numba cache; untimed
-    h_e2e, v_e2e, v_sim = [], [], []
+    h_e2e, v_e2e, v_sim, v_sig = [], [], [], []
     for _ in range(a.runs):
         h_e2e.append(sweep.end_to_end()[0])
         wall, js = peer_worker("vbt-signals", family, vb_csv)
-        v_e2e.append(wall); v_sim.append(js["simulation_s"])
+        v_e2e.append(wall); v_sim.append(js["simulation_s"]); v_sig.append(js["indicators_s"] + js["simulation_s"])
+    h2 = sweep.simulate(2, a.runs)
     keys = sweepfiles.SIGNAL_GRIDS[family][0]
     con = sqlite3.connect(sweep.db)
     ours = {}
@@ -373,7 +374,11 @@ def workload_signals(a, work, family, title):
         name=title, points=len(ours),
         agreement=f"final value: {len(vb) - len(bad)}/{len(vb)} points equal vectorbt + TA-Lib at 1e-9",
         ok=not bad and len(ours) == len(vb),
-        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e))],
+        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e)),
+              ("simulation alone, 2 threads (Hindsight: signals and fills; vectorbt: from_signals only)",
+               (h2["simulate_s_min"], h2["simulate_s_median"]), mm(v_sim)),
+              ("signals and simulation, 2 threads (vectorbt: TA-Lib indicators, entry/exit arrays, from_signals)",
+               (h2["simulate_s_min"], h2["simulate_s_median"]), mm(v_sig))],
         rates="", peer="vectorbt 1.2.0 from_signals with ta-lib 0.8.2 indicators")
 
 
@@ -383,11 +388,12 @@ def workload_stops(a, work):
     sweep = Sweep(a.bin, work, name, sweepfiles.stops(name, f"{{csv: {US}}}"))
     vb_csv = os.path.join(work, name + "-vbt.csv")
     peer_worker("vbt-stops", vb_csv)  # warms the numba cache; untimed
-    h_e2e, v_e2e = [], []
+    h_e2e, v_e2e, v_sim, v_sig = [], [], [], []
     for _ in range(a.runs):
         h_e2e.append(sweep.end_to_end()[0])
-        wall, _ = peer_worker("vbt-stops", vb_csv)
-        v_e2e.append(wall)
+        wall, js = peer_worker("vbt-stops", vb_csv)
+        v_e2e.append(wall); v_sim.append(js["simulation_s"]); v_sig.append(js["indicators_s"] + js["simulation_s"])
+    h2 = sweep.simulate(2, a.runs)
     paths = ["strategy.params.fast", "strategy.params.slow", "stops.stop_loss", "stops.take_profit"]
     con = sqlite3.connect(sweep.db)
     ours = {}
@@ -403,7 +409,11 @@ def workload_stops(a, work):
         points=len(ours),
         agreement=f"final value: {len(vb) - len(bad)}/{len(vb)} points equal vectorbt from_signals (sl_stop, tp_stop, open/high/low) at 1e-9",
         ok=not bad and len(ours) == len(vb),
-        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e))],
+        rows=[("end to end (process start → stored results + report)", mm(h_e2e), mm(v_e2e)),
+              ("simulation alone, 2 threads (Hindsight: signals, stops and fills; vectorbt: from_signals only)",
+               (h2["simulate_s_min"], h2["simulate_s_median"]), mm(v_sim)),
+              ("signals and simulation, 2 threads (vectorbt: TA-Lib SMAs, entry/exit arrays, from_signals)",
+               (h2["simulate_s_min"], h2["simulate_s_median"]), mm(v_sig))],
         rates="", peer="vectorbt 1.2.0 from_signals with sl_stop/tp_stop and ta-lib 0.8.2 SMA")
 
 
