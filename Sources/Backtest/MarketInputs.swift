@@ -27,6 +27,18 @@ public final class MarketInputs: Sendable {
     /// look-ahead cuts shared by a sweep's top points included, shares it).
     private let marks = Locked<DayMajorMarks?>(nil)
 
+    /// The opens, highs and lows day by day for intrabar stops, built by the first run with such stops.
+    private let bars = Locked<DayMajorBars?>(nil)
+
+    /// The panel's opens, highs and lows day by day; nil for one asset, whose days are already contiguous.
+    public var dayMajorBars: DayMajorBars? {
+        guard panel.assetCount > 1 else { return nil }
+        return bars.withLock { b in
+            if b == nil { b = DayMajorBars(panel: panel) }
+            return b
+        }
+    }
+
     /// The panel's closes and bar flags day by day; nil for one asset, whose days are already contiguous.
     public var dayMajorMarks: DayMajorMarks? {
         guard panel.assetCount > 1 else { return nil }

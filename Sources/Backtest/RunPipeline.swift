@@ -64,6 +64,7 @@ public struct RunPipeline: Sendable {
             regimes: regimes(for: config), cashRate: cashRate, signalCache: signalCache)
         engine.factorBetas = inputs.factorBetas
         engine.marks = inputs.dayMajorMarks
+        if config.stops.isIntrabar { engine.bars = inputs.dayMajorBars }
         if config.execution.intraday != nil { engine.intraday = inputs.intraday }
         return engine
     }

@@ -46,6 +46,8 @@ public enum BacktestEngine {
         if inputs.recordPositions { loop.ledger = PositionLedger() }
         loop.prices = DayMajorMarks.Reader(panel: panel, marks: inputs.marks)
         loop.simulator.prices = loop.prices
+        loop.stops.prices = loop.prices
+        if let b = inputs.bars, b.fits(panel) { loop.stops.bars = b }
         loop.factorBetas = inputs.factorBetas
         // The built-in strategies get a loop specialised for their type (no existential box per session); any other
         // registered strategy runs the same loop through `AnyStrategy`.

@@ -21,6 +21,9 @@ public struct EngineInputs: Sendable {
     public var intraday: IntradayPanel?
     /// The market's closes and bar flags day by day (`MarketInputs.dayMajorMarks`); nil reads the panel (same values).
     public var marks: DayMajorMarks?
+    /// The market's opens, highs and lows day by day (`MarketInputs.dayMajorBars`), for intrabar stops; nil reads
+    /// the panel (same values).
+    public var bars: DayMajorBars?
     /// Record the run's `PositionLedger` (for attribution); off for sweep points, whose hot loop stays as it was.
     public var recordPositions = false
 

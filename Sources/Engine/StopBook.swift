@@ -8,6 +8,10 @@ import Signals
 struct StopBook {
     let rules: StopRules
     let panel: MarketPanel
+    /// Where the intrabar check reads each open position's bar flag and its open, high and low: the day-major
+    /// copies when the run has them (same values as the panel).
+    var prices: DayMajorMarks.Reader
+    var bars: DayMajorBars?
     /// The sweep's shared columns: ATR(n) of an asset is computed once per sweep, not once per point.
     let cache: SignalCache?
     /// Per asset: +1 long, −1 short, 0 no position.
@@ -35,6 +39,7 @@ struct StopBook {
     init(rules: StopRules, panel: MarketPanel, cache: SignalCache? = nil, intraday: IntradayPanel? = nil) {
         self.rules = rules
         self.panel = panel
+        prices = DayMajorMarks.Reader(panel: panel, marks: nil)
         self.intraday = intraday
         self.cache = cache
         let n = rules.isActive ? panel.assetCount : 0
@@ -123,10 +128,10 @@ struct StopBook {
     mutating func intrabarExits(day d: Int, into exits: inout [Exit]) {
         exits.removeAll(keepingCapacity: true)
         guard rules.isActive, !open.isEmpty else { return }
-        let nD = panel.dayCount
+        let nD = panel.dayCount, px = prices, dayBars = bars
         for a32 in open {
             let a = Int(a32), k = a * nD + d
-            guard panel.valid[k], entryDay[a] < Int32(d) else { continue }
+            guard px.valid[px.index(asset: a, day: d)], entryDay[a] < Int32(d) else { continue }
             barsHeld[a] += 1
             guard rules.isIntrabar else { continue }
             if let ip = intraday {
@@ -151,10 +156,17 @@ struct StopBook {
                 }
                 lastFallbackDay = Int32(d)
             }
-            if let exit = barExit(asset: a, open: panel.open[k], high: panel.high[k], low: panel.low[k]) {
+            let o: Double, h: Double, l: Double
+            if let b = dayBars {
+                let j = (d * b.assets + a) * 3
+                (o, h, l) = (b.ohlc[j], b.ohlc[j + 1], b.ohlc[j + 2])
+            } else {
+                (o, h, l) = (panel.open[k], panel.high[k], panel.low[k])
+            }
+            if let exit = barExit(asset: a, open: o, high: h, low: l) {
                 exits.append(exit)
             } else if rules.trailingStop != nil {
-                moveTrail(a, high: panel.high[k], low: panel.low[k])
+                moveTrail(a, high: h, low: l)
             }
         }
     }

@@ -64,4 +64,36 @@ import Testing
             #expect(a.gaps.count == b.gaps.count && a.cash.map(\.bitPattern) == b.cash.map(\.bitPattern))
         }
     }
+
+    @Test func stopRunsWithTheDayMajorBarsEqualRunsOnThePanelBitForBit() throws {
+        let dir = TestPaths.makeTempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/synth.sqlite"
+        try HindsightDatabase(path: db).importDataset(
+            try TestMarket.synthetic(assets: 8, start: "2010-01-04", end: "2013-12-31", seed: 9), replace: false)
+        for stops in ["{stop_loss: 0.03, take_profit: 0.06}", "{trailing_stop: 0.05}"] {
+            let c = try TestConfig.parse(
+                """
+                data: {db: \(db)}
+                start: 2010-06-01
+                end: 2013-12-31
+                initial_cash: 100000
+                universe: {all: true}
+                strategy: {kind: signals, params: {fast: 5, slow: 20}, entry: "crossover(sma(close, fast), sma(close, slow))", exit: "crossunder(sma(close, fast), sma(close, slow))"}
+                execution: {fill: close, commission: {model: bps, bps: 10}}
+                stops: \(stops)
+                """)
+            let pipeline = RunPipeline(inputs: try MarketInputs.load(for: c))
+            let withBars = pipeline.engineInputs(for: c)
+            #expect(withBars.bars != nil)
+            var without = withBars
+            without.bars = nil
+            without.marks = nil
+            let a = try BacktestEngine.run(c, inputs: withBars), b = try BacktestEngine.run(c, inputs: without)
+            #expect(a.trades.contains { $0.reason != 0 }, "the stops fire")
+            #expect(a.equity.map(\.bitPattern) == b.equity.map(\.bitPattern))
+            #expect(a.trades.map(\.price.bitPattern) == b.trades.map(\.price.bitPattern))
+            #expect(a.trades.map(\.reason) == b.trades.map(\.reason))
+        }
+    }
 }
