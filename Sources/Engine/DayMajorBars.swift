@@ -14,20 +14,12 @@ public final class DayMajorBars: Sendable {
         let nA = panel.assetCount, nD = panel.dayCount
         assets = nA
         days = nD
-        // Tiles keep both the reads and the writes of the transpose within a few cache lines.
-        let tile = 64
         ohlc = [Double](unsafeUninitializedCapacity: nA * nD * 3) { out, n in
-            for a0 in Swift.stride(from: 0, to: nA, by: tile) {
-                for d0 in Swift.stride(from: 0, to: nD, by: tile) {
-                    for a in a0..<min(a0 + tile, nA) {
-                        for d in d0..<min(d0 + tile, nD) {
-                            let k = a * nD + d, j = (d * nA + a) * 3
-                            (out.baseAddress! + j).initialize(to: panel.open[k])
-                            (out.baseAddress! + j + 1).initialize(to: panel.high[k])
-                            (out.baseAddress! + j + 2).initialize(to: panel.low[k])
-                        }
-                    }
-                }
+            DayMajorMarks.forEachCell(assets: nA, days: nD) { a, d in
+                let k = a * nD + d, j = (d * nA + a) * 3
+                (out.baseAddress! + j).initialize(to: panel.open[k])
+                (out.baseAddress! + j + 1).initialize(to: panel.high[k])
+                (out.baseAddress! + j + 2).initialize(to: panel.low[k])
             }
             n = nA * nD * 3
         }

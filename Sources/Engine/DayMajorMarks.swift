@@ -14,19 +14,11 @@ public final class DayMajorMarks: Sendable {
         let nA = panel.assetCount, nD = panel.dayCount
         assets = nA
         days = nD
-        // Tiles keep both the reads and the writes of the transpose within a few cache lines.
-        let tile = 64
         func transpose<T>(_ x: [T]) -> [T] {
             [T](unsafeUninitializedCapacity: nA * nD) { out, n in
                 x.withUnsafeBufferPointer { src in
-                    for a0 in Swift.stride(from: 0, to: nA, by: tile) {
-                        for d0 in Swift.stride(from: 0, to: nD, by: tile) {
-                            for a in a0..<min(a0 + tile, nA) {
-                                for d in d0..<min(d0 + tile, nD) {
-                                    (out.baseAddress! + (d * nA + a)).initialize(to: src[a * nD + d])
-                                }
-                            }
-                        }
+                    DayMajorMarks.forEachCell(assets: nA, days: nD) { a, d in
+                        (out.baseAddress! + (d * nA + a)).initialize(to: src[a * nD + d])
                     }
                 }
                 n = nA * nD
@@ -34,6 +26,20 @@ public final class DayMajorMarks: Sendable {
         }
         close = transpose(panel.close)
         valid = transpose(panel.valid)
+    }
+
+    /// Every (asset, day) cell, in tiles of 64 × 64, so a transpose keeps both its reads and its writes within a few
+    /// cache lines.
+    @inline(__always)
+    static func forEachCell(assets nA: Int, days nD: Int, _ body: (Int, Int) -> Void) {
+        let tile = 64
+        for a0 in Swift.stride(from: 0, to: nA, by: tile) {
+            for d0 in Swift.stride(from: 0, to: nD, by: tile) {
+                for a in a0..<min(a0 + tile, nA) {
+                    for d in d0..<min(d0 + tile, nD) { body(a, d) }
+                }
+            }
+        }
     }
 
     /// Whether this is a copy of a panel of `panel`'s shape (every run gets the copy of its own market).

@@ -10,6 +10,23 @@ import Testing
 /// The engine's day-major copy of the closes is a layout, not a new number: runs with and without it must agree bit
 /// for bit, gaps, splits and dividends included.
 @Suite struct DayMajorMarksTests {
+    /// A run of `strategy` over every asset of `db`, filled at the close with 10 bps.
+    static func config(_ db: String, from: String, to: String, _ strategy: String, more: String = "") throws
+        -> RunConfig
+    {
+        try TestConfig.parse(
+            """
+            data: {db: \(db)}
+            start: \(from)
+            end: \(to)
+            initial_cash: 100000
+            universe: {all: true}
+            strategy: \(strategy)
+            execution: {fill: close, commission: {model: bps, bps: 10}}
+            \(more)
+            """)
+    }
+
     @Test func theDayMajorCopyHoldsEveryCellOfThePanel() throws {
         // Not a multiple of the transpose's tile on either side.
         var closes: [String: [Double]] = [:]
@@ -38,16 +55,9 @@ import Testing
         #expect(!data.corporateActions.isEmpty)
         try HindsightDatabase(path: db).importDataset(data, replace: false)
         for (lookback, topN, every) in [(21, 3, 5), (63, 6, 21)] {
-            let c = try TestConfig.parse(
-                """
-                data: {db: \(db)}
-                start: 2011-01-03
-                end: 2014-12-31
-                initial_cash: 100000
-                universe: {all: true}
-                strategy: {kind: momentum_rotation, params: {lookback: \(lookback), top_n: \(topN), rebalance_every: \(every)}}
-                execution: {fill: close, commission: {model: bps, bps: 10}}
-                """)
+            let c = try Self.config(
+                db, from: "2011-01-03", to: "2014-12-31",
+                "{kind: momentum_rotation, params: {lookback: \(lookback), top_n: \(topN), rebalance_every: \(every)}}")
             let inputs = try MarketInputs.load(for: c)
             let pipeline = RunPipeline(inputs: inputs)
             let withMarks = pipeline.engineInputs(for: c)
@@ -72,17 +82,10 @@ import Testing
         try HindsightDatabase(path: db).importDataset(
             try TestMarket.synthetic(assets: 8, start: "2010-01-04", end: "2013-12-31", seed: 9), replace: false)
         for stops in ["{stop_loss: 0.03, take_profit: 0.06}", "{trailing_stop: 0.05}"] {
-            let c = try TestConfig.parse(
-                """
-                data: {db: \(db)}
-                start: 2010-06-01
-                end: 2013-12-31
-                initial_cash: 100000
-                universe: {all: true}
-                strategy: {kind: signals, params: {fast: 5, slow: 20}, entry: "crossover(sma(close, fast), sma(close, slow))", exit: "crossunder(sma(close, fast), sma(close, slow))"}
-                execution: {fill: close, commission: {model: bps, bps: 10}}
-                stops: \(stops)
-                """)
+            let c = try Self.config(
+                db, from: "2010-06-01", to: "2013-12-31",
+                #"{kind: signals, params: {fast: 5, slow: 20}, entry: "crossover(sma(close, fast), sma(close, slow))", exit: "crossunder(sma(close, fast), sma(close, slow))"}"#,
+                more: "stops: \(stops)")
             let pipeline = RunPipeline(inputs: try MarketInputs.load(for: c))
             let withBars = pipeline.engineInputs(for: c)
             #expect(withBars.bars != nil)
